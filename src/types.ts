@@ -1,0 +1,106 @@
+// Shapes shared by the measurement engine, the verdict logic and the reporters.
+// Everything here is plain data: it is stored in `task.meta`, survives blob
+// reports + `--merge-reports`, and is written to the JSON output as is.
+
+export type Model = 'threads' | 'processes'
+export type Level = 'error' | 'warn' | 'off'
+export type Baseline = 'worker' | 'inline'
+export type BenchKind = Model | 'compare'
+
+/**
+ * - `PASS`: the interval's lower bound reaches the budget.
+ * - `FAIL`: the interval's upper bound is below the budget.
+ * - `INCONCLUSIVE`: the interval straddles the budget (or the workers were starved).
+ * - `SKIPPED`: only this machine cannot reach the budget (too few effective cores).
+ * - `MEASURED`: no budget was set; the numbers are reported only.
+ */
+export type VerdictStatus = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'SKIPPED' | 'MEASURED'
+
+/** One paired round: the serial arm and the parallel arm, run back to back. */
+export interface RoundSample {
+  /** Which arm ran first (alternates round by round, ABBA). */
+  order: 'serial-first' | 'parallel-first'
+  /** Wall time of the serial arm (all tasks on one worker), host clock, ms. */
+  serialMs: number
+  /** Wall time of the parallel arm (the same tasks across the pool), host clock, ms. */
+  parallelMs: number
+  /** Sum over tasks of the time the worker spent inside `fn`, serial arm, ms. */
+  serialBusyMs: number
+  /** Sum over tasks of the time the workers spent inside `fn`, parallel arm, ms. */
+  parallelBusyMs: number
+  /** Sum over tasks of the CPU time of the workers, parallel arm, ms (undefined when the platform cannot tell). */
+  parallelCpuMs?: number | undefined
+}
+
+export interface SpeedupEstimate {
+  /** exp(median of the per-round log-ratios). */
+  speedup: number
+  /** Lower bound of the confidence interval for the speedup. */
+  low: number
+  /** Upper bound of the confidence interval for the speedup. */
+  high: number
+  /** Confidence level of [low, high], e.g. 0.95. */
+  confidence: number
+  /** speedup / workers. */
+  efficiency: number
+}
+
+export interface Verdict {
+  status: VerdictStatus
+  /** One plain sentence: why this status. */
+  reason: string
+  /** The speedup the budget asks for (minSpeedup, or minEfficiency × workers), when a budget is set. */
+  target?: number | undefined
+}
+
+/** The measurement of one model at one pool size. */
+export interface ModelResult {
+  model: Model
+  workers: number
+  tasks: number
+  rounds: RoundSample[]
+  /** Spawn → ready (bench file loaded) per worker, ms. */
+  startupMs: number[]
+  /** Median per-task cost of dispatch + messaging + result return, ms (wall latency minus time in `fn`). */
+  roundTripMs: number
+  /** Median time of one direct `fn` call inside a worker (tinybench), ms. */
+  callMs?: number | undefined
+  /** Memory per worker after the run: RSS of a child process, V8 heap of a thread, bytes. */
+  memoryBytes?: number | undefined
+  estimate: SpeedupEstimate
+  /** tasks × callMs / parallel batch time: does parallelism pay at all, compared with calling fn inline. */
+  netSpeedup?: number | undefined
+  verdict: Verdict
+  /** Diagnostics for the reader: too-small tasks, starved workers, overridden level, ... */
+  warnings: string[]
+}
+
+export interface BenchResult {
+  /** Result schema version, bumped on breaking changes. */
+  schema: 1
+  name: string
+  kind: BenchKind
+  /** Test file, relative to the Vitest root. */
+  file: string
+  /** Full test title including describe blocks. */
+  fullName: string
+  /** Options after defaults and validation (functions are omitted). */
+  options: Record<string, unknown>
+  results: ModelResult[]
+  /** For `benchCompare`: which model won and by how much; plain sentence. */
+  recommendation?: string | undefined
+  /** Set when the bench failed to measure (error in fn, timeout, ...). */
+  error?: { code: string; message: string } | undefined
+}
+
+export interface EnvironmentInfo {
+  node: string
+  platform: string
+  arch: string
+  cpu: string
+  /** os.availableParallelism() */
+  cores: number
+  /** min(availableParallelism, affinity, cgroup quota) */
+  effectiveCores: number
+  vitest: string
+}

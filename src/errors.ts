@@ -1,0 +1,78 @@
+// One error class for every failure the plugin reports, told apart by `code`
+// (the way Vitest and execa do it), so tests and users can branch on it.
+
+export type ErrorCode =
+  /** The user's function threw or rejected. */
+  | 'TASK_FAILED'
+  /** A worker thread or child process exited or was killed while working. */
+  | 'WORKER_EXIT'
+  /** A task ran longer than `taskTimeout`; its worker was killed. */
+  | 'TIMEOUT'
+  /** The worker could not find the bench function (file, key or export missing). */
+  | 'NOT_FOUND'
+  /** An input or a return value could not be structured-cloned. */
+  | 'NOT_CLONEABLE'
+  /** A worker ran out of memory (`maxMemoryMb`). */
+  | 'OUT_OF_MEMORY'
+  /** The budget cannot be reached with the user's own settings. */
+  | 'BUDGET_UNREACHABLE'
+  /** The budget was missed (verdict FAIL at level `error`). */
+  | 'BUDGET_MISSED'
+  /** The result was inconclusive under `strict`. */
+  | 'INCONCLUSIVE'
+  /** benchCompare's `expectFaster` did not hold. */
+  | 'EXPECTATION_FAILED'
+  /** The run was aborted (Ctrl-C, bail). */
+  | 'ABORTED'
+
+export interface ParallelBenchErrorOptions {
+  cause?: unknown
+  /** Exit code of the worker, for WORKER_EXIT. */
+  exitCode?: number | null | undefined
+  /** Signal that killed the worker, for WORKER_EXIT. */
+  signal?: string | null | undefined
+}
+
+export class ParallelBenchError extends Error {
+  override name = 'ParallelBenchError'
+  readonly code: ErrorCode
+  readonly exitCode: number | null | undefined
+  readonly signal: string | null | undefined
+
+  constructor(code: ErrorCode, message: string, options: ParallelBenchErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.exitCode = options.exitCode
+    this.signal = options.signal
+  }
+}
+
+/** An error as it crosses a thread or process boundary: plain data, always cloneable. */
+export interface SerializedError {
+  name: string
+  message: string
+  stack?: string | undefined
+  code?: string | undefined
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code
+    return {
+      name: error.name,
+      message: error.message,
+      stack: error.stack,
+      code: typeof code === 'string' ? code : undefined,
+    }
+  }
+  return { name: 'Error', message: String(error) }
+}
+
+/** Rebuilds a worker-side error in the host, keeping the worker's stack (it points into the user's file). */
+export function reviveError(serialized: SerializedError): Error {
+  const error = new Error(serialized.message)
+  error.name = serialized.name
+  if (serialized.stack !== undefined) error.stack = serialized.stack
+  if (serialized.code !== undefined) Object.assign(error, { code: serialized.code })
+  return error
+}

@@ -1,0 +1,169 @@
+// The measurement: warm the pool, then paired, interleaved rounds (serial arm
+// and parallel arm back to back, order alternating: ABBA), stopping as soon as
+// the verdict is decided (after minRounds) or at maxRounds / the time budget.
+import { ParallelBenchError } from './errors.js'
+import type { ResolvedOptions } from './options.js'
+import type { BenchPool } from './pools/pool.js'
+import type { BenchFunction } from './registry.js'
+import { estimateSpeedup, lookConfidence, median } from './statistics.js'
+import type { RoundSample, SpeedupEstimate } from './types.js'
+import { isDecided } from './verdict.js'
+
+export interface Workload {
+  tasks: number
+  /** Input of task i, made in the host. */
+  input: (index: number) => unknown
+  /** Move ArrayBuffers to the worker instead of copying (threads only). */
+  transfer: boolean
+}
+
+export interface MeasureSpec {
+  pool: BenchPool
+  workload: Workload
+  options: Pick<ResolvedOptions, 'time' | 'minRounds' | 'maxRounds' | 'warmupRounds' | 'confidence'>
+  /** Speedup the budget asks for; stopping waits until it is decided. */
+  target: number | undefined
+  /** For `baseline: 'inline'`: the serial arm calls this in the host. */
+  inlineFn?: BenchFunction | undefined
+  signal?: AbortSignal | undefined
+}
+
+export interface Measurement {
+  rounds: RoundSample[]
+  startupMs: number[]
+  roundTripMs: number
+  callMs: number | undefined
+  memoryBytes: number | undefined
+  estimate: SpeedupEstimate
+  stoppedBecause: 'decided' | 'maxRounds' | 'time'
+}
+
+interface BatchTiming {
+  wallMs: number
+  busyMs: number
+  cpuMs: number | undefined
+  /** Per task: latency seen by the host minus time inside fn. */
+  overheadMs: number[]
+}
+
+/** ArrayBuffers reachable at the top level or one level down (typed arrays, arrays, plain objects). */
+export function transferables(value: unknown): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>()
+  const visit = (item: unknown, depth: number): void => {
+    if (item instanceof ArrayBuffer) found.add(item)
+    else if (ArrayBuffer.isView(item) && item.buffer instanceof ArrayBuffer) found.add(item.buffer)
+    else if (depth > 0 && item !== null && typeof item === 'object') {
+      for (const child of Array.isArray(item) ? item : Object.values(item)) visit(child, depth - 1)
+    }
+  }
+  visit(value, 1)
+  return [...found]
+}
+
+function makeInputs(workload: Workload): unknown[] {
+  return Array.from({ length: workload.tasks }, (_, i) => workload.input(i))
+}
+
+async function runBatch(pool: BenchPool, inputs: readonly unknown[], concurrency: number, transfer: boolean): Promise<BatchTiming> {
+  let next = 0
+  let busyMs = 0
+  let cpuMs: number | undefined = 0
+  const overheadMs: number[] = []
+  // One lane per worker: a task is dispatched only to an idle worker, so latency − busy is pure messaging.
+  const lane = async (): Promise<void> => {
+    while (next < inputs.length) {
+      const input = inputs[next++]
+      const sent = performance.now()
+      const reply = await pool.run({ op: 'run', input }, transfer ? transferables(input) : undefined)
+      overheadMs.push(performance.now() - sent - reply.busyMs)
+      busyMs += reply.busyMs
+      cpuMs = cpuMs === undefined || reply.cpuMs === undefined ? undefined : cpuMs + reply.cpuMs
+    }
+  }
+  const start = performance.now()
+  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
+  return { wallMs: performance.now() - start, busyMs, cpuMs, overheadMs }
+}
+
+async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
+  const start = performance.now()
+  for (const input of inputs) {
+    const value = fn(input)
+    if (value instanceof Promise) await value
+  }
+  const wallMs = performance.now() - start
+  return { wallMs, busyMs: wallMs, cpuMs: undefined, overheadMs: [] }
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new ParallelBenchError('ABORTED', 'the bench was aborted', { cause: signal.reason })
+}
+
+export async function measure(spec: MeasureSpec): Promise<Measurement> {
+  const { pool, workload, options, target, inlineFn, signal } = spec
+  const startupMs = await pool.ready
+  const fixedInputs = workload.transfer ? undefined : makeInputs(workload)
+  const inputsForBatch = (): unknown[] => fixedInputs ?? makeInputs(workload)
+  const serialArm = (): Promise<BatchTiming> =>
+    inlineFn === undefined ? runBatch(pool, inputsForBatch(), 1, workload.transfer) : runInline(inlineFn, inputsForBatch())
+  const parallelArm = (): Promise<BatchTiming> => runBatch(pool, inputsForBatch(), pool.size, workload.transfer)
+
+  for (let i = 0; i < options.warmupRounds; i++) {
+    checkAborted(signal)
+    await serialArm()
+    await parallelArm()
+  }
+
+  // tinybench times one direct call inside a worker: never in the host (fn may exit or hang).
+  const calibration = await pool.run({ op: 'calibrate', input: workload.input(0), time: 200 })
+
+  const perLook = lookConfidence(options.confidence, options.minRounds, options.maxRounds)
+  const rounds: RoundSample[] = []
+  const overheads: number[] = []
+  const started = performance.now()
+  let stoppedBecause: Measurement['stoppedBecause'] = 'maxRounds'
+  let estimate: SpeedupEstimate | undefined
+  while (rounds.length < options.maxRounds) {
+    checkAborted(signal)
+    const serialFirst = rounds.length % 2 === 0
+    let serial: BatchTiming
+    let parallel: BatchTiming
+    if (serialFirst) {
+      serial = await serialArm()
+      parallel = await parallelArm()
+    } else {
+      parallel = await parallelArm()
+      serial = await serialArm()
+    }
+    overheads.push(...serial.overheadMs, ...parallel.overheadMs)
+    rounds.push({
+      order: serialFirst ? 'serial-first' : 'parallel-first',
+      serialMs: serial.wallMs,
+      parallelMs: parallel.wallMs,
+      serialBusyMs: serial.busyMs,
+      parallelBusyMs: parallel.busyMs,
+      parallelCpuMs: parallel.cpuMs,
+    })
+    if (rounds.length < options.minRounds) continue
+    estimate = estimateSpeedup(rounds, pool.size, perLook)
+    if (isDecided(estimate, target)) {
+      stoppedBecause = 'decided'
+      break
+    }
+    if (performance.now() - started >= options.time) {
+      stoppedBecause = 'time'
+      break
+    }
+  }
+
+  const memory = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
+  return {
+    rounds,
+    startupMs,
+    roundTripMs: overheads.length === 0 ? 0 : Math.max(0, median(overheads)),
+    callMs: calibration.callMs,
+    memoryBytes: Math.max(...memory.map((m) => m.bytes)),
+    estimate: estimate ?? estimateSpeedup(rounds, pool.size, perLook),
+    stoppedBecause,
+  }
+}

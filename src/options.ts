@@ -1,0 +1,297 @@
+// Options in, resolved options out: validated once, here, before anything is
+// spawned. Everything downstream takes `ResolvedOptions` and never re-checks.
+import type { Baseline, BenchKind, Level, Model } from './types.js'
+
+/** Options of `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
+export interface BenchOptions<Input = unknown> {
+  /** Pool size; an array (`[1, 2, 4]`) measures a scaling curve. @default effective cores */
+  workers?: number | number[]
+  /** Tasks per batch: one `fn(input(i))` call each. @default 4 * workers */
+  tasks?: number
+  /** Input of task `i`: `(i) => value`, or one value for every task. Made in the host, cloned to the worker. @default undefined */
+  input?: ((index: number) => Input) | Input
+  /** Budget: the speedup over one worker the parallel arm must reach. @default none */
+  minSpeedup?: number
+  /** Budget: speedup / workers, a portable form of `minSpeedup`, in (0, 1]. @default none */
+  minEfficiency?: number
+  /** What a missed budget does: `'error'` fails the test, `'warn'` annotates, `'off'` only reports. @default 'error' */
+  level?: Level
+  /** Serial arm: `'worker'` = one worker of the same kind; `'inline'` = `fn` called in the Vitest worker. @default 'worker' */
+  baseline?: Baseline
+  /** Measurement budget per bench after warm-up, ms. @default 10_000 */
+  time?: number
+  /** Fewest paired rounds before a verdict may be drawn. @default 10 */
+  minRounds?: number
+  /** Most paired rounds. @default 40 */
+  maxRounds?: number
+  /** Untimed rounds run on the warm pool first. @default 1 */
+  warmupRounds?: number
+  /** A task running longer than this kills its worker and fails the bench, ms. @default 30_000 */
+  taskTimeout?: number
+  /** Confidence level of the speedup interval. @default 0.95 */
+  confidence?: number
+  /** Heap limit per worker thread (`resourceLimits.maxOldGenerationSizeMb`), or `--max-old-space-size` of a child process, MiB. @default Node's default */
+  maxMemoryMb?: number
+  /** Move `ArrayBuffer`s / typed arrays in inputs to the worker instead of copying them (the host's copy is detached, so inputs are re-made per task). @default false */
+  transfer?: boolean
+  /** `benchCompare` only: this model must be faster, or the test fails. @default none */
+  expectFaster?: Model
+}
+
+/** Options of `parallelBench()`: defaults for every bench plus plugin-only settings. */
+export interface ParallelBenchPluginOptions
+  extends Omit<BenchOptions, 'input' | 'expectFaster'> {
+  /** Globs of bench files, run in their own sequential project after the other tests. @default ['**\/*.bench.ts'] */
+  include?: string[]
+  /** Write the JSON report here, relative to the Vitest root. @default none */
+  outputFile?: string
+  /** Make an INCONCLUSIVE result fail the test. @default false */
+  strict?: boolean
+  /** Print GitHub annotations and append to the step summary. @default process.env.GITHUB_ACTIONS === 'true' */
+  github?: boolean
+}
+
+export interface ResolvedOptions {
+  workers: number[]
+  workersSetByUser: boolean
+  tasks: number
+  tasksSetByUser: boolean
+  input: BenchOptions['input']
+  minSpeedup: number | undefined
+  minEfficiency: number | undefined
+  level: Level
+  /** The level as written, when `VITEST_PARALLEL_BENCH_LEVEL` overrode it. */
+  levelOverriddenFrom: Level | undefined
+  baseline: Baseline
+  time: number
+  minRounds: number
+  maxRounds: number
+  warmupRounds: number
+  taskTimeout: number
+  confidence: number
+  maxMemoryMb: number | undefined
+  transfer: boolean
+  expectFaster: Model | undefined
+  strict: boolean
+}
+
+export const LEVEL_ENV = 'VITEST_PARALLEL_BENCH_LEVEL'
+
+const BENCH_KEYS = [
+  'workers', 'tasks', 'input', 'minSpeedup', 'minEfficiency', 'level', 'baseline', 'time',
+  'minRounds', 'maxRounds', 'warmupRounds', 'taskTimeout', 'confidence', 'maxMemoryMb',
+  'transfer', 'expectFaster',
+] as const
+const PLUGIN_ONLY_KEYS = ['include', 'outputFile', 'strict', 'github'] as const
+const LEVELS: readonly Level[] = ['error', 'warn', 'off']
+const BASELINES: readonly Baseline[] = ['worker', 'inline']
+const MODELS: readonly Model[] = ['threads', 'processes']
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`
+  if (value === null || typeof value !== 'object') return String(value)
+  return Object.prototype.toString.call(value)
+}
+
+function rejectUnknownKeys(where: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(
+        `Unknown option \`${key}\` in ${where}. Expected one of: ${known.join(', ')}`,
+      )
+    }
+  }
+}
+
+interface NumberRule {
+  integer?: boolean
+  /** Inclusive lower bound. */
+  min?: number
+  /** Exclusive lower bound. */
+  above?: number
+  /** Inclusive upper bound. */
+  max?: number
+  /** How the expectation reads in the error, e.g. "an integer >= 1". */
+  expected: string
+}
+
+function checkNumber(name: string, value: unknown, rule: NumberRule): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`\`${name}\` must be ${rule.expected}, got ${describeValue(value)}`)
+  }
+  const outOfRange =
+    (rule.integer === true && !Number.isInteger(value)) ||
+    (rule.min !== undefined && value < rule.min) ||
+    (rule.above !== undefined && value <= rule.above) ||
+    (rule.max !== undefined && value > rule.max) ||
+    !Number.isFinite(value)
+  if (outOfRange) {
+    throw new RangeError(`\`${name}\` must be ${rule.expected}, got ${describeValue(value)}`)
+  }
+  return value
+}
+
+function checkChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !choices.includes(value as T)) {
+    const error = typeof value === 'string' ? RangeError : TypeError
+    throw new error(
+      `\`${name}\` must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describeValue(value)}`,
+    )
+  }
+  return value as T
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`\`${name}\` must be a boolean, got ${describeValue(value)}`)
+  }
+  return value
+}
+
+const POSITIVE_INT = { integer: true, min: 1, expected: 'an integer >= 1' }
+
+function checkWorkers(value: unknown): number[] {
+  const list = Array.isArray(value) ? value : [value]
+  if (list.length === 0) {
+    throw new RangeError('`workers` must be an integer >= 1 or a non-empty array of them, got []')
+  }
+  const counts = list.map((n) => checkNumber('workers', n, POSITIVE_INT))
+  return [...new Set(counts)].sort((a, b) => a - b)
+}
+
+/**
+ * Validates plugin options (they are also the defaults of every bench).
+ * Throws a TypeError / RangeError naming the option and what was expected.
+ */
+export function validatePluginOptions(options: unknown): ParallelBenchPluginOptions {
+  if (options === undefined) return {}
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`parallelBench() options must be an object, got ${describeValue(options)}`)
+  }
+  const known = [...BENCH_KEYS.filter((k) => k !== 'input' && k !== 'expectFaster'), ...PLUGIN_ONLY_KEYS]
+  rejectUnknownKeys('parallelBench()', options, known)
+  const o = options as Record<string, unknown>
+  if (o.include !== undefined) {
+    if (!Array.isArray(o.include) || o.include.length === 0 || !o.include.every((g) => typeof g === 'string')) {
+      throw new TypeError(`\`include\` must be a non-empty array of glob strings, got ${describeValue(o.include)}`)
+    }
+  }
+  if (o.outputFile !== undefined && (typeof o.outputFile !== 'string' || o.outputFile === '')) {
+    throw new TypeError(`\`outputFile\` must be a non-empty string path, got ${describeValue(o.outputFile)}`)
+  }
+  if (o.strict !== undefined) checkBoolean('strict', o.strict)
+  if (o.github !== undefined) checkBoolean('github', o.github)
+  // Bench defaults get the same checks as per-bench options.
+  const benchPart = Object.fromEntries(Object.entries(o).filter(([k]) => !(PLUGIN_ONLY_KEYS as readonly string[]).includes(k)))
+  resolveOptions('parallelBench()', 'threads', benchPart, {}, 1, undefined)
+  return options as ParallelBenchPluginOptions
+}
+
+/**
+ * Merges plugin defaults and a bench's own options, validates them and fills in defaults.
+ * @param where names the call in errors, e.g. `benchThreads("sha256")`.
+ * @param effectiveCores default for `workers`.
+ * @param levelFromEnv value of VITEST_PARALLEL_BENCH_LEVEL, if set.
+ */
+export function resolveOptions(
+  where: string,
+  kind: BenchKind,
+  options: unknown,
+  defaults: ParallelBenchPluginOptions,
+  effectiveCores: number,
+  levelFromEnv: string | undefined,
+): ResolvedOptions {
+  if (options === undefined) options = {}
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`)
+  }
+  rejectUnknownKeys(where, options, BENCH_KEYS)
+  const own = options as Record<string, unknown>
+  const pick = (key: (typeof BENCH_KEYS)[number]): unknown =>
+    own[key] !== undefined ? own[key] : (defaults as Record<string, unknown>)[key]
+
+  const workersValue = pick('workers')
+  const workers = workersValue === undefined ? [effectiveCores] : checkWorkers(workersValue)
+  const maxWorkers = workers[workers.length - 1] ?? 1
+  const tasksValue = pick('tasks')
+  const tasks = tasksValue === undefined ? 4 * maxWorkers : checkNumber('tasks', tasksValue, POSITIVE_INT)
+
+  const minSpeedupValue = pick('minSpeedup')
+  const minSpeedup =
+    minSpeedupValue === undefined
+      ? undefined
+      : checkNumber('minSpeedup', minSpeedupValue, { above: 0, expected: 'a number > 0' })
+  const minEfficiencyValue = pick('minEfficiency')
+  const minEfficiency =
+    minEfficiencyValue === undefined
+      ? undefined
+      : checkNumber('minEfficiency', minEfficiencyValue, { above: 0, max: 1, expected: 'a number in (0, 1]' })
+
+  const levelValue = pick('level')
+  const ownLevel = levelValue === undefined ? 'error' : checkChoice('level', levelValue, LEVELS)
+  const envLevel =
+    levelFromEnv === undefined || levelFromEnv === ''
+      ? undefined
+      : checkChoice(LEVEL_ENV, levelFromEnv, LEVELS)
+  const level = envLevel ?? ownLevel
+
+  const minRoundsValue = pick('minRounds')
+  const minRounds = minRoundsValue === undefined ? 10 : checkNumber('minRounds', minRoundsValue, {
+    integer: true, min: 3, expected: 'an integer >= 3',
+  })
+  const maxRoundsValue = pick('maxRounds')
+  const maxRounds = maxRoundsValue === undefined ? Math.max(40, minRounds) : checkNumber('maxRounds', maxRoundsValue, {
+    integer: true, min: minRounds, expected: `an integer >= minRounds (${minRounds})`,
+  })
+
+  const expectFasterValue = pick('expectFaster')
+  if (expectFasterValue !== undefined && kind !== 'compare') {
+    throw new TypeError(`${where}: \`expectFaster\` is only valid for benchCompare`)
+  }
+  const inputValue = own.input
+  const transferValue = pick('transfer')
+  const baselineValue = pick('baseline')
+  const timeValue = pick('time')
+  const warmupValue = pick('warmupRounds')
+  const timeoutValue = pick('taskTimeout')
+  const confidenceValue = pick('confidence')
+  const memoryValue = pick('maxMemoryMb')
+
+  return {
+    workers,
+    workersSetByUser: workersValue !== undefined,
+    tasks,
+    tasksSetByUser: tasksValue !== undefined,
+    input: inputValue,
+    minSpeedup,
+    minEfficiency,
+    level,
+    levelOverriddenFrom: envLevel !== undefined && envLevel !== ownLevel ? ownLevel : undefined,
+    baseline: baselineValue === undefined ? 'worker' : checkChoice('baseline', baselineValue, BASELINES),
+    time: timeValue === undefined ? 10_000 : checkNumber('time', timeValue, { min: 0, expected: 'a number of ms >= 0' }),
+    minRounds,
+    maxRounds,
+    warmupRounds: warmupValue === undefined ? 1 : checkNumber('warmupRounds', warmupValue, {
+      integer: true, min: 0, expected: 'an integer >= 0',
+    }),
+    taskTimeout: timeoutValue === undefined ? 30_000 : checkNumber('taskTimeout', timeoutValue, {
+      above: 0, expected: 'a number of ms > 0',
+    }),
+    confidence: confidenceValue === undefined ? 0.95 : checkNumber('confidence', confidenceValue, {
+      above: 0.5, max: 0.999, expected: 'a number in (0.5, 0.999]',
+    }),
+    maxMemoryMb: memoryValue === undefined ? undefined : checkNumber('maxMemoryMb', memoryValue, {
+      integer: true, min: 16, expected: 'an integer number of MiB >= 16',
+    }),
+    transfer: transferValue === undefined ? false : checkBoolean('transfer', transferValue),
+    expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),
+    strict: defaults.strict ?? false,
+  }
+}
+
+/** The options as they go into reports: plain data, without the input function. */
+export function reportableOptions(options: ResolvedOptions): Record<string, unknown> {
+  const { input, ...rest } = options
+  return { ...rest, input: input === undefined ? undefined : typeof input === 'function' ? 'function' : 'value' }
+}

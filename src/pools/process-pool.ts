@@ -1,0 +1,157 @@
+// Child processes through child_process.fork: a fixed, warm pool of `size`
+// processes talking over IPC with the advanced (V8) serialization, so typed
+// arrays, Maps and Dates cross as they do between threads.
+import { fork, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { ParallelBenchError } from '../errors.js'
+import {
+  epochNow,
+  isReadyMessage,
+  SETUP_ENV,
+  type ProcessReply,
+  type TaskReply,
+  type TaskRequest,
+} from '../worker/protocol.js'
+import { trackChild } from './child-registry.js'
+import { entryUrl, unwrap, workerExecArgv, type BenchPool, type PoolOptions } from './pool.js'
+import { collectStartups } from './startup.js'
+
+/** Between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 1000
+
+interface Job {
+  request: TaskRequest
+  resolve: (reply: TaskReply) => void
+  reject: (error: Error) => void
+}
+
+interface Slot {
+  child: ChildProcess
+  job?: Job | undefined
+  timer?: NodeJS.Timeout | undefined
+  timedOut: boolean
+  exited: Promise<void>
+}
+
+function exitError(slot: Slot, code: number | null, signal: NodeJS.Signals | null, taskTimeout: number): ParallelBenchError {
+  if (slot.timedOut) {
+    return new ParallelBenchError('TIMEOUT', `a task ran longer than taskTimeout (${taskTimeout} ms); its child process was killed`, { exitCode: code, signal })
+  }
+  const how = signal === null ? `exited with code ${code}` : `was killed by ${signal}`
+  const when = slot.job === undefined ? 'while loading the bench' : 'while running a task'
+  return new ParallelBenchError('WORKER_EXIT', `a child process (pid ${slot.child.pid}) ${how} ${when}`, { exitCode: code, signal })
+}
+
+function terminate(slot: Slot): Promise<void> {
+  if (slot.child.exitCode === null && slot.child.signalCode === null) {
+    slot.child.kill('SIGTERM')
+    const force = setTimeout(() => slot.child.kill('SIGKILL'), KILL_GRACE_MS)
+    force.unref()
+    void slot.exited.then(() => clearTimeout(force))
+  }
+  return slot.exited
+}
+
+export function createProcessPool(options: PoolOptions): BenchPool {
+  const { size, setup, taskTimeout, maxMemoryMb } = options
+  const spawnedAt = epochNow()
+  const startups = collectStartups(size, spawnedAt, taskTimeout)
+  const slots: Slot[] = []
+  const idle: Slot[] = []
+  const queue: Job[] = []
+  let nextId = 0
+  let destroyed = false
+  let failure: ParallelBenchError | undefined
+
+  function failAll(error: ParallelBenchError): void {
+    failure ??= error
+    startups.fail(error)
+    for (const job of queue.splice(0)) job.reject(error)
+  }
+
+  function dispatch(): void {
+    while (idle.length > 0 && queue.length > 0) {
+      const slot = idle.pop() as Slot
+      const job = queue.shift() as Job
+      slot.job = job
+      slot.timer = setTimeout(() => {
+        slot.timedOut = true
+        void terminate(slot)
+      }, taskTimeout)
+      try {
+        slot.child.send({ id: nextId++, request: job.request })
+      } catch (error) {
+        clearTimeout(slot.timer)
+        slot.job = undefined
+        idle.push(slot)
+        const message = error instanceof Error ? error.message : String(error)
+        job.reject(new ParallelBenchError('NOT_CLONEABLE', `an input could not be sent to a child process: ${message}`, { cause: error }))
+      }
+    }
+  }
+
+  function spawnSlot(): Slot {
+    const execArgv = workerExecArgv()
+    if (maxMemoryMb !== undefined) execArgv.push(`--max-old-space-size=${maxMemoryMb}`)
+    const child = fork(fileURLToPath(entryUrl('process-entry.js')), [], {
+      serialization: 'advanced',
+      execArgv,
+      env: { ...process.env, [SETUP_ENV]: JSON.stringify(setup) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    trackChild(child)
+    let markExited: () => void = () => {}
+    const slot: Slot = { child, timedOut: false, exited: new Promise((resolve) => (markExited = resolve)) }
+    child.on('message', (message: unknown) => {
+      if (isReadyMessage(message)) {
+        startups.add(message)
+        if (message.error === undefined) {
+          idle.push(slot)
+          dispatch()
+        }
+        return
+      }
+      const job = slot.job
+      if (job === undefined) return
+      clearTimeout(slot.timer)
+      slot.job = undefined
+      idle.push(slot)
+      job.resolve((message as ProcessReply).reply)
+      dispatch()
+    })
+    child.on('error', (error) => {
+      if (!destroyed) failAll(new ParallelBenchError('WORKER_EXIT', `a child process failed: ${error.message}`, { cause: error }))
+    })
+    child.once('exit', (code, signal) => {
+      clearTimeout(slot.timer)
+      markExited()
+      const error = destroyed && failure !== undefined ? failure : exitError(slot, code, signal, taskTimeout)
+      slot.job?.reject(error)
+      slot.job = undefined
+      if (!destroyed) failAll(error)
+    })
+    return slot
+  }
+
+  for (let i = 0; i < size; i++) slots.push(spawnSlot())
+
+  return {
+    model: 'processes',
+    size,
+    ready: startups.promise,
+    async run(request) {
+      if (failure !== undefined) throw failure
+      const reply = await new Promise<TaskReply>((resolve, reject) => {
+        queue.push({ request, resolve, reject })
+        dispatch()
+      })
+      return unwrap<typeof request>(reply)
+    },
+    async destroy() {
+      if (destroyed) return
+      destroyed = true
+      failAll(new ParallelBenchError('ABORTED', 'the pool was destroyed'))
+      await Promise.all(slots.map(terminate))
+    },
+  }
+}

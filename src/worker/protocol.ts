@@ -1,0 +1,63 @@
+// The messages between the host and a bench worker, shared by both transports.
+import type { ErrorCode, SerializedError } from '../errors.js'
+
+/** Which function a worker runs: a bench registered in a bench file, or a module export. */
+export type BenchTarget =
+  | { kind: 'file'; file: string; key: string }
+  | { kind: 'module'; url: string; exportName: string }
+
+/** What every worker gets at start (workerData for threads, an env variable for processes). */
+export interface WorkerSetup {
+  target: BenchTarget
+  /** URL of the module hooks (vitest shim, TypeScript). */
+  hooksUrl: string
+  shimUrl: string
+}
+
+export type TaskRequest =
+  | { op: 'run'; input: unknown }
+  /** Time one direct call of fn with tinybench, for `time` ms at most. */
+  | { op: 'calibrate'; input: unknown; time: number }
+  | { op: 'memory' }
+
+export type TaskReply =
+  /** `value` is fn's return value: cloning it back is part of the honest price of parallelism. */
+  | { ok: true; op: 'run'; workerId: string; busyMs: number; cpuMs: number | undefined; value: unknown }
+  | { ok: true; op: 'calibrate'; callMs: number; samples: number }
+  | { ok: true; op: 'memory'; workerId: string; bytes: number }
+  | { ok: false; code: ErrorCode; error: SerializedError }
+
+export const READY = 'vitest-parallel-bench:ready'
+
+/** Sent once by every worker after it loaded the bench (or failed to). */
+export interface ReadyMessage {
+  type: typeof READY
+  workerId: string
+  /** Epoch ms (timeOrigin + now), comparable with the host's spawn time. */
+  readyAt: number
+  error?: { code: ErrorCode; error: SerializedError } | undefined
+}
+
+export function isReadyMessage(message: unknown): message is ReadyMessage {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === READY
+}
+
+/** Epoch milliseconds with sub-ms resolution, on a clock shared by threads and processes. */
+export function epochNow(): number {
+  return performance.timeOrigin + performance.now()
+}
+
+/** Environment variable carrying the WorkerSetup (JSON) to a child process. */
+export const SETUP_ENV = 'VITEST_PARALLEL_BENCH_SETUP'
+
+/** Host → child process. */
+export interface ProcessTask {
+  id: number
+  request: TaskRequest
+}
+
+/** Child process → host. */
+export interface ProcessReply {
+  id: number
+  reply: TaskReply
+}

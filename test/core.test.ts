@@ -1,0 +1,70 @@
+import { readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { benchNamed, runVitest } from './support/run-vitest.js'
+
+describe('the working core, end to end', () => {
+  it('a parallel CPU workload passes minSpeedup 1.3 under threads and processes', async () => {
+    const run = await runVitest('core', ['speedup'])
+    expect(run.code, run.output).toBe(0)
+    for (const title of ['cpu spin [threads]', 'cpu spin [processes]']) {
+      const [result] = benchNamed(run, title).results
+      expect(result?.verdict.status, run.output).toBe('PASS')
+      expect(result?.estimate.low).toBeGreaterThanOrEqual(1.3)
+      expect(result?.startupMs).toHaveLength(2)
+    }
+    expect(run.stdout).toMatch(/threads\s+2\s/)
+    expect(run.stdout).toMatch(/processes\s+2\s/)
+  })
+
+  it("a missed budget at level 'error' fails the run with a readable message", async () => {
+    const run = await runVitest('core', ['budget-error'])
+    expect(run.code).toBe(1)
+    expect(run.output).toMatch(
+      /threads speedup 1\.\d+x \(9\d(\.\d)?% CI 1\.\d+–1\.\d+x\) is below minSpeedup 1\.9x — 2 workers on \d+ cores?/,
+    )
+    expect(benchNamed(run, 'three tasks [threads]').results[0]?.verdict.status).toBe('FAIL')
+  })
+
+  it("the same miss at level 'warn' passes and warns", async () => {
+    const run = await runVitest('core', ['budget-warn'])
+    expect(run.code, run.output).toBe(0)
+    const [result] = benchNamed(run, 'three tasks [threads]').results
+    expect(result?.verdict.status).toBe('FAIL')
+    expect(run.stdout).toContain('FAIL')
+    expect(run.stdout).toMatch(/warn/i)
+  })
+
+  it('runs fn inside workers, for a bench inside describe and for the { module, export } form', async () => {
+    const whereFile = join(tmpdir(), `where-${process.pid}.jsonl`)
+    rmSync(whereFile, { force: true })
+    const run = await runVitest('core', ['placement'], { env: { WHERE_FILE: whereFile } })
+    expect(run.code, run.output).toBe(0)
+    const lines = readFileSync(whereFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {
+      label: string; pid: number; threadId: number; isMainThread: boolean; forked: boolean
+    })
+    rmSync(whereFile, { force: true })
+    const byLabel = (label: string) => lines.filter((l) => l.label === label)
+
+    // Threads: never the main thread of a process, and at least two distinct threads (a pool of 2).
+    const threadCalls = byLabel('describe-threads')
+    expect(threadCalls.length).toBeGreaterThan(0)
+    expect(threadCalls.every((l) => !l.isMainThread && l.threadId > 0)).toBe(true)
+    expect(new Set(threadCalls.map((l) => l.threadId)).size).toBeGreaterThanOrEqual(2)
+
+    // Processes: forked children (IPC channel present), two distinct pids.
+    const processCalls = byLabel('describe-processes')
+    expect(processCalls.every((l) => l.isMainThread && l.forked)).toBe(true)
+    expect(new Set(processCalls.map((l) => l.pid)).size).toBeGreaterThanOrEqual(2)
+
+    // The module form ran in both kinds of worker too.
+    const moduleCalls = byLabel('module')
+    expect(moduleCalls.some((l) => !l.isMainThread)).toBe(true)
+    expect(moduleCalls.some((l) => l.isMainThread && l.forked)).toBe(true)
+
+    const names = run.json?.benches.map((b) => b.fullName)
+    expect(names).toContain('outer > inner > in describe [threads]')
+    expect(names).toContain('module form [processes]')
+  })
+})

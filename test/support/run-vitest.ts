@@ -1,0 +1,63 @@
+// Runs `vitest run` on a fixture project in a child process, the way a user
+// runs it, and returns what the user would see: exit code, output, JSON report.
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join, resolve } from 'node:path'
+import type { ParallelBenchJson } from '../../src/report/json.js'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+const vitestCli = join(createRequire(import.meta.url).resolve('vitest/package.json'), '../vitest.mjs')
+
+export interface VitestRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  /** stdout + stderr */
+  output: string
+  /** The JSON report, when the fixture writes one to parallel-bench.json. */
+  json: ParallelBenchJson | undefined
+}
+
+export interface RunOptions {
+  env?: Record<string, string>
+  /** Kill the run after this many ms (the test then fails on the signal). */
+  timeoutMs?: number
+}
+
+export function fixture(name: string): string {
+  return join(ROOT, 'fixtures', name)
+}
+
+export async function runVitest(fixtureName: string, args: string[] = [], options: RunOptions = {}): Promise<VitestRun> {
+  const root = fixture(fixtureName)
+  const jsonPath = join(root, 'parallel-bench.json')
+  rmSync(jsonPath, { force: true })
+  const child = spawn(process.execPath, [vitestCli, 'run', '--root', root, ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', GITHUB_ACTIONS: '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 150_000)
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+    child.on('close', (c, s) => done([c, s])),
+  )
+  clearTimeout(timer)
+  const json = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as ParallelBenchJson) : undefined
+  return { code, signal, stdout, stderr, output: stdout + stderr, json }
+}
+
+/** The result of the bench whose full name ends with `title`. */
+export function benchNamed(run: VitestRun, title: string) {
+  const found = run.json?.benches.find((bench) => bench.fullName.endsWith(title))
+  if (found === undefined) {
+    const names = run.json?.benches.map((b) => b.fullName).join(', ') ?? 'no JSON report'
+    throw new Error(`no bench named "${title}" in the report (found: ${names})\n${run.output}`)
+  }
+  return found
+}

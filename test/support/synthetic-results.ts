@@ -1,0 +1,250 @@
+// Deterministic, hand-made bench results for the reporter tests: no timing, no pools.
+import type { BenchResult, EnvironmentInfo, Model, ModelResult, RoundSample, VerdictStatus } from '../../src/types.js'
+
+export const environment: EnvironmentInfo = {
+  node: 'v20.19.0',
+  platform: 'linux',
+  arch: 'x64',
+  cpu: 'AMD EPYC 7763 64-Core Processor',
+  cores: 4,
+  effectiveCores: 2,
+  vitest: '4.1.12',
+}
+
+/**
+ * `count` paired rounds whose medians are exactly `serialMs` and `parallelMs`: the jitter
+ * pattern (0, +1%, −1%, …) is symmetric around the base values.
+ */
+export function rounds(count: number, serialMs: number, parallelMs: number): RoundSample[] {
+  return Array.from({ length: count }, (_, r): RoundSample => {
+    const step = Math.ceil(r / 2) * (r % 2 === 1 ? 1 : -1) * 0.01
+    return {
+      order: r % 4 === 0 || r % 4 === 3 ? 'serial-first' : 'parallel-first',
+      serialMs: serialMs * (1 + step),
+      parallelMs: parallelMs * (1 + step),
+      serialBusyMs: serialMs * 0.99,
+      parallelBusyMs: serialMs * 0.99,
+      parallelCpuMs: serialMs * 0.98,
+    }
+  })
+}
+
+export interface ModelSpec {
+  model: Model
+  workers: number
+  speedup: number
+  low: number
+  high: number
+  status?: VerdictStatus
+  reason?: string
+  target?: number
+  serialMs?: number
+  startupMs?: number[]
+  roundTripMs?: number
+  callMs?: number
+  memoryBytes?: number
+  netSpeedup?: number
+  warnings?: string[]
+  roundCount?: number
+  tasks?: number
+}
+
+export function modelResult(spec: ModelSpec): ModelResult {
+  const tasks = spec.tasks ?? 4 * spec.workers
+  const serialMs = spec.serialMs ?? 800
+  const result: ModelResult = {
+    model: spec.model,
+    workers: spec.workers,
+    tasks,
+    rounds: rounds(spec.roundCount ?? 10, serialMs, serialMs / spec.speedup),
+    startupMs: spec.startupMs ?? (spec.model === 'threads' ? [70, 74] : [230, 234]),
+    roundTripMs: spec.roundTripMs ?? (spec.model === 'threads' ? 0.085 : 0.12),
+    estimate: {
+      speedup: spec.speedup,
+      low: spec.low,
+      high: spec.high,
+      confidence: 0.95,
+      efficiency: spec.speedup / spec.workers,
+    },
+    verdict: {
+      status: spec.status ?? 'MEASURED',
+      reason: spec.reason ?? 'no budget set; numbers reported only',
+      target: spec.target,
+    },
+    warnings: spec.warnings ?? [],
+  }
+  if (spec.callMs !== undefined) result.callMs = spec.callMs
+  if (spec.memoryBytes !== undefined) result.memoryBytes = spec.memoryBytes
+  if (spec.netSpeedup !== undefined) result.netSpeedup = spec.netSpeedup
+  return result
+}
+
+const KIND_SUFFIX = { threads: '[threads]', processes: '[processes]', compare: '[threads vs processes]' } as const
+
+export function benchResult(
+  name: string,
+  kind: BenchResult['kind'],
+  results: ModelResult[],
+  extra: { level?: 'error' | 'warn' | 'off'; error?: BenchResult['error']; file?: string } = {},
+): BenchResult {
+  const bench: BenchResult = {
+    schema: 1,
+    name,
+    kind,
+    file: extra.file ?? 'bench/hash.bench.ts',
+    fullName: `${name} ${KIND_SUFFIX[kind]}`,
+    options: { level: extra.level ?? 'error', baseline: 'worker', time: 10_000, minRounds: 10, maxRounds: 40 },
+    results,
+  }
+  if (extra.error !== undefined) bench.error = extra.error
+  return bench
+}
+
+const MiB = 1024 * 1024
+
+/** benchCompare where threads are measurably faster and start 160 ms sooner. */
+export function threadsWinCompare(): BenchResult {
+  return benchResult('sha256 of 1 MiB chunks', 'compare', [
+    modelResult({
+      model: 'threads',
+      workers: 2,
+      speedup: 1.93,
+      low: 1.9,
+      high: 1.96,
+      status: 'PASS',
+      reason: 'lower bound 1.90x reaches minSpeedup 1.6x',
+      target: 1.6,
+      netSpeedup: 1.9,
+      callMs: 100,
+      memoryBytes: 8.5 * MiB,
+    }),
+    modelResult({
+      model: 'processes',
+      workers: 2,
+      speedup: 1.58,
+      low: 1.55,
+      high: 1.61,
+      status: 'INCONCLUSIVE',
+      reason: 'interval 1.55–1.61x straddles minSpeedup 1.6x',
+      target: 1.6,
+      netSpeedup: 1.55,
+      callMs: 100,
+      memoryBytes: 48 * MiB,
+    }),
+  ])
+}
+
+/** benchCompare whose intervals overlap: decide on startup, memory, isolation. */
+export function overlappingCompare(): BenchResult {
+  return benchResult('json parse', 'compare', [
+    modelResult({ model: 'threads', workers: 2, speedup: 1.93, low: 1.85, high: 1.98, memoryBytes: 8.5 * MiB }),
+    modelResult({ model: 'processes', workers: 2, speedup: 1.88, low: 1.8, high: 1.95, memoryBytes: 48 * MiB }),
+  ])
+}
+
+/** benchCompare where processes are measurably faster but slower to start. */
+export function processesWinCompare(): BenchResult {
+  return benchResult('regex scan', 'compare', [
+    modelResult({ model: 'threads', workers: 2, speedup: 1.41, low: 1.35, high: 1.47 }),
+    modelResult({ model: 'processes', workers: 2, speedup: 1.88, low: 1.84, high: 1.92 }),
+  ])
+}
+
+/** Tasks far too small for their messaging cost: slower than calling fn inline. */
+export function notPayingBench(): BenchResult {
+  return benchResult('four squares', 'threads', [
+    modelResult({
+      model: 'threads',
+      workers: 2,
+      speedup: 1.2,
+      low: 1.1,
+      high: 1.3,
+      serialMs: 2,
+      callMs: 0.0001,
+      roundTripMs: 0.09,
+      netSpeedup: 0.0024,
+      tasks: 8,
+      warnings: ['a task takes 100 ns but its round trip costs 90.0 µs: 99% of each task is messaging'],
+    }),
+  ])
+}
+
+/** Exact Amdahl speedups for serial fraction `f`. */
+export function amdahl(f: number, workers: number): number {
+  return 1 / (f + (1 - f) / workers)
+}
+
+/** A scaling curve (workers 1, 2, 4) following Amdahl's law with a serial fraction of 0.1. */
+export function scalingBench(): BenchResult {
+  const point = (workers: number, halfWidth: number) => {
+    const speedup = amdahl(0.1, workers)
+    return modelResult({ model: 'threads', workers, speedup, low: speedup - halfWidth, high: speedup + halfWidth })
+  }
+  return benchResult('mandelbrot rows', 'threads', [point(1, 0.01), point(2, 0.04), point(4, 0.08)])
+}
+
+/** A missed budget at level error, and the same at level warn. */
+export function failingBench(level: 'error' | 'warn' | 'off' = 'error'): BenchResult {
+  return benchResult(
+    'gzip blocks',
+    'processes',
+    [
+      modelResult({
+        model: 'processes',
+        workers: 2,
+        speedup: 1.21,
+        low: 1.15,
+        high: 1.27,
+        status: 'FAIL',
+        reason: 'processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
+        target: 1.6,
+        memoryBytes: 52 * MiB,
+      }),
+    ],
+    { level },
+  )
+}
+
+/** A budget only this machine cannot reach. */
+export function skippedBench(): BenchResult {
+  return benchResult('brotli', 'threads', [
+    modelResult({
+      model: 'threads',
+      workers: 2,
+      speedup: 1.9,
+      low: 1.85,
+      high: 1.95,
+      status: 'SKIPPED',
+      reason: 'minSpeedup 3x needs more than the 2 effective cores of this machine',
+      target: 3,
+    }),
+  ])
+}
+
+/** A bench whose fn threw in the worker. */
+export function erroredBench(): BenchResult {
+  return benchResult('broken parser', 'threads', [], {
+    error: { code: 'TASK_FAILED', message: 'fn threw: Unexpected token } in JSON at position 3\n    at parse (parser.ts:3:9)' },
+  })
+}
+
+/** A name and a message crafted to break terminals, workflow commands and markdown. */
+export const HOSTILE_NAME = 'evil\u001b[2J\u001b]0;title\u0007 | <img src=x> `code` 100% a:b,c\n::error::pwned'
+
+export function hostileBench(): BenchResult {
+  const bench = benchResult(HOSTILE_NAME, 'threads', [
+    modelResult({
+      model: 'threads',
+      workers: 2,
+      speedup: 1.21,
+      low: 1.15,
+      high: 1.27,
+      status: 'FAIL',
+      reason: 'speedup below budget\n::error::pwned too',
+      target: 1.6,
+      warnings: ['warning with \u001b[31mred\u001b[0m and\r\n::warning::injected'],
+    }),
+  ])
+  bench.file = 'bench/a,b:c.bench.ts'
+  return bench
+}

@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
+    // Integration tests measure speedups on 2 cores: running them side by side would measure each other.
+    fileParallelism: false,
+    testTimeout: 180_000,
     hookTimeout: 60_000,
   },
 })

@@ -197,6 +197,8 @@ export async function runBench(input: RunBenchInput): Promise<void> {
         tasksSetByUser: options.tasksSetByUser,
         workersSetByUser: options.workersSetByUser,
         effectiveCores: cores,
+        // Tasks may differ in cost (input-dependent), so only min(tasks, workers) is a hard cap.
+        equalTasks: false,
       })
       if (feasibility.kind === 'impossible') throw new ParallelBenchError('BUDGET_UNREACHABLE', feasibility.message)
       skipReasons.set(workers, feasibility.kind === 'skip' ? feasibility.reason : undefined)

@@ -5,7 +5,7 @@ import { ParallelBenchError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import type { BenchPool } from './pools/pool.js'
 import type { BenchFunction } from './registry.js'
-import { estimateSpeedup, lookConfidence, median } from './statistics.js'
+import { estimateSpeedup, lookConfidence, median, sequentialCoverage } from './statistics.js'
 import type { RoundSample, SpeedupEstimate } from './types.js'
 import { isDecided } from './verdict.js'
 
@@ -156,6 +156,9 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
     }
   }
 
+  // Report the coverage that holds jointly over every look, i.e. at whatever round the run stopped.
+  const final = estimate ?? estimateSpeedup(rounds, pool.size, perLook)
+  const coverage = sequentialCoverage(perLook, options.minRounds, options.maxRounds)
   const memory = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
   return {
     rounds,
@@ -163,7 +166,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
     roundTripMs: overheads.length === 0 ? 0 : Math.max(0, median(overheads)),
     callMs: calibration.callMs,
     memoryBytes: Math.max(...memory.map((m) => m.bytes)),
-    estimate: estimate ?? estimateSpeedup(rounds, pool.size, perLook),
+    estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
     stoppedBecause,
   }
 }

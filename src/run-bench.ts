@@ -4,7 +4,7 @@
 import { isAbsolute, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
-import { effectiveCores } from './effective-cores.js'
+import { cpuCapacity, effectiveCores } from './effective-cores.js'
 import { ParallelBenchError } from './errors.js'
 import type { BenchSubject, ModuleFunction } from './helpers.js'
 import { measure } from './measure.js'
@@ -196,7 +196,8 @@ export async function runBench(input: RunBenchInput): Promise<void> {
         workers,
         tasksSetByUser: options.tasksSetByUser,
         workersSetByUser: options.workersSetByUser,
-        effectiveCores: cores,
+        // A fractional quota (1.5 CPUs) cannot give 2x: judge against the capacity, not the rounded count.
+        effectiveCores: cpuCapacity(),
         // Tasks may differ in cost (input-dependent), so only min(tasks, workers) is a hard cap.
         equalTasks: false,
       })

@@ -1,0 +1,380 @@
+// Pure verdict logic: what the budget asks for, whether it can be reached at
+// all, whether the workers were starved, and PASS / FAIL / INCONCLUSIVE with
+// one plain sentence of why. Numbers in, data out; no I/O.
+
+import { median } from './statistics.js'
+import type { Model, RoundSample, SpeedupEstimate, Verdict } from './types.js'
+
+export type BudgetOption = 'minSpeedup' | 'minEfficiency'
+
+export type Feasibility = { kind: 'ok' } | { kind: 'skip'; reason: string } | { kind: 'impossible'; message: string }
+
+export interface FeasibilityInput {
+  /** The speedup the budget asks for (`budgetTarget`). */
+  target: number | undefined
+  option: BudgetOption
+  tasks: number
+  workers: number
+  tasksSetByUser: boolean
+  workersSetByUser: boolean
+  /** Effective cores of this machine; a fractional CPU quota (e.g. 1.5) is the most precise input. */
+  effectiveCores: number
+  /**
+   * Whether every task does the same work (a fixed `input`, or none). Only then
+   * do `tasks` on `workers` cap the speedup at tasks / ⌈tasks / workers⌉; with
+   * unequal tasks (sizes 2, 1, 1 on 2 workers) 2x is reachable, so only
+   * min(tasks, workers) is a hard cap. @default true
+   */
+  equalTasks?: boolean | undefined
+}
+
+export interface Contention {
+  starvedRounds: number
+  starved: boolean
+  /** One plain sentence for the reader. */
+  detail: string
+}
+
+export interface Granularity {
+  /** roundTrip / (roundTrip + callMs): the share of each task's cost that is messaging. */
+  overheadShare: number | undefined
+  warning: string | undefined
+}
+
+/** Relative slack so 0.7 × 3 = 2.0999999999999996 is not "above 2.1". */
+const EPSILON = 1e-9
+
+/**
+ * A round is starved when the parallel arm's CPU time is below this share of
+ * the time its workers spent inside `fn`: runnable but not running.
+ */
+export const STARVED_CPU_SHARE = 0.75
+/** Starved overall when at least this share of all rounds is starved. */
+export const STARVED_ROUND_SHARE = 1 / 3
+/** Below this much time inside `fn` per round, CPU accounting is too coarse to judge. */
+export const MIN_CPU_SAMPLE_MS = 20
+/** Without a budget, stop when the interval is within ×/÷ this factor of the estimate (±~5%). */
+export const MEASURED_PRECISION = 1.05
+/** Warn when messaging is more than this share of a task's cost. */
+export const MAX_OVERHEAD_SHARE = 0.1
+
+/** The speedup a budget asks for: the larger of minSpeedup and minEfficiency × workers. */
+export function budgetTarget(
+  budget: { minSpeedup?: number | undefined; minEfficiency?: number | undefined },
+  workers: number,
+): number | undefined {
+  const targets: number[] = []
+  if (budget.minSpeedup !== undefined) targets.push(budget.minSpeedup)
+  if (budget.minEfficiency !== undefined) targets.push(budget.minEfficiency * workers)
+  return targets.length === 0 ? undefined : Math.max(...targets)
+}
+
+/**
+ * Can this budget be reached? DESIGN §4:
+ * - above what the user's own `tasks` / `workers` allow on any machine → `impossible`
+ *   (a configuration mistake, reported before anything runs);
+ * - above what this machine allows (its effective cores, or the `workers` /
+ *   `tasks` that defaulted from them) → `skip`, never a false FAIL.
+ */
+export function budgetFeasibility(input: FeasibilityInput): Feasibility {
+  const { target, option, tasks, workers, tasksSetByUser, workersSetByUser, effectiveCores } = input
+  if (target === undefined) return { kind: 'ok' }
+  const equalTasks = input.equalTasks ?? true
+  const above = (cap: number): boolean => target > cap * (1 + EPSILON)
+  const asked = askedFor(option, target, workers)
+
+  // Machine-independent caps, from the settings the user chose.
+  // minEfficiency with defaulted workers scales with the machine, so it is never a settings mistake.
+  const workersFixed = workersSetByUser
+  if (workersFixed || (tasksSetByUser && option === 'minSpeedup')) {
+    const cap = workersFixed ? speedupCap(tasks, workers, equalTasks) : tasks
+    if (above(cap)) {
+      const cause = capCause(tasks, workers, workersFixed, equalTasks, cap)
+      return {
+        kind: 'impossible',
+        message: `${asked} can never be reached: ${cause.who} ${cause.singular ? 'caps' : 'cap'} the speedup at ${formatSpeedup(cap)} (${cause.setting})`,
+      }
+    }
+  }
+
+  // This machine's caps.
+  if (above(effectiveCores)) {
+    const needed = coresNeeded(target, tasksSetByUser ? tasks : undefined, equalTasks)
+    return {
+      kind: 'skip',
+      reason: `${asked} needs ≥ ${needed} ${plural(needed, 'core')}, this machine has ${formatNumber(effectiveCores)} effective ${plural(effectiveCores, 'core')}`,
+    }
+  }
+  if (!workersSetByUser) {
+    const cap = speedupCap(tasks, workers, equalTasks)
+    if (above(cap)) {
+      // minEfficiency scales with the defaulted pool, so more cores would not help it.
+      const needed = option === 'minSpeedup' ? coresNeeded(target, tasksSetByUser ? tasks : undefined, equalTasks) : undefined
+      const need = needed === undefined ? 'is out of reach here' : `needs ≥ ${needed} ${plural(needed, 'core')}`
+      return {
+        kind: 'skip',
+        reason: `${asked} ${need}: ${tasks} ${plural(tasks, 'task')} on ${workers} ${plural(workers, 'worker')} (defaulted from this machine's ${formatNumber(effectiveCores)} effective ${plural(effectiveCores, 'core')}) cap the speedup at ${formatSpeedup(cap)}`,
+      }
+    }
+  }
+  return { kind: 'ok' }
+}
+
+/**
+ * Were the workers starved of CPU by other load?
+ *
+ * Per round we compare the parallel arm's CPU time with the time its workers
+ * spent inside `fn` (both summed over the same tasks): a CPU-bound call that
+ * took 10 ms of wall time but got 6 ms of CPU waited 4 ms for a core. Below
+ * 0.75 the round is starved; starved overall when ≥ 1/3 of all rounds are.
+ * This ratio is used instead of CPU / (wall × workers) because wall time also
+ * holds dispatch, messaging and the tail where some workers have no task left
+ * (3 equal tasks on 2 workers cap that ratio at 0.75 with no contention at all).
+ * Rounds without CPU time, or with < 20 ms inside `fn` (CPU accounting can be
+ * tick-grained), never count. More workers than cores also reads as starved:
+ * true, and the result then says nothing about the code either.
+ *
+ * Not used as a signal: the stretch parallelBusyMs / serialBusyMs. Calls also
+ * get slower in parallel for reasons that belong to the code and the hardware
+ * (shared caches and memory bandwidth, SMT siblings, lower all-core turbo);
+ * excusing those would turn genuine scaling failures into INCONCLUSIVE. It is
+ * only mentioned in `detail`.
+ */
+export function contention(rounds: RoundSample[], _workers: number): Contention {
+  // CPU vs time inside fn needs no pool size; the parameter stays for the engine's call site.
+  let measured = 0
+  let starvedRounds = 0
+  const shares: number[] = []
+  for (const round of rounds) {
+    const cpu = round.parallelCpuMs
+    if (cpu === undefined || !(round.parallelBusyMs >= MIN_CPU_SAMPLE_MS)) continue
+    measured++
+    const share = cpu / round.parallelBusyMs
+    shares.push(share)
+    if (share < STARVED_CPU_SHARE) starvedRounds++
+  }
+  const starved = starvedRounds > 0 && starvedRounds >= rounds.length * STARVED_ROUND_SHARE
+  const stretch = busyStretch(rounds)
+  const stretchNote =
+    stretch !== undefined && stretch >= 1.25
+      ? `; calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm`
+      : ''
+  let detail: string
+  if (measured === 0) {
+    detail = `contention not checked: no round reported CPU time for ≥ ${MIN_CPU_SAMPLE_MS} ms of work${stretchNote}`
+  } else if (starved) {
+    detail = `workers were starved of CPU in ${starvedRounds} of ${rounds.length} rounds (CPU time a median ${formatPercent(median(shares))} of the time inside fn), probably other load on the machine${stretchNote}`
+  } else {
+    detail = `no sign of contention: ${starvedRounds} of ${rounds.length} rounds starved of CPU${stretchNote}`
+  }
+  return { starvedRounds, starved, detail }
+}
+
+/**
+ * PASS when the interval's lower bound reaches the target, FAIL when its upper
+ * bound is below it, INCONCLUSIVE otherwise; starved workers turn a FAIL into
+ * INCONCLUSIVE (the machine, not the code, may be at fault). No target → MEASURED.
+ */
+export function decideVerdict(input: {
+  estimate: SpeedupEstimate
+  target: number | undefined
+  starved: boolean
+  option: BudgetOption
+}): Verdict {
+  const { estimate, target, starved, option } = input
+  if (target === undefined) {
+    return { status: 'MEASURED', reason: `Speedup ${describeSpeedup(estimate)}; no budget set.` }
+  }
+  const measured = describe(estimate, option)
+  const budget = describeBudget(estimate, target, option)
+  if (estimate.low >= target) {
+    return { status: 'PASS', reason: `${capitalize(measured)} reaches ${budget}.`, target }
+  }
+  if (estimate.high < target) {
+    if (starved) {
+      return {
+        status: 'INCONCLUSIVE',
+        reason: `${capitalize(measured)} is below ${budget}, but the workers were starved of CPU by other load, so the machine may be to blame.`,
+        target,
+      }
+    }
+    return { status: 'FAIL', reason: `${capitalize(measured)} is below ${budget}.`, target }
+  }
+  return {
+    status: 'INCONCLUSIVE',
+    reason: `${capitalize(measured)} straddles ${budget}: more rounds or a quieter machine would decide it.`,
+    target,
+  }
+}
+
+/**
+ * Sequential stopping rule. With a target: decided once the interval lies
+ * wholly on one side of it. Without one: decided once the interval is within
+ * ×/÷ 1.05 of the estimate (about ±5%, measured on the log scale the interval
+ * lives on), precise enough to report. Stopping on either rule keeps the
+ * coverage, because the per-look intervals form a confidence sequence.
+ */
+export function isDecided(estimate: SpeedupEstimate, target: number | undefined): boolean {
+  if (target !== undefined) return estimate.low >= target || estimate.high < target
+  if (!(estimate.low > 0 && Number.isFinite(estimate.high))) return false
+  return estimate.high / estimate.speedup <= MEASURED_PRECISION && estimate.speedup / estimate.low <= MEASURED_PRECISION
+}
+
+/**
+ * The message of a failed test, DESIGN §2:
+ * `threads speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores`.
+ */
+export function failureMessage(
+  model: Model,
+  result: { estimate: SpeedupEstimate; workers: number },
+  target: number,
+  option: BudgetOption,
+  effectiveCores: number,
+): string {
+  const { estimate, workers } = result
+  const measured =
+    option === 'minEfficiency'
+      ? `efficiency ${describeEfficiency(estimate, workers)} is below minEfficiency ${formatNumber(target / workers)}`
+      : `speedup ${describeSpeedup(estimate)} is below minSpeedup ${formatSpeedup(target)}`
+  return `${model} ${measured} — ${workers} ${plural(workers, 'worker')} on ${formatNumber(effectiveCores)} ${plural(effectiveCores, 'core')}`
+}
+
+/**
+ * How much of each task is messaging. Above 10% the task is too small for its
+ * overhead: even with perfect scaling, more than a tenth of the pool's time goes
+ * to moving messages, and the speedup stops reflecting the function (the
+ * "square four numbers" task is > 99% overhead). A warning, never a failure.
+ */
+export function granularity(callMs: number | undefined, roundTripMs: number): Granularity {
+  if (callMs === undefined || !(callMs >= 0) || !Number.isFinite(roundTripMs)) {
+    return { overheadShare: undefined, warning: undefined }
+  }
+  const roundTrip = Math.max(0, roundTripMs)
+  const total = roundTrip + callMs
+  const overheadShare = total > 0 ? roundTrip / total : 0
+  if (overheadShare <= MAX_OVERHEAD_SHARE) return { overheadShare, warning: undefined }
+  // Calls per task that bring the share to 10% (b·call ≥ 9·roundTrip), to two significant digits: advice, not a measurement.
+  const batch =
+    callMs > 0
+      ? Number(Math.ceil((roundTrip * (1 - MAX_OVERHEAD_SHARE)) / MAX_OVERHEAD_SHARE / callMs).toPrecision(2))
+      : undefined
+  const advice =
+    batch === undefined
+      ? 'batch more work into each task'
+      : `batch about ${batch.toLocaleString('en-US')} calls into each task to bring it under ${formatPercent(MAX_OVERHEAD_SHARE)}`
+  return {
+    overheadShare,
+    warning: `tasks are too small for their overhead: messaging is ${formatPercent(overheadShare)} of each task (round trip ${formatMs(roundTrip)} vs ${formatMs(callMs)} inside fn); ${advice}`,
+  }
+}
+
+/** tasks × callMs / parallelMs: the speedup over calling `fn` inline in the host. */
+export function netSpeedup(callMs: number | undefined, tasks: number, parallelMs: number): number | undefined {
+  if (callMs === undefined || !(parallelMs > 0) || !Number.isFinite(callMs)) return undefined
+  return (tasks * callMs) / parallelMs
+}
+
+// ── formatting ────────────────────────────────────────────────────────────
+
+/** 1.21x, 1.5x, 1x; ∞ for an undecidable bound. */
+function formatSpeedup(value: number): string {
+  return `${formatNumber(value)}x`
+}
+
+/** Up to two decimals, trailing zeros dropped. */
+function formatNumber(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return '∞'
+  return String(Number(value.toFixed(2)))
+}
+
+/** Coverage rounded down to 0.1% so it is never overstated: 0.95 → 95%, 0.97852 → 97.8%. */
+function formatConfidence(confidence: number): string {
+  return `${String(Math.floor(confidence * 1000 + 1e-9) / 10)}%`
+}
+
+function formatPercent(share: number): string {
+  return `${String(Math.round(share * 1000) / 10)}%`
+}
+
+function formatMs(ms: number): string {
+  return `${String(Number(ms.toPrecision(2)))} ms`
+}
+
+/** `1.21x (95% CI 1.15–1.27x)` */
+function describeSpeedup(estimate: SpeedupEstimate): string {
+  return `${formatSpeedup(estimate.speedup)} (${formatConfidence(estimate.confidence)} CI ${formatNumber(estimate.low)}–${formatSpeedup(estimate.high)})`
+}
+
+/** `0.61 (95% CI 0.58–0.64)` */
+function describeEfficiency(estimate: SpeedupEstimate, workers: number): string {
+  return `${formatNumber(estimate.speedup / workers)} (${formatConfidence(estimate.confidence)} CI ${formatNumber(estimate.low / workers)}–${formatNumber(estimate.high / workers)})`
+}
+
+function describe(estimate: SpeedupEstimate, option: BudgetOption): string {
+  return option === 'minEfficiency'
+    ? `efficiency ${describeEfficiency(estimate, workersOf(estimate))}`
+    : `speedup ${describeSpeedup(estimate)}`
+}
+
+function describeBudget(estimate: SpeedupEstimate, target: number, option: BudgetOption): string {
+  return option === 'minEfficiency'
+    ? `minEfficiency ${formatNumber(target / workersOf(estimate))}`
+    : `minSpeedup ${formatSpeedup(target)}`
+}
+
+/** `minSpeedup 1.9` or `minEfficiency 0.8 (1.6x on 2 workers)`. */
+function askedFor(option: BudgetOption, target: number, workers: number): string {
+  return option === 'minEfficiency'
+    ? `\`minEfficiency\` ${formatNumber(target / workers)} (${formatSpeedup(target)} on ${workers} ${plural(workers, 'worker')})`
+    : `\`minSpeedup\` ${formatNumber(target)}`
+}
+
+/** The estimate carries efficiency = speedup / workers, so the pool size is recoverable. */
+function workersOf(estimate: SpeedupEstimate): number {
+  return Math.max(1, Math.round(estimate.speedup / estimate.efficiency))
+}
+
+// ── caps ──────────────────────────────────────────────────────────────────
+
+/** Best possible speedup of `tasks` tasks on `workers` workers over one worker. */
+function speedupCap(tasks: number, workers: number, equalTasks: boolean): number {
+  return equalTasks ? tasks / Math.ceil(tasks / workers) : Math.min(tasks, workers)
+}
+
+/** Smallest core count whose cap reaches the target; defaulted tasks (4 × workers) grow with the cores. */
+function coresNeeded(target: number, tasks: number | undefined, equalTasks: boolean): number {
+  let cores = Math.max(1, Math.ceil(target * (1 - EPSILON)))
+  if (tasks === undefined) return cores
+  while (cores < tasks && target > speedupCap(tasks, cores, equalTasks) * (1 + EPSILON)) cores++
+  return cores
+}
+
+/** Which of the user's settings caps the speedup: `tasks`, `workers`, or both together. */
+function capCause(
+  tasks: number,
+  workers: number,
+  workersFixed: boolean,
+  equalTasks: boolean,
+  cap: number,
+): { who: string; singular: boolean; setting: string } {
+  const byTasks = { who: `${tasks} ${plural(tasks, 'task')}`, singular: tasks === 1, setting: `\`tasks\`: ${tasks}` }
+  if (!workersFixed || (tasks <= workers && cap === tasks)) return byTasks
+  const byWorkers = { who: `${workers} ${plural(workers, 'worker')}`, singular: workers === 1, setting: `\`workers\`: ${workers}` }
+  if (cap === workers || !equalTasks) return byWorkers
+  return { who: `${byTasks.who} on ${byWorkers.who}`, singular: false, setting: `${byTasks.setting}, ${byWorkers.setting}` }
+}
+
+function plural(count: number, noun: string): string {
+  return count === 1 ? noun : `${noun}s`
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+function busyStretch(rounds: RoundSample[]): number | undefined {
+  const ratios = rounds
+    .filter((round) => round.serialBusyMs > 0 && round.parallelBusyMs > 0)
+    .map((round) => round.parallelBusyMs / round.serialBusyMs)
+  return ratios.length === 0 ? undefined : median(ratios)
+}

@@ -67,12 +67,3 @@ export function serializeError(error: unknown): SerializedError {
   }
   return { name: 'Error', message: String(error) }
 }
-
-/** Rebuilds a worker-side error in the host, keeping the worker's stack (it points into the user's file). */
-export function reviveError(serialized: SerializedError): Error {
-  const error = new Error(serialized.message)
-  error.name = serialized.name
-  if (serialized.stack !== undefined) error.stack = serialized.stack
-  if (serialized.code !== undefined) Object.assign(error, { code: serialized.code })
-  return error
-}

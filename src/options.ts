@@ -94,13 +94,26 @@ function describeValue(value: unknown): string {
   return Object.prototype.toString.call(value)
 }
 
-function rejectUnknownKeys(where: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new TypeError(
-        `Unknown option \`${key}\` in ${where}. Expected one of: ${known.join(', ')}`,
-      )
+/** Edit distance, for "did you mean" on a misspelt option. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution))
     }
+    previous = current
+  }
+  return previous[b.length] ?? 0
+}
+
+function rejectUnknownKeys(options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue
+    const close = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2 || k.startsWith(key))
+    const hint = close === undefined ? '' : ` Did you mean \`${close}\`?`
+    throw new TypeError(`Unknown option \`${key}\`.${hint} Expected one of: ${known.join(', ')}`)
   }
 }
 
@@ -166,11 +179,21 @@ function checkWorkers(value: unknown): number[] {
  */
 export function validatePluginOptions(options: unknown): ParallelBenchPluginOptions {
   if (options === undefined) return {}
+  try {
+    checkPluginOptions(options)
+  } catch (error) {
+    if (error instanceof Error) error.message = `parallelBench(): ${error.message}`
+    throw error
+  }
+  return options as ParallelBenchPluginOptions
+}
+
+function checkPluginOptions(options: unknown): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`parallelBench() options must be an object, got ${describeValue(options)}`)
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`)
   }
   const known = [...BENCH_KEYS.filter((k) => k !== 'input' && k !== 'expectFaster'), ...PLUGIN_ONLY_KEYS]
-  rejectUnknownKeys('parallelBench()', options, known)
+  rejectUnknownKeys(options, known)
   const o = options as Record<string, unknown>
   if (o.include !== undefined) {
     if (!Array.isArray(o.include) || o.include.length === 0 || !o.include.every((g) => typeof g === 'string')) {
@@ -184,18 +207,16 @@ export function validatePluginOptions(options: unknown): ParallelBenchPluginOpti
   if (o.github !== undefined) checkBoolean('github', o.github)
   // Bench defaults get the same checks as per-bench options.
   const benchPart = Object.fromEntries(Object.entries(o).filter(([k]) => !(PLUGIN_ONLY_KEYS as readonly string[]).includes(k)))
-  resolveOptions('parallelBench()', 'threads', benchPart, {}, 1, undefined)
-  return options as ParallelBenchPluginOptions
+  resolveOptions('threads', benchPart, {}, 1, undefined)
 }
 
 /**
  * Merges plugin defaults and a bench's own options, validates them and fills in defaults.
- * @param where names the call in errors, e.g. `benchThreads("sha256")`.
+ * Errors name the option; the caller adds which bench they belong to.
  * @param effectiveCores default for `workers`.
  * @param levelFromEnv value of VITEST_PARALLEL_BENCH_LEVEL, if set.
  */
 export function resolveOptions(
-  where: string,
   kind: BenchKind,
   options: unknown,
   defaults: ParallelBenchPluginOptions,
@@ -204,9 +225,9 @@ export function resolveOptions(
 ): ResolvedOptions {
   if (options === undefined) options = {}
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${where}: options must be an object, got ${describeValue(options)}`)
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`)
   }
-  rejectUnknownKeys(where, options, BENCH_KEYS)
+  rejectUnknownKeys(options, BENCH_KEYS)
   const own = options as Record<string, unknown>
   const pick = (key: (typeof BENCH_KEYS)[number]): unknown =>
     own[key] !== undefined ? own[key] : (defaults as Record<string, unknown>)[key]
@@ -247,7 +268,7 @@ export function resolveOptions(
 
   const expectFasterValue = pick('expectFaster')
   if (expectFasterValue !== undefined && kind !== 'compare') {
-    throw new TypeError(`${where}: \`expectFaster\` is only valid for benchCompare`)
+    throw new TypeError('`expectFaster` is only valid for benchCompare')
   }
   const inputValue = own.input
   const transferValue = pick('transfer')

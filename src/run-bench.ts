@@ -5,7 +5,7 @@ import { isAbsolute, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
 import { cpuCapacity, effectiveCores } from './effective-cores.js'
-import { ParallelBenchError } from './errors.js'
+import { ParallelBenchError, type ErrorCode } from './errors.js'
 import type { BenchSubject, ModuleFunction } from './helpers.js'
 import { measure } from './measure.js'
 import { LEVEL_ENV, reportableOptions, resolveOptions, type ParallelBenchPluginOptions, type ResolvedOptions } from './options.js'
@@ -146,10 +146,16 @@ async function measureOne(
   }
 }
 
+const EXPLANATIONS: Partial<Record<string, string>> = {
+  NOT_CLONEABLE:
+    'Inputs and return values cross to the worker by structured clone: functions, class instances with native handles (sockets, streams) and similar values cannot. Return plain data, and build such objects inside fn.',
+}
+
+/** Prefixes the bench's identity (and, for some codes, what to do) to an error. */
 function withContext(error: unknown, where: string): unknown {
   if (!(error instanceof Error)) return error
-  const original = error.message
-  error.message = `${where}: ${original}`
+  const explanation = error instanceof ParallelBenchError ? EXPLANATIONS[error.code] : undefined
+  error.message = `${where}: ${error.message}${explanation === undefined ? '' : `\n${explanation}`}`
   if (error.stack !== undefined) {
     const firstLine = error.stack.indexOf('\n')
     error.stack = `${error.name}: ${error.message}${firstLine === -1 ? '' : error.stack.slice(firstLine)}`
@@ -175,9 +181,10 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     results: [],
   }
   context.task.meta.parallelBench = meta
+  let resolved: ResolvedOptions
   try {
     cores ??= effectiveCores()
-    const options = resolveOptions(where, kind, input.options, defaults, cores, process.env[LEVEL_ENV])
+    const options = resolveOptions(kind, input.options, defaults, cores, process.env[LEVEL_ENV])
     meta.options = reportableOptions(options)
     const target = benchTarget(input, where)
     const models: Model[] = kind === 'compare' ? ['threads', 'processes'] : [kind]
@@ -210,42 +217,42 @@ export async function runBench(input: RunBenchInput): Promise<void> {
         meta.results.push(await measureOne(model, workers, target, options, input, warnings, skipReasons.get(workers)))
       }
     }
-    await judge(meta, options, where, context, cores)
+    resolved = options
   } catch (error) {
     const code = error instanceof ParallelBenchError ? error.code : error instanceof TypeError || error instanceof RangeError ? 'INVALID_OPTION' : 'TASK_FAILED'
     const failure = withContext(error, where)
     meta.error = { code, message: failure instanceof Error ? failure.message : String(failure) }
     throw failure
   }
+  // A missed budget is a verdict, not a failure to measure: it does not set meta.error.
+  await judge(meta, resolved, context, cores)
 }
 
-async function judge(meta: BenchResult, options: ResolvedOptions, where: string, context: TestContext, cores: number): Promise<void> {
-  const problems: string[] = []
+/** Annotates every result, then fails the test for a missed budget (level error), an inconclusive one (strict) or a wrong expectFaster. */
+async function judge(meta: BenchResult, options: ResolvedOptions, context: TestContext, cores: number): Promise<void> {
+  const failures: { code: ErrorCode; message: string }[] = []
   for (const result of meta.results) {
     const { status, target } = result.verdict
     const missed = status === 'FAIL' && target !== undefined
     if (missed && options.level === 'error') {
-      problems.push(failureMessage(result.model, result, target, budgetOption(options), cores))
+      failures.push({ code: 'BUDGET_MISSED', message: failureMessage(result.model, result, target, budgetOption(options), cores) })
     } else if (status === 'INCONCLUSIVE' && options.strict) {
-      problems.push(`${result.model}: inconclusive under strict mode — ${result.verdict.reason}`)
+      failures.push({ code: 'INCONCLUSIVE', message: `${result.model}: inconclusive under strict mode — ${result.verdict.reason}` })
     }
-    const type = (missed && options.level === 'warn') || status === 'INCONCLUSIVE' ? 'warning' : 'notice'
-    if (options.level !== 'off' || !missed) await context.annotate(summary(result), type)
+    if (missed && options.level === 'off') continue
+    await context.annotate(summary(result), missed || status === 'INCONCLUSIVE' ? 'warning' : 'notice')
   }
   if (options.expectFaster !== undefined) {
     const fastest = fasterModel(meta.results)
     if (fastest !== undefined && fastest !== options.expectFaster) {
-      problems.push(`expected ${options.expectFaster} to be faster, but ${fastest} was faster`)
+      failures.push({ code: 'EXPECTATION_FAILED', message: `expected ${options.expectFaster} to be faster, but ${fastest} was faster` })
     }
   }
-  if (problems.length > 0) {
-    const code = problems.some((p) => p.includes('below')) ? 'BUDGET_MISSED' : options.expectFaster !== undefined ? 'EXPECTATION_FAILED' : 'INCONCLUSIVE'
-    throw new ParallelBenchError(code, problems.join('\n'))
-  }
+  const [first] = failures
+  if (first !== undefined) throw new ParallelBenchError(first.code, failures.map((f) => f.message).join('\n'))
   if (meta.results.length > 0 && meta.results.every((r) => r.verdict.status === 'SKIPPED')) {
     context.skip(meta.results[0]?.verdict.reason)
   }
-  void where
 }
 
 /** The model with the lower median parallel batch time at the largest pool size. */

@@ -1,5 +1,5 @@
 // What the measurement needs from a pool, whatever carries the tasks.
-import { ParallelBenchError, reviveError, type ErrorCode, type SerializedError } from '../errors.js'
+import { ParallelBenchError, type ErrorCode, type SerializedError } from '../errors.js'
 import type { Model } from '../types.js'
 import type { Transferable } from 'node:worker_threads'
 import type { TaskReply, TaskRequest, WorkerSetup } from '../worker/protocol.js'
@@ -27,8 +27,9 @@ export interface PoolOptions {
 
 /** Turns a worker's failure reply into the host-side error, keeping the worker's stack. */
 export function replyError(code: ErrorCode, serialized: SerializedError): ParallelBenchError {
-  const cause = reviveError(serialized)
-  const error = new ParallelBenchError(code, serialized.message, { cause })
+  // The original name (TypeError, RangeError, ...) stays visible; a plain "Error" adds nothing.
+  const named = serialized.name === 'Error' || serialized.name === 'ParallelBenchError' ? '' : `${serialized.name}: `
+  const error = new ParallelBenchError(code, named + serialized.message)
   // The worker's stack points into the user's bench file: that is the one worth reading.
   if (serialized.stack !== undefined) error.stack = serialized.stack
   return error

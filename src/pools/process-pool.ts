@@ -12,7 +12,7 @@ import {
   type TaskReply,
   type TaskRequest,
 } from '../worker/protocol.js'
-import { trackChild } from './child-registry.js'
+import { trackChild, trackPool } from './teardown.js'
 import { entryUrl, unwrap, workerExecArgv, type BenchPool, type PoolOptions } from './pool.js'
 import { collectStartups } from './startup.js'
 
@@ -85,7 +85,7 @@ export function createProcessPool(options: PoolOptions): BenchPool {
         slot.job = undefined
         idle.push(slot)
         const message = error instanceof Error ? error.message : String(error)
-        job.reject(new ParallelBenchError('NOT_CLONEABLE', `an input could not be sent to a child process: ${message}`, { cause: error }))
+        job.reject(new ParallelBenchError('NOT_CLONEABLE', `an input could not be sent to a child process: ${message}`))
       }
     }
   }
@@ -133,6 +133,7 @@ export function createProcessPool(options: PoolOptions): BenchPool {
     return slot
   }
 
+  const untrack = trackPool()
   for (let i = 0; i < size; i++) slots.push(spawnSlot())
 
   return {
@@ -152,6 +153,7 @@ export function createProcessPool(options: PoolOptions): BenchPool {
       destroyed = true
       failAll(new ParallelBenchError('ABORTED', 'the pool was destroyed'))
       await Promise.all(slots.map(terminate))
+      untrack()
     },
   }
 }

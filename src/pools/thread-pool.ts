@@ -5,25 +5,32 @@ import { ParallelBenchError } from '../errors.js'
 import { epochNow, isReadyMessage, type TaskReply } from '../worker/protocol.js'
 import { entryUrl, unwrap, workerExecArgv, type BenchPool, type PoolOptions } from './pool.js'
 import { collectStartups } from './startup.js'
+import { trackPool } from './teardown.js'
 
+/** Maps what piscina rejects with to our error codes. DOMException causes are left out: Vitest prints their 25 constants. */
 function threadError(error: unknown, taskTimeout: number): ParallelBenchError {
   if (error instanceof ParallelBenchError) return error
-  const e = error as { name?: string; code?: string; message?: string }
-  if (e.name === 'AbortError') {
-    return new ParallelBenchError('TIMEOUT', `a task ran longer than taskTimeout (${taskTimeout} ms); its worker thread was terminated`, { cause: error })
+  if (!(error instanceof Error)) {
+    // A worker's uncaught non-Error arrives as {}: in practice its reply failed to clone.
+    return new ParallelBenchError(
+      'NOT_CLONEABLE',
+      "a worker thread could not send its reply: fn's return value is probably not cloneable (a function, or an object holding native handles)",
+    )
   }
-  if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new ParallelBenchError('OUT_OF_MEMORY', `a worker thread ran out of memory (${e.message ?? ''}); raise \`maxMemoryMb\` or allocate less per task`, { cause: error })
+  const code = (error as { code?: unknown }).code
+  if (error.name === 'AbortError') {
+    return new ParallelBenchError('TIMEOUT', `a task ran longer than taskTimeout (${taskTimeout} ms); its worker thread was terminated`)
   }
-  if (e.name === 'DataCloneError') {
-    return new ParallelBenchError('NOT_CLONEABLE', `${e.message ?? 'a value could not be cloned'}`, { cause: error })
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new ParallelBenchError('OUT_OF_MEMORY', `a worker thread ran out of memory (${error.message}); raise \`maxMemoryMb\` or allocate less per task`)
   }
-  const exit = /worker exited with code: (-?\d+)/.exec(e.message ?? '')
+  if (error.name === 'DataCloneError') return new ParallelBenchError('NOT_CLONEABLE', error.message)
+  const exit = /worker exited with code: (-?\d+)/.exec(error.message)
   if (exit !== null) {
     const exitCode = Number(exit[1])
-    return new ParallelBenchError('WORKER_EXIT', `a worker thread exited with code ${exitCode} while running a task`, { cause: error, exitCode })
+    return new ParallelBenchError('WORKER_EXIT', `a worker thread exited with code ${exitCode} while running a task`, { exitCode })
   }
-  return new ParallelBenchError('TASK_FAILED', e.message ?? String(error), { cause: error })
+  return new ParallelBenchError('TASK_FAILED', error.message, { cause: error })
 }
 
 export function createThreadPool(options: PoolOptions): BenchPool {
@@ -42,6 +49,7 @@ export function createThreadPool(options: PoolOptions): BenchPool {
   let destroyed = false
   let failure: ParallelBenchError | undefined
 
+  const untrack = trackPool()
   const startups = collectStartups(size, spawnedAt, taskTimeout)
   // Without an 'error' listener a crashing worker would crash the Vitest worker.
   piscina.on('error', (error: unknown) => {
@@ -80,6 +88,7 @@ export function createThreadPool(options: PoolOptions): BenchPool {
       destroyed = true
       startups.fail(new ParallelBenchError('ABORTED', 'the pool was destroyed'))
       await piscina.destroy().catch(() => {})
+      untrack()
     },
   }
 }

@@ -1,6 +1,6 @@
 // Runs `vitest run` on a fixture project in a child process, the way a user
 // runs it, and returns what the user would see: exit code, output, JSON report.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
@@ -30,7 +30,13 @@ export function fixture(name: string): string {
   return join(ROOT, 'fixtures', name)
 }
 
-export async function runVitest(fixtureName: string, args: string[] = [], options: RunOptions = {}): Promise<VitestRun> {
+export interface StartedVitest {
+  child: ChildProcess
+  done: Promise<VitestRun>
+}
+
+/** Starts `vitest run` on a fixture; `done` resolves when it has exited. */
+export function startVitest(fixtureName: string, args: string[] = [], options: RunOptions = {}): StartedVitest {
   const root = fixture(fixtureName)
   const jsonPath = join(root, 'parallel-bench.json')
   rmSync(jsonPath, { force: true })
@@ -41,15 +47,21 @@ export async function runVitest(fixtureName: string, args: string[] = [], option
   })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 150_000)
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
-    child.on('close', (c, s) => done([c, s])),
-  )
-  clearTimeout(timer)
-  const json = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as ParallelBenchJson) : undefined
-  return { code, signal, stdout, stderr, output: stdout + stderr, json }
+  const done = new Promise<VitestRun>((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      const json = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as ParallelBenchJson) : undefined
+      resolve({ code, signal, stdout, stderr, output: stdout + stderr, json })
+    })
+  })
+  return { child, done }
+}
+
+export function runVitest(fixtureName: string, args: string[] = [], options: RunOptions = {}): Promise<VitestRun> {
+  return startVitest(fixtureName, args, options).done
 }
 
 /** The result of the bench whose full name ends with `title`. */

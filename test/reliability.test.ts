@@ -1,0 +1,156 @@
+// What users will do to the plugin, through Vitest, for threads and processes:
+// every case ends in a clear error for that bench only, nothing hangs, nothing is orphaned.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { benchChildren, isAlive, processTree, waitFor } from './support/processes.js'
+import { benchNamed, runVitest, startVitest, type VitestRun } from './support/run-vitest.js'
+
+/** The error recorded for a bench in the JSON report (the report is written even when benches fail). */
+function errorOf(run: VitestRun, title: string): { code: string; message: string } {
+  const error = benchNamed(run, title).error
+  if (error === undefined) throw new Error(`bench "${title}" has no error\n${run.output}`)
+  return error
+}
+
+function expectMeasured(run: VitestRun, title: string): void {
+  const bench = benchNamed(run, title)
+  expect(bench.error, run.output).toBeUndefined()
+  expect(bench.results[0]?.rounds.length).toBeGreaterThan(0)
+}
+
+afterEach(async () => {
+  // Whatever a case did, no bench child process may survive it.
+  expect(await waitFor(() => benchChildren().length === 0, 2000)).toBe(true)
+})
+
+describe('reliability', () => {
+  it('rejects invalid options with a TypeError/RangeError naming the option, and still runs the good bench', async () => {
+    const run = await runVitest('reliability', ['options'])
+    expect(run.code).toBe(1)
+    const cases: [string, RegExp][] = [
+      ['unknown key [threads]', /TypeError: .*Unknown option `minSpeed`\. Did you mean `minSpeedup`\?/],
+      ['wrong type [threads]', /TypeError: .*`tasks` must be an integer >= 1, got "8"/],
+      ['minSpeedup <= 0 [threads]', /RangeError: .*`minSpeedup` must be a number > 0, got 0/],
+      ['minEfficiency above 1 [processes]', /RangeError: .*`minEfficiency` must be a number in \(0, 1\], got 1\.5/],
+      ['zero workers [threads]', /RangeError: .*`workers` must be an integer >= 1, got 0/],
+      ['fractional tasks [processes]', /RangeError: .*`tasks` must be an integer >= 1, got 2\.5/],
+      ['unknown level [threads]', /RangeError: .*`level` must be one of 'error', 'warn', 'off', got "loud"/],
+    ]
+    for (const [title, message] of cases) {
+      expect(run.output).toMatch(message)
+      const bench = benchNamed(run, title)
+      expect(bench.error?.code).toBe('INVALID_OPTION')
+      // Nothing was spawned or measured.
+      expect(bench.results).toEqual([])
+    }
+    expectMeasured(run, 'good [threads]')
+  })
+
+  it('fails a throwing fn with its own message and a stack into the bench file; the next bench runs', async () => {
+    const run = await runVitest('reliability', ['throws'])
+    expect(run.code).toBe(1)
+    for (const title of ['throws [threads]', 'throws [processes]']) {
+      expect(errorOf(run, title)).toEqual({ code: 'TASK_FAILED', message: expect.stringContaining('boom from fn') })
+    }
+    expect(run.output).toContain('benchThreads("throws"): boom from fn')
+    expect(run.output).toContain('benchProcesses("throws"): boom from fn')
+    expect(run.output).toMatch(/explode throws\.bench\.ts:5:9/)
+    expectMeasured(run, 'good after throws [threads]')
+  })
+
+  it('says which key or export is missing, and why a file failed to import in the worker', async () => {
+    const run = await runVitest('reliability', ['not-found', 'import-fails'])
+    expect(run.code).toBe(1)
+    const conditional = errorOf(run, 'conditional [threads]')
+    expect(conditional.code).toBe('NOT_FOUND')
+    expect(conditional.message).toContain('no bench registered under "threads::conditional"')
+    expect(conditional.message).toContain('registered: "threads::good beside missing"')
+    const wrongExport = errorOf(run, 'wrong export [processes]')
+    expect(wrongExport.code).toBe('NOT_FOUND')
+    expect(wrongExport.message).toMatch(/work\.ts has no exported function `nope` \(exported functions: work\)/)
+    const importFails = errorOf(run, 'file fails to import in the worker [threads]')
+    expect(importFails.message).toContain('this module cannot load outside Vitest')
+    expectMeasured(run, 'good beside missing [threads]')
+  })
+
+  it('reports the exit code or signal of a worker that exits or crashes, without hanging the pool', async () => {
+    const run = await runVitest('reliability', ['exits'])
+    expect(run.code).toBe(1)
+    expect(errorOf(run, 'process.exit(3) [processes]')).toEqual({
+      code: 'WORKER_EXIT',
+      message: expect.stringMatching(/child process \(pid \d+\) exited with code 3 while running a task/),
+    })
+    expect(errorOf(run, 'fatal signal [processes]')).toEqual({
+      code: 'WORKER_EXIT',
+      message: expect.stringMatching(/was killed by SIGSEGV/),
+    })
+    expect(errorOf(run, 'process.exit(3) in a thread [threads]')).toEqual({
+      code: 'WORKER_EXIT',
+      message: expect.stringContaining('worker thread exited with code 3'),
+    })
+    expectMeasured(run, 'good after exits [threads]')
+  })
+
+  it('kills an infinite loop at taskTimeout and fails with a timeout error', async () => {
+    const started = performance.now()
+    const run = await runVitest('reliability', ['hangs'])
+    expect(run.code).toBe(1)
+    for (const title of ['infinite loop [threads]', 'infinite loop [processes]']) {
+      expect(errorOf(run, title)).toEqual({ code: 'TIMEOUT', message: expect.stringContaining('longer than taskTimeout (1000 ms)') })
+    }
+    // Two benches × 1 s timeout, plus Vitest and pool start-up: nowhere near a hang.
+    expect(performance.now() - started).toBeLessThan(20_000)
+  })
+
+  it('stops a thread that allocates without bound at maxMemoryMb; Vitest survives to report it', async () => {
+    const run = await runVitest('reliability', ['memory'])
+    expect(run.code).toBe(1)
+    expect(errorOf(run, 'unbounded allocation [threads]')).toEqual({
+      code: 'OUT_OF_MEMORY',
+      message: expect.stringContaining('ran out of memory'),
+    })
+  })
+
+  it('explains a non-cloneable input or return value, with the bench name', async () => {
+    const run = await runVitest('reliability', ['clone'])
+    expect(run.code).toBe(1)
+    for (const title of ['function input [threads]', 'function input [processes]', 'function result [threads]', 'function result [processes]']) {
+      expect(errorOf(run, title).code).toBe('NOT_CLONEABLE')
+    }
+    expect(run.output).toContain('benchThreads("function input"): () => 1 could not be cloned')
+    expect(run.output).toContain('benchProcesses("function result"):')
+    expect(run.output).toContain('Inputs and return values cross to the worker by structured clone')
+  })
+
+  for (const [signal, kind] of [['SIGINT', 'processes'], ['SIGTERM', 'threads']] as const) {
+    it(`leaves no worker behind within 2 s when Vitest gets ${signal} during a ${kind} bench`, async () => {
+      const markers = mkdtempSync(join(tmpdir(), 'markers-'))
+      const { child, done } = startVitest('reliability', ['long', '-t', `long \\[${kind}\\]`], { env: { MARKER_DIR: markers } })
+      try {
+        // Wait until fn runs in the workers, then interrupt.
+        expect(await waitFor(() => existsSync(join(markers, kind)), 60_000)).toBe(true)
+        const tree = processTree(child.pid as number)
+        expect(tree.length).toBeGreaterThan(1)
+        child.kill(signal)
+        const sent = performance.now()
+        const gone = await waitFor(() => tree.every((p) => !isAlive(p.pid)), 2000)
+        expect(gone, `still alive after ${Math.round(performance.now() - sent)} ms: ${tree.filter((p) => isAlive(p.pid)).map((p) => p.args).join('\n')}`).toBe(true)
+        await done
+      } finally {
+        child.kill('SIGKILL')
+        rmSync(markers, { recursive: true, force: true })
+      }
+    })
+  }
+
+  it('--bail stops after the first failure and leaves nothing running', async () => {
+    const started = performance.now()
+    const run = await runVitest('reliability', ['bail', '--bail=1'])
+    expect(run.code).toBe(1)
+    expect(errorOf(run, 'fails first [threads]').message).toContain('first failure')
+    expect(benchNamed(run, 'fails first [threads]').error?.code).toBe('TASK_FAILED')
+    expect(performance.now() - started).toBeLessThan(30_000)
+  })
+})

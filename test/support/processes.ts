@@ -1,0 +1,55 @@
+// Which processes of a run are still alive: the soak check and the reliability tests use it.
+import { execFileSync } from 'node:child_process'
+
+export interface ProcessInfo {
+  pid: number
+  ppid: number
+  args: string
+}
+
+export function processTable(): ProcessInfo[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+  return out
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] ?? '' }))
+}
+
+/** The process and all its descendants, as they are now. */
+export function processTree(rootPid: number): ProcessInfo[] {
+  const table = processTable()
+  const tree: ProcessInfo[] = []
+  const queue = [rootPid]
+  while (queue.length > 0) {
+    const pid = queue.shift() as number
+    for (const p of table) {
+      if (p.pid === pid) tree.push(p)
+      if (p.ppid === pid) queue.push(p.pid)
+    }
+  }
+  return tree
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Bench child processes (our process entry) anywhere on the machine. */
+export function benchChildren(): ProcessInfo[] {
+  return processTable().filter((p) => p.args.includes('worker/process-entry.js'))
+}
+
+export async function waitFor(condition: () => boolean, timeoutMs: number, intervalMs = 25): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs
+  while (performance.now() < deadline) {
+    if (condition()) return true
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+  return condition()
+}

@@ -1,0 +1,119 @@
+// Number, duration and byte formatting shared by the terminal, markdown and
+// annotation renderers, plus sanitising of user-supplied text. Pure functions.
+
+const DASH = '–'
+
+/** A placeholder for a value that was not measured. */
+export const MISSING = DASH
+
+/** `x` with `digits` significant digits, without exponent notation for the ranges we print. */
+function significant(x: number, digits: number): string {
+  if (x === 0) return '0'
+  const magnitude = Math.floor(Math.log10(Math.abs(x)))
+  const decimals = Math.max(0, digits - 1 - magnitude)
+  const text = x.toFixed(decimals)
+  // 0.99996 rounds up to 1.000: one magnitude more, one decimal fewer.
+  return decimals > 0 && Math.abs(Number(text)) >= 10 ** (magnitude + 1) ? x.toFixed(decimals - 1) : text
+}
+
+/**
+ * A duration given in milliseconds, with a unit that keeps three significant digits:
+ * `812 ms`, `42.1 ms`, `1.23 s`, `85.0 µs`, `120 ns`.
+ */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return MISSING
+  const abs = Math.abs(ms)
+  if (abs >= 1000) return `${significant(ms / 1000, 3)} s`
+  if (abs >= 1) return roundedWithUnit(ms, 1000, 'ms', 's')
+  if (abs >= 0.001) return roundedWithUnit(ms * 1000, 1000, 'µs', 'ms')
+  if (abs === 0) return '0 ms'
+  return roundedWithUnit(ms * 1e6, 1000, 'ns', 'µs')
+}
+
+// 999.96 ms rounds to "1000 ms" with three significant digits; promote it to the next unit.
+function roundedWithUnit(value: number, limit: number, unit: string, nextUnit: string): string {
+  const text = significant(value, 3)
+  if (Math.abs(Number(text)) >= limit) return `${significant(value / limit, 3)} ${nextUnit}`
+  return `${text} ${unit}`
+}
+
+/** A ratio as `1.93x`. */
+export function formatSpeedup(x: number | undefined): string {
+  if (x === undefined || !Number.isFinite(x)) return MISSING
+  // Two decimals, but tiny ratios keep two significant digits: 0.0024x, not 0.00x.
+  return Math.abs(x) >= 0.1 || x === 0 ? `${x.toFixed(2)}x` : `${significant(x, 2)}x`
+}
+
+/** A confidence interval as `[1.88–1.97]`. */
+export function formatInterval(low: number, high: number): string {
+  const lowText = Number.isFinite(low) ? low.toFixed(2) : '?'
+  const highText = Number.isFinite(high) ? high.toFixed(2) : '?'
+  return `[${lowText}${DASH}${highText}]`
+}
+
+/** A speedup with its interval: `1.93x [1.88–1.97]`. */
+export function formatSpeedupWithInterval(speedup: number, low: number, high: number): string {
+  return `${formatSpeedup(speedup)} ${formatInterval(low, high)}`
+}
+
+/** A fraction as a whole percentage: `0.965` → `97%`. */
+export function formatPercent(fraction: number | undefined): string {
+  if (fraction === undefined || !Number.isFinite(fraction)) return MISSING
+  return `${Math.round(fraction * 100)}%`
+}
+
+/** A confidence level as a label: `0.95` → `95%`, `0.999` → `99.9%`. */
+export function formatConfidence(confidence: number): string {
+  return `${Number.parseFloat((confidence * 100).toFixed(1))}%`
+}
+
+/** A byte count in binary units: `12.3 MiB`. */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return MISSING
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let value = bytes
+  let unit = 0
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  if (unit === 0) return `${Math.round(value)} B`
+  const text = significant(value, 3)
+  return `${text} ${units[unit]}`
+}
+
+/** The median of `values` (undefined when empty). */
+export function median(values: readonly number[]): number | undefined {
+  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
+  if (finite.length === 0) return undefined
+  const mid = finite.length >> 1
+  const upper = finite[mid] as number
+  return finite.length % 2 === 1 ? upper : ((finite[mid - 1] as number) + upper) / 2
+}
+
+// ESC-introduced sequences: CSI (ESC [ … final), OSC / DCS / SOS / PM / APC strings
+// (terminated by BEL or ST), and two-/three-byte escapes (ESC c, ESC ( B, ...).
+// The 8-bit C1 forms (0x9B CSI, 0x9D OSC, ...) are covered by the same patterns.
+const ESCAPE_SEQUENCE = new RegExp(
+  [
+    '(?:\\u001b\\[|\\u009b)[0-?]*[ -/]*[@-~]?',
+    '(?:\\u001b[\\]PX^_]|[\\u0090\\u0098\\u009d\\u009e\\u009f])[\\s\\S]*?(?:\\u0007|\\u001b\\\\|\\u009c|$)',
+    '\\u001b[ -/]*[0-~]?',
+  ].join('|'),
+  'g',
+)
+// Line breaks (incl. Unicode separators) and tabs become a space: a name stays on its line.
+const LINE_BREAK = /[\t\n\v\f\r\u0085\u2028\u2029]+/g
+// Other C0/C1 controls, DEL, and bidirectional overrides/isolates ("Trojan Source") are removed.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * Makes user-supplied text (bench names, error messages) safe to print on one line:
+ * removes terminal escape sequences and control characters, and turns line breaks and
+ * tabs into spaces. A bench named `"\u001b[2J"` cannot clear the screen, and a name
+ * containing `"\n::error::x"` cannot start a line of its own.
+ */
+export function stripControl(text: string): string {
+  return text.replace(ESCAPE_SEQUENCE, '').replace(LINE_BREAK, ' ').replace(CONTROL, '')
+}

@@ -1,0 +1,233 @@
+// GitHub Actions output: workflow-command annotations and the step-summary markdown.
+// Pure: results in, strings out. The reporter prints / appends them.
+import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
+import {
+  MISSING,
+  formatConfidence,
+  formatDuration,
+  formatPercent,
+  formatSpeedup,
+  formatSpeedupWithInterval,
+  median,
+  stripControl,
+} from './format.js'
+import {
+  benchTitle,
+  curveSerialFraction,
+  describeSerialFraction,
+  formatMemory,
+  groupedWarnings,
+  levelOf,
+  levelOverrideSentence,
+  recommendation,
+  rowLabel,
+  scalingCurves,
+  verdictLabel,
+} from './terminal.js'
+
+/** Escapes a workflow-command message, as `@actions/core` does. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+/** Escapes a workflow-command property value, as `@actions/core` does. */
+export function escapeProperty(s: string): string {
+  return s
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A')
+    .replace(/:/g, '%3A')
+    .replace(/,/g, '%2C')
+}
+
+type AnnotationCommand = 'error' | 'warning' | 'notice'
+
+function annotationFor(status: VerdictStatus, level: ReturnType<typeof levelOf>): AnnotationCommand | undefined {
+  // Level 'off' means "report only": the numbers are in the table, nothing is flagged.
+  if (level === 'off') return undefined
+  if (status === 'FAIL') return level === 'error' ? 'error' : 'warning'
+  if (status === 'INCONCLUSIVE') return 'warning'
+  if (status === 'SKIPPED') return 'notice'
+  return undefined
+}
+
+// Terminal escapes are removed line by line; line breaks are kept for escapeData to encode.
+function safeMessage(message: string): string {
+  return message.split(/\r\n|\r|\n/).map(stripControl).join('\n')
+}
+
+/**
+ * Workflow commands, one per row whose verdict needs attention: `::error` for a FAIL at
+ * level `error`, `::warning` for a FAIL at level `warn` and for INCONCLUSIVE, `::notice` for
+ * SKIPPED; nothing at level `off`. Errored benches are left to Vitest's own failure report.
+ */
+export function annotationCommands(results: readonly BenchResult[]): string[] {
+  const commands: string[] = []
+  for (const bench of results) {
+    const level = levelOf(bench)
+    for (const result of bench.results) {
+      const command = annotationFor(result.verdict.status, level)
+      if (command === undefined) continue
+      const properties = [
+        ...(bench.file === '' ? [] : [`file=${escapeProperty(stripControl(bench.file))}`]),
+        `title=${escapeProperty(benchTitle(bench))}`,
+      ].join(',')
+      const { speedup, low, high } = result.estimate
+      const message = `${result.verdict.status} ${rowLabel(result)}, speedup ${formatSpeedupWithInterval(speedup, low, high)}: ${result.verdict.reason}`
+      commands.push(`::${command} ${properties}::${escapeData(safeMessage(message))}`)
+    }
+  }
+  return commands
+}
+
+/**
+ * Text safe inside a markdown table cell and list item: no line breaks, no HTML, and
+ * markdown punctuation (including `|` and backticks) escaped, so a bench name cannot end
+ * the table, open a code span, inject a link or a tag.
+ */
+export function markdownText(s: string): string {
+  return stripControl(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~#]/g, '\\$&')
+}
+
+// Inside a mermaid string only plain words survive: quotes, backticks, entities (#…;),
+// statement separators and brackets are dropped, and long names shortened.
+function mermaidText(s: string): string {
+  const plain = stripControl(s)
+    .replace(/["`#;&<>{}[\]\\|]/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim()
+  return plain.length > 60 ? `${plain.slice(0, 59)}…` : plain
+}
+
+const STATUS_MARK: Record<VerdictStatus, string> = {
+  PASS: '✅',
+  FAIL: '❌',
+  INCONCLUSIVE: '⚠️',
+  SKIPPED: '⏭️',
+  MEASURED: 'ℹ️',
+}
+
+function tableRow(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`
+}
+
+function modelCells(result: ModelResult, bench: BenchResult): string[] {
+  const { speedup, low, high, efficiency } = result.estimate
+  return [
+    result.model,
+    String(result.workers),
+    formatSpeedupWithInterval(speedup, low, high),
+    formatSpeedup(result.netSpeedup),
+    formatPercent(efficiency),
+    formatDuration(median(result.startupMs)),
+    formatDuration(result.roundTripMs),
+    formatMemory(result),
+    `${STATUS_MARK[result.verdict.status]} ${verdictLabel(result, levelOf(bench))}`,
+  ]
+}
+
+function mermaidChart(bench: BenchResult, model: string, points: readonly ModelResult[]): string[] {
+  const workers = points.map((p) => p.workers)
+  const speedups = points.map((p) => (Number.isFinite(p.estimate.speedup) ? p.estimate.speedup : 0))
+  const top = Math.ceil(Math.max(...workers, ...speedups, 1))
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `    title "${mermaidText(`${bench.name} ${model}`)}: speedup vs workers"`,
+    // Quoted: pool sizes are categories on this axis, not a numeric range.
+    `    x-axis "workers" [${workers.map((w) => `"${w}"`).join(', ')}]`,
+    `    y-axis "speedup (x)" 0 --> ${top}`,
+    `    bar [${speedups.map((s) => s.toFixed(2)).join(', ')}]`,
+    `    line [${workers.join(', ')}]`,
+    '```',
+  ]
+}
+
+/**
+ * The markdown appended to `GITHUB_STEP_SUMMARY`: environment, one table row per
+ * (bench, model, workers), recommendations and notes, and a mermaid `xychart-beta` chart of
+ * speedup vs workers (bars; the line is ideal linear speedup) for every scaling curve.
+ */
+export function stepSummaryMarkdown(
+  results: readonly BenchResult[],
+  env: EnvironmentInfo,
+  options: { levelOverride?: string | undefined } = {},
+): string {
+  const lines: string[] = ['## Parallel bench', '']
+  lines.push(
+    markdownText(
+      `Node ${env.node} · ${env.platform} ${env.arch} · ${env.cpu} · ${env.cores} cores · ${env.effectiveCores} effective · Vitest ${env.vitest}`,
+    ),
+    '',
+  )
+  if (options.levelOverride !== undefined && options.levelOverride !== '') {
+    lines.push(`> ${markdownText(levelOverrideSentence(options.levelOverride))}`, '')
+  }
+  const confidence = results.flatMap((b) => b.results)[0]?.estimate.confidence
+  const ci = confidence === undefined ? 'CI' : `${formatConfidence(confidence)} CI`
+  lines.push(
+    tableRow([
+      'bench',
+      'model',
+      'workers',
+      `speedup [${ci}]`,
+      'net vs inline',
+      'efficiency',
+      'startup/worker',
+      'round-trip/task',
+      'memory/worker',
+      'verdict',
+    ]),
+    tableRow([':--', ':--', '--:', '--:', '--:', '--:', '--:', '--:', '--:', ':--']),
+  )
+  for (const bench of results) {
+    const title = markdownText(benchTitle(bench))
+    if (bench.error !== undefined) {
+      const blanks = Array<string>(8).fill(MISSING)
+      lines.push(tableRow([title, ...blanks, `❌ ERROR ${markdownText(bench.error.code)}`]))
+    }
+    bench.results.forEach((result, index) => {
+      const first = index === 0 && bench.error === undefined
+      lines.push(tableRow([first ? title : '', ...modelCells(result, bench)]))
+    })
+  }
+  const notes: string[] = []
+  for (const bench of results) {
+    const details: string[] = []
+    if (bench.error !== undefined) {
+      details.push(`❌ ${markdownText(`ERROR ${bench.error.code}: ${bench.error.message}`)}`)
+    }
+    for (const result of bench.results) {
+      const { status, reason } = result.verdict
+      if (status === 'FAIL' || status === 'INCONCLUSIVE' || status === 'SKIPPED') {
+        details.push(`${STATUS_MARK[status]} ${markdownText(`${status} ${rowLabel(result)}: ${reason}`)}`)
+      }
+    }
+    for (const { rows, warning } of groupedWarnings(bench.results)) {
+      details.push(`⚠️ ${markdownText(`${rows.join(', ')}: ${warning}`)}`)
+    }
+    const advice = recommendation(bench)
+    if (advice === undefined && details.length === 0) continue
+    const title = `**${markdownText(benchTitle(bench))}**`
+    notes.push(advice === undefined ? `- ${title}` : `- ${title}: ${markdownText(advice)}`)
+    notes.push(...details.map((detail) => `  - ${detail}`))
+  }
+  if (notes.length > 0) lines.push('', ...notes)
+  for (const bench of results) {
+    for (const { model, points } of scalingCurves(bench)) {
+      lines.push(
+        '',
+        `#### ${markdownText(`${benchTitle(bench)}: ${model} scaling`)}`,
+        '',
+        ...mermaidChart(bench, model, points),
+        '',
+        `Bars: measured speedup; line: ideal (speedup = workers). ${markdownText(describeSerialFraction(curveSerialFraction(points)))}.`,
+      )
+    }
+  }
+  return `${lines.join('\n')}\n`
+}

@@ -1,0 +1,59 @@
+// The JSON report (`outputFile`): a versioned document with everything needed to
+// re-derive every number — environment, resolved options, every raw round sample,
+// the estimate, interval and verdict of each bench.
+import { randomBytes } from 'node:crypto'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { BenchResult, EnvironmentInfo } from '../types.js'
+
+export const JSON_SCHEMA = 'vitest-parallel-bench/v1'
+
+/** The document written to `outputFile`. */
+export interface ParallelBenchJson {
+  /** Schema identifier; bumped (`/v2`, ...) on breaking changes to this document. */
+  schema: typeof JSON_SCHEMA
+  /** When the report was made, ISO 8601 (e.g. `2025-01-31T12:00:00.000Z`). */
+  generatedAt: string
+  /** Where the numbers were measured: Node, platform, CPU, cores, effective cores, Vitest. */
+  environment: EnvironmentInfo
+  /** The level forced on every bench by `VITEST_PARALLEL_BENCH_LEVEL`; absent when not overridden. */
+  levelOverride?: string
+  /**
+   * One entry per bench test, in run order: resolved options, one `ModelResult` per (model,
+   * workers) with every raw round sample, startup times, the speedup estimate with its
+   * interval and the verdict; or `error` when the bench failed to measure.
+   */
+  benches: BenchResult[]
+}
+
+/** The JSON report document. Pure. */
+export function jsonReport(
+  results: readonly BenchResult[],
+  env: EnvironmentInfo,
+  meta: { levelOverride?: string | undefined; generatedAt: string },
+): ParallelBenchJson {
+  return {
+    schema: JSON_SCHEMA,
+    generatedAt: meta.generatedAt,
+    environment: env,
+    ...(meta.levelOverride === undefined || meta.levelOverride === '' ? {} : { levelOverride: meta.levelOverride }),
+    benches: [...results],
+  }
+}
+
+/**
+ * Writes `doc` to `path` (already resolved against the Vitest root), creating parent
+ * directories. Atomic: a temporary file in the same directory is renamed over the target,
+ * so a reader never sees half a report and a failed write leaves the old one in place.
+ */
+export async function writeJsonReport(path: string, doc: ParallelBenchJson): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
+  try {
+    await writeFile(temporary, `${JSON.stringify(doc, null, 2)}\n`, 'utf8')
+    await rename(temporary, path)
+  } catch (error) {
+    await rm(temporary, { force: true })
+    throw error
+  }
+}

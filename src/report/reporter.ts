@@ -1,0 +1,156 @@
+// The Vitest reporter: collects every bench result from `task.meta.parallelBench`
+// and, at the end of the run, prints the terminal report, writes the JSON and the
+// GitHub outputs. The only file of the reporting layer that does I/O.
+import { appendFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import picocolors from 'picocolors'
+import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
+import { environmentInfo } from '../environment.js'
+import type { BenchResult, EnvironmentInfo } from '../types.js'
+import { annotationCommands, stepSummaryMarkdown } from './github.js'
+import { jsonReport, writeJsonReport } from './json.js'
+import { renderReport } from './terminal.js'
+
+export interface ParallelBenchReporterOptions {
+  /** Write the JSON report here, relative to the Vitest root. @default none */
+  outputFile?: string | undefined
+  /** Print GitHub annotations and append markdown to `GITHUB_STEP_SUMMARY`. @default false */
+  github?: boolean | undefined
+  /** The level forced by `VITEST_PARALLEL_BENCH_LEVEL`, shown in every report. @default none */
+  levelOverride?: string | undefined
+  /** Colour the terminal report. @default picocolors' detection (TTY, NO_COLOR, FORCE_COLOR) */
+  colors?: boolean | undefined
+}
+
+// The parts of a Vitest TestCase this reporter reads (so tests can pass plain objects).
+type ReportedTestCase = Pick<TestCase, 'id' | 'meta'>
+type ReportedTestModule = { children: { allTests(): Iterable<ReportedTestCase> } }
+type ReporterVitest = {
+  config: { root: string }
+  logger?: { log(message: string): void } | undefined
+  version?: string | undefined
+}
+
+/** Narrows `meta().parallelBench` to a `BenchResult` without trusting its shape. */
+export function isBenchResult(value: unknown): value is BenchResult {
+  if (typeof value !== 'object' || value === null) return false
+  const candidate = value as Partial<Record<keyof BenchResult, unknown>>
+  return (
+    candidate.schema === 1 &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.fullName === 'string' &&
+    typeof candidate.file === 'string' &&
+    (candidate.kind === 'threads' || candidate.kind === 'processes' || candidate.kind === 'compare') &&
+    typeof candidate.options === 'object' &&
+    candidate.options !== null &&
+    Array.isArray(candidate.results)
+  )
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+export default class ParallelBenchReporter implements Reporter {
+  readonly #options: ParallelBenchReporterOptions
+  #vitest: ReporterVitest | undefined
+  // Keyed by test id: a retried or re-reported test keeps one (the latest) result.
+  readonly #results = new Map<string, BenchResult>()
+
+  constructor(options: ParallelBenchReporterOptions = {}) {
+    this.#options = options
+  }
+
+  onInit(vitest: Vitest | ReporterVitest): void {
+    this.#vitest = vitest
+    this.#results.clear()
+  }
+
+  // Watch mode: each run reports its own benches.
+  onTestRunStart(): void {
+    this.#results.clear()
+  }
+
+  onTestCaseResult(testCase: TestCase | ReportedTestCase): void {
+    this.#collect(testCase)
+  }
+
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule | ReportedTestModule> = []): Promise<void> {
+    // A safety net: results that did not arrive through onTestCaseResult are still in the modules.
+    for (const testModule of testModules) {
+      for (const testCase of testModule.children.allTests()) this.#collect(testCase)
+    }
+    const results = [...this.#results.values()]
+    if (results.length === 0) return
+    // Run order within a file, files grouped (files may finish in any order).
+    const fileOrder = [...new Set(results.map((r) => r.file))]
+    results.sort((a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file))
+
+    // Every step runs even when an earlier one failed; the failures are thrown together at the end.
+    const failures: { what: string; error: unknown }[] = []
+    const attempt = async (what: string, step: () => unknown): Promise<void> => {
+      try {
+        await step()
+      } catch (error) {
+        failures.push({ what, error })
+      }
+    }
+    const levelOverride = this.#options.levelOverride
+    let env: EnvironmentInfo | undefined
+    await attempt('read the environment', () => {
+      env = environmentInfo(this.#vitest?.version)
+    })
+    const environment = env ?? {
+      node: process.version,
+      platform: process.platform,
+      arch: process.arch,
+      cpu: 'unknown CPU',
+      cores: 0,
+      effectiveCores: 0,
+      vitest: this.#vitest?.version ?? 'unknown',
+    }
+
+    // The JSON first: it must be written whatever else fails (and also when tests failed).
+    const outputFile = this.#options.outputFile
+    if (outputFile !== undefined && outputFile !== '') {
+      const root = this.#vitest?.config.root ?? process.cwd()
+      const doc = jsonReport(results, environment, { levelOverride, generatedAt: new Date().toISOString() })
+      await attempt(`write ${outputFile}`, () => writeJsonReport(resolve(root, outputFile), doc))
+    }
+
+    await attempt('print the report', () => {
+      const colors = picocolors.createColors(this.#options.colors ?? picocolors.isColorSupported)
+      this.#log(`\n${renderReport(results, environment, colors, { levelOverride })}\n`)
+    })
+
+    if (this.#options.github === true) {
+      await attempt('print GitHub annotations', () => {
+        const commands = annotationCommands(results)
+        if (commands.length > 0) this.#log(commands.join('\n'))
+      })
+      const summaryFile = process.env.GITHUB_STEP_SUMMARY
+      if (summaryFile !== undefined && summaryFile !== '') {
+        await attempt('append to GITHUB_STEP_SUMMARY', () =>
+          appendFile(summaryFile, stepSummaryMarkdown(results, environment, { levelOverride }), 'utf8'),
+        )
+      }
+    }
+
+    const [first] = failures
+    if (first !== undefined) {
+      const summary = failures.map(({ what, error }) => `could not ${what}: ${errorMessage(error)}`).join('; ')
+      throw new Error(`[vitest-parallel-bench] ${summary}`, { cause: first.error })
+    }
+  }
+
+  #collect(testCase: ReportedTestCase): void {
+    const meta: object = testCase.meta()
+    const result = 'parallelBench' in meta ? meta.parallelBench : undefined
+    if (isBenchResult(result)) this.#results.set(testCase.id, result)
+  }
+
+  #log(message: string): void {
+    if (this.#vitest?.logger !== undefined) this.#vitest.logger.log(message)
+    else process.stdout.write(`${message}\n`)
+  }
+}

@@ -1,0 +1,421 @@
+// The terminal report: environment header, one table per bench, notes, scaling
+// curves and a plain recommendation. Pure: results in, string out; colours injected.
+import type { Colors } from 'picocolors/types.js'
+import { amdahlSerialFraction, karpFlatt } from '../scaling.js'
+import type { BenchResult, EnvironmentInfo, Level, ModelResult, VerdictStatus } from '../types.js'
+import {
+  MISSING,
+  formatBytes,
+  formatConfidence,
+  formatDuration,
+  formatPercent,
+  formatSpeedup,
+  formatSpeedupWithInterval,
+  median,
+  stripControl,
+} from './format.js'
+
+export interface RenderOptions {
+  /** The level forced by `VITEST_PARALLEL_BENCH_LEVEL` for this run, shown in the header. */
+  levelOverride?: string | undefined
+}
+
+type Align = 'left' | 'right'
+type Paint = (text: string) => string
+
+interface Cell {
+  text: string
+  paint?: Paint | undefined
+}
+
+const KIND_LABEL = {
+  threads: 'threads',
+  processes: 'processes',
+  compare: 'threads vs processes',
+} as const
+
+/** The level a result was judged at (`options.level`, after any override). */
+export function levelOf(bench: BenchResult): Level {
+  const level = bench.options.level
+  return level === 'warn' || level === 'off' ? level : 'error'
+}
+
+/**
+ * The bench's title as shown to people: its full Vitest title (describe blocks > test),
+ * sanitised. A leading file segment (the runner's `task.fullName` starts with the file) is
+ * dropped: the file is shown on its own.
+ */
+export function benchTitle(bench: BenchResult): string {
+  const filePrefix = `${bench.file} > `
+  const fullName = bench.file !== '' && bench.fullName.startsWith(filePrefix) ? bench.fullName.slice(filePrefix.length) : bench.fullName
+  const title = fullName.trim() === '' ? `${bench.name} [${KIND_LABEL[bench.kind]}]` : fullName
+  return stripControl(title)
+}
+
+/** `threads ×2`: which row of a bench a note is about. */
+export function rowLabel(result: ModelResult): string {
+  return `${result.model} ×${result.workers}`
+}
+
+/** Median serial and parallel batch times over the rounds, ms. */
+export function batchTimes(result: ModelResult): { serialMs: number | undefined; parallelMs: number | undefined } {
+  return {
+    serialMs: median(result.rounds.map((r) => r.serialMs)),
+    parallelMs: median(result.rounds.map((r) => r.parallelMs)),
+  }
+}
+
+/** Memory per worker, labelled with what it is: RSS of a child process, V8 heap of a thread. */
+export function formatMemory(result: ModelResult): string {
+  if (result.memoryBytes === undefined) return MISSING
+  return `${formatBytes(result.memoryBytes)} ${result.model === 'processes' ? 'RSS' : 'heap'}`
+}
+
+/** The verdict as a short label: `PASS ≥1.60x`, `FAIL ≥1.60x (warn)`. */
+export function verdictLabel(result: ModelResult, level: Level): string {
+  const { status, target } = result.verdict
+  const budget = target === undefined ? '' : ` ≥${formatSpeedup(target)}`
+  const softened = status === 'FAIL' && level !== 'error' ? ` (${level})` : ''
+  return `${status}${budget}${softened}`
+}
+
+function verdictPaint(status: VerdictStatus, colors: Colors): Paint {
+  switch (status) {
+    case 'PASS':
+      return colors.green
+    case 'FAIL':
+      return colors.red
+    case 'INCONCLUSIVE':
+    case 'SKIPPED':
+      return colors.yellow
+    case 'MEASURED':
+      return colors.dim
+  }
+}
+
+function displayWidth(text: string): number {
+  return [...text].length
+}
+
+/** Columns sized from their content, two spaces apart, no trailing spaces. */
+function renderTable(header: string[], rows: Cell[][], align: Align[], indent: string, colors: Colors): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(displayWidth(title), ...rows.map((row) => displayWidth(row[column]?.text ?? ''))),
+  )
+  const line = (cells: Cell[]): string => {
+    const parts = cells.map((cell, column) => {
+      const width = widths[column] ?? 0
+      const padding = ' '.repeat(Math.max(0, width - displayWidth(cell.text)))
+      const painted = cell.paint === undefined ? cell.text : cell.paint(cell.text)
+      const last = column === cells.length - 1
+      if (align[column] === 'right') return padding + painted
+      return last ? painted : painted + padding
+    })
+    return (indent + parts.join('  ')).trimEnd()
+  }
+  return [line(header.map((text) => ({ text, paint: colors.dim }))), ...rows.map(line)]
+}
+
+function modelRow(result: ModelResult, level: Level, colors: Colors): Cell[] {
+  const { serialMs, parallelMs } = batchTimes(result)
+  const { speedup, low, high, efficiency } = result.estimate
+  return [
+    { text: result.model },
+    { text: String(result.workers) },
+    { text: formatDuration(serialMs) },
+    { text: formatDuration(parallelMs) },
+    { text: formatSpeedupWithInterval(speedup, low, high), paint: colors.bold },
+    { text: formatSpeedup(result.netSpeedup) },
+    { text: formatPercent(efficiency) },
+    { text: formatDuration(median(result.startupMs)) },
+    { text: formatDuration(result.roundTripMs) },
+    { text: formatMemory(result) },
+    { text: String(result.rounds.length) },
+    { text: verdictLabel(result, level), paint: verdictPaint(result.verdict.status, colors) },
+  ]
+}
+
+function confidenceOf(results: readonly ModelResult[]): string {
+  const confidence = results[0]?.estimate.confidence
+  return confidence === undefined ? 'CI' : `${formatConfidence(confidence)} CI`
+}
+
+/** Identical warnings of several rows are printed once, naming every row. */
+export function groupedWarnings(results: readonly ModelResult[]): { rows: string[]; warning: string }[] {
+  const groups = new Map<string, string[]>()
+  for (const result of results) {
+    for (const warning of result.warnings) {
+      const text = stripControl(warning)
+      const rows = groups.get(text) ?? []
+      rows.push(rowLabel(result))
+      groups.set(text, rows)
+    }
+  }
+  return [...groups].map(([warning, rows]) => ({ rows, warning }))
+}
+
+/** Points of each model measured at two or more pool sizes. */
+export function scalingCurves(bench: BenchResult): { model: ModelResult['model']; points: ModelResult[] }[] {
+  const curves: { model: ModelResult['model']; points: ModelResult[] }[] = []
+  for (const model of ['threads', 'processes'] as const) {
+    const points = bench.results.filter((r) => r.model === model).sort((a, b) => a.workers - b.workers)
+    if (new Set(points.map((p) => p.workers)).size >= 2) curves.push({ model, points })
+  }
+  return curves
+}
+
+/** Amdahl serial fraction fitted to one curve. */
+export function curveSerialFraction(points: readonly ModelResult[]): number | undefined {
+  return amdahlSerialFraction(points.map((p) => ({ workers: p.workers, speedup: p.estimate.speedup })))
+}
+
+/** The Amdahl fit as one sentence: `Amdahl serial fraction 0.100: at most 10.0x on any number of workers`. */
+export function describeSerialFraction(fraction: number | undefined): string {
+  if (fraction === undefined) return 'Amdahl serial fraction: not enough points'
+  const bound = fraction > 0 ? `at most ${formatSpeedup(1 / fraction)} on any number of workers` : 'no serial part measured'
+  return `Amdahl serial fraction ${fraction.toFixed(3)}: ${bound}`
+}
+
+function formatKarpFlatt(result: ModelResult): string {
+  const e = karpFlatt(result.estimate.speedup, result.workers)
+  return e === undefined ? MISSING : e.toFixed(3)
+}
+
+function renderScaling(bench: BenchResult, colors: Colors): string[] {
+  const lines: string[] = []
+  for (const { model, points } of scalingCurves(bench)) {
+    lines.push(`  ${colors.bold(`${model} scaling`)}`)
+    const rows = points.map((p): Cell[] => [
+      { text: String(p.workers) },
+      { text: formatSpeedupWithInterval(p.estimate.speedup, p.estimate.low, p.estimate.high) },
+      { text: formatPercent(p.estimate.efficiency) },
+      { text: formatKarpFlatt(p) },
+    ])
+    const header = ['workers', `speedup [${confidenceOf(points)}]`, 'efficiency', 'Karp–Flatt']
+    lines.push(...renderTable(header, rows, ['right', 'right', 'right', 'right'], '    ', colors))
+    lines.push(`    ${describeSerialFraction(curveSerialFraction(points))}`)
+  }
+  return lines
+}
+
+function overlaps(a: ModelResult, b: ModelResult): boolean {
+  return a.estimate.low <= b.estimate.high && b.estimate.low <= a.estimate.high
+}
+
+function startupOf(result: ModelResult): number | undefined {
+  return median(result.startupMs)
+}
+
+// Differences below this are noise in a startup time; not worth a clause.
+const STARTUP_NOISE_MS = 1
+
+function doesNotPay(results: readonly ModelResult[]): string | undefined {
+  const known = results.filter((r) => r.netSpeedup !== undefined && Number.isFinite(r.netSpeedup))
+  if (known.length === 0 || known.some((r) => (r.netSpeedup as number) >= 1)) return undefined
+  const detail = known.map((r) => `${r.model} ${formatSpeedup(r.netSpeedup)}`).join(', ')
+  return `parallelism does not pay here (${detail} vs calling fn inline); give each task more work, or call fn inline`
+}
+
+function compareSentence(threads: ModelResult, processes: ModelResult, atWorkers: string): string {
+  const head = `threads ${formatSpeedup(threads.estimate.speedup)} vs processes ${formatSpeedup(processes.estimate.speedup)}${atWorkers}`
+  const notPaying = doesNotPay([threads, processes])
+  if (notPaying !== undefined) return `${head}: ${notPaying}`
+  const threadStartup = startupOf(threads)
+  const processStartup = startupOf(processes)
+  const startupGap =
+    threadStartup === undefined || processStartup === undefined ? undefined : processStartup - threadStartup
+  if (overlaps(threads, processes)) {
+    const processesStartFaster = startupGap !== undefined && startupGap <= -STARTUP_NOISE_MS
+    const preferred = processesStartFaster ? 'processes' : 'threads'
+    const reasons: string[] = []
+    if (startupGap !== undefined && Math.abs(startupGap) >= STARTUP_NOISE_MS) {
+      reasons.push(`they start ${formatDuration(Math.abs(startupGap))} faster per worker`)
+    }
+    if (threads.memoryBytes !== undefined && processes.memoryBytes !== undefined) {
+      reasons.push(`memory per worker: threads ${formatMemory(threads)}, processes ${formatMemory(processes)}`)
+    }
+    const why = reasons.length === 0 ? '' : ` (${reasons.join('; ')})`
+    const isolation =
+      preferred === 'threads'
+        ? '; use processes when fn needs isolation (process.exit, native crashes, global state)'
+        : '; they also isolate fn (process.exit, native crashes, global state)'
+    return `${head}: indistinguishable (the intervals overlap); prefer ${preferred}${why}${isolation}`
+  }
+  const winner = threads.estimate.speedup >= processes.estimate.speedup ? 'threads' : 'processes'
+  const loser = winner === 'threads' ? 'processes' : 'threads'
+  const winnerStartsSlower = startupGap !== undefined && (winner === 'threads' ? startupGap < 0 : startupGap > 0)
+  if (startupGap === undefined || Math.abs(startupGap) < STARTUP_NOISE_MS) return `${head}: prefer ${winner}`
+  const gap = formatDuration(Math.abs(startupGap))
+  return winnerStartsSlower
+    ? `${head}: prefer ${winner}, although they cost ${gap} more to start (once per pool)`
+    : `${head}: prefer ${winner}; ${loser} cost ${gap} more to start`
+}
+
+function scalingSentence(points: readonly ModelResult[]): string {
+  const model = points[0]?.model ?? 'threads'
+  const best = points.reduce((a, b) => (b.estimate.speedup > a.estimate.speedup ? b : a))
+  // The smallest pool whose speedup cannot be told apart from the best one.
+  const enough = points.find((p) => p.estimate.high >= best.estimate.low) ?? best
+  const notPaying = doesNotPay([enough])
+  const advice =
+    enough.workers <= 1
+      ? `no pool size is measurably faster than one worker (best ${formatSpeedup(best.estimate.speedup)} at ${best.workers}): parallelism does not pay here`
+      : enough.workers < best.workers
+      ? `${enough.workers} workers (${formatSpeedup(enough.estimate.speedup)}) are indistinguishable from the best, ${formatSpeedup(best.estimate.speedup)} at ${best.workers}: use ${enough.workers}`
+      : `best ${formatSpeedup(best.estimate.speedup)} at ${best.workers} workers, measurably ahead of smaller pools: use ${best.workers}`
+  return `${model}: ${notPaying ?? advice}`
+}
+
+function singleSentence(result: ModelResult): string {
+  const head = `${result.model} ${formatSpeedup(result.estimate.speedup)} on ${result.workers} workers (${formatPercent(result.estimate.efficiency)} efficiency)`
+  const notPaying = doesNotPay([result])
+  if (notPaying !== undefined) return `${head}: ${notPaying}`
+  if (result.netSpeedup === undefined) return head
+  return `${head}, ${formatSpeedup(result.netSpeedup)} vs calling fn inline: parallelism pays here`
+}
+
+/**
+ * A plain recommendation for one bench: which model to prefer and why, how many workers
+ * are worth it, or that parallelism does not pay at all. `undefined` for an errored bench.
+ */
+export function recommendation(bench: BenchResult): string | undefined {
+  if (bench.error !== undefined) return undefined
+  const threads = bench.results.filter((r) => r.model === 'threads')
+  const processes = bench.results.filter((r) => r.model === 'processes')
+  if (threads.length > 0 && processes.length > 0) {
+    const common = threads.map((r) => r.workers).filter((w) => processes.some((p) => p.workers === w))
+    const several = new Set(bench.results.map((r) => r.workers)).size > 1
+    if (common.length > 0) {
+      const workers = Math.max(...common)
+      const t = threads.find((r) => r.workers === workers) as ModelResult
+      const p = processes.find((r) => r.workers === workers) as ModelResult
+      return stripControl(compareSentence(t, p, several ? ` at ${workers} workers` : ''))
+    }
+  }
+  const only = threads.length > 0 ? threads : processes
+  const first = only[0]
+  if (first === undefined) return bench.recommendation === undefined ? undefined : stripControl(bench.recommendation)
+  if (new Set(only.map((r) => r.workers)).size > 1) {
+    return scalingSentence([...only].sort((a, b) => a.workers - b.workers))
+  }
+  return singleSentence(first)
+}
+
+/** Continuation lines of a multi-line message start with a bar, so no line can pass for a workflow command. */
+function messageLines(message: string): string[] {
+  return message
+    .split(/\r\n|\r|\n/)
+    .map(stripControl)
+    .filter((line, index) => index === 0 || line.trim() !== '')
+}
+
+function renderBench(bench: BenchResult, colors: Colors): string[] {
+  const lines: string[] = []
+  const file = bench.file === '' ? '' : `  ${colors.dim(stripControl(bench.file))}`
+  lines.push(`${colors.bold(`● ${benchTitle(bench)}`)}${file}`)
+  if (bench.error !== undefined) {
+    const [first = '', ...rest] = messageLines(bench.error.message)
+    lines.push(`  ${colors.red(`ERROR ${stripControl(bench.error.code)}`)}: ${first}`.trimEnd())
+    for (const line of rest) lines.push(`  │ ${line}`.trimEnd())
+  }
+  if (bench.results.length === 0) {
+    if (bench.error === undefined) lines.push(`  ${colors.dim('no measurements')}`)
+    return lines
+  }
+  const level = levelOf(bench)
+  const header = [
+    'model',
+    'workers',
+    'serial/batch',
+    'parallel/batch',
+    `speedup [${confidenceOf(bench.results)}]`,
+    'net vs inline',
+    'efficiency',
+    'startup/worker',
+    'round-trip/task',
+    'memory/worker',
+    'rounds',
+    'verdict',
+  ]
+  const align: Align[] = ['left', ...Array<Align>(10).fill('right'), 'left']
+  const rows = bench.results.map((r) => modelRow(r, level, colors))
+  lines.push(...renderTable(header, rows, align, '  ', colors))
+  for (const result of bench.results) {
+    const { status, reason } = result.verdict
+    if (status === 'FAIL' || status === 'INCONCLUSIVE' || status === 'SKIPPED') {
+      const paint = verdictPaint(status, colors)
+      lines.push(`  ${paint(status)} ${rowLabel(result)}: ${stripControl(reason)}`.trimEnd())
+    }
+  }
+  for (const { rows: where, warning } of groupedWarnings(bench.results)) {
+    lines.push(`  ${colors.yellow('!')} ${where.join(', ')}: ${warning}`.trimEnd())
+  }
+  lines.push(...renderScaling(bench, colors))
+  const advice = recommendation(bench)
+  if (advice !== undefined) lines.push(`  → ${advice}`)
+  return lines
+}
+
+/** The environment header: where these numbers were measured. */
+export function environmentLines(env: EnvironmentInfo, colors: Colors): string[] {
+  const cores = `${env.cores} ${env.cores === 1 ? 'core' : 'cores'}`
+  const effectiveText = `${env.effectiveCores} effective`
+  const effective = env.effectiveCores < env.cores ? colors.yellow(effectiveText) : effectiveText
+  return [
+    `${colors.bold('Parallel bench')}  Node ${stripControl(env.node)} · ${stripControl(env.platform)} ${stripControl(env.arch)} · Vitest ${stripControl(env.vitest)}`,
+    `CPU ${stripControl(env.cpu)} · ${cores} · ${effective}`,
+  ]
+}
+
+/** What a level override means for this run, in one sentence. */
+export function levelOverrideSentence(levelOverride: string): string {
+  const level = stripControl(levelOverride)
+  const effect =
+    level === 'warn'
+      ? 'missed budgets are annotated instead of failing'
+      : level === 'off'
+        ? 'missed budgets are reported only'
+        : level === 'error'
+          ? 'missed budgets fail their test'
+          : 'budgets follow the overridden level'
+  return `Level overridden to '${level}' for this run by VITEST_PARALLEL_BENCH_LEVEL: ${effect}.`
+}
+
+const LEGEND: readonly (readonly [string, string])[] = [
+  ['speedup', 'serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)'],
+  ['net vs inline', 'tasks × one direct fn call / parallel batch; below 1.00x parallelism does not pay'],
+  ['efficiency', 'speedup / workers'],
+  ['startup', 'spawn → ready per worker (median), never part of the speedup'],
+  ['round-trip', 'dispatch + messaging + result return per task (median)'],
+  ['memory', 'per worker: RSS of a child process, V8 heap of a thread'],
+  ['!', 'a warning about the measurement; → the recommendation'],
+]
+
+function legendLines(colors: Colors): string[] {
+  const width = Math.max(...LEGEND.map(([key]) => displayWidth(key)))
+  return LEGEND.map(([key, text]) => colors.dim(`  ${key.padEnd(width)}  ${text}`))
+}
+
+/**
+ * The whole terminal report. Every user-supplied string goes through `stripControl`, and no
+ * line starts with `::`, so a bench name can neither move the cursor nor pass for a GitHub
+ * workflow command.
+ */
+export function renderReport(
+  results: readonly BenchResult[],
+  env: EnvironmentInfo,
+  colors: Colors,
+  options: RenderOptions = {},
+): string {
+  const lines = environmentLines(env, colors)
+  if (options.levelOverride !== undefined && options.levelOverride !== '') {
+    lines.push(colors.yellow(levelOverrideSentence(options.levelOverride)))
+  }
+  for (const bench of results) {
+    lines.push('', ...renderBench(bench, colors))
+  }
+  if (results.some((bench) => bench.results.length > 0)) {
+    lines.push('', colors.dim('Legend'), ...legendLines(colors))
+  }
+  return lines.map((line) => line.trimEnd()).join('\n')
+}

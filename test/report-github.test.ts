@@ -1,0 +1,154 @@
+import { describe, expect, test } from 'vitest'
+import {
+  annotationCommands,
+  escapeData,
+  escapeProperty,
+  markdownText,
+  stepSummaryMarkdown,
+} from '../src/report/github.js'
+import {
+  HOSTILE_NAME,
+  environment,
+  erroredBench,
+  failingBench,
+  hostileBench,
+  scalingBench,
+  skippedBench,
+  threadsWinCompare,
+} from './support/synthetic-results.js'
+
+describe('escaping workflow commands (as @actions/core does)', () => {
+  test('escapeData encodes %, CR and LF', () => {
+    expect(escapeData('100% done\r\n::error::pwned')).toBe('100%25 done%0D%0A::error::pwned')
+    expect(escapeData('%0A')).toBe('%250A')
+  })
+
+  test('escapeProperty also encodes : and ,', () => {
+    expect(escapeProperty('a:b,c%\n::error::x')).toBe('a%3Ab%2Cc%25%0A%3A%3Aerror%3A%3Ax')
+  })
+})
+
+describe('annotationCommands', () => {
+  test('FAIL at level error → ::error, FAIL at warn and INCONCLUSIVE → ::warning, SKIPPED → ::notice', () => {
+    expect(
+      annotationCommands([threadsWinCompare(), failingBench('error'), failingBench('warn'), skippedBench()]),
+    ).toEqual([
+      '::warning file=bench/hash.bench.ts,title=sha256 of 1 MiB chunks [threads vs processes]::INCONCLUSIVE processes ×2, speedup 1.58x [1.55–1.61]: interval 1.55–1.61x straddles minSpeedup 1.6x',
+      '::error file=bench/hash.bench.ts,title=gzip blocks [processes]::FAIL processes ×2, speedup 1.21x [1.15–1.27]: processes speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
+      '::warning file=bench/hash.bench.ts,title=gzip blocks [processes]::FAIL processes ×2, speedup 1.21x [1.15–1.27]: processes speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
+      '::notice file=bench/hash.bench.ts,title=brotli [threads]::SKIPPED threads ×2, speedup 1.90x [1.85–1.95]: minSpeedup 3x needs more than the 2 effective cores of this machine',
+    ])
+  })
+
+  test('nothing at level off, for PASS / MEASURED, or for an errored bench', () => {
+    expect(annotationCommands([failingBench('off'), scalingBench(), erroredBench()])).toEqual([])
+  })
+
+  test('a hostile name or message stays one command on one line', () => {
+    const commands = annotationCommands([hostileBench()])
+    expect(commands).toEqual([
+      '::error file=bench/a%2Cb%3Ac.bench.ts,title=evil | <img src=x> `code` 100%25 a%3Ab%2Cc %3A%3Aerror%3A%3Apwned [threads]::FAIL threads ×2, speedup 1.21x [1.15–1.27]: speedup below budget%0A::error::pwned too',
+    ])
+    const [command] = commands as [string]
+    for (const character of ['\r', '\n', '\u001b']) expect(command).not.toContain(character)
+    // The properties end at the first "::" after the command name.
+    expect(command.indexOf('::', 2)).toBe(command.indexOf('::FAIL'))
+  })
+})
+
+describe('markdownText', () => {
+  test('a name cannot break the table, open code, inject HTML or a link', () => {
+    expect(markdownText('a | b')).toBe('a \\| b')
+    expect(markdownText('`x`')).toBe('\\`x\\`')
+    expect(markdownText('<script>alert(1)</script>')).toBe('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(markdownText('[click](https://evil)')).toBe('\\[click\\](https://evil)')
+    expect(markdownText('*bold* _it_ ~s~ \\')).toBe('\\*bold\\* \\_it\\_ \\~s\\~ \\\\')
+    expect(markdownText('a\n| --- |\u001b[2J')).toBe('a \\| --- \\|')
+    expect(markdownText(HOSTILE_NAME)).toBe(
+      'evil \\| &lt;img src=x&gt; \\`code\\` 100% a:b,c ::error::pwned',
+    )
+  })
+})
+
+describe('stepSummaryMarkdown', () => {
+  test('a table row per model, notes with the recommendation', () => {
+    expect(stepSummaryMarkdown([threadsWinCompare(), failingBench('warn'), erroredBench()], environment))
+      .toMatchInlineSnapshot(`
+        "## Parallel bench
+
+        Node v20.19.0 · linux x64 · AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective · Vitest 4.1.12
+
+        | bench | model | workers | speedup [95% CI] | net vs inline | efficiency | startup/worker | round-trip/task | memory/worker | verdict |
+        | :-- | :-- | --: | --: | --: | --: | --: | --: | --: | :-- |
+        | sha256 of 1 MiB chunks \\[threads vs processes\\] | threads | 2 | 1.93x [1.90–1.96] | 1.90x | 97% | 72.0 ms | 85.0 µs | 8.50 MiB heap | ✅ PASS ≥1.60x |
+        |  | processes | 2 | 1.58x [1.55–1.61] | 1.55x | 79% | 232 ms | 120 µs | 48.0 MiB RSS | ⚠️ INCONCLUSIVE ≥1.60x |
+        | gzip blocks \\[processes\\] | processes | 2 | 1.21x [1.15–1.27] | – | 61% | 232 ms | 120 µs | 52.0 MiB RSS | ❌ FAIL ≥1.60x (warn) |
+        | broken parser \\[threads\\] | – | – | – | – | – | – | – | – | ❌ ERROR TASK\\_FAILED |
+
+        - **sha256 of 1 MiB chunks \\[threads vs processes\\]**: threads 1.93x vs processes 1.58x: prefer threads; processes cost 160 ms more to start
+          - ⚠️ INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
+        - **gzip blocks \\[processes\\]**: processes 1.21x on 2 workers (61% efficiency)
+          - ❌ FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
+        - **broken parser \\[threads\\]**
+          - ❌ ERROR TASK\\_FAILED: fn threw: Unexpected token } in JSON at position 3     at parse (parser.ts:3:9)
+        "
+      `)
+  })
+
+  test('a scaling curve becomes a mermaid xychart-beta of speedup vs workers', () => {
+    expect(stepSummaryMarkdown([scalingBench()], environment, { levelOverride: 'off' })).toMatchInlineSnapshot(`
+      "## Parallel bench
+
+      Node v20.19.0 · linux x64 · AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective · Vitest 4.1.12
+
+      > Level overridden to 'off' for this run by VITEST\\_PARALLEL\\_BENCH\\_LEVEL: missed budgets are reported only.
+
+      | bench | model | workers | speedup [95% CI] | net vs inline | efficiency | startup/worker | round-trip/task | memory/worker | verdict |
+      | :-- | :-- | --: | --: | --: | --: | --: | --: | --: | :-- |
+      | mandelbrot rows \\[threads\\] | threads | 1 | 1.00x [0.99–1.01] | – | 100% | 72.0 ms | 85.0 µs | – | ℹ️ MEASURED |
+      |  | threads | 2 | 1.82x [1.78–1.86] | – | 91% | 72.0 ms | 85.0 µs | – | ℹ️ MEASURED |
+      |  | threads | 4 | 3.08x [3.00–3.16] | – | 77% | 72.0 ms | 85.0 µs | – | ℹ️ MEASURED |
+
+      - **mandelbrot rows \\[threads\\]**: threads: best 3.08x at 4 workers, measurably ahead of smaller pools: use 4
+
+      #### mandelbrot rows \\[threads\\]: threads scaling
+
+      \`\`\`mermaid
+      xychart-beta
+          title "mandelbrot rows threads: speedup vs workers"
+          x-axis "workers" ["1", "2", "4"]
+          y-axis "speedup (x)" 0 --> 4
+          bar [1.00, 1.82, 3.08]
+          line [1, 2, 4]
+      \`\`\`
+
+      Bars: measured speedup; line: ideal (speedup = workers). Amdahl serial fraction 0.100: at most 10.00x on any number of workers.
+      "
+    `)
+  })
+
+  test('every table row of a hostile bench has exactly the columns of the header', () => {
+    const markdown = stepSummaryMarkdown([hostileBench(), scalingBench()], environment)
+    const rows = markdown.split('\n').filter((line) => line.startsWith('|'))
+    const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length
+    const header = rows[0] as string
+    for (const row of rows) expect(cells(row)).toBe(cells(header))
+    expect(markdown).not.toContain('<img')
+    expect(markdown).not.toContain('\u001b')
+    expect(markdown).not.toMatch(/^::/m)
+  })
+
+  test('a hostile name cannot close the mermaid block or its title string', () => {
+    const bench = scalingBench()
+    bench.name = 'x"```\n</script>;#quot;'
+    bench.fullName = `${bench.name} [threads]`
+    const markdown = stepSummaryMarkdown([bench], environment)
+    const chart = markdown.slice(markdown.indexOf('```mermaid'))
+    expect(chart.split('\n').slice(0, 3)).toEqual([
+      '```mermaid',
+      'xychart-beta',
+      '    title "x /script quot threads: speedup vs workers"',
+    ])
+    expect(markdown.match(/```/g)).toHaveLength(2)
+  })
+})

@@ -1,0 +1,278 @@
+import { createColors } from 'picocolors'
+import { describe, expect, test } from 'vitest'
+import {
+  formatBytes,
+  formatDuration,
+  formatPercent,
+  formatSpeedup,
+  formatSpeedupWithInterval,
+  stripControl,
+} from '../src/report/format.js'
+import { recommendation, renderReport } from '../src/report/terminal.js'
+import type { BenchResult } from '../src/types.js'
+import {
+  benchResult,
+  environment,
+  erroredBench,
+  failingBench,
+  hostileBench,
+  modelResult,
+  notPayingBench,
+  overlappingCompare,
+  processesWinCompare,
+  scalingBench,
+  skippedBench,
+  threadsWinCompare,
+} from './support/synthetic-results.js'
+
+const plain = createColors(false)
+// C0 except line feed, DEL and C1: what must never reach the terminal from a name.
+const isControl = (character: string): boolean => {
+  const code = character.codePointAt(0) ?? 0
+  return (code < 0x20 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f)
+}
+const render = (results: BenchResult[], levelOverride?: string) =>
+  renderReport(results, environment, plain, levelOverride === undefined ? {} : { levelOverride })
+
+const everything = (): BenchResult[] => [
+  threadsWinCompare(),
+  overlappingCompare(),
+  processesWinCompare(),
+  notPayingBench(),
+  scalingBench(),
+  failingBench('warn'),
+  skippedBench(),
+  erroredBench(),
+  hostileBench(),
+]
+
+describe('format', () => {
+  test('durations keep three significant digits and switch units', () => {
+    expect([812.4, 42.13, 1.234, 999.96, 1234, 0.085, 0.0001, 0, undefined].map(formatDuration)).toEqual([
+      '812 ms',
+      '42.1 ms',
+      '1.23 ms',
+      '1.00 s',
+      '1.23 s',
+      '85.0 µs',
+      '100 ns',
+      '0 ms',
+      '–',
+    ])
+  })
+
+  test('speedups, intervals, percentages and bytes', () => {
+    expect(formatSpeedup(1.934)).toBe('1.93x')
+    expect(formatSpeedup(0.0024)).toBe('0.0024x')
+    expect(formatSpeedupWithInterval(1.93, 1.88, 1.97)).toBe('1.93x [1.88–1.97]')
+    expect(formatPercent(0.965)).toBe('97%')
+    expect([512, 2048, 8.5 * 1024 * 1024, 3 * 1024 ** 3, undefined].map(formatBytes)).toEqual([
+      '512 B',
+      '2.00 KiB',
+      '8.50 MiB',
+      '3.00 GiB',
+      '–',
+    ])
+  })
+
+  test('stripControl removes escape sequences and control characters, and keeps text on one line', () => {
+    expect(stripControl('\u001b[2J')).toBe('')
+    expect(stripControl('a\u001b[31mred\u001b[0m b')).toBe('ared b')
+    expect(stripControl('x\u001b]0;window title\u0007y')).toBe('xy')
+    expect(stripControl('x\u001b]8;;https://evil\u001b\\link\u001b]8;;\u001b\\y')).toBe('xlinky')
+    expect(stripControl('bell\u0007 nul\u0000 del\u007f c1\u009b2J')).toBe('bell nul del c1')
+    expect(stripControl('a\n::error::pwned')).toBe('a ::error::pwned')
+    expect(stripControl('a\r\n\tb\u2028c')).toBe('a b c')
+    expect(stripControl('admin\u202euser')).toBe('adminuser')
+    expect(stripControl('plain – text ×2 µs')).toBe('plain – text ×2 µs')
+  })
+})
+
+describe('renderReport', () => {
+  test('a threads-vs-processes bench: header, table side by side, notes, recommendation, legend', () => {
+    expect(render([threadsWinCompare()])).toMatchInlineSnapshot(`
+      "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
+      CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
+
+      ● sha256 of 1 MiB chunks [threads vs processes]  bench/hash.bench.ts
+        model      workers  serial/batch  parallel/batch   speedup [95% CI]  net vs inline  efficiency  startup/worker  round-trip/task  memory/worker  rounds  verdict
+        threads          2        804 ms          417 ms  1.93x [1.90–1.96]          1.90x         97%         72.0 ms          85.0 µs  8.50 MiB heap      10  PASS ≥1.60x
+        processes        2        804 ms          509 ms  1.58x [1.55–1.61]          1.55x         79%          232 ms           120 µs   48.0 MiB RSS      10  INCONCLUSIVE ≥1.60x
+        INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
+        → threads 1.93x vs processes 1.58x: prefer threads; processes cost 160 ms more to start
+
+      Legend
+        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
+        net vs inline  tasks × one direct fn call / parallel batch; below 1.00x parallelism does not pay
+        efficiency     speedup / workers
+        startup        spawn → ready per worker (median), never part of the speedup
+        round-trip     dispatch + messaging + result return per task (median)
+        memory         per worker: RSS of a child process, V8 heap of a thread
+        !              a warning about the measurement; → the recommendation"
+    `)
+  })
+
+  test('a scaling curve gets a table of workers → speedup, efficiency, Karp–Flatt and the Amdahl fit', () => {
+    expect(render([scalingBench()])).toMatchInlineSnapshot(`
+      "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
+      CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
+
+      ● mandelbrot rows [threads]  bench/hash.bench.ts
+        model    workers  serial/batch  parallel/batch   speedup [95% CI]  net vs inline  efficiency  startup/worker  round-trip/task  memory/worker  rounds  verdict
+        threads        1        804 ms          804 ms  1.00x [0.99–1.01]              –        100%         72.0 ms          85.0 µs              –      10  MEASURED
+        threads        2        804 ms          442 ms  1.82x [1.78–1.86]              –         91%         72.0 ms          85.0 µs              –      10  MEASURED
+        threads        4        804 ms          261 ms  3.08x [3.00–3.16]              –         77%         72.0 ms          85.0 µs              –      10  MEASURED
+        threads scaling
+          workers   speedup [95% CI]  efficiency  Karp–Flatt
+                1  1.00x [0.99–1.01]        100%           –
+                2  1.82x [1.78–1.86]         91%       0.100
+                4  3.08x [3.00–3.16]         77%       0.100
+          Amdahl serial fraction 0.100: at most 10.00x on any number of workers
+        → threads: best 3.08x at 4 workers, measurably ahead of smaller pools: use 4
+
+      Legend
+        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
+        net vs inline  tasks × one direct fn call / parallel batch; below 1.00x parallelism does not pay
+        efficiency     speedup / workers
+        startup        spawn → ready per worker (median), never part of the speedup
+        round-trip     dispatch + messaging + result return per task (median)
+        memory         per worker: RSS of a child process, V8 heap of a thread
+        !              a warning about the measurement; → the recommendation"
+    `)
+  })
+
+  test('an errored bench shows its code and message; a level override is stated', () => {
+    expect(render([erroredBench(), failingBench('warn')], 'warn')).toMatchInlineSnapshot(`
+      "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
+      CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
+      Level overridden to 'warn' for this run by VITEST_PARALLEL_BENCH_LEVEL: missed budgets are annotated instead of failing.
+
+      ● broken parser [threads]  bench/hash.bench.ts
+        ERROR TASK_FAILED: fn threw: Unexpected token } in JSON at position 3
+        │     at parse (parser.ts:3:9)
+
+      ● gzip blocks [processes]  bench/hash.bench.ts
+        model      workers  serial/batch  parallel/batch   speedup [95% CI]  net vs inline  efficiency  startup/worker  round-trip/task  memory/worker  rounds  verdict
+        processes        2        804 ms          664 ms  1.21x [1.15–1.27]              –         61%          232 ms           120 µs   52.0 MiB RSS      10  FAIL ≥1.60x (warn)
+        FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
+        → processes 1.21x on 2 workers (61% efficiency)
+
+      Legend
+        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
+        net vs inline  tasks × one direct fn call / parallel batch; below 1.00x parallelism does not pay
+        efficiency     speedup / workers
+        startup        spawn → ready per worker (median), never part of the speedup
+        round-trip     dispatch + messaging + result return per task (median)
+        memory         per worker: RSS of a child process, V8 heap of a thread
+        !              a warning about the measurement; → the recommendation"
+    `)
+  })
+
+  test('no line has trailing spaces; every row of a table has the same columns', () => {
+    const lines = render(everything()).split('\n')
+    for (const line of lines) expect(line).toBe(line.trimEnd())
+    const header = lines.find((line) => line.startsWith('  model    workers')) as string
+    const row = lines[lines.indexOf(header) + 1] as string
+    expect(row.indexOf('2  ')).toBe(header.indexOf('workers') + 'workers'.length - 1)
+  })
+
+  test('colours: verdicts are coloured, and columns stay aligned', () => {
+    const coloured = renderReport([threadsWinCompare(), failingBench(), skippedBench(), scalingBench()], environment, createColors(true))
+    expect(coloured).toContain('\u001b[32mPASS ≥1.60x\u001b[39m')
+    expect(coloured).toContain('\u001b[31mFAIL ≥1.60x\u001b[39m')
+    expect(coloured).toContain('\u001b[33mINCONCLUSIVE ≥1.60x\u001b[39m')
+    expect(coloured).toContain('\u001b[33mSKIPPED ≥3.00x\u001b[39m')
+    expect(coloured).toContain('\u001b[2mMEASURED\u001b[22m')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing SGR colour codes
+    expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(
+      render([threadsWinCompare(), failingBench(), skippedBench(), scalingBench()]),
+    )
+  })
+
+  test('hostile names and messages cannot move the cursor or pass for a workflow command', () => {
+    const text = render([hostileBench()])
+    expect([...text].filter(isControl)).toEqual([])
+    for (const line of text.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false)
+    expect(text).toContain('● evil | <img src=x> `code` 100% a:b,c ::error::pwned [threads]  bench/a,b:c.bench.ts')
+    expect(text).toContain('  FAIL threads ×2: speedup below budget ::error::pwned too')
+    expect(text).toContain('  ! threads ×2: warning with red and ::warning::injected')
+  })
+
+  test('a multi-line error message keeps its lines, each behind a bar', () => {
+    const bench = benchResult('x', 'threads', [], { error: { code: 'NOT_FOUND', message: 'first\n::error::second' } })
+    expect(render([bench]).split('\n').slice(-2)).toEqual(['  ERROR NOT_FOUND: first', '  │ ::error::second'])
+  })
+
+  test('the title drops a leading file segment of the full name; the file is shown once', () => {
+    const bench = benchResult('sha', 'threads', [], { error: { code: 'X', message: 'y' } })
+    bench.fullName = 'bench/hash.bench.ts > hashing > sha [threads]'
+    expect(render([bench]).split('\n')[3]).toBe('● hashing > sha [threads]  bench/hash.bench.ts')
+  })
+
+  test('prints only the header when there are no results', () => {
+    expect(render([]).split('\n')).toHaveLength(2)
+  })
+})
+
+describe('recommendation', () => {
+  test('threads measurably faster: prefer threads and say what processes cost to start', () => {
+    expect(recommendation(threadsWinCompare())).toBe(
+      'threads 1.93x vs processes 1.58x: prefer threads; processes cost 160 ms more to start',
+    )
+  })
+
+  test('processes measurably faster: say so, with the startup price', () => {
+    expect(recommendation(processesWinCompare())).toBe(
+      'threads 1.41x vs processes 1.88x: prefer processes, although they cost 160 ms more to start (once per pool)',
+    )
+  })
+
+  test('overlapping intervals: indistinguishable, decide on startup, memory and isolation', () => {
+    expect(recommendation(overlappingCompare())).toBe(
+      'threads 1.93x vs processes 1.88x: indistinguishable (the intervals overlap); prefer threads (they start 160 ms faster per worker; memory per worker: threads 8.50 MiB heap, processes 48.0 MiB RSS); use processes when fn needs isolation (process.exit, native crashes, global state)',
+    )
+  })
+
+  test('net speedup vs inline below 1: parallelism does not pay here', () => {
+    expect(recommendation(notPayingBench())).toBe(
+      'threads 1.20x on 2 workers (60% efficiency): parallelism does not pay here (threads 0.0024x vs calling fn inline); give each task more work, or call fn inline',
+    )
+    const both = benchResult('tiny', 'compare', [
+      modelResult({ model: 'threads', workers: 2, speedup: 1.5, low: 1.4, high: 1.6, netSpeedup: 0.45 }),
+      modelResult({ model: 'processes', workers: 2, speedup: 1.2, low: 1.1, high: 1.3, netSpeedup: 0.4 }),
+    ])
+    expect(recommendation(both)).toBe(
+      'threads 1.50x vs processes 1.20x: parallelism does not pay here (threads 0.45x, processes 0.40x vs calling fn inline); give each task more work, or call fn inline',
+    )
+  })
+
+  test('a scaling curve: the smallest pool indistinguishable from the best', () => {
+    expect(recommendation(scalingBench())).toBe(
+      'threads: best 3.08x at 4 workers, measurably ahead of smaller pools: use 4',
+    )
+    const flat = benchResult('flat', 'processes', [
+      modelResult({ model: 'processes', workers: 1, speedup: 1, low: 0.98, high: 1.02 }),
+      modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 2.0 }),
+      modelResult({ model: 'processes', workers: 4, speedup: 1.95, low: 1.85, high: 2.05 }),
+    ])
+    expect(recommendation(flat)).toBe(
+      'processes: 2 workers (1.90x) are indistinguishable from the best, 1.95x at 4: use 2',
+    )
+  })
+
+  test('a compare bench with a scaling curve compares at the largest common pool size', () => {
+    const bench = benchResult('curve', 'compare', [
+      modelResult({ model: 'threads', workers: 2, speedup: 1.9, low: 1.85, high: 1.95 }),
+      modelResult({ model: 'threads', workers: 4, speedup: 3.6, low: 3.5, high: 3.7 }),
+      modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.85, high: 1.95 }),
+      modelResult({ model: 'processes', workers: 4, speedup: 3.1, low: 3.0, high: 3.2 }),
+    ])
+    expect(recommendation(bench)).toBe(
+      'threads 3.60x vs processes 3.10x at 4 workers: prefer threads; processes cost 160 ms more to start',
+    )
+  })
+
+  test('none for an errored bench', () => {
+    expect(recommendation(erroredBench())).toBeUndefined()
+  })
+})

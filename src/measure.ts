@@ -114,9 +114,6 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
     await parallelArm()
   }
 
-  // tinybench times one direct call inside a worker: never in the host (fn may exit or hang).
-  const calibration = await pool.run({ op: 'calibrate', input: workload.input(0), time: 200 })
-
   const perLook = lookConfidence(options.confidence, options.minRounds, options.maxRounds)
   const rounds: RoundSample[] = []
   const overheads: number[] = []
@@ -159,7 +156,10 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   // Report the coverage that holds jointly over every look, i.e. at whatever round the run stopped.
   const final = estimate ?? estimateSpeedup(rounds, pool.size, perLook)
   const coverage = sequentialCoverage(perLook, options.minRounds, options.maxRounds)
+  // Memory in the steady state, before tinybench's samples inflate a worker's heap.
   const memory = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
+  // tinybench times one direct call inside a worker: never in the host (fn may exit or hang).
+  const calibration = await pool.run({ op: 'calibrate', input: workload.input(0), time: 200 })
   return {
     rounds,
     startupMs,

@@ -176,7 +176,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     name,
     kind,
     file: relative(process.cwd(), context.task.file.filepath),
-    fullName: context.task.fullName,
+    fullName: context.task.fullTestName,
     options: {},
     results: [],
   }

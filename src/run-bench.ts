@@ -5,22 +5,23 @@ import { isAbsolute, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
 import { cpuCapacity, effectiveCores } from './effective-cores.js'
-import { ParallelBenchError, type ErrorCode } from './errors.js'
+import { ParallelBenchError } from './errors.js'
 import type { BenchSubject, ModuleFunction } from './helpers.js'
 import { measure } from './measure.js'
+import { benchOutcome, budgetOption } from './outcome.js'
 import { LEVEL_ENV, reportableOptions, resolveOptions, type ParallelBenchPluginOptions, type ResolvedOptions } from './options.js'
 import type { BenchPool, PoolOptions } from './pools/pool.js'
 import { setupUrls } from './pools/pool.js'
 import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
 import { benchKey, type BenchFunction } from './registry.js'
+import { median } from './statistics.js'
 import type { BenchKind, BenchResult, Model, ModelResult, Verdict } from './types.js'
 import {
   budgetFeasibility,
   budgetTarget,
   contention,
   decideVerdict,
-  failureMessage,
   granularity,
   netSpeedup,
 } from './verdict.js'
@@ -82,11 +83,6 @@ function workloadInput(options: ResolvedOptions): (index: number) => unknown {
   return typeof input === 'function' ? (input as (index: number) => unknown) : () => input
 }
 
-function budgetOption(options: ResolvedOptions): 'minSpeedup' | 'minEfficiency' {
-  const speedupTarget = options.minSpeedup ?? 0
-  const efficiencyTarget = (options.minEfficiency ?? 0) * Math.max(...options.workers)
-  return options.minEfficiency !== undefined && efficiencyTarget > speedupTarget ? 'minEfficiency' : 'minSpeedup'
-}
 
 async function measureOne(
   model: Model,
@@ -116,7 +112,6 @@ async function measureOne(
     })
     const starvation = contention(measurement.rounds, workers)
     const grain = granularity(measurement.callMs, measurement.roundTripMs)
-    const parallelMedian = [...measurement.rounds.map((r) => r.parallelMs)].sort((a, b) => a - b)[Math.floor(measurement.rounds.length / 2)] ?? 0
     const verdict: Verdict =
       skipReason === undefined
         ? decideVerdict({ estimate: measurement.estimate, target: budget, starved: starvation.starved, option: budgetOption(options) })
@@ -137,7 +132,7 @@ async function measureOne(
       callMs: measurement.callMs,
       memoryBytes: measurement.memoryBytes,
       estimate: measurement.estimate,
-      netSpeedup: netSpeedup(measurement.callMs, options.tasks, parallelMedian),
+      netSpeedup: netSpeedup(measurement.callMs, options.tasks, median(measurement.rounds.map((r) => r.parallelMs))),
       verdict,
       warnings: own,
     }
@@ -163,10 +158,6 @@ function withContext(error: unknown, where: string): unknown {
   return error
 }
 
-function summary(result: ModelResult): string {
-  const { estimate: e, verdict } = result
-  return `${result.model} ×${result.workers}: speedup ${e.speedup.toFixed(2)}x (${Math.round(e.confidence * 100)}% CI ${e.low.toFixed(2)}–${e.high.toFixed(2)}x) — ${verdict.status}: ${verdict.reason}`
-}
 
 export async function runBench(input: RunBenchInput): Promise<void> {
   const { kind, name, context, defaults } = input
@@ -228,41 +219,11 @@ export async function runBench(input: RunBenchInput): Promise<void> {
   await judge(meta, resolved, context, cores)
 }
 
-/** Annotates every result, then fails the test for a missed budget (level error), an inconclusive one (strict) or a wrong expectFaster. */
+/** Annotates every result, then fails or skips the test as the verdicts and options say. */
 async function judge(meta: BenchResult, options: ResolvedOptions, context: TestContext, cores: number): Promise<void> {
-  const failures: { code: ErrorCode; message: string }[] = []
-  for (const result of meta.results) {
-    const { status, target } = result.verdict
-    const missed = status === 'FAIL' && target !== undefined
-    if (missed && options.level === 'error') {
-      failures.push({ code: 'BUDGET_MISSED', message: failureMessage(result.model, result, target, budgetOption(options), cores) })
-    } else if (status === 'INCONCLUSIVE' && options.strict) {
-      failures.push({ code: 'INCONCLUSIVE', message: `${result.model}: inconclusive under strict mode — ${result.verdict.reason}` })
-    }
-    if (missed && options.level === 'off') continue
-    await context.annotate(summary(result), missed || status === 'INCONCLUSIVE' ? 'warning' : 'notice')
-  }
-  if (options.expectFaster !== undefined) {
-    const fastest = fasterModel(meta.results)
-    if (fastest !== undefined && fastest !== options.expectFaster) {
-      failures.push({ code: 'EXPECTATION_FAILED', message: `expected ${options.expectFaster} to be faster, but ${fastest} was faster` })
-    }
-  }
-  const [first] = failures
-  if (first !== undefined) throw new ParallelBenchError(first.code, failures.map((f) => f.message).join('\n'))
-  if (meta.results.length > 0 && meta.results.every((r) => r.verdict.status === 'SKIPPED')) {
-    context.skip(meta.results[0]?.verdict.reason)
-  }
+  const outcome = benchOutcome(meta.results, options, cores)
+  for (const { message, type } of outcome.annotations) await context.annotate(message, type)
+  if (outcome.failure !== undefined) throw new ParallelBenchError(outcome.failure.code, outcome.failure.message)
+  if (outcome.skipReason !== undefined) context.skip(outcome.skipReason)
 }
 
-/** The model with the lower median parallel batch time at the largest pool size. */
-function fasterModel(results: readonly ModelResult[]): Model | undefined {
-  const largest = Math.max(...results.map((r) => r.workers))
-  const medianParallel = (r: ModelResult): number => {
-    const sorted = r.rounds.map((round) => round.parallelMs).sort((a, b) => a - b)
-    return sorted[Math.floor(sorted.length / 2)] ?? Number.POSITIVE_INFINITY
-  }
-  const [a, b] = results.filter((r) => r.workers === largest)
-  if (a === undefined || b === undefined) return undefined
-  return medianParallel(a) <= medianParallel(b) ? a.model : b.model
-}

@@ -1,0 +1,72 @@
+// What a bench's verdicts mean for its Vitest test: the annotations to add,
+// and whether (and why) the test fails or is skipped. Pure, so every mapping
+// of level / strict / expectFaster is unit-tested on synthetic results.
+import type { ErrorCode } from './errors.js'
+import type { ResolvedOptions } from './options.js'
+import { median } from './statistics.js'
+import type { Model, ModelResult } from './types.js'
+import { failureMessage, type BudgetOption } from './verdict.js'
+
+export interface Annotation {
+  message: string
+  type: 'notice' | 'warning'
+}
+
+export interface Outcome {
+  annotations: Annotation[]
+  /** Set when the test must fail. */
+  failure?: { code: ErrorCode; message: string } | undefined
+  /** Set when every result was SKIPPED: the test is marked skipped with this reason. */
+  skipReason?: string | undefined
+}
+
+type OutcomeOptions = Pick<ResolvedOptions, 'level' | 'strict' | 'expectFaster' | 'minSpeedup' | 'minEfficiency' | 'workers'>
+
+/** Which option a missed budget is reported against: the one asking for more. */
+export function budgetOption(options: Pick<ResolvedOptions, 'minSpeedup' | 'minEfficiency' | 'workers'>): BudgetOption {
+  const speedupTarget = options.minSpeedup ?? 0
+  const efficiencyTarget = (options.minEfficiency ?? 0) * Math.max(...options.workers)
+  return options.minEfficiency !== undefined && efficiencyTarget > speedupTarget ? 'minEfficiency' : 'minSpeedup'
+}
+
+/** The model with the lower median parallel batch time at the largest pool size both were measured at. */
+export function fasterModel(results: readonly ModelResult[]): Model | undefined {
+  const largest = Math.max(...results.map((r) => r.workers))
+  const [a, b] = results.filter((r) => r.workers === largest)
+  if (a === undefined || b === undefined || a.rounds.length === 0 || b.rounds.length === 0) return undefined
+  const parallel = (r: ModelResult): number => median(r.rounds.map((round) => round.parallelMs))
+  return parallel(a) <= parallel(b) ? a.model : b.model
+}
+
+export function benchOutcome(results: readonly ModelResult[], options: OutcomeOptions, effectiveCores: number): Outcome {
+  const annotations: Annotation[] = []
+  const failures: { code: ErrorCode; message: string }[] = []
+  for (const result of results) {
+    const { status, target, reason } = result.verdict
+    const missed = status === 'FAIL' && target !== undefined
+    if (missed && options.level === 'error') {
+      failures.push({ code: 'BUDGET_MISSED', message: failureMessage(result.model, result, target, budgetOption(options), effectiveCores) })
+    } else if (status === 'INCONCLUSIVE' && options.strict) {
+      failures.push({ code: 'INCONCLUSIVE', message: `${result.model}: inconclusive, and strict mode fails inconclusive results — ${reason}` })
+    }
+    // Level 'off' reports a missed budget in the table only.
+    if (missed && options.level === 'off') continue
+    annotations.push({
+      message: `${result.model} ×${result.workers}: ${status} — ${reason}`,
+      type: missed || status === 'INCONCLUSIVE' ? 'warning' : 'notice',
+    })
+  }
+  if (options.expectFaster !== undefined) {
+    const fastest = fasterModel(results)
+    if (fastest !== undefined && fastest !== options.expectFaster) {
+      failures.push({ code: 'EXPECTATION_FAILED', message: `expectFaster: '${options.expectFaster}', but ${fastest} had the shorter parallel batch` })
+    }
+  }
+  const [first] = failures
+  const allSkipped = results.length > 0 && results.every((r) => r.verdict.status === 'SKIPPED')
+  return {
+    annotations,
+    failure: first === undefined ? undefined : { code: first.code, message: failures.map((f) => f.message).join('\n') },
+    skipReason: allSkipped ? results[0]?.verdict.reason : undefined,
+  }
+}

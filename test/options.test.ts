@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { reportableOptions, resolveOptions, validatePluginOptions } from '../src/options.js'
+
+const resolve = (options: unknown, defaults = {}, env?: string) => resolveOptions('threads', options, defaults, 2, env)
+
+describe('resolveOptions', () => {
+  it('fills the documented defaults, with workers from the effective cores', () => {
+    expect(resolve({})).toMatchObject({
+      workers: [2],
+      workersSetByUser: false,
+      tasks: 8,
+      tasksSetByUser: false,
+      level: 'error',
+      baseline: 'worker',
+      time: 10_000,
+      minRounds: 10,
+      maxRounds: 40,
+      warmupRounds: 1,
+      taskTimeout: 30_000,
+      confidence: 0.95,
+      transfer: false,
+      strict: false,
+    })
+  })
+
+  it('sorts and de-duplicates a scaling curve, and sizes tasks for its largest count', () => {
+    const options = resolve({ workers: [4, 1, 2, 2] })
+    expect(options.workers).toEqual([1, 2, 4])
+    expect(options.tasks).toBe(16)
+  })
+
+  it('lets bench options win over plugin defaults, and takes strict from the plugin', () => {
+    const options = resolve({ time: 500 }, { time: 2000, minSpeedup: 1.5, strict: true })
+    expect(options.time).toBe(500)
+    expect(options.minSpeedup).toBe(1.5)
+    expect(options.strict).toBe(true)
+  })
+
+  it('lets VITEST_PARALLEL_BENCH_LEVEL override every level and remembers the original', () => {
+    const options = resolve({ level: 'error' }, {}, 'warn')
+    expect(options.level).toBe('warn')
+    expect(options.levelOverriddenFrom).toBe('error')
+    expect(resolve({ level: 'warn' }, {}, 'warn').levelOverriddenFrom).toBeUndefined()
+    expect(() => resolve({}, {}, 'silent')).toThrow(/`VITEST_PARALLEL_BENCH_LEVEL` must be one of 'error', 'warn', 'off', got "silent"/)
+  })
+
+  it.each([
+    [{ minSpeed: 2 }, TypeError, /Unknown option `minSpeed`\. Did you mean `minSpeedup`\?/],
+    [{ tasks: '8' }, TypeError, /`tasks` must be an integer >= 1, got "8"/],
+    [{ tasks: 2.5 }, RangeError, /`tasks` must be an integer >= 1, got 2.5/],
+    [{ workers: 0 }, RangeError, /`workers` must be an integer >= 1, got 0/],
+    [{ workers: [] }, RangeError, /`workers` must be an integer >= 1 or a non-empty array of them/],
+    [{ minSpeedup: -1 }, RangeError, /`minSpeedup` must be a number > 0, got -1/],
+    [{ minEfficiency: 0 }, RangeError, /`minEfficiency` must be a number in \(0, 1\], got 0/],
+    [{ minEfficiency: 1.01 }, RangeError, /`minEfficiency` must be a number in \(0, 1\], got 1.01/],
+    [{ level: 'loud' }, RangeError, /`level` must be one of 'error', 'warn', 'off', got "loud"/],
+    [{ level: 3 }, TypeError, /`level` must be one of 'error', 'warn', 'off', got 3/],
+    [{ minRounds: 2 }, RangeError, /`minRounds` must be an integer >= 3, got 2/],
+    [{ minRounds: 20, maxRounds: 10 }, RangeError, /`maxRounds` must be an integer >= minRounds \(20\), got 10/],
+    [{ time: Number.NaN }, TypeError, /`time` must be a number of ms >= 0, got NaN/],
+    [{ taskTimeout: 0 }, RangeError, /`taskTimeout` must be a number of ms > 0, got 0/],
+    [{ confidence: 1 }, RangeError, /`confidence` must be a number in \(0\.5, 0\.999\], got 1/],
+    [{ transfer: 'yes' }, TypeError, /`transfer` must be a boolean, got "yes"/],
+    [{ expectFaster: 'threads' }, TypeError, /`expectFaster` is only valid for benchCompare/],
+    [null, TypeError, /options must be an object, got null/],
+  ])('rejects %j', (options, type, message) => {
+    expect(() => resolve(options)).toThrow(type)
+    expect(() => resolve(options)).toThrow(message)
+  })
+
+  it('accepts expectFaster on benchCompare only', () => {
+    expect(resolveOptions('compare', { expectFaster: 'processes' }, {}, 2, undefined).expectFaster).toBe('processes')
+    expect(() => resolveOptions('compare', { expectFaster: 'fibers' }, {}, 2, undefined)).toThrow(RangeError)
+  })
+
+  it('reports options as plain data, without the input function', () => {
+    expect(reportableOptions(resolve({ input: (i: number) => i })).input).toBe('function')
+    expect(reportableOptions(resolve({ input: [1, 2] })).input).toBe('value')
+    expect(JSON.parse(JSON.stringify(reportableOptions(resolve({}))))).toMatchObject({ workers: [2], level: 'error' })
+  })
+})
+
+describe('validatePluginOptions', () => {
+  it('accepts bench defaults and plugin-only settings', () => {
+    const options = { include: ['bench/**/*.bench.ts'], outputFile: 'out.json', strict: true, github: false, time: 1000 }
+    expect(validatePluginOptions(options)).toBe(options)
+    expect(validatePluginOptions(undefined)).toEqual({})
+  })
+
+  it('names the plugin and the option in errors', () => {
+    expect(() => validatePluginOptions({ include: 'x' })).toThrow(/^parallelBench\(\): `include` must be a non-empty array of glob strings, got "x"$/)
+    expect(() => validatePluginOptions({ input: 1 })).toThrow(/parallelBench\(\): Unknown option `input`/)
+    expect(() => validatePluginOptions({ minSpeedup: 0 })).toThrow(RangeError)
+    expect(() => validatePluginOptions({ outputFile: '' })).toThrow(/`outputFile` must be a non-empty string path/)
+  })
+})

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { benchOutcome, budgetOption, fasterModel } from '../src/outcome.js'
+import type { ResolvedOptions } from '../src/options.js'
+import { modelResult } from './support/synthetic-results.js'
+
+type Options = Parameters<typeof benchOutcome>[1]
+const base: Options = { level: 'error', strict: false, expectFaster: undefined, minSpeedup: 1.6, minEfficiency: undefined, workers: [2] }
+
+const fail = modelResult({ model: 'threads', workers: 2, speedup: 1.21, low: 1.15, high: 1.27, status: 'FAIL', target: 1.6, reason: 'below' })
+const pass = modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 1.97, status: 'PASS', target: 1.6, reason: 'above' })
+const unsure = modelResult({ model: 'threads', workers: 2, speedup: 1.6, low: 1.5, high: 1.7, status: 'INCONCLUSIVE', target: 1.6, reason: 'straddles' })
+const skipped = modelResult({ model: 'threads', workers: 2, speedup: 1.9, low: 1.8, high: 1.97, status: 'SKIPPED', target: 3, reason: 'needs ≥ 3 cores' })
+
+describe('benchOutcome', () => {
+  it("fails a missed budget at level 'error' with DESIGN's message", () => {
+    const outcome = benchOutcome([fail], base, 2)
+    expect(outcome.failure).toEqual({
+      code: 'BUDGET_MISSED',
+      message: 'threads speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
+    })
+    expect(outcome.annotations).toEqual([{ message: 'threads ×2: FAIL — below', type: 'warning' }])
+  })
+
+  it("only annotates a missed budget at level 'warn', and says nothing at 'off'", () => {
+    expect(benchOutcome([fail], { ...base, level: 'warn' }, 2)).toEqual({
+      annotations: [{ message: 'threads ×2: FAIL — below', type: 'warning' }],
+      failure: undefined,
+      skipReason: undefined,
+    })
+    expect(benchOutcome([fail], { ...base, level: 'off' }, 2).annotations).toEqual([])
+    expect(benchOutcome([fail], { ...base, level: 'off' }, 2).failure).toBeUndefined()
+  })
+
+  it('passes a PASS with a notice', () => {
+    const outcome = benchOutcome([pass], base, 2)
+    expect(outcome.failure).toBeUndefined()
+    expect(outcome.annotations).toEqual([{ message: 'processes ×2: PASS — above', type: 'notice' }])
+  })
+
+  it('warns on INCONCLUSIVE, and fails it only under strict', () => {
+    expect(benchOutcome([unsure], base, 2).failure).toBeUndefined()
+    expect(benchOutcome([unsure], base, 2).annotations[0]?.type).toBe('warning')
+    expect(benchOutcome([unsure], { ...base, strict: true }, 2).failure?.code).toBe('INCONCLUSIVE')
+  })
+
+  it('skips the test when every result is SKIPPED, with the reason', () => {
+    expect(benchOutcome([skipped], base, 2).skipReason).toBe('needs ≥ 3 cores')
+    expect(benchOutcome([skipped, pass], base, 2).skipReason).toBeUndefined()
+  })
+
+  it('fails expectFaster when the other model had the shorter parallel batch', () => {
+    // modelResult's parallel batch is serialMs / speedup: processes (1.9x) beat threads (1.21x).
+    const threads = modelResult({ model: 'threads', workers: 2, speedup: 1.21, low: 1.1, high: 1.3 })
+    const processes = modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 2 })
+    expect(fasterModel([threads, processes])).toBe('processes')
+    expect(benchOutcome([threads, processes], { ...base, expectFaster: 'threads' }, 2).failure).toEqual({
+      code: 'EXPECTATION_FAILED',
+      message: "expectFaster: 'threads', but processes had the shorter parallel batch",
+    })
+    expect(benchOutcome([threads, processes], { ...base, expectFaster: 'processes' }, 2).failure).toBeUndefined()
+  })
+})
+
+describe('budgetOption', () => {
+  const options = (o: Partial<ResolvedOptions>) => ({ minSpeedup: undefined, minEfficiency: undefined, workers: [4], ...o })
+  it('reports against the option asking for more', () => {
+    expect(budgetOption(options({ minSpeedup: 2 }))).toBe('minSpeedup')
+    expect(budgetOption(options({ minEfficiency: 0.7 }))).toBe('minEfficiency')
+    expect(budgetOption(options({ minSpeedup: 2, minEfficiency: 0.7 }))).toBe('minEfficiency')
+    expect(budgetOption(options({ minSpeedup: 3.5, minEfficiency: 0.7 }))).toBe('minSpeedup')
+  })
+})

@@ -1,0 +1,53 @@
+// Verdicts on real runs: the paths a CI user meets besides PASS and FAIL.
+import { describe, expect, it } from 'vitest'
+import { benchNamed, runVitest } from './support/run-vitest.js'
+
+describe('verdicts, end to end', () => {
+  it('skips a budget only this machine cannot reach, with the reason, instead of failing', async () => {
+    const run = await runVitest('verdicts', ['skipped'])
+    expect(run.code, run.output).toBe(0)
+    const [result] = benchNamed(run, 'needs more cores [threads]').results
+    expect(result?.verdict.status).toBe('SKIPPED')
+    expect(result?.verdict.reason).toMatch(/needs ≥ 3 cores, this machine has 2 effective cores/)
+    expect(run.output).toMatch(/1 skipped/)
+  })
+
+  it('fails at once, before spawning, a budget that no machine could reach with these settings', async () => {
+    const run = await runVitest('verdicts', ['unreachable'])
+    expect(run.code).toBe(1)
+    const bench = benchNamed(run, 'one task [processes]')
+    expect(bench.error?.code).toBe('BUDGET_UNREACHABLE')
+    expect(bench.error?.message).toMatch(/`minSpeedup` 1\.5 can never be reached: 1 task caps the speedup at 1x \(`tasks`: 1\)/)
+    expect(bench.results).toEqual([])
+  })
+
+  it('warns when tasks are too small for their overhead (the blog), and not for 20 ms tasks', async () => {
+    const run = await runVitest('verdicts', ['granularity'])
+    expect(run.code, run.output).toBe(0)
+    const [squares] = benchNamed(run, 'four squares [threads]').results
+    expect(squares?.warnings.join('\n')).toMatch(/too small for their overhead/)
+    expect(squares?.netSpeedup).toBeLessThan(0.1)
+    const [real] = benchNamed(run, '20 ms tasks [processes]').results
+    expect(real?.warnings.join('\n') ?? '').not.toMatch(/too small/)
+    expect(real?.netSpeedup).toBeGreaterThan(1)
+  })
+
+  it("runs the serial arm in the host with baseline 'inline', and checks expectFaster", async () => {
+    const run = await runVitest('verdicts', ['inline'])
+    const bench = benchNamed(run, 'inline baseline [threads vs processes]')
+    expect(bench.error, run.output).toBeUndefined()
+    expect(bench.results.map((r) => r.model)).toEqual(['threads', 'processes'])
+    for (const result of bench.results) expect(result.estimate.speedup).toBeGreaterThan(0.5)
+    // Pass or fail, the run's outcome follows expectFaster: threads must have the shorter parallel batch.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+    const [threads, processes] = bench.results.map((r) => median(r.rounds.map((round) => round.parallelMs)))
+    expect(run.code).toBe((threads ?? 0) <= (processes ?? 0) ? 0 : 1)
+  })
+
+  it('VITEST_PARALLEL_BENCH_LEVEL=warn turns a failing budget into a warning, and the report says so', async () => {
+    const run = await runVitest('core', ['budget-error'], { env: { VITEST_PARALLEL_BENCH_LEVEL: 'warn' } })
+    expect(run.code, run.output).toBe(0)
+    expect(run.json?.levelOverride).toBe('warn')
+    expect(run.stdout).toMatch(/VITEST_PARALLEL_BENCH_LEVEL/)
+  })
+})

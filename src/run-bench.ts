@@ -44,17 +44,17 @@ const HELPER_NAMES: Record<BenchKind, string> = {
 
 let cores: number | undefined
 
-function moduleUrl(subject: ModuleFunction, where: string): string {
+function moduleUrl(subject: ModuleFunction): string {
   const { module } = subject
   if (module instanceof URL) return module.href
   if (typeof module === 'string' && module.startsWith('file:')) return module
   if (typeof module === 'string' && isAbsolute(module)) return pathToFileURL(module).href
   throw new TypeError(
-    `${where}: \`module\` must be a URL (e.g. new URL('./work.ts', import.meta.url)) or an absolute path, got ${JSON.stringify(module)}`,
+    `\`module\` must be a URL (e.g. new URL('./work.ts', import.meta.url)) or an absolute path, got ${JSON.stringify(module)}`,
   )
 }
 
-function benchTarget(input: RunBenchInput, where: string): BenchTarget {
+function benchTarget(input: RunBenchInput): BenchTarget {
   const { subject, context, kind, name } = input
   if (typeof subject === 'function') {
     const suitePath: string[] = []
@@ -64,9 +64,9 @@ function benchTarget(input: RunBenchInput, where: string): BenchTarget {
     return { kind: 'file', file: context.task.file.filepath, key: benchKey(kind, suitePath, name) }
   }
   if (subject === null || typeof subject !== 'object' || typeof subject.export !== 'string') {
-    throw new TypeError(`${where}: the second argument must be a function or { module, export }, got ${String(subject)}`)
+    throw new TypeError(`the second argument must be a function or { module, export }, got ${String(subject)}`)
   }
-  return { kind: 'module', url: moduleUrl(subject, where), exportName: subject.export }
+  return { kind: 'module', url: moduleUrl(subject), exportName: subject.export }
 }
 
 async function inlineFunction(target: BenchTarget, subject: BenchSubject<unknown>): Promise<BenchFunction> {
@@ -177,7 +177,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     cores ??= effectiveCores()
     const options = resolveOptions(kind, input.options, defaults, cores, process.env[LEVEL_ENV])
     meta.options = reportableOptions(options)
-    const target = benchTarget(input, where)
+    const target = benchTarget(input)
     const models: Model[] = kind === 'compare' ? ['threads', 'processes'] : [kind]
     const warnings: string[] = []
     if (options.levelOverriddenFrom !== undefined) {

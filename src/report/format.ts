@@ -44,15 +44,23 @@ export function formatSpeedup(x: number | undefined): string {
   return Math.abs(x) >= 0.1 || x === 0 ? `${x.toFixed(2)}x` : `${significant(x, 2)}x`
 }
 
-/** A confidence interval as `[1.88–1.97]`. */
-export function formatInterval(low: number, high: number): string {
-  const lowText = Number.isFinite(low) ? low.toFixed(2) : '?'
-  const highText = Number.isFinite(high) ? high.toFixed(2) : '?'
-  return `[${lowText}${DASH}${highText}]`
+function formatBound(x: number | null): string {
+  if (x === Number.POSITIVE_INFINITY) return '∞'
+  if (x === Number.NEGATIVE_INFINITY) return '-∞'
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '?'
+}
+
+/**
+ * A confidence interval as `[1.88–1.97]`; an unbounded one (too few rounds for the
+ * confidence asked) as `[0.00–∞]`. JSON, and so Vitest's blob reports, turn `Infinity`
+ * into `null`: a `null` upper bound is read as `∞`, the only value that becomes it.
+ */
+export function formatInterval(low: number, high: number | null): string {
+  return `[${formatBound(low)}${DASH}${high === null ? '∞' : formatBound(high)}]`
 }
 
 /** A speedup with its interval: `1.93x [1.88–1.97]`. */
-export function formatSpeedupWithInterval(speedup: number, low: number, high: number): string {
+export function formatSpeedupWithInterval(speedup: number, low: number, high: number | null): string {
   return `${formatSpeedup(speedup)} ${formatInterval(low, high)}`
 }
 

@@ -47,6 +47,23 @@ export function isBenchResult(value: unknown): value is BenchResult {
   )
 }
 
+/**
+ * Undoes what serialization did to a result: JSON (and so Vitest's blob reports, read back
+ * by `--merge-reports`) turns an unbounded interval's `high: Infinity` into `null`, which
+ * would read as 0 in every comparison. A copy: the test's own `meta` is left as it is.
+ */
+export function reviveBenchResult(bench: BenchResult): BenchResult {
+  if (!bench.results.some((r) => (r.estimate as { high: number | null } | undefined)?.high === null)) return bench
+  return {
+    ...bench,
+    results: bench.results.map((r) =>
+      (r.estimate as { high: number | null }).high === null
+        ? { ...r, estimate: { ...r.estimate, high: Number.POSITIVE_INFINITY } }
+        : r,
+    ),
+  }
+}
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
@@ -146,7 +163,7 @@ export default class ParallelBenchReporter implements Reporter {
   #collect(testCase: ReportedTestCase): void {
     const meta: object = testCase.meta()
     const result = 'parallelBench' in meta ? meta.parallelBench : undefined
-    if (isBenchResult(result)) this.#results.set(testCase.id, result)
+    if (isBenchResult(result)) this.#results.set(testCase.id, reviveBenchResult(result))
   }
 
   #log(message: string): void {

@@ -3,6 +3,7 @@
 // file) it only registers its function for the worker to find.
 import { inject, test, type TestContext } from 'vitest'
 import type { BenchOptions } from './options.js'
+import { stripControl } from './report/format.js'
 import { register, workerRegistry, type BenchFunction } from './registry.js'
 import type { BenchKind } from './types.js'
 
@@ -53,7 +54,8 @@ function defineBench(kind: BenchKind, variant: Variant, name: string, subject: B
     if (typeof subject === 'function') register(registry, kind, name, subject as BenchFunction)
     return
   }
-  const title = `${name} [${TITLES[kind]}]`
+  // Vitest's own reporters print titles as they are: one clean line, so a name cannot start a workflow command.
+  const title = `${stripControl(name)} [${TITLES[kind]}]`
   const body = async (context: TestContext): Promise<void> => {
     const { runBench } = await import('./run-bench.js')
     await runBench({ kind, name, subject, options, context, defaults: inject(PROVIDE_KEY) ?? {} })

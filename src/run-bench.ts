@@ -5,6 +5,7 @@ import { isAbsolute, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
 import { cpuCapacity, effectiveCores } from './effective-cores.js'
+import { environmentInfo } from './environment.js'
 import { ParallelBenchError } from './errors.js'
 import type { BenchSubject, ModuleFunction } from './helpers.js'
 import { measure } from './measure.js'
@@ -170,6 +171,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     fullName: context.task.fullTestName,
     options: {},
     results: [],
+    environment: environmentInfo(),
   }
   context.task.meta.parallelBench = meta
   let resolved: ResolvedOptions

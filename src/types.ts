@@ -89,6 +89,8 @@ export interface BenchResult {
   results: ModelResult[]
   /** For `benchCompare`: which model won and by how much; plain sentence. */
   recommendation?: string | undefined
+  /** The machine that measured it (after --merge-reports, not necessarily the one reporting). */
+  environment?: EnvironmentInfo | undefined
   /** Set when the bench failed to measure (error in fn, timeout, ...). */
   error?: { code: string; message: string } | undefined
 }

@@ -115,7 +115,9 @@ export default class ParallelBenchReporter implements Reporter {
     const levelOverride = this.#options.levelOverride
     let env: EnvironmentInfo | undefined
     await attempt('read the environment', () => {
-      env = environmentInfo(this.#vitest?.version)
+      // Merged shards report the machine that measured, not the one merging.
+      env = [...this.#results.values()].find((bench) => bench.environment !== undefined)?.environment
+      env ??= environmentInfo(this.#vitest?.version)
     })
     const environment = env ?? {
       node: process.version,

@@ -2,7 +2,7 @@
 // registers one Vitest test; inside a bench worker (which re-imports the bench
 // file) it only registers its function for the worker to find.
 import { inject, test, type TestContext } from 'vitest'
-import type { BenchOptions } from './options.js'
+import { PROVIDE_KEY, type BenchOptions } from './options.js'
 import { stripControl } from './report/format.js'
 import { register, workerRegistry, type BenchFunction } from './registry.js'
 import type { BenchKind } from './types.js'
@@ -29,11 +29,9 @@ export interface BenchHelper {
   runIf: (condition: unknown) => BenchHelper
 }
 
-export const PROVIDE_KEY = 'vitest-parallel-bench'
-
 declare module 'vitest' {
   interface ProvidedContext {
-    'vitest-parallel-bench': import('./options.js').ParallelBenchPluginOptions & { timeoutMs?: number }
+    'vitest-parallel-bench': import('./options.js').ParallelBenchPluginOptions
   }
   interface TaskMeta {
     parallelBench?: import('./types.js').BenchResult

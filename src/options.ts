@@ -76,6 +76,8 @@ export interface ResolvedOptions {
 }
 
 export const LEVEL_ENV = 'VITEST_PARALLEL_BENCH_LEVEL'
+/** Key under which the plugin provides bench defaults to the test workers (Vitest provide/inject). */
+export const PROVIDE_KEY = 'vitest-parallel-bench'
 
 const BENCH_KEYS = [
   'workers', 'tasks', 'input', 'minSpeedup', 'minEfficiency', 'level', 'baseline', 'time',
@@ -309,6 +311,12 @@ export function resolveOptions(
     expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),
     strict: defaults.strict ?? false,
   }
+}
+
+/** What the bench tests receive from the plugin: every option except where files are and reports go. */
+export function benchDefaults(options: ParallelBenchPluginOptions): ParallelBenchPluginOptions {
+  const { include: _include, outputFile: _outputFile, github: _github, ...defaults } = options
+  return defaults
 }
 
 /** The options as they go into reports: plain data, without the input function. */

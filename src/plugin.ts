@@ -4,22 +4,18 @@
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
 import type { Vitest } from 'vitest/node'
-import { PROVIDE_KEY } from './helpers.js'
-import { LEVEL_ENV, validatePluginOptions, type ParallelBenchPluginOptions } from './options.js'
+import { benchDefaults, LEVEL_ENV, PROVIDE_KEY, validatePluginOptions, type ParallelBenchPluginOptions } from './options.js'
 import type { ParallelBenchReporterOptions } from './report/reporter.js'
 
 export type { ParallelBenchPluginOptions } from './options.js'
 
 export const PROJECT_NAME = 'parallel-bench'
 const DEFAULT_INCLUDE = ['**/*.bench.ts']
-const PLUGIN_ONLY = new Set(['include', 'outputFile', 'github'])
 
 const configured = new WeakSet<Vitest>()
 
 export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin {
   const validated = validatePluginOptions(options)
-  // Bench defaults travel to the test workers through Vitest's provide/inject.
-  const benchDefaults = Object.fromEntries(Object.entries(validated).filter(([key]) => !PLUGIN_ONLY.has(key)))
 
   return {
     name: 'vitest-parallel-bench',
@@ -35,10 +31,10 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
           // One bench file at a time: parallel benches would measure each other.
           fileParallelism: false,
           pool: 'forks',
-          testTimeout: 30 * 60_000,
           // After every other project's group.
           sequence: { groupOrder: Math.max(0, ...vitest.projects.map((p) => p.config.sequence.groupOrder ?? 0)) + 1 },
-          provide: { [PROVIDE_KEY]: benchDefaults },
+          // Bench defaults travel to the test workers through Vitest's provide/inject.
+          provide: { [PROVIDE_KEY]: benchDefaults(validated) },
         },
       })
       const reporterOptions: ParallelBenchReporterOptions = {

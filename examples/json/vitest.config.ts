@@ -1,0 +1,7 @@
+// This example on its own: `npm run build && npx vitest run --root examples/json`
+import { defineConfig } from 'vitest/config'
+import { parallelBench } from 'vitest-parallel-bench/plugin'
+
+export default defineConfig({
+  plugins: [parallelBench()],
+})

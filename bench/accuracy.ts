@@ -32,7 +32,7 @@
 import { readFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
-import { measure, type Measurement } from '../dist/measure.js'
+import { type Measurement, measure } from '../dist/measure.js'
 import type { BenchPool, PoolOptions } from '../dist/pools/pool.js'
 import { setupUrls } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
@@ -83,7 +83,8 @@ const MODELS = flags.models.split(',').map((m) => {
 })
 const TASK_COUNTS = flags.tasks.split(',').map((t) => positiveInteger(t, '--tasks'))
 if (!(TASK_MS >= 1 && TASK_MS <= 1000)) throw new RangeError(`--task-ms must be 1…1000, got ${flags['task-ms']}`)
-if (flags.truth !== 'theory' && flags.truth !== 'measured') throw new RangeError(`--truth must be theory or measured, got ${flags.truth}`)
+if (flags.truth !== 'theory' && flags.truth !== 'measured')
+  throw new RangeError(`--truth must be theory or measured, got ${flags.truth}`)
 const TRUTH = flags.truth
 const PILOT_ROUNDS = positiveInteger(flags['pilot-rounds'], '--pilot-rounds')
 /** Rounds per pilot pool: several fresh pools, so pool-to-pool differences are part of the truth. */
@@ -141,7 +142,8 @@ interface Run {
 
 function positiveInteger(text: string, what: string): number {
   const value = Number(text)
-  if (!(Number.isInteger(value) && value >= 1)) throw new RangeError(`${what} must be an integer ≥ 1, got ${JSON.stringify(text)}`)
+  if (!(Number.isInteger(value) && value >= 1))
+    throw new RangeError(`${what} must be an integer ≥ 1, got ${JSON.stringify(text)}`)
   return value
 }
 
@@ -211,12 +213,24 @@ function cpuSnapshot(): CpuSnapshot | undefined {
   try {
     const line = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0] ?? ''
     // user nice system idle iowait irq softirq steal (guest time is already inside user)
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number)
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number)
     const self = readFileSync('/proc/self/stat', 'latin1')
-    const fields = self.slice(self.lastIndexOf(')') + 2).split(' ').map(Number)
+    const fields = self
+      .slice(self.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number)
     // utime stime cutime cstime: fields 14–17 of stat(5), 11–14 after the command name
     const ours = (fields[11] ?? 0) + (fields[12] ?? 0) + (fields[13] ?? 0) + (fields[14] ?? 0)
-    return { busy: user + nice + system + irq + softirq, steal, total: user + nice + system + idle + iowait + irq + softirq + steal, ours }
+    return {
+      busy: user + nice + system + irq + softirq,
+      steal,
+      total: user + nice + system + idle + iowait + irq + softirq + steal,
+      ours,
+    }
   } catch {
     return undefined
   }
@@ -255,7 +269,10 @@ function createPool(model: Model): BenchPool {
 }
 
 /** One pilot pool: no budget, exactly PILOT_POOL_ROUNDS rounds (minRounds = maxRounds: no early stop). */
-async function pilotPool(config: Config, iterations: number): Promise<{ logs: number[]; foreignShare: number | undefined }> {
+async function pilotPool(
+  config: Config,
+  iterations: number,
+): Promise<{ logs: number[]; foreignShare: number | undefined }> {
   const pool = createPool(config.model)
   const before = cpuSnapshot()
   try {
@@ -437,9 +454,12 @@ function summarize(name: string, list: readonly { config: Config; run: Run }[]):
   }
   return {
     name,
-    error: list.length === 0 ? Number.NaN : median(list.map(({ config, run }) => Math.abs(run.speedup / config.truth - 1))),
+    error:
+      list.length === 0 ? Number.NaN : median(list.map(({ config, run }) => Math.abs(run.speedup / config.truth - 1))),
     covered: list.filter(({ config, run }) => run.low <= config.truth && config.truth <= run.high).length,
-    coveredPooled: list.filter(({ config, run }) => run.low <= pooledSpeedup(config) && pooledSpeedup(config) <= run.high).length,
+    coveredPooled: list.filter(
+      ({ config, run }) => run.low <= pooledSpeedup(config) && pooledSpeedup(config) <= run.high,
+    ).length,
     runs: list.length,
     belowPass: count('below', 'PASS'),
     belowN: count('below'),
@@ -460,7 +480,12 @@ function printTable(title: string, keep: (run: Run) => boolean): void {
       (runs.get(config) ?? []).filter(keep).map((run) => ({ config, run })),
     ),
   )
-  columns.push(summarize('all', configs.flatMap((config) => (runs.get(config) ?? []).filter(keep).map((run) => ({ config, run })))))
+  columns.push(
+    summarize(
+      'all',
+      configs.flatMap((config) => (runs.get(config) ?? []).filter(keep).map((run) => ({ config, run }))),
+    ),
+  )
   const share = (k: number, n: number): number => (n === 0 ? Number.NaN : k / n)
   const cell = (value: number, ok: boolean, k: number, n: number): string =>
     Number.isNaN(value) ? 'n/a' : `${pct(value, 0)} ${k}/${n} ${ok ? 'PASS' : 'MISS'}`
@@ -475,11 +500,13 @@ function printTable(title: string, keep: (run: Run) => boolean): void {
     },
     {
       goal: `budget ${TRUTH} −10%: PASS ≥ 95%`,
-      cell: (s) => cell(share(s.belowPass, s.belowN), share(s.belowPass, s.belowN) >= GOALS.below, s.belowPass, s.belowN),
+      cell: (s) =>
+        cell(share(s.belowPass, s.belowN), share(s.belowPass, s.belowN) >= GOALS.below, s.belowPass, s.belowN),
     },
     {
       goal: `budget ${TRUTH} +10%: FAIL ≥ 95%`,
-      cell: (s) => cell(share(s.aboveFail, s.aboveN), share(s.aboveFail, s.aboveN) >= GOALS.above, s.aboveFail, s.aboveN),
+      cell: (s) =>
+        cell(share(s.aboveFail, s.aboveN), share(s.aboveFail, s.aboveN) >= GOALS.above, s.aboveFail, s.aboveN),
     },
     {
       goal: `budget = ${TRUTH}: PASS ≤ 5%`,
@@ -493,14 +520,22 @@ function printTable(title: string, keep: (run: Run) => boolean): void {
       goal: '(info) interval covers pooled speedup',
       cell: (s) => (s.runs === 0 ? 'n/a' : `${pct(s.coveredPooled / s.runs, 0)} ${s.coveredPooled}/${s.runs}`),
     },
-    { goal: '(info) median rounds, ±10% budgets', cell: (s) => (Number.isNaN(s.roundsDecided) ? 'n/a' : `${s.roundsDecided}`) },
-    { goal: `(info) median rounds, budget = ${TRUTH}`, cell: (s) => (Number.isNaN(s.roundsAt) ? 'n/a' : `${s.roundsAt}`) },
+    {
+      goal: '(info) median rounds, ±10% budgets',
+      cell: (s) => (Number.isNaN(s.roundsDecided) ? 'n/a' : `${s.roundsDecided}`),
+    },
+    {
+      goal: `(info) median rounds, budget = ${TRUTH}`,
+      cell: (s) => (Number.isNaN(s.roundsAt) ? 'n/a' : `${s.roundsAt}`),
+    },
   ]
-  const width = Math.max(...columns.map((c) => c.name.length), ...columns.flatMap((c) => rows.map((r) => r.cell(c).length))) + 2
+  const width =
+    Math.max(...columns.map((c) => c.name.length), ...columns.flatMap((c) => rows.map((r) => r.cell(c).length))) + 2
   const goalWidth = Math.max(...rows.map((r) => r.goal.length)) + 1
   console.log(`\n── ${title} ──`)
   console.log(`${'goal'.padEnd(goalWidth)}${columns.map((c) => c.name.padStart(width)).join('')}`)
-  for (const row of rows) console.log(`${row.goal.padEnd(goalWidth)}${columns.map((c) => row.cell(c).padStart(width)).join('')}`)
+  for (const row of rows)
+    console.log(`${row.goal.padEnd(goalWidth)}${columns.map((c) => row.cell(c).padStart(width)).join('')}`)
 }
 
 // ── per-configuration detail ──────────────────────────────────────────────
@@ -523,7 +558,9 @@ for (const config of configs) {
   const coveredPooled = all.filter((r) => r.low <= pooled && pooled <= r.high).length
   const overheadShare = roundTrip / (roundTrip + callMs)
   const truthNote = TRUTH === 'measured' ? `, measured truth ${x(config.truth, 4)} (pilot)` : ''
-  console.log(`\n${config.name}: ${config.model}, ${config.tasks} equal tasks on ${WORKERS} workers, theory ${x(config.theory, 2)}${truthNote}`)
+  console.log(
+    `\n${config.name}: ${config.model}, ${config.tasks} equal tasks on ${WORKERS} workers, theory ${x(config.theory, 2)}${truthNote}`,
+  )
   console.log(
     `  what really ran: pooled speedup ${x(pooled)} over ${pooledLogs.length} rounds (${pct(pooled / config.theory - 1, 2)} vs theory); ` +
       `per-round spread σ≈${pct(robustSpread(pooledLogs), 2)} (log scale, IQR/1.349)`,
@@ -568,11 +605,17 @@ for (const config of configs) {
   if (byTime > 0) console.log(`  note: ${byTime} runs stopped by the time budget`)
 }
 
-printTable(`summary: every run (${REPETITIONS} repetitions per configuration, so ${REPETITIONS} runs per budget; "all" pools the configurations)`, () => true)
+printTable(
+  `summary: every run (${REPETITIONS} repetitions per configuration, so ${REPETITIONS} runs per budget; "all" pools the configurations)`,
+  () => true,
+)
 const allRuns = [...runs.values()].flat()
 const noisy = allRuns.filter((r) => !quiet(r)).length
 if (noisy > 0) {
-  printTable(`the same, only runs where other processes used ≤ ${pct(QUIET_LIMIT, 0)} of the machine (${noisy} of ${allRuns.length} runs left out)`, quiet)
+  printTable(
+    `the same, only runs where other processes used ≤ ${pct(QUIET_LIMIT, 0)} of the machine (${noisy} of ${allRuns.length} runs left out)`,
+    quiet,
+  )
 }
 console.log(
   `\nMarks judge the point estimate; with ${REPETITIONS} runs per budget one run is ${pct(1 / REPETITIONS, 0)} (Wilson intervals above).` +

@@ -108,7 +108,9 @@ function medianOf(values: number[]): number {
 
 const perLook = lookConfidence(CONFIDENCE, MIN_ROUNDS, MAX_ROUNDS)
 console.log(`confidence ${CONFIDENCE}, looks after rounds ${MIN_ROUNDS}…${MAX_ROUNDS}, ${REPETITIONS} runs per row`)
-console.log(`per-look confidence ${perLook.toFixed(5)} (Bonferroni would be ${(1 - (1 - CONFIDENCE) / (MAX_ROUNDS - MIN_ROUNDS + 1)).toFixed(5)})`)
+console.log(
+  `per-look confidence ${perLook.toFixed(5)} (Bonferroni would be ${(1 - (1 - CONFIDENCE) / (MAX_ROUNDS - MIN_ROUNDS + 1)).toFixed(5)})`,
+)
 console.log(
   `exact, any distribution: P(PASS | budget = truth) ≤ ${(100 * sequentialOneSidedError(perLook, MIN_ROUNDS, MAX_ROUNDS)).toFixed(2)}%, ` +
     `same for FAIL; simultaneous coverage ${(100 * sequentialCoverage(perLook, MIN_ROUNDS, MAX_ROUNDS)).toFixed(2)}%`,

@@ -19,15 +19,25 @@ const samples: { rssMiB: number; heapMiB: number; fds: number; leftovers: number
 let runsWithLeftovers = 0
 const started = performance.now()
 for (let run = 1; run <= runs; run++) {
-  const vitest = await startVitest('test', filters, { root, watch: false, reporters: [['default', { summary: false }]], silent: true }, {}, {})
+  const vitest = await startVitest(
+    'test',
+    filters,
+    { root, watch: false, reporters: [['default', { summary: false }]], silent: true },
+    {},
+    {},
+  )
   await vitest.close()
   // Anything still running that we started: bench children, or Vitest workers under this process.
-  const leftovers = benchChildren().length + processTree(process.pid).filter((p) => p.pid !== process.pid && !p.args.startsWith('ps ')).length
+  const leftovers =
+    benchChildren().length +
+    processTree(process.pid).filter((p) => p.pid !== process.pid && !p.args.startsWith('ps ')).length
   if (leftovers > 0) runsWithLeftovers++
   global.gc?.()
   const memory = process.memoryUsage()
   samples.push({ rssMiB: memory.rss / 2 ** 20, heapMiB: memory.heapUsed / 2 ** 20, fds: openFds(), leftovers })
-  process.stderr.write(`run ${run}/${runs}: rss ${samples.at(-1)?.rssMiB.toFixed(0)} MiB, fds ${samples.at(-1)?.fds}, leftovers ${leftovers}\n`)
+  process.stderr.write(
+    `run ${run}/${runs}: rss ${samples.at(-1)?.rssMiB.toFixed(0)} MiB, fds ${samples.at(-1)?.fds}, leftovers ${leftovers}\n`,
+  )
 }
 process.exitCode = 0
 
@@ -35,7 +45,9 @@ const first = samples[Math.min(4, samples.length - 1)]
 const last = samples.at(-1)
 if (first === undefined || last === undefined) throw new Error('no runs')
 const minutes = (performance.now() - started) / 60_000
-console.log(`\nSoak: ${runs} runs of fixtures/reliability (${filters.join(', ')}) in one Vitest host, ${minutes.toFixed(1)} min`)
+console.log(
+  `\nSoak: ${runs} runs of fixtures/reliability (${filters.join(', ')}) in one Vitest host, ${minutes.toFixed(1)} min`,
+)
 console.log(`runs that left a process behind: ${runsWithLeftovers} (goal 0)`)
 console.log(`RSS after run 5 → run ${runs}: ${first.rssMiB.toFixed(0)} → ${last.rssMiB.toFixed(0)} MiB`)
 console.log(`heap after run 5 → run ${runs}: ${first.heapMiB.toFixed(1)} → ${last.heapMiB.toFixed(1)} MiB`)

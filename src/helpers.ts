@@ -1,10 +1,10 @@
 // benchThreads / benchProcesses / benchCompare. In the Vitest host each call
 // registers one Vitest test; inside a bench worker (which re-imports the bench
 // file) it only registers its function for the worker to find.
-import { inject, test, type TestContext } from 'vitest'
-import { PROVIDE_KEY, type BenchOptions } from './options.js'
+import { inject, type TestContext, test } from 'vitest'
+import { type BenchOptions, PROVIDE_KEY } from './options.js'
+import { type BenchFunction, register, workerRegistry } from './registry.js'
 import { stripControl } from './report/format.js'
-import { register, workerRegistry, type BenchFunction } from './registry.js'
 import type { BenchKind } from './types.js'
 
 /** The second form: the function is an export of a module (for heavy or unusual set-ups). */
@@ -46,7 +46,13 @@ const TITLES: Record<BenchKind, string> = {
 
 type Variant = 'run' | 'skip' | 'only'
 
-function defineBench(kind: BenchKind, variant: Variant, name: string, subject: BenchSubject<unknown>, options: unknown): void {
+function defineBench(
+  kind: BenchKind,
+  variant: Variant,
+  name: string,
+  subject: BenchSubject<unknown>,
+  options: unknown,
+): void {
   const registry = workerRegistry()
   if (registry !== undefined) {
     if (typeof subject === 'function') register(registry, kind, name, subject as BenchFunction)
@@ -61,6 +67,7 @@ function defineBench(kind: BenchKind, variant: Variant, name: string, subject: B
   // Bench tests run long by design; the worst case is bounded by time, rounds and taskTimeout.
   const timeout = 30 * 60_000
   if (variant === 'skip') test.skip(title, body, timeout)
+  // biome-ignore lint/suspicious/noFocusedTests: forwards the user's own benchThreads.only.
   else if (variant === 'only') test.only(title, body, timeout)
   else test(title, body, timeout)
 }

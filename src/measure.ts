@@ -64,7 +64,12 @@ function makeInputs(workload: Workload): unknown[] {
   return Array.from({ length: workload.tasks }, (_, i) => workload.input(i))
 }
 
-async function runBatch(pool: BenchPool, inputs: readonly unknown[], concurrency: number, transfer: boolean): Promise<BatchTiming> {
+async function runBatch(
+  pool: BenchPool,
+  inputs: readonly unknown[],
+  concurrency: number,
+  transfer: boolean,
+): Promise<BatchTiming> {
   let next = 0
   let busyMs = 0
   let cpuMs: number | undefined = 0
@@ -96,7 +101,8 @@ async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted === true) throw new ParallelBenchError('ABORTED', 'the bench was aborted', { cause: signal.reason })
+  if (signal?.aborted === true)
+    throw new ParallelBenchError('ABORTED', 'the bench was aborted', { cause: signal.reason })
 }
 
 export async function measure(spec: MeasureSpec): Promise<Measurement> {
@@ -105,7 +111,9 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   const fixedInputs = workload.transfer ? undefined : makeInputs(workload)
   const inputsForBatch = (): unknown[] => fixedInputs ?? makeInputs(workload)
   const serialArm = (): Promise<BatchTiming> =>
-    inlineFn === undefined ? runBatch(pool, inputsForBatch(), 1, workload.transfer) : runInline(inlineFn, inputsForBatch())
+    inlineFn === undefined
+      ? runBatch(pool, inputsForBatch(), 1, workload.transfer)
+      : runInline(inlineFn, inputsForBatch())
   const parallelArm = (): Promise<BatchTiming> => runBatch(pool, inputsForBatch(), pool.size, workload.transfer)
 
   for (let i = 0; i < options.warmupRounds; i++) {

@@ -39,8 +39,7 @@ export interface BenchOptions<Input = unknown> {
 }
 
 /** Options of `parallelBench()`: defaults for every bench plus plugin-only settings. */
-export interface ParallelBenchPluginOptions
-  extends Omit<BenchOptions, 'input' | 'expectFaster'> {
+export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input' | 'expectFaster'> {
   /** Globs of bench files, run in their own sequential project after the other tests. @default ['**\/*.bench.ts'] */
   include?: string[]
   /** Write the JSON report here, relative to the Vitest root. @default none */
@@ -80,9 +79,22 @@ export const LEVEL_ENV = 'VITEST_PARALLEL_BENCH_LEVEL'
 export const PROVIDE_KEY = 'vitest-parallel-bench'
 
 const BENCH_KEYS = [
-  'workers', 'tasks', 'input', 'minSpeedup', 'minEfficiency', 'level', 'baseline', 'time',
-  'minRounds', 'maxRounds', 'warmupRounds', 'taskTimeout', 'confidence', 'maxMemoryMb',
-  'transfer', 'expectFaster',
+  'workers',
+  'tasks',
+  'input',
+  'minSpeedup',
+  'minEfficiency',
+  'level',
+  'baseline',
+  'time',
+  'minRounds',
+  'maxRounds',
+  'warmupRounds',
+  'taskTimeout',
+  'confidence',
+  'maxMemoryMb',
+  'transfer',
+  'expectFaster',
 ] as const
 const PLUGIN_ONLY_KEYS = ['include', 'outputFile', 'strict', 'github'] as const
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
@@ -208,7 +220,9 @@ function checkPluginOptions(options: unknown): void {
   if (o.strict !== undefined) checkBoolean('strict', o.strict)
   if (o.github !== undefined) checkBoolean('github', o.github)
   // Bench defaults get the same checks as per-bench options.
-  const benchPart = Object.fromEntries(Object.entries(o).filter(([k]) => !(PLUGIN_ONLY_KEYS as readonly string[]).includes(k)))
+  const benchPart = Object.fromEntries(
+    Object.entries(o).filter(([k]) => !(PLUGIN_ONLY_KEYS as readonly string[]).includes(k)),
+  )
   resolveOptions('threads', benchPart, {}, 1, undefined)
 }
 
@@ -254,19 +268,27 @@ export function resolveOptions(
   const levelValue = pick('level')
   const ownLevel = levelValue === undefined ? 'error' : checkChoice('level', levelValue, LEVELS)
   const envLevel =
-    levelFromEnv === undefined || levelFromEnv === ''
-      ? undefined
-      : checkChoice(LEVEL_ENV, levelFromEnv, LEVELS)
+    levelFromEnv === undefined || levelFromEnv === '' ? undefined : checkChoice(LEVEL_ENV, levelFromEnv, LEVELS)
   const level = envLevel ?? ownLevel
 
   const minRoundsValue = pick('minRounds')
-  const minRounds = minRoundsValue === undefined ? 10 : checkNumber('minRounds', minRoundsValue, {
-    integer: true, min: 3, expected: 'an integer >= 3',
-  })
+  const minRounds =
+    minRoundsValue === undefined
+      ? 10
+      : checkNumber('minRounds', minRoundsValue, {
+          integer: true,
+          min: 3,
+          expected: 'an integer >= 3',
+        })
   const maxRoundsValue = pick('maxRounds')
-  const maxRounds = maxRoundsValue === undefined ? Math.max(40, minRounds) : checkNumber('maxRounds', maxRoundsValue, {
-    integer: true, min: minRounds, expected: `an integer >= minRounds (${minRounds})`,
-  })
+  const maxRounds =
+    maxRoundsValue === undefined
+      ? Math.max(40, minRounds)
+      : checkNumber('maxRounds', maxRoundsValue, {
+          integer: true,
+          min: minRounds,
+          expected: `an integer >= minRounds (${minRounds})`,
+        })
 
   const expectFasterValue = pick('expectFaster')
   if (expectFasterValue !== undefined && kind !== 'compare') {
@@ -292,21 +314,41 @@ export function resolveOptions(
     level,
     levelOverriddenFrom: envLevel !== undefined && envLevel !== ownLevel ? ownLevel : undefined,
     baseline: baselineValue === undefined ? 'worker' : checkChoice('baseline', baselineValue, BASELINES),
-    time: timeValue === undefined ? 10_000 : checkNumber('time', timeValue, { min: 0, expected: 'a number of ms >= 0' }),
+    time:
+      timeValue === undefined ? 10_000 : checkNumber('time', timeValue, { min: 0, expected: 'a number of ms >= 0' }),
     minRounds,
     maxRounds,
-    warmupRounds: warmupValue === undefined ? 1 : checkNumber('warmupRounds', warmupValue, {
-      integer: true, min: 0, expected: 'an integer >= 0',
-    }),
-    taskTimeout: timeoutValue === undefined ? 30_000 : checkNumber('taskTimeout', timeoutValue, {
-      above: 0, expected: 'a number of ms > 0',
-    }),
-    confidence: confidenceValue === undefined ? 0.95 : checkNumber('confidence', confidenceValue, {
-      above: 0.5, max: 0.999, expected: 'a number in (0.5, 0.999]',
-    }),
-    maxMemoryMb: memoryValue === undefined ? undefined : checkNumber('maxMemoryMb', memoryValue, {
-      integer: true, min: 16, expected: 'an integer number of MiB >= 16',
-    }),
+    warmupRounds:
+      warmupValue === undefined
+        ? 1
+        : checkNumber('warmupRounds', warmupValue, {
+            integer: true,
+            min: 0,
+            expected: 'an integer >= 0',
+          }),
+    taskTimeout:
+      timeoutValue === undefined
+        ? 30_000
+        : checkNumber('taskTimeout', timeoutValue, {
+            above: 0,
+            expected: 'a number of ms > 0',
+          }),
+    confidence:
+      confidenceValue === undefined
+        ? 0.95
+        : checkNumber('confidence', confidenceValue, {
+            above: 0.5,
+            max: 0.999,
+            expected: 'a number in (0.5, 0.999]',
+          }),
+    maxMemoryMb:
+      memoryValue === undefined
+        ? undefined
+        : checkNumber('maxMemoryMb', memoryValue, {
+            integer: true,
+            min: 16,
+            expected: 'an integer number of MiB >= 16',
+          }),
     transfer: transferValue === undefined ? false : checkBoolean('transfer', transferValue),
     expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),
     strict: defaults.strict ?? false,

@@ -5,7 +5,7 @@ import type { ErrorCode } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import { median } from './statistics.js'
 import type { Model, ModelResult } from './types.js'
-import { failureMessage, type BudgetOption } from './verdict.js'
+import { type BudgetOption, failureMessage } from './verdict.js'
 
 export interface Annotation {
   message: string
@@ -20,7 +20,10 @@ export interface Outcome {
   skipReason?: string | undefined
 }
 
-type OutcomeOptions = Pick<ResolvedOptions, 'level' | 'strict' | 'expectFaster' | 'minSpeedup' | 'minEfficiency' | 'workers'>
+type OutcomeOptions = Pick<
+  ResolvedOptions,
+  'level' | 'strict' | 'expectFaster' | 'minSpeedup' | 'minEfficiency' | 'workers'
+>
 
 /** Which option a missed budget is reported against: the one asking for more. */
 export function budgetOption(options: Pick<ResolvedOptions, 'minSpeedup' | 'minEfficiency' | 'workers'>): BudgetOption {
@@ -38,16 +41,26 @@ export function fasterModel(results: readonly ModelResult[]): Model | undefined 
   return parallel(a) <= parallel(b) ? a.model : b.model
 }
 
-export function benchOutcome(results: readonly ModelResult[], options: OutcomeOptions, effectiveCores: number): Outcome {
+export function benchOutcome(
+  results: readonly ModelResult[],
+  options: OutcomeOptions,
+  effectiveCores: number,
+): Outcome {
   const annotations: Annotation[] = []
   const failures: { code: ErrorCode; message: string }[] = []
   for (const result of results) {
     const { status, target, reason } = result.verdict
     const missed = status === 'FAIL' && target !== undefined
     if (missed && options.level === 'error') {
-      failures.push({ code: 'BUDGET_MISSED', message: failureMessage(result.model, result, target, budgetOption(options), effectiveCores) })
+      failures.push({
+        code: 'BUDGET_MISSED',
+        message: failureMessage(result.model, result, target, budgetOption(options), effectiveCores),
+      })
     } else if (status === 'INCONCLUSIVE' && options.strict) {
-      failures.push({ code: 'INCONCLUSIVE', message: `${result.model}: inconclusive, and strict mode fails inconclusive results — ${reason}` })
+      failures.push({
+        code: 'INCONCLUSIVE',
+        message: `${result.model}: inconclusive, and strict mode fails inconclusive results — ${reason}`,
+      })
     }
     // Level 'off' reports a missed budget in the table only.
     if (missed && options.level === 'off') continue
@@ -59,7 +72,10 @@ export function benchOutcome(results: readonly ModelResult[], options: OutcomeOp
   if (options.expectFaster !== undefined) {
     const fastest = fasterModel(results)
     if (fastest !== undefined && fastest !== options.expectFaster) {
-      failures.push({ code: 'EXPECTATION_FAILED', message: `expectFaster: '${options.expectFaster}', but ${fastest} had the shorter parallel batch` })
+      failures.push({
+        code: 'EXPECTATION_FAILED',
+        message: `expectFaster: '${options.expectFaster}', but ${fastest} had the shorter parallel batch`,
+      })
     }
   }
   const [first] = failures

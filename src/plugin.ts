@@ -4,7 +4,13 @@
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
 import type { Vitest } from 'vitest/node'
-import { benchDefaults, LEVEL_ENV, PROVIDE_KEY, validatePluginOptions, type ParallelBenchPluginOptions } from './options.js'
+import {
+  benchDefaults,
+  LEVEL_ENV,
+  type ParallelBenchPluginOptions,
+  PROVIDE_KEY,
+  validatePluginOptions,
+} from './options.js'
 import type { ParallelBenchReporterOptions } from './report/reporter.js'
 
 export type { ParallelBenchPluginOptions } from './options.js'

@@ -41,9 +41,7 @@ export function register(registry: Registry, kind: string, name: string, fn: Ben
   registry.functions.set(key, registry.functions.has(key) ? DUPLICATE : fn)
 }
 
-export type Lookup =
-  | { found: true; fn: BenchFunction }
-  | { found: false; reason: string }
+export type Lookup = { found: true; fn: BenchFunction } | { found: false; reason: string }
 
 export function lookup(registry: Registry, key: string): Lookup {
   const entry = registry.functions.get(key)

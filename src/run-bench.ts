@@ -9,23 +9,22 @@ import { environmentInfo } from './environment.js'
 import { ParallelBenchError } from './errors.js'
 import type { BenchSubject, ModuleFunction } from './helpers.js'
 import { measure } from './measure.js'
+import {
+  LEVEL_ENV,
+  type ParallelBenchPluginOptions,
+  type ResolvedOptions,
+  reportableOptions,
+  resolveOptions,
+} from './options.js'
 import { benchOutcome, budgetOption } from './outcome.js'
-import { LEVEL_ENV, reportableOptions, resolveOptions, type ParallelBenchPluginOptions, type ResolvedOptions } from './options.js'
 import type { BenchPool, PoolOptions } from './pools/pool.js'
 import { setupUrls } from './pools/pool.js'
 import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
-import { benchKey, type BenchFunction } from './registry.js'
+import { type BenchFunction, benchKey } from './registry.js'
 import { median } from './statistics.js'
 import type { BenchKind, BenchResult, Model, ModelResult, Verdict } from './types.js'
-import {
-  budgetFeasibility,
-  budgetTarget,
-  contention,
-  decideVerdict,
-  granularity,
-  netSpeedup,
-} from './verdict.js'
+import { budgetFeasibility, budgetTarget, contention, decideVerdict, granularity, netSpeedup } from './verdict.js'
 import type { BenchTarget } from './worker/protocol.js'
 
 export interface RunBenchInput {
@@ -75,7 +74,8 @@ async function inlineFunction(target: BenchTarget, subject: BenchSubject<unknown
   if (target.kind !== 'module') throw new Error('unreachable')
   const exports = (await import(target.url)) as Record<string, BenchFunction>
   const fn = exports[target.exportName]
-  if (typeof fn !== 'function') throw new ParallelBenchError('NOT_FOUND', `${target.url} has no exported function \`${target.exportName}\``)
+  if (typeof fn !== 'function')
+    throw new ParallelBenchError('NOT_FOUND', `${target.url} has no exported function \`${target.exportName}\``)
   return fn
 }
 
@@ -83,7 +83,6 @@ function workloadInput(options: ResolvedOptions): (index: number) => unknown {
   const { input } = options
   return typeof input === 'function' ? (input as (index: number) => unknown) : () => input
 }
-
 
 async function measureOne(
   model: Model,
@@ -105,7 +104,11 @@ async function measureOne(
   try {
     const measurement = await measure({
       pool,
-      workload: { tasks: options.tasks, input: workloadInput(options), transfer: options.transfer && model === 'threads' },
+      workload: {
+        tasks: options.tasks,
+        input: workloadInput(options),
+        transfer: options.transfer && model === 'threads',
+      },
       options,
       target: budget,
       inlineFn: options.baseline === 'inline' ? await inlineFunction(target, input.subject) : undefined,
@@ -115,13 +118,20 @@ async function measureOne(
     const grain = granularity(measurement.callMs, measurement.roundTripMs)
     const verdict: Verdict =
       skipReason === undefined
-        ? decideVerdict({ estimate: measurement.estimate, target: budget, starved: starvation.starved, option: budgetOption(options) })
+        ? decideVerdict({
+            estimate: measurement.estimate,
+            target: budget,
+            starved: starvation.starved,
+            option: budgetOption(options),
+          })
         : { status: 'SKIPPED', reason: skipReason, target: budget }
     const own = [...warnings]
     if (grain.warning !== undefined) own.push(grain.warning)
     if (starvation.starved) own.push(starvation.detail)
     if (measurement.stoppedBecause === 'time' && verdict.status === 'INCONCLUSIVE') {
-      own.push(`stopped by the time budget (${options.time} ms) after ${measurement.rounds.length} rounds; raise \`time\` for a decision`)
+      own.push(
+        `stopped by the time budget (${options.time} ms) after ${measurement.rounds.length} rounds; raise \`time\` for a decision`,
+      )
     }
     return {
       model,
@@ -158,7 +168,6 @@ function withContext(error: unknown, where: string): unknown {
   }
   return error
 }
-
 
 export async function runBench(input: RunBenchInput): Promise<void> {
   const { kind, name, context, defaults } = input
@@ -212,7 +221,12 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     }
     resolved = options
   } catch (error) {
-    const code = error instanceof ParallelBenchError ? error.code : error instanceof TypeError || error instanceof RangeError ? 'INVALID_OPTION' : 'TASK_FAILED'
+    const code =
+      error instanceof ParallelBenchError
+        ? error.code
+        : error instanceof TypeError || error instanceof RangeError
+          ? 'INVALID_OPTION'
+          : 'TASK_FAILED'
     const failure = withContext(error, where)
     meta.error = { code, message: failure instanceof Error ? failure.message : String(failure) }
     throw failure
@@ -228,4 +242,3 @@ async function judge(meta: BenchResult, options: ResolvedOptions, context: TestC
   if (outcome.failure !== undefined) throw new ParallelBenchError(outcome.failure.code, outcome.failure.message)
   if (outcome.skipReason !== undefined) context.skip(outcome.skipReason)
 }
-

@@ -109,7 +109,8 @@ export function budgetFeasibility(input: FeasibilityInput): Feasibility {
     const cap = speedupCap(tasks, workers, equalTasks)
     if (above(cap)) {
       // minEfficiency scales with the defaulted pool, so more cores would not help it.
-      const needed = option === 'minSpeedup' ? coresNeeded(target, tasksSetByUser ? tasks : undefined, equalTasks) : undefined
+      const needed =
+        option === 'minSpeedup' ? coresNeeded(target, tasksSetByUser ? tasks : undefined, equalTasks) : undefined
       const need = needed === undefined ? 'is out of reach here' : `needs ≥ ${needed} ${plural(needed, 'core')}`
       return {
         kind: 'skip',
@@ -359,9 +360,17 @@ function capCause(
 ): { who: string; singular: boolean; setting: string } {
   const byTasks = { who: `${tasks} ${plural(tasks, 'task')}`, singular: tasks === 1, setting: `\`tasks\`: ${tasks}` }
   if (!workersFixed || (tasks <= workers && cap === tasks)) return byTasks
-  const byWorkers = { who: `${workers} ${plural(workers, 'worker')}`, singular: workers === 1, setting: `\`workers\`: ${workers}` }
+  const byWorkers = {
+    who: `${workers} ${plural(workers, 'worker')}`,
+    singular: workers === 1,
+    setting: `\`workers\`: ${workers}`,
+  }
   if (cap === workers || !equalTasks) return byWorkers
-  return { who: `${byTasks.who} on ${byWorkers.who}`, singular: false, setting: `${byTasks.setting}, ${byWorkers.setting}` }
+  return {
+    who: `${byTasks.who} on ${byWorkers.who}`,
+    singular: false,
+    setting: `${byTasks.setting}, ${byWorkers.setting}`,
+  }
 }
 
 function plural(count: number, noun: string): string {

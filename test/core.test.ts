@@ -41,9 +41,19 @@ describe('the working core, end to end', () => {
     rmSync(whereFile, { force: true })
     const run = await runVitest('core', ['placement'], { env: { WHERE_FILE: whereFile } })
     expect(run.code, run.output).toBe(0)
-    const lines = readFileSync(whereFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as {
-      label: string; pid: number; threadId: number; isMainThread: boolean; forked: boolean
-    })
+    const lines = readFileSync(whereFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            label: string
+            pid: number
+            threadId: number
+            isMainThread: boolean
+            forked: boolean
+          },
+      )
     rmSync(whereFile, { force: true })
     const byLabel = (label: string) => lines.filter((l) => l.label === label)
 
@@ -64,7 +74,13 @@ describe('the working core, end to end', () => {
     expect(moduleCalls.some((l) => l.isMainThread && l.forked)).toBe(true)
 
     const names = run.json?.benches.map((b) => b.fullName) ?? []
-    expect(names.some((n) => n.endsWith('outer > inner > in describe [threads]')), names.join()).toBe(true)
-    expect(names.some((n) => n.endsWith('module form [processes]')), names.join()).toBe(true)
+    expect(
+      names.some((n) => n.endsWith('outer > inner > in describe [threads]')),
+      names.join(),
+    ).toBe(true)
+    expect(
+      names.some((n) => n.endsWith('module form [processes]')),
+      names.join(),
+    ).toBe(true)
   })
 })

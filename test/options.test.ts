@@ -41,7 +41,9 @@ describe('resolveOptions', () => {
     expect(options.level).toBe('warn')
     expect(options.levelOverriddenFrom).toBe('error')
     expect(resolve({ level: 'warn' }, {}, 'warn').levelOverriddenFrom).toBeUndefined()
-    expect(() => resolve({}, {}, 'silent')).toThrow(/`VITEST_PARALLEL_BENCH_LEVEL` must be one of 'error', 'warn', 'off', got "silent"/)
+    expect(() => resolve({}, {}, 'silent')).toThrow(
+      /`VITEST_PARALLEL_BENCH_LEVEL` must be one of 'error', 'warn', 'off', got "silent"/,
+    )
   })
 
   it.each([
@@ -82,13 +84,21 @@ describe('resolveOptions', () => {
 
 describe('validatePluginOptions', () => {
   it('accepts bench defaults and plugin-only settings', () => {
-    const options = { include: ['bench/**/*.bench.ts'], outputFile: 'out.json', strict: true, github: false, time: 1000 }
+    const options = {
+      include: ['bench/**/*.bench.ts'],
+      outputFile: 'out.json',
+      strict: true,
+      github: false,
+      time: 1000,
+    }
     expect(validatePluginOptions(options)).toBe(options)
     expect(validatePluginOptions(undefined)).toEqual({})
   })
 
   it('names the plugin and the option in errors', () => {
-    expect(() => validatePluginOptions({ include: 'x' })).toThrow(/^parallelBench\(\): `include` must be a non-empty array of glob strings, got "x"$/)
+    expect(() => validatePluginOptions({ include: 'x' })).toThrow(
+      /^parallelBench\(\): `include` must be a non-empty array of glob strings, got "x"$/,
+    )
     expect(() => validatePluginOptions({ input: 1 })).toThrow(/parallelBench\(\): Unknown option `input`/)
     expect(() => validatePluginOptions({ minSpeedup: 0 })).toThrow(RangeError)
     expect(() => validatePluginOptions({ outputFile: '' })).toThrow(/`outputFile` must be a non-empty string path/)

@@ -1,15 +1,58 @@
 import { describe, expect, it } from 'vitest'
-import { benchOutcome, budgetOption, fasterModel } from '../src/outcome.js'
 import type { ResolvedOptions } from '../src/options.js'
+import { benchOutcome, budgetOption, fasterModel } from '../src/outcome.js'
 import { modelResult } from './support/synthetic-results.js'
 
 type Options = Parameters<typeof benchOutcome>[1]
-const base: Options = { level: 'error', strict: false, expectFaster: undefined, minSpeedup: 1.6, minEfficiency: undefined, workers: [2] }
+const base: Options = {
+  level: 'error',
+  strict: false,
+  expectFaster: undefined,
+  minSpeedup: 1.6,
+  minEfficiency: undefined,
+  workers: [2],
+}
 
-const fail = modelResult({ model: 'threads', workers: 2, speedup: 1.21, low: 1.15, high: 1.27, status: 'FAIL', target: 1.6, reason: 'below' })
-const pass = modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 1.97, status: 'PASS', target: 1.6, reason: 'above' })
-const unsure = modelResult({ model: 'threads', workers: 2, speedup: 1.6, low: 1.5, high: 1.7, status: 'INCONCLUSIVE', target: 1.6, reason: 'straddles' })
-const skipped = modelResult({ model: 'threads', workers: 2, speedup: 1.9, low: 1.8, high: 1.97, status: 'SKIPPED', target: 3, reason: 'needs ≥ 3 cores' })
+const fail = modelResult({
+  model: 'threads',
+  workers: 2,
+  speedup: 1.21,
+  low: 1.15,
+  high: 1.27,
+  status: 'FAIL',
+  target: 1.6,
+  reason: 'below',
+})
+const pass = modelResult({
+  model: 'processes',
+  workers: 2,
+  speedup: 1.9,
+  low: 1.8,
+  high: 1.97,
+  status: 'PASS',
+  target: 1.6,
+  reason: 'above',
+})
+const unsure = modelResult({
+  model: 'threads',
+  workers: 2,
+  speedup: 1.6,
+  low: 1.5,
+  high: 1.7,
+  status: 'INCONCLUSIVE',
+  target: 1.6,
+  reason: 'straddles',
+})
+const skipped = modelResult({
+  model: 'threads',
+  workers: 2,
+  speedup: 1.9,
+  low: 1.8,
+  high: 1.97,
+  status: 'SKIPPED',
+  target: 3,
+  reason: 'needs ≥ 3 cores',
+})
 
 describe('benchOutcome', () => {
   it("fails a missed budget at level 'error' with DESIGN's message", () => {
@@ -62,7 +105,12 @@ describe('benchOutcome', () => {
 })
 
 describe('budgetOption', () => {
-  const options = (o: Partial<ResolvedOptions>) => ({ minSpeedup: undefined, minEfficiency: undefined, workers: [4], ...o })
+  const options = (o: Partial<ResolvedOptions>) => ({
+    minSpeedup: undefined,
+    minEfficiency: undefined,
+    workers: [4],
+    ...o,
+  })
   it('reports against the option asking for more', () => {
     expect(budgetOption(options({ minSpeedup: 2 }))).toBe('minSpeedup')
     expect(budgetOption(options({ minEfficiency: 0.7 }))).toBe('minEfficiency')

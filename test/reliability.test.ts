@@ -98,7 +98,10 @@ describe('reliability', () => {
     const run = await runVitest('reliability', ['hangs'])
     expect(run.code).toBe(1)
     for (const title of ['infinite loop [threads]', 'infinite loop [processes]']) {
-      expect(errorOf(run, title)).toEqual({ code: 'TIMEOUT', message: expect.stringContaining('longer than taskTimeout (1000 ms)') })
+      expect(errorOf(run, title)).toEqual({
+        code: 'TIMEOUT',
+        message: expect.stringContaining('longer than taskTimeout (1000 ms)'),
+      })
     }
     // Two benches × 1 s timeout, plus Vitest and pool start-up: nowhere near a hang.
     expect(performance.now() - started).toBeLessThan(20_000)
@@ -116,7 +119,12 @@ describe('reliability', () => {
   it('explains a non-cloneable input or return value, with the bench name', async () => {
     const run = await runVitest('reliability', ['clone'])
     expect(run.code).toBe(1)
-    for (const title of ['function input [threads]', 'function input [processes]', 'function result [threads]', 'function result [processes]']) {
+    for (const title of [
+      'function input [threads]',
+      'function input [processes]',
+      'function result [threads]',
+      'function result [processes]',
+    ]) {
       expect(errorOf(run, title).code).toBe('NOT_CLONEABLE')
     }
     expect(run.output).toContain('benchThreads("function input"): () => 1 could not be cloned')
@@ -124,10 +132,15 @@ describe('reliability', () => {
     expect(run.output).toContain('Inputs and return values cross to the worker by structured clone')
   })
 
-  for (const [signal, kind] of [['SIGINT', 'processes'], ['SIGTERM', 'threads']] as const) {
+  for (const [signal, kind] of [
+    ['SIGINT', 'processes'],
+    ['SIGTERM', 'threads'],
+  ] as const) {
     it(`leaves no worker behind within 2 s when Vitest gets ${signal} during a ${kind} bench`, async () => {
       const markers = mkdtempSync(join(tmpdir(), 'markers-'))
-      const { child, done } = startVitest('reliability', ['long', '-t', `long \\[${kind}\\]`], { env: { MARKER_DIR: markers } })
+      const { child, done } = startVitest('reliability', ['long', '-t', `long \\[${kind}\\]`], {
+        env: { MARKER_DIR: markers },
+      })
       try {
         // Wait until fn runs in the workers, then interrupt.
         expect(await waitFor(() => existsSync(join(markers, kind)), 60_000)).toBe(true)
@@ -136,7 +149,13 @@ describe('reliability', () => {
         child.kill(signal)
         const sent = performance.now()
         const gone = await waitFor(() => tree.every((p) => !isAlive(p.pid)), 2000)
-        expect(gone, `still alive after ${Math.round(performance.now() - sent)} ms: ${tree.filter((p) => isAlive(p.pid)).map((p) => p.args).join('\n')}`).toBe(true)
+        expect(
+          gone,
+          `still alive after ${Math.round(performance.now() - sent)} ms: ${tree
+            .filter((p) => isAlive(p.pid))
+            .map((p) => p.args)
+            .join('\n')}`,
+        ).toBe(true)
         await done
       } finally {
         child.kill('SIGKILL')

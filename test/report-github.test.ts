@@ -7,10 +7,10 @@ import {
   stepSummaryMarkdown,
 } from '../src/report/github.js'
 import {
-  HOSTILE_NAME,
   environment,
   erroredBench,
   failingBench,
+  HOSTILE_NAME,
   hostileBench,
   scalingBench,
   skippedBench,
@@ -64,16 +64,15 @@ describe('markdownText', () => {
     expect(markdownText('[click](https://evil)')).toBe('\\[click\\](https://evil)')
     expect(markdownText('*bold* _it_ ~s~ \\')).toBe('\\*bold\\* \\_it\\_ \\~s\\~ \\\\')
     expect(markdownText('a\n| --- |\u001b[2J')).toBe('a \\| --- \\|')
-    expect(markdownText(HOSTILE_NAME)).toBe(
-      'evil \\| &lt;img src=x&gt; \\`code\\` 100% a:b,c ::error::pwned',
-    )
+    expect(markdownText(HOSTILE_NAME)).toBe('evil \\| &lt;img src=x&gt; \\`code\\` 100% a:b,c ::error::pwned')
   })
 })
 
 describe('stepSummaryMarkdown', () => {
   test('a table row per model, notes with the recommendation', () => {
-    expect(stepSummaryMarkdown([threadsWinCompare(), failingBench('warn'), erroredBench()], environment))
-      .toMatchInlineSnapshot(`
+    expect(
+      stepSummaryMarkdown([threadsWinCompare(), failingBench('warn'), erroredBench()], environment),
+    ).toMatchInlineSnapshot(`
         "## Parallel bench
 
         Node v20.19.0 · linux x64 · AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective · Vitest 4.1.12

@@ -177,7 +177,11 @@ describe('renderReport', () => {
   })
 
   test('colours: verdicts are coloured, and columns stay aligned', () => {
-    const coloured = renderReport([threadsWinCompare(), failingBench(), skippedBench(), scalingBench()], environment, createColors(true))
+    const coloured = renderReport(
+      [threadsWinCompare(), failingBench(), skippedBench(), scalingBench()],
+      environment,
+      createColors(true),
+    )
     expect(coloured).toContain('\u001b[32mPASS ≥1.60x\u001b[39m')
     expect(coloured).toContain('\u001b[31mFAIL ≥1.60x\u001b[39m')
     expect(coloured).toContain('\u001b[33mINCONCLUSIVE ≥1.60x\u001b[39m')

@@ -1,20 +1,18 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import ParallelBenchReporter, { isBenchResult } from '../src/report/reporter.js'
 import type { BenchResult } from '../src/types.js'
-import {
-  erroredBench,
-  failingBench,
-  scalingBench,
-  threadsWinCompare,
-} from './support/synthetic-results.js'
+import { erroredBench, failingBench, scalingBench, threadsWinCompare } from './support/synthetic-results.js'
 
 // Only what the reporter reads of Vitest's objects.
 function fakeVitest(root: string) {
   const logs: string[] = []
-  return { logs, vitest: { config: { root }, logger: { log: (message: string) => logs.push(message) }, version: '4.1.12' } }
+  return {
+    logs,
+    vitest: { config: { root }, logger: { log: (message: string) => logs.push(message) }, version: '4.1.12' },
+  }
 }
 function testCase(id: string, meta: Record<string, unknown>) {
   return { id, meta: () => meta }
@@ -73,7 +71,9 @@ describe('ParallelBenchReporter', () => {
     reporter.onTestCaseResult(benchCase('t1', failingBench('error')))
     reporter.onTestCaseResult(benchCase('t1', failingBench('warn'))) // a retry: the latest wins
     reporter.onTestCaseResult(testCase('t2', { parallelBench: { schema: 2, name: 'future' } }))
-    const moduleOnly = { children: { allTests: () => [benchCase('t3', scalingBench()), benchCase('t1', failingBench('warn'))] } }
+    const moduleOnly = {
+      children: { allTests: () => [benchCase('t3', scalingBench()), benchCase('t1', failingBench('warn'))] },
+    }
     await reporter.onTestRunEnd([moduleOnly])
     const doc = JSON.parse(await readFile(join(root, 'out.json'), 'utf8'))
     expect(doc.benches.map((b: BenchResult) => [b.name, b.options.level])).toEqual([

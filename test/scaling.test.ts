@@ -22,8 +22,18 @@ describe('amdahlSerialFraction', () => {
   })
 
   test('clamps to [0, 1]: superlinear speedups give 0, slowdowns give 1', () => {
-    expect(amdahlSerialFraction([{ workers: 2, speedup: 2.4 }, { workers: 4, speedup: 5 }])).toBe(0)
-    expect(amdahlSerialFraction([{ workers: 2, speedup: 0.5 }, { workers: 4, speedup: 0.4 }])).toBe(1)
+    expect(
+      amdahlSerialFraction([
+        { workers: 2, speedup: 2.4 },
+        { workers: 4, speedup: 5 },
+      ]),
+    ).toBe(0)
+    expect(
+      amdahlSerialFraction([
+        { workers: 2, speedup: 0.5 },
+        { workers: 4, speedup: 0.4 },
+      ]),
+    ).toBe(1)
   })
 
   test('fits noisy data by least squares on the speedups', () => {

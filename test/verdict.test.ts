@@ -83,7 +83,8 @@ describe('budgetFeasibility', () => {
       budgetFeasibility({ ...feasible, target: 1.6, tasks: 3, tasksSetByUser: true, workersSetByUser: true }),
     ).toEqual({
       kind: 'impossible',
-      message: '`minSpeedup` 1.6 can never be reached: 3 tasks on 2 workers cap the speedup at 1.5x (`tasks`: 3, `workers`: 2)',
+      message:
+        '`minSpeedup` 1.6 can never be reached: 3 tasks on 2 workers cap the speedup at 1.5x (`tasks`: 3, `workers`: 2)',
     })
   })
 
@@ -169,7 +170,9 @@ describe('budgetFeasibility', () => {
 
   it('does not trip over floating-point error in minEfficiency × workers', () => {
     const target = 0.1 * 30 // 3.0000000000000004
-    expect(budgetFeasibility({ ...feasible, target, workers: 3, tasks: 12, workersSetByUser: true, effectiveCores: 3 })).toEqual({
+    expect(
+      budgetFeasibility({ ...feasible, target, workers: 3, tasks: 12, workersSetByUser: true, effectiveCores: 3 }),
+    ).toEqual({
       kind: 'ok',
     })
   })
@@ -245,7 +248,8 @@ describe('decideVerdict', () => {
   it('is inconclusive when the interval straddles the target', () => {
     expect(decideVerdict({ ...budget, estimate: estimate(1.58, 1.52, 1.64) })).toEqual({
       status: 'INCONCLUSIVE',
-      reason: 'Speedup 1.58x (95% CI 1.52–1.64x) straddles minSpeedup 1.6x: more rounds or a quieter machine would decide it.',
+      reason:
+        'Speedup 1.58x (95% CI 1.52–1.64x) straddles minSpeedup 1.6x: more rounds or a quieter machine would decide it.',
       target: 1.6,
     })
   })
@@ -281,9 +285,9 @@ describe('decideVerdict', () => {
   })
 
   it('shows an undecidable interval as 0–∞', () => {
-    expect(
-      decideVerdict({ ...budget, estimate: estimate(1.9, 0, Number.POSITIVE_INFINITY, 2, 1) }).reason,
-    ).toBe('Speedup 1.9x (100% CI 0–∞x) straddles minSpeedup 1.6x: more rounds or a quieter machine would decide it.')
+    expect(decideVerdict({ ...budget, estimate: estimate(1.9, 0, Number.POSITIVE_INFINITY, 2, 1) }).reason).toBe(
+      'Speedup 1.9x (100% CI 0–∞x) straddles minSpeedup 1.6x: more rounds or a quieter machine would decide it.',
+    )
   })
 })
 

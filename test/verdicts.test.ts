@@ -17,7 +17,9 @@ describe('verdicts, end to end', () => {
     expect(run.code).toBe(1)
     const bench = benchNamed(run, 'one task [processes]')
     expect(bench.error?.code).toBe('BUDGET_UNREACHABLE')
-    expect(bench.error?.message).toMatch(/`minSpeedup` 1\.5 can never be reached: 1 task caps the speedup at 1x \(`tasks`: 1\)/)
+    expect(bench.error?.message).toMatch(
+      /`minSpeedup` 1\.5 can never be reached: 1 task caps the speedup at 1x \(`tasks`: 1\)/,
+    )
     expect(bench.results).toEqual([])
   })
 

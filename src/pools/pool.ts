@@ -1,7 +1,8 @@
 // What the measurement needs from a pool, whatever carries the tasks.
-import { ParallelBenchError, type ErrorCode, type SerializedError } from '../errors.js'
-import type { Model } from '../types.js'
+
 import type { Transferable } from 'node:worker_threads'
+import { type ErrorCode, ParallelBenchError, type SerializedError } from '../errors.js'
+import type { Model } from '../types.js'
 import type { TaskReply, TaskRequest, WorkerSetup } from '../worker/protocol.js'
 
 export type OkReply<Op extends TaskRequest['op']> = Extract<TaskReply, { ok: true; op: Op }>

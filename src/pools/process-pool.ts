@@ -1,20 +1,20 @@
 // Child processes through child_process.fork: a fixed, warm pool of `size`
 // processes talking over IPC with the advanced (V8) serialization, so typed
 // arrays, Maps and Dates cross as they do between threads.
-import { fork, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { ParallelBenchError } from '../errors.js'
 import {
   epochNow,
   isReadyMessage,
-  SETUP_ENV,
   type ProcessReply,
+  SETUP_ENV,
   type TaskReply,
   type TaskRequest,
 } from '../worker/protocol.js'
-import { trackChild, trackPool } from './teardown.js'
-import { entryUrl, unwrap, workerExecArgv, type BenchPool, type PoolOptions } from './pool.js'
+import { type BenchPool, entryUrl, type PoolOptions, unwrap, workerExecArgv } from './pool.js'
 import { collectStartups } from './startup.js'
+import { trackChild, trackPool } from './teardown.js'
 
 /** Between SIGTERM and SIGKILL. */
 const KILL_GRACE_MS = 1000
@@ -33,13 +33,25 @@ interface Slot {
   exited: Promise<void>
 }
 
-function exitError(slot: Slot, code: number | null, signal: NodeJS.Signals | null, taskTimeout: number): ParallelBenchError {
+function exitError(
+  slot: Slot,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  taskTimeout: number,
+): ParallelBenchError {
   if (slot.timedOut) {
-    return new ParallelBenchError('TIMEOUT', `a task ran longer than taskTimeout (${taskTimeout} ms); its child process was killed`, { exitCode: code, signal })
+    return new ParallelBenchError(
+      'TIMEOUT',
+      `a task ran longer than taskTimeout (${taskTimeout} ms); its child process was killed`,
+      { exitCode: code, signal },
+    )
   }
   const how = signal === null ? `exited with code ${code}` : `was killed by ${signal}`
   const when = slot.job === undefined ? 'while loading the bench' : 'while running a task'
-  return new ParallelBenchError('WORKER_EXIT', `a child process (pid ${slot.child.pid}) ${how} ${when}`, { exitCode: code, signal })
+  return new ParallelBenchError('WORKER_EXIT', `a child process (pid ${slot.child.pid}) ${how} ${when}`, {
+    exitCode: code,
+    signal,
+  })
 }
 
 function terminate(slot: Slot): Promise<void> {
@@ -120,7 +132,8 @@ export function createProcessPool(options: PoolOptions): BenchPool {
       dispatch()
     })
     child.on('error', (error) => {
-      if (!destroyed) failAll(new ParallelBenchError('WORKER_EXIT', `a child process failed: ${error.message}`, { cause: error }))
+      if (!destroyed)
+        failAll(new ParallelBenchError('WORKER_EXIT', `a child process failed: ${error.message}`, { cause: error }))
     })
     child.once('exit', (code, signal) => {
       clearTimeout(slot.timer)

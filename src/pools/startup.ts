@@ -22,7 +22,12 @@ export function collectStartups(size: number, spawnedAt: number, timeoutMs: numb
   // Nobody may be awaiting yet when a worker fails; the rejection is still read later.
   promise.catch(() => {})
   const timer = setTimeout(() => {
-    fail(new ParallelBenchError('TIMEOUT', `workers did not finish loading the bench within taskTimeout (${timeoutMs} ms)`))
+    fail(
+      new ParallelBenchError(
+        'TIMEOUT',
+        `workers did not finish loading the bench within taskTimeout (${timeoutMs} ms)`,
+      ),
+    )
   }, timeoutMs)
   timer.unref()
 

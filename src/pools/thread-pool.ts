@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
 import { ParallelBenchError } from '../errors.js'
 import { epochNow, isReadyMessage, type TaskReply } from '../worker/protocol.js'
-import { entryUrl, unwrap, workerExecArgv, type BenchPool, type PoolOptions } from './pool.js'
+import { type BenchPool, entryUrl, type PoolOptions, unwrap, workerExecArgv } from './pool.js'
 import { collectStartups } from './startup.js'
 import { trackPool } from './teardown.js'
 
@@ -19,16 +19,24 @@ function threadError(error: unknown, taskTimeout: number): ParallelBenchError {
   }
   const code = (error as { code?: unknown }).code
   if (error.name === 'AbortError') {
-    return new ParallelBenchError('TIMEOUT', `a task ran longer than taskTimeout (${taskTimeout} ms); its worker thread was terminated`)
+    return new ParallelBenchError(
+      'TIMEOUT',
+      `a task ran longer than taskTimeout (${taskTimeout} ms); its worker thread was terminated`,
+    )
   }
   if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new ParallelBenchError('OUT_OF_MEMORY', `a worker thread ran out of memory (${error.message}); raise \`maxMemoryMb\` or allocate less per task`)
+    return new ParallelBenchError(
+      'OUT_OF_MEMORY',
+      `a worker thread ran out of memory (${error.message}); raise \`maxMemoryMb\` or allocate less per task`,
+    )
   }
   if (error.name === 'DataCloneError') return new ParallelBenchError('NOT_CLONEABLE', error.message)
   const exit = /worker exited with code: (-?\d+)/.exec(error.message)
   if (exit !== null) {
     const exitCode = Number(exit[1])
-    return new ParallelBenchError('WORKER_EXIT', `a worker thread exited with code ${exitCode} while running a task`, { exitCode })
+    return new ParallelBenchError('WORKER_EXIT', `a worker thread exited with code ${exitCode} while running a task`, {
+      exitCode,
+    })
   }
   return new ParallelBenchError('TASK_FAILED', error.message, { cause: error })
 }
@@ -62,7 +70,11 @@ export function createThreadPool(options: PoolOptions): BenchPool {
   for (const thread of piscina.threads) {
     thread.once('exit', (code) => {
       if (!destroyed) {
-        startups.fail(new ParallelBenchError('WORKER_EXIT', `a worker thread exited with code ${code} while loading the bench`, { exitCode: code }))
+        startups.fail(
+          new ParallelBenchError('WORKER_EXIT', `a worker thread exited with code ${code} while loading the bench`, {
+            exitCode: code,
+          }),
+        )
       }
     })
   }

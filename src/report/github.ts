@@ -2,12 +2,12 @@
 // Pure: results in, strings out. The reporter prints / appends them.
 import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
 import {
-  MISSING,
   formatConfidence,
   formatDuration,
   formatPercent,
   formatSpeedup,
   formatSpeedupWithInterval,
+  MISSING,
   median,
   stripControl,
 } from './format.js'
@@ -32,12 +32,7 @@ export function escapeData(s: string): string {
 
 /** Escapes a workflow-command property value, as `@actions/core` does. */
 export function escapeProperty(s: string): string {
-  return s
-    .replace(/%/g, '%25')
-    .replace(/\r/g, '%0D')
-    .replace(/\n/g, '%0A')
-    .replace(/:/g, '%3A')
-    .replace(/,/g, '%2C')
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C')
 }
 
 type AnnotationCommand = 'error' | 'warning' | 'notice'
@@ -53,7 +48,10 @@ function annotationFor(status: VerdictStatus, level: ReturnType<typeof levelOf>)
 
 // Terminal escapes are removed line by line; line breaks are kept for escapeData to encode.
 function safeMessage(message: string): string {
-  return message.split(/\r\n|\r|\n/).map(stripControl).join('\n')
+  return message
+    .split(/\r\n|\r|\n/)
+    .map(stripControl)
+    .join('\n')
 }
 
 /**

@@ -4,13 +4,13 @@ import type { Colors } from 'picocolors/types.js'
 import { amdahlSerialFraction, karpFlatt } from '../scaling.js'
 import type { BenchResult, EnvironmentInfo, Level, ModelResult, VerdictStatus } from '../types.js'
 import {
-  MISSING,
   formatBytes,
   formatConfidence,
   formatDuration,
   formatPercent,
   formatSpeedup,
   formatSpeedupWithInterval,
+  MISSING,
   median,
   stripControl,
 } from './format.js'
@@ -47,7 +47,10 @@ export function levelOf(bench: BenchResult): Level {
  */
 export function benchTitle(bench: BenchResult): string {
   const filePrefix = `${bench.file} > `
-  const fullName = bench.file !== '' && bench.fullName.startsWith(filePrefix) ? bench.fullName.slice(filePrefix.length) : bench.fullName
+  const fullName =
+    bench.file !== '' && bench.fullName.startsWith(filePrefix)
+      ? bench.fullName.slice(filePrefix.length)
+      : bench.fullName
   const title = fullName.trim() === '' ? `${bench.name} [${KIND_LABEL[bench.kind]}]` : fullName
   return stripControl(title)
 }
@@ -172,7 +175,8 @@ export function curveSerialFraction(points: readonly ModelResult[]): number | un
 /** The Amdahl fit as one sentence: `Amdahl serial fraction 0.100: at most 10.0x on any number of workers`. */
 export function describeSerialFraction(fraction: number | undefined): string {
   if (fraction === undefined) return 'Amdahl serial fraction: not enough points'
-  const bound = fraction > 0 ? `at most ${formatSpeedup(1 / fraction)} on any number of workers` : 'no serial part measured'
+  const bound =
+    fraction > 0 ? `at most ${formatSpeedup(1 / fraction)} on any number of workers` : 'no serial part measured'
   return `Amdahl serial fraction ${fraction.toFixed(3)}: ${bound}`
 }
 
@@ -261,8 +265,8 @@ function scalingSentence(points: readonly ModelResult[]): string {
     enough.workers <= 1
       ? `no pool size is measurably faster than one worker (best ${formatSpeedup(best.estimate.speedup)} at ${best.workers}): parallelism does not pay here`
       : enough.workers < best.workers
-      ? `${enough.workers} workers (${formatSpeedup(enough.estimate.speedup)}) are indistinguishable from the best, ${formatSpeedup(best.estimate.speedup)} at ${best.workers}: use ${enough.workers}`
-      : `best ${formatSpeedup(best.estimate.speedup)} at ${best.workers} workers, measurably ahead of smaller pools: use ${best.workers}`
+        ? `${enough.workers} workers (${formatSpeedup(enough.estimate.speedup)}) are indistinguishable from the best, ${formatSpeedup(best.estimate.speedup)} at ${best.workers}: use ${enough.workers}`
+        : `best ${formatSpeedup(best.estimate.speedup)} at ${best.workers} workers, measurably ahead of smaller pools: use ${best.workers}`
   return `${model}: ${notPaying ?? advice}`
 }
 
@@ -382,7 +386,10 @@ export function levelOverrideSentence(levelOverride: string): string {
 }
 
 const LEGEND: readonly (readonly [string, string])[] = [
-  ['speedup', 'serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)'],
+  [
+    'speedup',
+    'serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)',
+  ],
   ['net vs inline', 'tasks × one direct fn call / parallel batch; below 1.00x parallelism does not pay'],
   ['efficiency', 'speedup / workers'],
   ['startup', 'spawn → ready per worker (median), never part of the speedup'],

@@ -1,6 +1,6 @@
 // Runs `vitest run` on a fixture project in a child process, the way a user
 // runs it, and returns what the user would see: exit code, output, JSON report.
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'

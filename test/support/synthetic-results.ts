@@ -224,7 +224,10 @@ export function skippedBench(): BenchResult {
 /** A bench whose fn threw in the worker. */
 export function erroredBench(): BenchResult {
   return benchResult('broken parser', 'threads', [], {
-    error: { code: 'TASK_FAILED', message: 'fn threw: Unexpected token } in JSON at position 3\n    at parse (parser.ts:3:9)' },
+    error: {
+      code: 'TASK_FAILED',
+      message: 'fn threw: Unexpected token } in JSON at position 3\n    at parse (parser.ts:3:9)',
+    },
   })
 }
 

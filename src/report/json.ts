@@ -23,7 +23,7 @@ export interface ParallelBenchJson {
    * workers) with every raw round sample, startup times, the speedup estimate with its
    * interval and the verdict; or `error` when the bench failed to measure. JSON has no
    * `Infinity`: an unbounded interval (too few rounds for the confidence asked) has
-   * `estimate.high: null` (and `estimate.low: 0`, `estimate.confidence: 1`).
+   * `estimate.high: null` (and `estimate.low: 0`).
    */
   benches: BenchResult[]
 }

@@ -1,15 +1,24 @@
-// Module hooks registered in every bench worker (module.register), so that the
-// worker can import the user's TypeScript bench file exactly as Vitest did:
+// Module hooks for every bench worker, so that the worker can import the
+// user's TypeScript bench file exactly as Vitest did:
 // - `vitest` resolves to the inert shim (the worker registers benches, it runs no tests);
 // - extensionless and `.js`-for-`.ts` relative imports resolve like Vite resolves them;
-// - TypeScript is stripped natively where Node can (22.18+/24), else by oxc-transform.
-import { readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
+// - TypeScript becomes JavaScript through oxc-transform (the transformer Vite itself uses),
+//   with an inline source map.
+// Two ways in: `registerInThread()` (module.registerHooks, Node ≥ 22.15: synchronous, in the
+// worker's own thread) or module.register() of this file (`initialize`/`resolve`/`load`, Node 20:
+// Node runs them on a hooks thread of their own). See bench/overhead.ts for what each costs.
+import { readFileSync } from 'node:fs'
 import type { LoadHook, ResolveHook } from 'node:module'
+import * as nodeModule from 'node:module'
+import { fileURLToPath } from 'node:url'
 
 export interface HooksData {
   shimUrl: string
-  /** Node strips types itself (process.features.typescript); oxc is then only the fallback. */
+  /**
+   * Node strips types itself (process.features.typescript). oxc is still preferred: loading it
+   * costs ~10 ms per worker, Node's own stripper ~60–75 ms (Node 24); Node strips only when oxc
+   * cannot be loaded.
+   */
   nativeTypeScript: boolean
 }
 
@@ -31,10 +40,84 @@ function isPathLike(specifier: string): boolean {
 function candidates(specifier: string): string[] {
   if (JS_EXTENSION.test(specifier)) {
     const stem = specifier.replace(JS_EXTENSION, '')
-    const ts = specifier.endsWith('.mjs') ? '.mts' : specifier.endsWith('.cjs') ? '.cts' : specifier.endsWith('.jsx') ? '.tsx' : '.ts'
+    const ts = specifier.endsWith('.mjs')
+      ? '.mts'
+      : specifier.endsWith('.cjs')
+        ? '.cts'
+        : specifier.endsWith('.jsx')
+          ? '.tsx'
+          : '.ts'
     return [stem + ts]
   }
   return SOURCE_EXTENSIONS.map((extension) => specifier + extension)
+}
+
+/** Whether a failed resolution may be retried with candidates(). */
+function retryable(specifier: string, error: unknown): boolean {
+  const code = (error as { code?: string }).code
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT') && isPathLike(specifier)
+}
+
+// ------------------------------------------------------------ TypeScript → JavaScript
+
+type Oxc = typeof import('oxc-transform')
+
+const require = nodeModule.createRequire(import.meta.url)
+/** undefined: not tried yet; null: cannot be loaded here (no binary for this platform), see oxcError. */
+let oxc: Oxc | null | undefined
+let oxcError: unknown
+
+function loadOxc(): Oxc | null {
+  if (oxc === undefined) {
+    try {
+      // oxc-transform is ESM without top-level await: require() loads it synchronously (Node ≥ 20.19).
+      oxc = require('oxc-transform') as Oxc
+    } catch (error) {
+      oxc = null
+      oxcError = error
+    }
+  }
+  return oxc
+}
+
+function transform(compiler: Oxc, path: string, source: string): string {
+  const result = compiler.transformSync(path, source, { sourcemap: true, lang: path.endsWith('x') ? 'tsx' : 'ts' })
+  const firstError = result.errors[0]
+  if (firstError !== undefined) throw new SyntaxError(`${path}: ${firstError.message}`)
+  // An inline source map keeps stack traces pointing at the user's .ts lines.
+  const map =
+    result.map === undefined
+      ? ''
+      : `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}`
+  return result.code + map
+}
+
+/** JavaScript for a TypeScript file, or undefined when oxc cannot be loaded on this platform. */
+export function compileTypeScript(path: string, source: string): string | undefined {
+  const compiler = loadOxc()
+  return compiler === null ? undefined : transform(compiler, path, source)
+}
+
+// ------------------------------------------------------------ the hooks, in two flavours
+
+type LoadResult = { format: 'module' | 'commonjs'; source: string; shortCircuit: true }
+
+/** The load result for a TypeScript file, or undefined to let Node load it. */
+function loadTypeScript(url: string): LoadResult | undefined {
+  if (!url.startsWith('file:')) return undefined
+  const { pathname } = new URL(url)
+  if (!TS_FILE.test(pathname)) return undefined
+  const path = fileURLToPath(url)
+  const source = compileTypeScript(path, readFileSync(path, 'utf8'))
+  if (source === undefined) {
+    // Without oxc, Node ≥ 22.18 strips the types itself; older Nodes would only say the extension is unknown.
+    if (data.nativeTypeScript) return undefined
+    const reason = oxcError instanceof Error ? oxcError.message : String(oxcError)
+    throw new Error(
+      `cannot load ${path}: oxc-transform failed to load (${reason}) and Node ${process.version} does not strip TypeScript types`,
+    )
+  }
+  return { format: pathname.endsWith('.cts') ? 'commonjs' : 'module', source, shortCircuit: true }
 }
 
 export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
@@ -42,9 +125,7 @@ export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
   try {
     return await nextResolve(specifier, context)
   } catch (error) {
-    const code = (error as { code?: string }).code
-    const retry = code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_UNSUPPORTED_DIR_IMPORT'
-    if (!retry || !isPathLike(specifier)) throw error
+    if (!retryable(specifier, error)) throw error
     for (const candidate of candidates(specifier)) {
       try {
         return await nextResolve(candidate, context)
@@ -56,35 +137,57 @@ export const resolve: ResolveHook = async (specifier, context, nextResolve) => {
   }
 }
 
-let oxc: typeof import('oxc-transform') | undefined
+export const load: LoadHook = async (url, context, nextLoad) => loadTypeScript(url) ?? nextLoad(url, context)
 
-async function stripTypes(url: string): Promise<string> {
-  const path = fileURLToPath(url)
-  const source = await readFile(path, 'utf8')
-  oxc ??= await import('oxc-transform')
-  const result = oxc.transformSync(path, source, { sourcemap: true, lang: path.endsWith('x') ? 'tsx' : 'ts' })
-  const firstError = result.errors[0]
-  if (firstError !== undefined) {
-    throw new SyntaxError(`${path}: ${firstError.message}`)
-  }
-  // An inline source map keeps stack traces pointing at the user's .ts lines.
-  const map = result.map === undefined ? '' : `\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(result.map)).toString('base64')}`
-  return result.code + map
+interface SyncResolveResult {
+  url: string
+  format?: string | null | undefined
+  shortCircuit?: boolean | undefined
 }
+interface SyncLoadResult {
+  format?: string | null | undefined
+  source?: string | ArrayBuffer | Uint8Array | undefined
+  shortCircuit?: boolean | undefined
+}
+interface SyncHooks {
+  resolve(
+    specifier: string,
+    context: object,
+    nextResolve: (specifier: string, context?: object) => SyncResolveResult,
+  ): SyncResolveResult
+  load(url: string, context: object, nextLoad: (url: string, context?: object) => SyncLoadResult): SyncLoadResult
+}
+type RegisterHooks = (hooks: SyncHooks) => unknown
 
-export const load: LoadHook = async (url, context, nextLoad) => {
-  if (!url.startsWith('file:') || !TS_FILE.test(new URL(url).pathname)) return nextLoad(url, context)
-  if (data.nativeTypeScript && !url.endsWith('.tsx')) {
-    try {
-      return await nextLoad(url, context)
-    } catch (error) {
-      // Enums, namespaces and parameter properties need a transform, not just stripping.
-      if ((error as { code?: string }).code !== 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX') throw error
-    }
-  }
-  return {
-    format: url.endsWith('.cts') ? 'commonjs' : 'module',
-    source: await stripTypes(url),
-    shortCircuit: true,
-  }
+/**
+ * Registers the hooks in this thread with module.registerHooks (Node ≥ 22.15), which runs them
+ * synchronously here instead of on a hooks thread: no extra thread to start per worker.
+ * Returns false when this Node has no registerHooks (use module.register of this file then).
+ */
+export function registerInThread(input: HooksData): boolean {
+  const registerHooks = (nodeModule as { registerHooks?: RegisterHooks }).registerHooks
+  if (typeof registerHooks !== 'function') return false
+  initialize(input)
+  registerHooks({
+    resolve(specifier, context, nextResolve) {
+      if (specifier === 'vitest') return { url: data.shimUrl, shortCircuit: true }
+      try {
+        return nextResolve(specifier, context)
+      } catch (error) {
+        if (!retryable(specifier, error)) throw error
+        for (const candidate of candidates(specifier)) {
+          try {
+            return nextResolve(candidate, context)
+          } catch {
+            // try the next candidate
+          }
+        }
+        throw error
+      }
+    },
+    load(url, context, nextLoad) {
+      return loadTypeScript(url) ?? nextLoad(url, context)
+    },
+  })
+  return true
 }

@@ -7,6 +7,6 @@ import { startRuntime } from './runtime.js'
 const runtime = await startRuntime(workerData as WorkerSetup)
 parentPort?.postMessage(runtime.ready)
 
-export default function handle(request: TaskRequest): Promise<TaskReply> {
+export default function handle(request: TaskRequest): TaskReply | Promise<TaskReply> {
   return runtime.handle(request)
 }

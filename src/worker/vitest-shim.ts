@@ -82,7 +82,9 @@ function suiteApi(base: SuiteFn): SuiteApi {
   const forEach =
     (cases: unknown[]) =>
     (template: unknown, fn?: (args: unknown) => unknown): void => {
-      cases.forEach((args, index) => base(formatTitle(nameOf(template), args, index), () => fn?.(args)))
+      cases.forEach((args, index) => {
+        base(formatTitle(nameOf(template), args, index), () => fn?.(args))
+      })
     }
   return Object.assign(api, {
     skip: api,

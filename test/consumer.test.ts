@@ -40,7 +40,7 @@ export type Loader = 'native' | 'transformed'
 /**
  * Who turned this TypeScript into JavaScript: Node's native type stripping
  * blanks every annotation with spaces (columns stay put), a transformer
- * (oxc-transform, Vite) reprints the code without them.
+ * (oxc, via rolldown) reprints the code without them.
  */
 export function loaderOf(probe: (n: number) => number): Loader {
   return /^function probe\\(n {8}\\)/.test(probe.toString()) ? 'native' : 'transformed'
@@ -180,7 +180,7 @@ function expectWorkers(markers: Marker[], output: string): void {
 
 /**
  * Who loads TypeScript in the workers on Node 24. Issue 8 asked for Node's native type
- * stripping; measured, it costs 60–76 ms per worker against 9–11 ms for oxc-transform in the
+ * stripping; measured, it costs 60–76 ms per worker against 9–11 ms for oxc (rolldown/utils: ~23 ms to load) in the
  * worker's own thread (module.registerHooks), and oxc also handles enums and parameter
  * properties the same way on every Node. So oxc is preferred and native stripping is the
  * fallback when oxc cannot load (bench/overhead.ts).
@@ -271,7 +271,7 @@ describe('installed in a fresh project: Vitest 4.1 on Node 20', () => {
     )
     expectWorkingRun(run, { node: /v20\./, vitest: /4\.1\./ })
 
-    // Node 20 cannot strip types: the workers fall back to oxc-transform. This is also the
+    // Node 20 cannot strip types: the workers go through oxc. This is also the
     // control for the Node 24 test below: it shows the probe tells the two loaders apart.
     const found = readMarkers(markers)
     expectWorkers(found, run.output)
@@ -296,7 +296,7 @@ describe('installed in a fresh project: latest Vitest 5 on Node 24', () => {
 
   afterAll(() => project?.remove())
 
-  it('runs the bench with workers that load TypeScript through oxc-transform, the faster loader there', async () => {
+  it('runs the bench with workers that load TypeScript through oxc, the faster loader there', async () => {
     const markers = join(project.dir, 'markers.jsonl')
     rmSync(markers, { force: true })
     const run = await project.vitest([], { node: node24, env: { CONSUMER_MARKERS: markers } })

@@ -2,7 +2,7 @@
 // user's TypeScript bench file exactly as Vitest did:
 // - `vitest` resolves to the inert shim (the worker registers benches, it runs no tests);
 // - extensionless and `.js`-for-`.ts` relative imports resolve like Vite resolves them;
-// - TypeScript becomes JavaScript through oxc-transform (the transformer Vite itself uses),
+// - TypeScript becomes JavaScript through oxc's transformer (as rolldown, Vite 8's bundler, ships it),
 //   with an inline source map.
 // Two ways in: `registerInThread()` (module.registerHooks, Node ≥ 22.15: synchronous, in the
 // worker's own thread) or module.register() of this file (`initialize`/`resolve`/`load`, Node 20:
@@ -60,7 +60,9 @@ function retryable(specifier: string, error: unknown): boolean {
 
 // ------------------------------------------------------------ TypeScript → JavaScript
 
-type Oxc = typeof import('oxc-transform')
+// oxc's transformer as rolldown ships it (the bundler under Vite 8): rolldown publishes its native
+// binding for every platform, which npm lockfiles need; oxc-transform's are not all published.
+type Oxc = typeof import('rolldown/utils')
 
 const require = nodeModule.createRequire(import.meta.url)
 /** undefined: not tried yet; null: cannot be loaded here (no binary for this platform), see oxcError. */
@@ -70,8 +72,8 @@ let oxcError: unknown
 function loadOxc(): Oxc | null {
   if (oxc === undefined) {
     try {
-      // oxc-transform is ESM without top-level await: require() loads it synchronously (Node ≥ 20.19).
-      oxc = require('oxc-transform') as Oxc
+      // rolldown/utils has a CommonJS build: require() loads it synchronously, also in sync hooks.
+      oxc = require('rolldown/utils') as Oxc
     } catch (error) {
       oxc = null
       oxcError = error
@@ -114,7 +116,7 @@ function loadTypeScript(url: string): LoadResult | undefined {
     if (data.nativeTypeScript) return undefined
     const reason = oxcError instanceof Error ? oxcError.message : String(oxcError)
     throw new Error(
-      `cannot load ${path}: oxc-transform failed to load (${reason}) and Node ${process.version} does not strip TypeScript types`,
+      `cannot load ${path}: rolldown's oxc transformer failed to load (${reason}) and Node ${process.version} does not strip TypeScript types`,
     )
   }
   return { format: pathname.endsWith('.cts') ? 'commonjs' : 'module', source, shortCircuit: true }

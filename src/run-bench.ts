@@ -4,7 +4,7 @@
 import { isAbsolute, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
-import { cpuCapacity, effectiveCores } from './effective-cores.js'
+import { cpuCapacity } from './effective-cores.js'
 import { environmentInfo } from './environment.js'
 import { ParallelBenchError } from './errors.js'
 import type { BenchSubject, ModuleFunction } from './helpers.js'
@@ -23,7 +23,7 @@ import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
 import { type BenchFunction, benchKey } from './registry.js'
 import { median } from './statistics.js'
-import type { BenchKind, BenchResult, Model, ModelResult, Verdict } from './types.js'
+import type { BenchKind, BenchResult, EnvironmentInfo, Model, ModelResult, Verdict } from './types.js'
 import { budgetFeasibility, budgetTarget, contention, decideVerdict, granularity, netSpeedup } from './verdict.js'
 import type { BenchTarget } from './worker/protocol.js'
 
@@ -42,7 +42,8 @@ const HELPER_NAMES: Record<BenchKind, string> = {
   compare: 'benchCompare',
 }
 
-let cores: number | undefined
+/** Read once per test worker: it walks /proc and the cgroup files. */
+let environment: EnvironmentInfo | undefined
 
 function moduleUrl(subject: ModuleFunction): string {
   const { module } = subject
@@ -172,6 +173,8 @@ function withContext(error: unknown, where: string): unknown {
 export async function runBench(input: RunBenchInput): Promise<void> {
   const { kind, name, context, defaults } = input
   const where = `${HELPER_NAMES[kind]}(${JSON.stringify(name)})`
+  environment ??= environmentInfo()
+  const machine = environment
   const meta: BenchResult = {
     schema: 1,
     name,
@@ -180,13 +183,12 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     fullName: context.task.fullTestName,
     options: {},
     results: [],
-    environment: environmentInfo(),
+    environment: machine,
   }
   context.task.meta.parallelBench = meta
   let resolved: ResolvedOptions
   try {
-    cores ??= effectiveCores()
-    const options = resolveOptions(kind, input.options, defaults, cores, process.env[LEVEL_ENV])
+    const options = resolveOptions(kind, input.options, defaults, machine.effectiveCores, process.env[LEVEL_ENV])
     meta.options = reportableOptions(options)
     const target = benchTarget(input)
     const models: Model[] = kind === 'compare' ? ['threads', 'processes'] : [kind]
@@ -232,7 +234,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     throw failure
   }
   // A missed budget is a verdict, not a failure to measure: it does not set meta.error.
-  await judge(meta, resolved, context, cores)
+  await judge(meta, resolved, context, machine.effectiveCores)
 }
 
 /** Annotates every result, then fails or skips the test as the verdicts and options say. */

@@ -1,5 +1,6 @@
 // Number, duration and byte formatting shared by the terminal, markdown and
 // annotation renderers, plus sanitising of user-supplied text. Pure functions.
+import { median as medianOf } from '../statistics.js'
 
 const DASH = '–'
 
@@ -92,11 +93,8 @@ export function formatBytes(bytes: number | undefined): string {
 
 /** The median of `values` (undefined when empty). */
 export function median(values: readonly number[]): number | undefined {
-  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b)
-  if (finite.length === 0) return undefined
-  const mid = finite.length >> 1
-  const upper = finite[mid] as number
-  return finite.length % 2 === 1 ? upper : ((finite[mid - 1] as number) + upper) / 2
+  const finite = values.filter((v) => Number.isFinite(v))
+  return finite.length === 0 ? undefined : medianOf(finite)
 }
 
 // ESC-introduced sequences: CSI (ESC [ … final), OSC / DCS / SOS / PM / APC strings

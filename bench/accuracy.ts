@@ -27,25 +27,25 @@
 //
 // Run (every measurement on this shared box goes under the lock):
 //   flock /tmp/cpu.lock npm run bench:accuracy -- [repetitions] [options]   (builds dist/ first)
-//   node --import ./bench/register.mjs bench/accuracy.ts --help
+//   node --import tsx bench/accuracy.ts --help
 
 import { readFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { type Measurement, measure } from '../dist/measure.js'
 import type { BenchPool, PoolOptions } from '../dist/pools/pool.js'
-import { setupUrls } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import { median, signTestInterval } from '../dist/statistics.js'
 import type { Model, VerdictStatus } from '../dist/types.js'
 import { contention, decideVerdict } from '../dist/verdict.js'
+import { startBenchLoader } from './support/module-loader.js'
 import { spin } from './workloads/spin.ts'
 
 // ── settings ──────────────────────────────────────────────────────────────
 
 // Progress lines: budget, verdict, estimate [interval], rounds, and the share of the machine other processes used.
-const USAGE = `usage: node --import ./bench/register.mjs bench/accuracy.ts [repetitions] [options]
+const USAGE = `usage: node --import tsx bench/accuracy.ts [repetitions] [options]
   repetitions          repetitions per configuration (default 12: about 9 min at 25 ms tasks)
   --task-ms <ms>       target duration of one task, calibrated to an iteration count (default 25)
   --models <list>      threads,processes (default both)
@@ -257,11 +257,13 @@ function quiet(run: Run): boolean {
 // ── one run of the procedure ──────────────────────────────────────────────
 
 const SPIN_URL = new URL('./workloads/spin.ts', import.meta.url).href
+// Workers load modules as inside Vitest: through Vite's module runner, fed by a Vite server here.
+const modules = await startBenchLoader(new URL('..', import.meta.url).pathname)
 
 function createPool(model: Model): BenchPool {
   const poolOptions: PoolOptions = {
     size: WORKERS,
-    setup: { target: { kind: 'module', url: SPIN_URL, exportName: 'spin' }, ...setupUrls() },
+    setup: { target: { kind: 'module', url: SPIN_URL, exportName: 'spin' }, loader: modules.loader },
     taskTimeout: 30_000,
     maxMemoryMb: undefined,
   }
@@ -623,3 +625,4 @@ console.log(
       .map((l) => l.toFixed(2))
       .join(' ')}`,
 )
+await modules.close()

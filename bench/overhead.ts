@@ -11,21 +11,21 @@
 // message costs ~0.45 or ~1.1 ms by whether malloc has pages at hand.
 //
 //   npm run bench:overhead                     (builds first; run it under `flock /tmp/cpu.lock`)
-//   node --expose-gc --import ./bench/register.mjs bench/overhead.ts [roundtrip] [payload] [startup] [accuracy] [demo]
+//   node --expose-gc --import tsx bench/overhead.ts [roundtrip] [payload] [startup] [accuracy] [demo]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import * as nodeModule from 'node:module'
 import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { Piscina } from 'piscina'
 import { measure, transferables } from '../dist/measure.js'
-import { type BenchPool, setupUrls } from '../dist/pools/pool.js'
+import type { BenchPool } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import type { BenchTarget, WorkerSetup } from '../dist/worker/protocol.js'
 import { createRawForkPool, type RawForkPool } from './raw/fork-pool.mjs'
+import { startBenchLoader } from './support/module-loader.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RAW = join(ROOT, 'bench', 'raw')
@@ -34,10 +34,13 @@ const THREAD_WORKER = join(RAW, 'thread-worker.mjs')
 const SPIN_BENCH = join(RAW, 'spin-bench.ts')
 const TASK_TIMEOUT = 30_000
 
-// Our pools hand the host's flags to their workers: `--import ./bench/register.mjs`
+// Our pools hand the host's flags to their workers: `--import tsx`
 // would give every forked child a second set of hooks the raw children lack, and
 // worker threads refuse `--expose-gc` (ERR_WORKER_INVALID_EXEC_ARGV).
 process.execArgv.splice(0)
+
+// Workers load modules as inside Vitest: through Vite's module runner, fed by a Vite server here.
+const modules = await startBenchLoader(ROOT)
 
 const sections = new Set(process.argv.slice(2))
 const wants = (name: string): boolean => sections.size === 0 || sections.has(name)
@@ -125,7 +128,7 @@ async function interleaved<K extends string>(
 
 function moduleSetup(exportName: string): WorkerSetup {
   const target: BenchTarget = { kind: 'module', url: WORK_MJS, exportName }
-  return { target, ...setupUrls() }
+  return { target, loader: modules.loader }
 }
 
 function ourPool(model: 'threads' | 'processes', size: number, setup: WorkerSetup): BenchPool {
@@ -407,7 +410,10 @@ async function payload(): Promise<void> {
 
 /** spawn → every worker ready → one task answered; then the pool is destroyed (not timed). */
 async function startOurs(model: 'threads' | 'processes'): Promise<number> {
-  const setup: WorkerSetup = { target: { kind: 'file', file: SPIN_BENCH, key: `${model}::spin` }, ...setupUrls() }
+  const setup: WorkerSetup = {
+    target: { kind: 'file', file: SPIN_BENCH, key: `${model}::spin` },
+    loader: modules.loader,
+  }
   const start = performance.now()
   const pool = ourPool(model, 2, setup)
   await pool.ready
@@ -415,28 +421,6 @@ async function startOurs(model: 'threads' | 'processes'): Promise<number> {
   const elapsed = performance.now() - start
   await pool.destroy()
   return elapsed
-}
-
-/**
- * Raw workers that first install our module hooks, then load `moduleFile`: the floor that the
- * hooks mechanism itself costs. `how`: module.register (a hooks thread per worker; Node 20's only
- * way) or module.registerHooks (in the worker's own thread; Node ≥ 22.15).
- */
-function withHooks(
-  moduleFile: string,
-  how: 'register' | 'in-thread',
-): { workerData: Record<string, unknown>; env: Record<string, string> } {
-  const { hooksUrl, shimUrl } = setupUrls()
-  const hooks = {
-    how,
-    hooksUrl,
-    data: { shimUrl, nativeTypeScript: typeof (process.features as { typescript?: unknown }).typescript === 'string' },
-  }
-  const moduleUrl = new URL(`./raw/${moduleFile}`, import.meta.url).href
-  return {
-    workerData: { exportName: 'spin', moduleUrl, hooks },
-    env: { RAW_EXPORT: 'spin', RAW_MODULE: moduleUrl, RAW_HOOKS: JSON.stringify(hooks) },
-  }
 }
 
 async function startRawThreads(workerData: Record<string, unknown>): Promise<number> {
@@ -462,23 +446,10 @@ async function startRawFork(env: Record<string, string>): Promise<number> {
 async function startup(): Promise<void> {
   console.log('\n3. Startup to first result, 2 workers: spawn → both ready → one task answered')
   console.log('   raw: plain work.mjs; ours: spin-bench.ts (imports vitest-parallel-bench, and ./work extensionless)')
-  const hooksModule = (await import(setupUrls().hooksUrl)) as { registerInThread?: unknown }
-  const inThread = 'registerHooks' in nodeModule && typeof hooksModule.registerInThread === 'function'
-  const registerTs = withHooks('work.ts', 'register')
-  const registerMjs = withHooks('work.mjs', 'register')
-  const inThreadTs = withHooks('work.ts', 'in-thread')
   const variants: Record<string, () => Promise<number>> = {
     'raw piscina (.mjs)': () => startRawThreads({ exportName: 'spin' }),
-    'raw piscina + module.register(hooks), .mjs': () => startRawThreads(registerMjs.workerData),
-    'raw piscina + module.register(hooks), .ts': () => startRawThreads(registerTs.workerData),
-    ...(inThread
-      ? { 'raw piscina + module.registerHooks(hooks), .ts': () => startRawThreads(inThreadTs.workerData) }
-      : {}),
     'ours threads, TS bench': () => startOurs('threads'),
     'raw fork (.mjs)': () => startRawFork({ RAW_EXPORT: 'spin' }),
-    'raw fork + module.register(hooks), .mjs': () => startRawFork(registerMjs.env),
-    'raw fork + module.register(hooks), .ts': () => startRawFork(registerTs.env),
-    ...(inThread ? { 'raw fork + module.registerHooks(hooks), .ts': () => startRawFork(inThreadTs.env) } : {}),
     'ours processes, TS bench': () => startOurs('processes'),
   }
   await interleaved(1, variants)
@@ -729,3 +700,4 @@ if (wants('accuracy')) await accuracy()
 if (wants('demo')) await demo()
 console.log('\nSummary')
 table(summary)
+await modules.close()

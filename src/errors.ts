@@ -1,5 +1,6 @@
 // One error class for every failure the plugin reports, told apart by `code`
-// (the way Vitest and execa do it), so tests and users can branch on it.
+// and fields (execa's way; Vitest has a class per code), so tests and users can
+// branch on it.
 
 export type ErrorCode =
   /** The user's function threw or rejected. */
@@ -8,8 +9,12 @@ export type ErrorCode =
   | 'WORKER_EXIT'
   /** A task ran longer than `taskTimeout`; its worker was killed. */
   | 'TIMEOUT'
-  /** The worker could not find the bench function (file, key or export missing). */
+  /** The worker could not find the bench function (key or export missing). */
   | 'NOT_FOUND'
+  /** A bench file, setup file or module could not be loaded (resolved, transformed or evaluated) in a worker. */
+  | 'LOAD_FAILED'
+  /** The bench file runs outside the project that `parallelBench()` adds. */
+  | 'NOT_CONFIGURED'
   /** An input or a return value could not be structured-cloned. */
   | 'NOT_CLONEABLE'
   /** A worker ran out of memory (`maxMemoryMb`). */

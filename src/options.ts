@@ -1,6 +1,7 @@
 // Options in, resolved options out: validated once, here, before anything is
 // spawned. Everything downstream takes `ResolvedOptions` and never re-checks.
 import type { Baseline, BenchKind, Level, Model } from './types.js'
+import type { LoaderSetup } from './worker/module-runner.js'
 
 /** Options of `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
 export interface BenchOptions<Input = unknown> {
@@ -42,6 +43,8 @@ export interface BenchOptions<Input = unknown> {
 export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input' | 'expectFaster'> {
   /** Globs of bench files, run in their own sequential project after the other tests. @default ['**\/*.bench.ts'] */
   include?: string[]
+  /** Globs never run as bench files (on top of node_modules and Vitest's default excludes). @default [] */
+  exclude?: string[]
   /** Write the JSON report here, relative to the Vitest root. @default none */
   outputFile?: string
   /** Make an INCONCLUSIVE result fail the test. @default false */
@@ -78,6 +81,14 @@ export const LEVEL_ENV = 'VITEST_PARALLEL_BENCH_LEVEL'
 /** Key under which the plugin provides bench defaults to the test workers (Vitest provide/inject). */
 export const PROVIDE_KEY = 'vitest-parallel-bench'
 
+/** What the plugin gives every bench test through `provide`. */
+export interface ProvidedSettings {
+  /** Option defaults for every bench. */
+  defaults: ParallelBenchPluginOptions
+  /** How bench workers load modules (the module server of the Vitest main process). */
+  loader: LoaderSetup
+}
+
 const BENCH_KEYS = [
   'workers',
   'tasks',
@@ -96,7 +107,7 @@ const BENCH_KEYS = [
   'transfer',
   'expectFaster',
 ] as const
-const PLUGIN_ONLY_KEYS = ['include', 'outputFile', 'strict', 'github'] as const
+const PLUGIN_ONLY_KEYS = ['include', 'exclude', 'outputFile', 'strict', 'github'] as const
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
 const BASELINES: readonly Baseline[] = ['worker', 'inline']
 const MODELS: readonly Model[] = ['threads', 'processes']
@@ -212,6 +223,11 @@ function checkPluginOptions(options: unknown): void {
   if (o.include !== undefined) {
     if (!Array.isArray(o.include) || o.include.length === 0 || !o.include.every((g) => typeof g === 'string')) {
       throw new TypeError(`\`include\` must be a non-empty array of glob strings, got ${describeValue(o.include)}`)
+    }
+  }
+  if (o.exclude !== undefined) {
+    if (!Array.isArray(o.exclude) || !o.exclude.every((g) => typeof g === 'string')) {
+      throw new TypeError(`\`exclude\` must be an array of glob strings, got ${describeValue(o.exclude)}`)
     }
   }
   if (o.outputFile !== undefined && (typeof o.outputFile !== 'string' || o.outputFile === '')) {
@@ -357,7 +373,7 @@ export function resolveOptions(
 
 /** What the bench tests receive from the plugin: every option except where files are and reports go. */
 export function benchDefaults(options: ParallelBenchPluginOptions): ParallelBenchPluginOptions {
-  const { include: _include, outputFile: _outputFile, github: _github, ...defaults } = options
+  const { include: _include, exclude: _exclude, outputFile: _outputFile, github: _github, ...defaults } = options
   return defaults
 }
 

@@ -1,14 +1,18 @@
 // parallelBench(): a Vite plugin that gives Vitest a project of its own for
 // bench files — one file at a time, after the other tests (so unit tests do
-// not steal the CPU being measured) — and adds the parallel-bench reporter.
+// not steal the CPU being measured) — serves that project's modules to the
+// bench workers, and adds the parallel-bench reporter.
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
 import type { Vitest } from 'vitest/node'
+import { type ModuleSource, viteModuleRunnerUrl, vitestModuleSource, workerModuleAnswer } from './bench-modules.js'
+import { startModuleServer } from './module-server.js'
 import {
   benchDefaults,
   LEVEL_ENV,
   type ParallelBenchPluginOptions,
   PROVIDE_KEY,
+  type ProvidedSettings,
   validatePluginOptions,
 } from './options.js'
 import type { ParallelBenchReporterOptions } from './report/reporter.js'
@@ -29,7 +33,11 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       // Every project that extends the root config carries this plugin; configure once.
       if (configured.has(vitest)) return
       configured.add(vitest)
-      await injectTestProjects({
+      const sources = new Map<string, ModuleSource>()
+      const moduleServer = await startModuleServer(workerModuleAnswer((name) => sources.get(name)))
+      vitest.onClose(() => moduleServer.close())
+      const moduleRunnerUrl = viteModuleRunnerUrl()
+      const projects = await injectTestProjects({
         extends: true,
         test: {
           name: PROJECT_NAME,
@@ -39,10 +47,22 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
           pool: 'forks',
           // After every other project's group.
           sequence: { groupOrder: Math.max(0, ...vitest.projects.map((p) => p.config.sequence.groupOrder ?? 0)) + 1 },
-          // Bench defaults travel to the test workers through Vitest's provide/inject.
-          provide: { [PROVIDE_KEY]: benchDefaults(validated) },
         },
       })
+      for (const project of projects) {
+        sources.set(project.name, await vitestModuleSource(project))
+        // Settings travel to the bench tests through Vitest's provide/inject.
+        const settings: ProvidedSettings = {
+          defaults: benchDefaults(validated),
+          loader: {
+            channel: { address: moduleServer.address, token: moduleServer.token, project: project.name },
+            moduleRunnerUrl,
+            setupFiles: [...project.config.setupFiles],
+            globals: project.config.globals,
+          },
+        }
+        project.provide(PROVIDE_KEY, settings)
+      }
       const reporterOptions: ParallelBenchReporterOptions = {
         ...(validated.outputFile === undefined ? {} : { outputFile: validated.outputFile }),
         github: validated.github ?? process.env.GITHUB_ACTIONS === 'true',

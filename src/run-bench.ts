@@ -7,24 +7,27 @@ import type { TestContext } from 'vitest'
 import { cpuCapacity } from './effective-cores.js'
 import { environmentInfo } from './environment.js'
 import { ParallelBenchError } from './errors.js'
-import type { BenchSubject, ModuleFunction } from './helpers.js'
 import { measure } from './measure.js'
-import {
-  LEVEL_ENV,
-  type ParallelBenchPluginOptions,
-  type ResolvedOptions,
-  reportableOptions,
-  resolveOptions,
-} from './options.js'
+import { LEVEL_ENV, type ProvidedSettings, type ResolvedOptions, reportableOptions, resolveOptions } from './options.js'
 import { benchOutcome, budgetOption } from './outcome.js'
 import type { BenchPool, PoolOptions } from './pools/pool.js'
-import { setupUrls } from './pools/pool.js'
 import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
 import { type BenchFunction, benchKey } from './registry.js'
 import { median } from './statistics.js'
-import type { BenchKind, BenchResult, EnvironmentInfo, Model, ModelResult, Verdict } from './types.js'
+import type {
+  BenchKind,
+  BenchResult,
+  BenchSubject,
+  EnvironmentInfo,
+  Model,
+  ModelResult,
+  ModuleFunction,
+  Verdict,
+} from './types.js'
 import { budgetFeasibility, budgetTarget, contention, decideVerdict, granularity, netSpeedup } from './verdict.js'
+import { loadTarget } from './worker/load-target.js'
+import type { LoaderSetup } from './worker/module-runner.js'
 import type { BenchTarget } from './worker/protocol.js'
 
 export interface RunBenchInput {
@@ -33,7 +36,8 @@ export interface RunBenchInput {
   subject: BenchSubject<unknown>
   options: unknown
   context: TestContext
-  defaults: ParallelBenchPluginOptions
+  /** From the plugin; undefined when the bench file runs outside the project parallelBench() adds. */
+  settings: ProvidedSettings | undefined
 }
 
 const HELPER_NAMES: Record<BenchKind, string> = {
@@ -70,14 +74,15 @@ function benchTarget(input: RunBenchInput): BenchTarget {
   return { kind: 'module', url: moduleUrl(subject), exportName: subject.export }
 }
 
-async function inlineFunction(target: BenchTarget, subject: BenchSubject<unknown>): Promise<BenchFunction> {
+/** The function for the inline baseline: the user's own, or the module's export loaded as a worker loads it. */
+async function inlineFunction(
+  target: BenchTarget,
+  subject: BenchSubject<unknown>,
+  loader: LoaderSetup,
+): Promise<BenchFunction> {
   if (typeof subject === 'function') return subject as BenchFunction
-  if (target.kind !== 'module') throw new Error('unreachable')
-  const exports = (await import(target.url)) as Record<string, BenchFunction>
-  const fn = exports[target.exportName]
-  if (typeof fn !== 'function')
-    throw new ParallelBenchError('NOT_FOUND', `${target.url} has no exported function \`${target.exportName}\``)
-  return fn
+  // Setup files already ran in this Vitest worker; only the module is loaded here.
+  return loadTarget(target, { ...loader, setupFiles: [], globals: false })
 }
 
 function workloadInput(options: ResolvedOptions): (index: number) => unknown {
@@ -91,12 +96,13 @@ async function measureOne(
   target: BenchTarget,
   options: ResolvedOptions,
   input: RunBenchInput,
+  loader: LoaderSetup,
   warnings: string[],
   skipReason: string | undefined,
 ): Promise<ModelResult> {
   const poolOptions: PoolOptions = {
     size: workers,
-    setup: { target, ...setupUrls() },
+    setup: { target, loader },
     taskTimeout: options.taskTimeout,
     maxMemoryMb: options.maxMemoryMb,
   }
@@ -112,7 +118,7 @@ async function measureOne(
       },
       options,
       target: budget,
-      inlineFn: options.baseline === 'inline' ? await inlineFunction(target, input.subject) : undefined,
+      inlineFn: options.baseline === 'inline' ? await inlineFunction(target, input.subject, loader) : undefined,
       signal: input.context.signal,
     })
     const starvation = contention(measurement.rounds, workers)
@@ -171,7 +177,7 @@ function withContext(error: unknown, where: string): unknown {
 }
 
 export async function runBench(input: RunBenchInput): Promise<void> {
-  const { kind, name, context, defaults } = input
+  const { kind, name, context, settings } = input
   const where = `${HELPER_NAMES[kind]}(${JSON.stringify(name)})`
   environment ??= environmentInfo()
   const machine = environment
@@ -188,7 +194,19 @@ export async function runBench(input: RunBenchInput): Promise<void> {
   context.task.meta.parallelBench = meta
   let resolved: ResolvedOptions
   try {
-    const options = resolveOptions(kind, input.options, defaults, machine.effectiveCores, process.env[LEVEL_ENV])
+    if (settings === undefined) {
+      throw new ParallelBenchError(
+        'NOT_CONFIGURED',
+        `${context.task.file.name} ran outside the "parallel-bench" project: add parallelBench() from 'vitest-parallel-bench/plugin' to the plugins of your Vitest config, and keep bench files out of other projects' include`,
+      )
+    }
+    const options = resolveOptions(
+      kind,
+      input.options,
+      settings.defaults,
+      machine.effectiveCores,
+      process.env[LEVEL_ENV],
+    )
     meta.options = reportableOptions(options)
     const target = benchTarget(input)
     const models: Model[] = kind === 'compare' ? ['threads', 'processes'] : [kind]
@@ -218,7 +236,9 @@ export async function runBench(input: RunBenchInput): Promise<void> {
 
     for (const model of models) {
       for (const workers of options.workers) {
-        meta.results.push(await measureOne(model, workers, target, options, input, warnings, skipReasons.get(workers)))
+        meta.results.push(
+          await measureOne(model, workers, target, options, input, settings.loader, warnings, skipReasons.get(workers)),
+        )
       }
     }
     resolved = options

@@ -7,6 +7,16 @@ export type Level = 'error' | 'warn' | 'off'
 export type Baseline = 'worker' | 'inline'
 export type BenchKind = Model | 'compare'
 
+/** The second form of a bench: the function is an export of a module (for heavy or unusual set-ups). */
+export interface ModuleFunction {
+  /** The module, e.g. `new URL('./work.ts', import.meta.url)`, or an absolute path / file URL string. */
+  module: URL | string
+  /** Name of the exported function. */
+  export: string
+}
+
+export type BenchSubject<Input> = ((input: Input) => unknown) | ModuleFunction
+
 /**
  * - `PASS`: the interval's lower bound reaches the budget.
  * - `FAIL`: the interval's upper bound is below the budget.

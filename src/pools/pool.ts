@@ -49,7 +49,3 @@ export function workerExecArgv(): string[] {
 export function entryUrl(name: string): URL {
   return new URL(`../worker/${name}`, import.meta.url)
 }
-
-export function setupUrls(): Pick<WorkerSetup, 'hooksUrl' | 'shimUrl'> {
-  return { hooksUrl: entryUrl('hooks.js').href, shimUrl: entryUrl('vitest-shim.js').href }
-}

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
 import { ParallelBenchError } from '../errors.js'
 import { epochNow, isReadyMessage, type TaskReply } from '../worker/protocol.js'
-import { type BenchPool, entryUrl, type PoolOptions, unwrap, workerExecArgv } from './pool.js'
+import { type BenchPool, entryUrl, type PoolOptions, unwrap } from './pool.js'
 import { collectStartups } from './startup.js'
 import { trackPool } from './teardown.js'
 

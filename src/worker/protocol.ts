@@ -1,5 +1,6 @@
 // The messages between the host and a bench worker, shared by both transports.
 import type { ErrorCode, SerializedError } from '../errors.js'
+import type { LoaderSetup } from './module-runner.js'
 
 /** Which function a worker runs: a bench registered in a bench file, or a module export. */
 export type BenchTarget =
@@ -9,9 +10,7 @@ export type BenchTarget =
 /** What every worker gets at start (workerData for threads, an env variable for processes). */
 export interface WorkerSetup {
   target: BenchTarget
-  /** URL of the module hooks (vitest shim, TypeScript). */
-  hooksUrl: string
-  shimUrl: string
+  loader: LoaderSetup
 }
 
 export type TaskRequest =

@@ -1,22 +1,12 @@
-// The worker side, shared by the thread and process transports: register the
-// module hooks, load the bench, run tasks and time them. It never throws while
+// The worker side, shared by the thread and process transports: load the
+// bench (load-target.ts), run tasks and time them. It never throws while
 // starting (a failed bootstrap can hang a pool): failures become replies.
-import * as nodeModule from 'node:module'
-import { pathToFileURL } from 'node:url'
 import { isMainThread, threadId } from 'node:worker_threads'
 import { type ErrorCode, ParallelBenchError, serializeError } from '../errors.js'
-import { type BenchFunction, installRegistry, lookup } from '../registry.js'
+import type { BenchFunction } from '../registry.js'
 import { cpuTimeMs } from './cpu-time.js'
-import type { HooksData, registerInThread } from './hooks.js'
-import {
-  type BenchTarget,
-  epochNow,
-  READY,
-  type ReadyMessage,
-  type TaskReply,
-  type TaskRequest,
-  type WorkerSetup,
-} from './protocol.js'
+import { loadTarget } from './load-target.js'
+import { epochNow, READY, type ReadyMessage, type TaskReply, type TaskRequest, type WorkerSetup } from './protocol.js'
 
 export interface Runtime {
   ready: ReadyMessage
@@ -24,60 +14,16 @@ export interface Runtime {
   handle(request: TaskRequest): TaskReply | Promise<TaskReply>
 }
 
-/** The package's main entry (dist/index.js), the module every bench file imports. */
-const PACKAGE_ENTRY = new URL('../index.js', import.meta.url).href
-
 const workerId = isMainThread ? `pid ${process.pid}` : `thread ${threadId}`
 
 /** Tasks shorter than this skip the CPU-time reads (2 × ~8 µs from /proc on Node 20 would distort them). */
 const CPU_SAMPLE_MIN_MS = 5
-
-function nativeTypeScript(): boolean {
-  const features = process.features as { typescript?: string | false }
-  return typeof features.typescript === 'string'
-}
-
-async function loadFunction(target: BenchTarget): Promise<BenchFunction> {
-  if (target.kind === 'module') {
-    const exports = (await import(target.url)) as Record<string, unknown>
-    const fn = exports[target.exportName]
-    if (typeof fn !== 'function') {
-      const found = Object.keys(exports).filter((name) => typeof exports[name] === 'function')
-      throw new ParallelBenchError(
-        'NOT_FOUND',
-        `${target.url} has no exported function \`${target.exportName}\`` +
-          ` (exported functions: ${found.length === 0 ? 'none' : found.join(', ')})`,
-      )
-    }
-    return fn as BenchFunction
-  }
-  const registry = installRegistry()
-  await import(pathToFileURL(target.file).href)
-  await Promise.all(registry.pending)
-  const found = lookup(registry, target.key)
-  if (!found.found) throw new ParallelBenchError('NOT_FOUND', `${target.file}: ${found.reason}`)
-  return found.fn
-}
 
 function failure(
   code: ErrorCode,
   error: unknown,
 ): { ok: false; code: ErrorCode; error: ReturnType<typeof serializeError> } {
   return { ok: false, code: error instanceof ParallelBenchError ? error.code : code, error: serializeError(error) }
-}
-
-/**
- * Module hooks in this worker: in its own thread where Node can (module.registerHooks, Node ≥ 22.15),
- * else on a hooks thread (module.register): on Node 20 starting that thread costs ~40–60 ms per worker,
- * about as much as the worker itself (bench/overhead.ts, "startup").
- */
-async function registerHooks(setup: WorkerSetup): Promise<void> {
-  const data: HooksData = { shimUrl: setup.shimUrl, nativeTypeScript: nativeTypeScript() }
-  if ('registerHooks' in nodeModule) {
-    const hooks = (await import(setup.hooksUrl)) as { registerInThread: typeof registerInThread }
-    if (hooks.registerInThread(data)) return
-  }
-  nodeModule.register(setup.hooksUrl, { data })
 }
 
 /**
@@ -156,15 +102,9 @@ export async function startRuntime(setup: WorkerSetup): Promise<Runtime> {
   let fn: BenchFunction | undefined
   let loadError: ReadyMessage['error']
   try {
-    await registerHooks(setup)
-    // A bench file imports this package: load it before source maps are on, so that the worker
-    // does not read and parse the package's own maps (~8 ms per worker); the user's files, loaded
-    // next, keep theirs for stack traces. A failure here recurs, with a clearer stack, just below.
-    if (setup.target.kind === 'file') await import(PACKAGE_ENTRY).catch(() => undefined)
-    process.setSourceMapsEnabled(true)
-    fn = await loadFunction(setup.target)
+    fn = await loadTarget(setup.target, setup.loader)
   } catch (error) {
-    loadError = failure('NOT_FOUND', error)
+    loadError = failure('LOAD_FAILED', error)
   }
   let lastBusyMs = Number.POSITIVE_INFINITY
 

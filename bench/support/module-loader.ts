@@ -1,0 +1,40 @@
+// Outside Vitest, the bench scripts feed their pools' workers the way the plugin
+// does inside it: a Vite server's ssr environment answers the module runner in
+// every worker over the same private channel (no Vitest project, no setup files).
+import { createServer } from 'vite'
+import { type ModuleSource, viteModuleRunnerUrl, workerModuleAnswer } from '../../dist/bench-modules.js'
+import { startModuleServer } from '../../dist/module-server.js'
+import type { LoaderSetup } from '../../dist/worker/module-runner.js'
+
+export interface BenchLoader {
+  loader: LoaderSetup
+  close(): Promise<void>
+}
+
+export async function startBenchLoader(root: string): Promise<BenchLoader> {
+  const server = await createServer({
+    root,
+    configFile: false,
+    logLevel: 'silent',
+    appType: 'custom',
+    server: { middlewareMode: true, ws: false, hmr: false },
+  })
+  const environment = server.environments.ssr
+  const source: ModuleSource = {
+    fetch: (url, importer, options) => environment.fetchModule(url, importer, options),
+    handleInvoke: (payload) => environment.hot.handleInvoke(payload),
+  }
+  const modules = await startModuleServer(workerModuleAnswer(() => source))
+  return {
+    loader: {
+      channel: { address: modules.address, token: modules.token, project: 'bench' },
+      moduleRunnerUrl: viteModuleRunnerUrl(),
+      setupFiles: [],
+      globals: false,
+    },
+    async close() {
+      await modules.close()
+      await server.close()
+    },
+  }
+}

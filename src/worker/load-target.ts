@@ -1,0 +1,79 @@
+// The one loader of a bench target, for every worker: through Vite's module
+// runner, run the project's setup files (with Vitest-like globals when the
+// project has `globals`), then import the bench file and find the function
+// registered under the bench's key, or import a module and take its export.
+import { fileURLToPath } from 'node:url'
+import type { ModuleRunner } from 'vite/module-runner'
+import { ParallelBenchError } from '../errors.js'
+import { type BenchFunction, installRegistry, lookup } from '../registry.js'
+import { createModuleRunner, type LoaderSetup } from './module-runner.js'
+import type { BenchTarget } from './protocol.js'
+import * as shim from './vitest-shim.js'
+
+const LOADING_DOCS = 'See "How workers load your code" in the vitest-parallel-bench README.'
+
+/** Vite attaches these to transform errors; they say which plugin failed and where. */
+interface ViteErrorFields {
+  plugin?: string
+  id?: string
+  frame?: string
+}
+
+function loadError(what: string, error: unknown): ParallelBenchError {
+  const reason = error instanceof Error ? error.message : String(error)
+  const { plugin, frame } = (error ?? {}) as ViteErrorFields
+  const detail = [plugin ? `(plugin ${plugin})` : '', frame ? `\n${frame}` : ''].join(' ').trim()
+  const failure = new ParallelBenchError(
+    'LOAD_FAILED',
+    `could not load ${what} in a bench worker: ${reason}${detail ? ` ${detail}` : ''}\n${LOADING_DOCS}`,
+    { cause: error },
+  )
+  if (error instanceof Error && error.stack !== undefined) {
+    failure.stack = `${failure.name}: ${failure.message}\n${error.stack.split('\n').slice(1).join('\n')}`
+  }
+  return failure
+}
+
+function installGlobals(): void {
+  for (const [name, value] of Object.entries(shim)) {
+    if (name !== 'default') Object.defineProperty(globalThis, name, { value, configurable: true, writable: true })
+  }
+}
+
+async function importModule(runner: ModuleRunner, file: string, what = file): Promise<Record<string, unknown>> {
+  try {
+    return (await runner.import(file)) as Record<string, unknown>
+  } catch (error) {
+    throw loadError(what, error)
+  }
+}
+
+async function exportedFunction(runner: ModuleRunner, url: string, exportName: string): Promise<BenchFunction> {
+  const exports = await importModule(runner, url.startsWith('file:') ? fileURLToPath(url) : url)
+  const fn = exports[exportName]
+  if (typeof fn === 'function') return fn as BenchFunction
+  const found = Object.keys(exports).filter((name) => typeof exports[name] === 'function')
+  throw new ParallelBenchError(
+    'NOT_FOUND',
+    `${url} has no exported function \`${exportName}\`` +
+      ` (exported functions: ${found.length === 0 ? 'none' : found.join(', ')})`,
+  )
+}
+
+async function registeredFunction(runner: ModuleRunner, file: string, key: string): Promise<BenchFunction> {
+  const registry = installRegistry()
+  await importModule(runner, file)
+  await Promise.all(registry.pending)
+  const found = lookup(registry, key)
+  if (!found.found) throw new ParallelBenchError('NOT_FOUND', `${file}: ${found.reason}`)
+  return found.fn
+}
+
+export async function loadTarget(target: BenchTarget, loader: LoaderSetup): Promise<BenchFunction> {
+  const runner = await createModuleRunner(loader)
+  if (loader.globals) installGlobals()
+  for (const file of loader.setupFiles) await importModule(runner, file, `the setup file ${file}`)
+  return target.kind === 'module'
+    ? exportedFunction(runner, target.url, target.exportName)
+    : registeredFunction(runner, target.file, target.key)
+}

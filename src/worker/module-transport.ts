@@ -1,0 +1,59 @@
+// The worker's end of the module channel: a Vite module runner transport whose
+// `invoke` goes over the local socket to the module server in the Vitest main
+// process (see bench-modules.ts for what it answers).
+import { connect, type Socket } from 'node:net'
+import type { ModuleRunnerTransport } from 'vite/module-runner'
+import {
+  type Hello,
+  lineReader,
+  type ModuleChannel,
+  type ModuleRequest,
+  type ModuleResponse,
+} from './module-channel.js'
+
+type Payload = ModuleRequest['payload']
+type Response = ModuleResponse['response']
+
+export function socketTransport(channel: ModuleChannel): ModuleRunnerTransport {
+  const pending = new Map<number, { resolve: (response: Response) => void; reject: (error: Error) => void }>()
+  let nextId = 0
+  let socket: Socket | undefined
+  let closedWith: Error | undefined
+
+  function open(): Socket {
+    if (socket !== undefined) return socket
+    const opened = connect(channel.address)
+    // The channel must never keep a worker alive on its own.
+    opened.unref()
+    opened.write(`${JSON.stringify({ token: channel.token, project: channel.project } satisfies Hello)}\n`)
+    lineReader(opened, (line) => {
+      const { id, response } = JSON.parse(line) as ModuleResponse
+      pending.get(id)?.resolve(response)
+      pending.delete(id)
+    })
+    const fail = (error?: Error): void => {
+      closedWith = new Error(
+        `the module channel to the Vitest main process closed${error ? ` (${error.message})` : ''}; did Vitest exit?`,
+      )
+      for (const request of pending.values()) request.reject(closedWith)
+      pending.clear()
+    }
+    opened.on('error', fail)
+    opened.on('close', () => fail())
+    socket = opened
+    return opened
+  }
+
+  return {
+    async invoke(payload) {
+      if (closedWith !== undefined) throw closedWith
+      const id = nextId++
+      const response = new Promise<Response>((resolve, reject) => pending.set(id, { resolve, reject }))
+      open().write(`${JSON.stringify({ id, payload: payload as Payload } satisfies ModuleRequest)}\n`)
+      return response
+    },
+    disconnect() {
+      socket?.destroy()
+    },
+  }
+}

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { TestProject } from 'vitest/node'
 import { type ModuleAnswer, plainError } from './module-server.js'
 import { importPath, packageVersion } from './package-exports.js'
+import { splitCodeFile } from './vitest-compat.js'
 import type { ModuleRequest, ModuleResponse } from './worker/module-channel.js'
 
 type Response = ModuleResponse['response']
@@ -44,20 +45,25 @@ function moduleFile(result: { externalize?: string; file?: string | null }): str
 const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/
 
 /**
- * Vitest shapes code for its own evaluator (vm with a file name, no line offset); Vite's evaluator
- * needs what Vite's fetchModule gives it: a `//# sourceURL` (else frames read "eval at
- * runInlinedModule") and a source map shifted by the lines its function wrapper adds.
+ * Vitest shapes code for its own evaluator (vm with a file name, no line offset; Vitest 4 inlines
+ * the source map, Vitest 5 sends it beside the code). Vite's evaluator needs what Vite's
+ * fetchModule gives it: a `//# sourceURL` (else frames read "eval at runInlinedModule"), and an
+ * inline source map shifted by the lines its function wrapper adds.
  */
-function forViteEvaluator(code: string, file: string, startOffset: number): string {
-  let shaped = code
-  const map = INLINE_MAP.exec(shaped)
-  if (map?.[1] !== undefined && startOffset > 0) {
-    const decoded = JSON.parse(Buffer.from(map[1], 'base64').toString('utf8')) as { mappings: string }
-    decoded.mappings = ';'.repeat(startOffset) + decoded.mappings
-    const encoded = Buffer.from(JSON.stringify(decoded)).toString('base64')
-    shaped = `${shaped.slice(0, map.index)}\n//# sourceMappingURL=data:application/json;base64,${encoded}\n`
+function forViteEvaluator(code: string, file: string, startOffset: number, separateMap: string | undefined): string {
+  let body = code
+  let map = separateMap
+  const inline = INLINE_MAP.exec(body)
+  if (inline?.[1] !== undefined) {
+    map = Buffer.from(inline[1], 'base64').toString('utf8')
+    body = body.slice(0, inline.index)
   }
-  return shaped.includes('\n//# sourceURL=') ? shaped : `${shaped.trimEnd()}\n//# sourceURL=${file}\n`
+  if (map !== undefined) {
+    const decoded = JSON.parse(map) as { mappings: string }
+    decoded.mappings = ';'.repeat(startOffset) + decoded.mappings
+    body = `${body.trimEnd()}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(decoded)).toString('base64')}`
+  }
+  return body.includes('\n//# sourceURL=') ? `${body}\n` : `${body.trimEnd()}\n//# sourceURL=${file}\n`
 }
 
 /** `vite/module-runner` of the Vite that Vitest runs on: a runner must speak its server's protocol. */
@@ -72,7 +78,15 @@ export function viteModuleRunnerUrl(): string {
 }
 
 type FetchOptions = { cached?: boolean; startOffset?: number }
-type FetchResult = { externalize?: string; file?: string | null; tmp?: string; code?: string; cache?: boolean }
+type FetchResult = {
+  externalize?: string
+  file?: string | null
+  tmp?: string
+  code?: string
+  /** Vitest 5: the source map, beside the code. */
+  sourceMap?: string
+  cache?: boolean
+}
 
 /** Where modules come from: Vitest's fetch for a project, or (bench/ scripts) a plain Vite environment. */
 export interface ModuleSource {
@@ -95,10 +109,14 @@ export function workerModuleAnswer(sourceOf: (project: string) => ModuleSource |
     const file = moduleFile(result)
     if (file === vitestEntry) return SHIM
     if (file === PACKAGE_ENTRY) return WORKER_ENTRY
-    // With Vitest's file cache on, the code waits in a temporary file.
-    const code = result.tmp === undefined ? result.code : await readFile(result.tmp, 'utf8')
+    // With Vitest's file cache on, the code (and on Vitest 5 its map) waits in a file.
+    const { code, sourceMap } =
+      result.tmp === undefined
+        ? { code: result.code, sourceMap: result.sourceMap }
+        : splitCodeFile(await readFile(result.tmp, 'utf8'))
     if (code === undefined || result.file == null) return { result }
-    return { result: { ...result, code: forViteEvaluator(code, result.file, options?.startOffset ?? 0) } }
+    const { sourceMap: _separate, tmp: _tmp, ...rest } = result
+    return { result: { ...rest, code: forViteEvaluator(code, result.file, options?.startOffset ?? 0, sourceMap) } }
   }
 }
 

@@ -1,10 +1,11 @@
 // parallelBench(): a Vite plugin that gives Vitest a project of its own for
-// bench files — one file at a time, after the other tests (so unit tests do
+// bench files — one file at a time, after every other test (so unit tests do
 // not steal the CPU being measured) — serves that project's modules to the
 // bench workers, and adds the parallel-bench reporter.
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
-import type { Vitest } from 'vitest/node'
+import type { TestProject, TestSequencerConstructor, TestSpecification, Vitest } from 'vitest/node'
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, excludePatterns, findBenchFiles } from './bench-files.js'
 import { type ModuleSource, viteModuleRunnerUrl, vitestModuleSource, workerModuleAnswer } from './bench-modules.js'
 import { startModuleServer } from './module-server.js'
 import {
@@ -16,40 +17,95 @@ import {
   validatePluginOptions,
 } from './options.js'
 import type { ParallelBenchReporterOptions } from './report/reporter.js'
+import { dropProjects, isBenchmarkClone, isVitest4BenchCommand, NO_BENCHMARK_CLONE } from './vitest-compat.js'
 
 export type { ParallelBenchPluginOptions } from './options.js'
 
 export const PROJECT_NAME = 'parallel-bench'
-const DEFAULT_INCLUDE = ['**/*.bench.ts']
 
-const configured = new WeakSet<Vitest>()
+/**
+ * configureVitest runs once per project that carries the plugin, concurrently, and a config may
+ * bundle its own copy of this module: the claim lives on the Vitest instance, under a global symbol.
+ */
+const CLAIMED = Symbol.for('vitest-parallel-bench/configured')
+
+function claim(vitest: Vitest): boolean {
+  const holder = vitest as Vitest & { [CLAIMED]?: true }
+  if (holder[CLAIMED]) return false
+  holder[CLAIMED] = true
+  return true
+}
+
+function projectDir(project: TestProject): string {
+  return project.config.dir || project.config.root
+}
+
+/**
+ * Bench files go last, whatever the other projects' groups and maxWorkers: our project sits in
+ * Vitest's trailing sequential group (isolate, groupOrder 0, one worker), and inside that group
+ * this sequencer puts its files after everyone else's.
+ */
+function runBenchesLast(vitest: Vitest): void {
+  const Base = vitest.config.sequence.sequencer
+  const isOurs = (spec: TestSpecification): boolean => spec.project.name === PROJECT_NAME
+  vitest.config.sequence.sequencer = class extends Base {
+    constructor(context: Vitest) {
+      super(context)
+      const sort = this.sort.bind(this)
+      this.sort = async (files: TestSpecification[]): Promise<TestSpecification[]> => {
+        const sorted = await sort(files)
+        return [...sorted.filter((spec) => !isOurs(spec)), ...sorted.filter(isOurs)]
+      }
+    }
+  } as TestSequencerConstructor
+}
 
 export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin {
   const validated = validatePluginOptions(options)
+  const include = validated.include ?? DEFAULT_INCLUDE
+  const exclude = [...DEFAULT_EXCLUDE, ...(validated.exclude ?? [])]
 
   return {
     name: 'vitest-parallel-bench',
     async configureVitest({ vitest, injectTestProjects }) {
-      // Every project that extends the root config carries this plugin; configure once.
-      if (configured.has(vitest)) return
-      configured.add(vitest)
+      if (!claim(vitest)) return
+      if (isVitest4BenchCommand(vitest)) {
+        vitest.logger.log(
+          'vitest-parallel-bench: `vitest bench` on Vitest 4 runs only bench(); run `vitest run` for the parallel benches.',
+        )
+        return
+      }
+      const root = vitest.config.dir || vitest.config.root
+      const files = await findBenchFiles(root, include, exclude)
+
       const sources = new Map<string, ModuleSource>()
       const moduleServer = await startModuleServer(workerModuleAnswer((name) => sources.get(name)))
       vitest.onClose(() => moduleServer.close())
       const moduleRunnerUrl = viteModuleRunnerUrl()
-      const projects = await injectTestProjects({
+
+      const injected = await injectTestProjects({
         extends: true,
         test: {
           name: PROJECT_NAME,
-          include: validated.include ?? DEFAULT_INCLUDE,
+          include,
+          exclude,
           // One bench file at a time: parallel benches would measure each other.
           fileParallelism: false,
+          isolate: true,
           pool: 'forks',
-          // After every other project's group.
-          sequence: { groupOrder: Math.max(0, ...vitest.projects.map((p) => p.config.sequence.groupOrder ?? 0)) + 1 },
+          sequence: { groupOrder: 0 },
+          ...NO_BENCHMARK_CLONE,
         },
       })
-      for (const project of projects) {
+      // Our benches run once, in our project, under `vitest run` and `vitest bench` alike.
+      const clones = injected.filter(isBenchmarkClone)
+      dropProjects(vitest, clones)
+      const ours = injected.filter((project) => !clones.includes(project))
+
+      for (const project of ours) {
+        // `extends: true` merged the root's include/exclude into ours: the plugin's own are the rule here.
+        project.config.include = [...include]
+        project.config.exclude = [...exclude, ...excludePatterns(projectDir(project), files.others)]
         sources.set(project.name, await vitestModuleSource(project))
         // Settings travel to the bench tests through Vitest's provide/inject.
         const settings: ProvidedSettings = {
@@ -63,6 +119,15 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         }
         project.provide(PROVIDE_KEY, settings)
       }
+      // No other project (the root, test.projects, Vitest 5's "(bench)" clones) collects our files.
+      for (const project of vitest.projects) {
+        if (!ours.includes(project)) project.config.exclude.push(...excludePatterns(projectDir(project), files.ours))
+      }
+      runBenchesLast(vitest)
+      // Bench files only register benches in the Vitest worker: they would read as uncovered code.
+      const coverageExclude = (vitest.config.coverage as { exclude?: string[] }).exclude
+      if (Array.isArray(coverageExclude)) coverageExclude.push(...include)
+
       const reporterOptions: ParallelBenchReporterOptions = {
         ...(validated.outputFile === undefined ? {} : { outputFile: validated.outputFile }),
         github: validated.github ?? process.env.GITHUB_ACTIONS === 'true',

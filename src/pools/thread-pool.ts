@@ -10,8 +10,8 @@ import { trackPool } from './teardown.js'
 /** Maps what piscina rejects with to our error codes. DOMException causes are left out: Vitest prints their 25 constants. */
 function threadError(error: unknown, taskTimeout: number): ParallelBenchError {
   if (error instanceof ParallelBenchError) return error
-  if (!(error instanceof Error)) {
-    // A worker's uncaught non-Error arrives as {}: in practice its reply failed to clone.
+  if (!(error instanceof Error) || (error.name === 'Error' && error.message === '')) {
+    // A reply that failed to clone reaches piscina as {} (Node 20) or an empty Error (Node 24).
     return new ParallelBenchError(
       'NOT_CLONEABLE',
       "a worker thread could not send its reply: fn's return value is probably not cloneable (a function, or an object holding native handles)",

@@ -2,7 +2,7 @@
 // tarball (not the source tree) next to its own Vitest, writes its own config
 // and bench file, and runs `vitest run` the way a user does.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import type { ParallelBenchJson } from '../../src/report/json.js'
@@ -115,32 +115,32 @@ export interface VitestResult extends CommandResult {
 }
 
 /**
- * A fresh project under the OS temp directory (outside the repo, so nothing
- * resolves from the repo's node_modules) with `files` written and `packages`
- * installed from the registry next to the tarball.
+ * A fresh project under the OS temp directory (outside the repo, so nothing resolves from the
+ * repo's node_modules) with `files` written, its dependencies installed from the lockfile of
+ * `compat/<compat>` (`npm ci`), and the tarball installed beside them.
  */
 export async function createConsumerProject(input: {
   tarball: string
-  packages: string[]
+  compat: 'vitest4' | 'vitest5'
   files: Record<string, string>
 }): Promise<ConsumerProject> {
   const dir = mkdtempSync(join(tmpdir(), 'vpb-consumer-'))
-  writeFileSync(
-    join(dir, 'package.json'),
-    `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`,
-  )
+  for (const file of ['package.json', 'package-lock.json'])
+    copyFileSync(join(ROOT, 'compat', input.compat, file), join(dir, file))
   for (const [name, content] of Object.entries(input.files)) writeFileSync(join(dir, name), content)
-  const install = assertSucceeded(
-    await runCommand(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-package-lock', input.tarball, ...input.packages],
-      { cwd: dir, timeoutMs: 240_000 },
-    ),
+  const started = performance.now()
+  assertSucceeded(await runCommand('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, timeoutMs: 240_000 }))
+  assertSucceeded(
+    await runCommand('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefer-offline', input.tarball], {
+      cwd: dir,
+      timeoutMs: 240_000,
+    }),
   )
+  const installMs = performance.now() - started
   const jsonPath = join(dir, 'parallel-bench.json')
   return {
     dir,
-    installMs: install.ms,
+    installMs,
     async vitest(args = [], options = {}) {
       rmSync(jsonPath, { force: true })
       const node = options.node ?? process.execPath

@@ -2,12 +2,11 @@
 // runs it, and returns what the user would see: exit code, output, JSON report.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { join, resolve } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import type { ParallelBenchJson } from '../../src/report/json.js'
+import { line } from './vitest-line.js'
 
-export const ROOT = resolve(import.meta.dirname, '../..')
-const vitestCli = join(createRequire(import.meta.url).resolve('vitest/package.json'), '../vitest.mjs')
+export { ROOT } from './vitest-line.js'
 
 export interface VitestRun {
   code: number | null
@@ -27,7 +26,7 @@ export interface RunOptions {
 }
 
 export function fixture(name: string): string {
-  return join(ROOT, 'fixtures', name)
+  return join(line.fixtures, name)
 }
 
 export interface StartedVitest {
@@ -40,9 +39,17 @@ export function startVitest(fixtureName: string, args: string[] = [], options: R
   const root = fixture(fixtureName)
   const jsonPath = join(root, 'parallel-bench.json')
   rmSync(jsonPath, { force: true })
-  const child = spawn(process.execPath, [vitestCli, 'run', '--root', root, ...args], {
+  const child = spawn(line.node, [line.vitestCli, 'run', '--root', root, ...args], {
     cwd: root,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', GITHUB_ACTIONS: '', ...options.env },
+    env: {
+      ...process.env,
+      // The line's Node first on PATH, so anything that spawns `node` gets the same one.
+      PATH: `${dirname(line.node)}${delimiter}${process.env.PATH ?? ''}`,
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+      GITHUB_ACTIONS: '',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { reportableOptions, resolveOptions, validatePluginOptions } from '../src/options.js'
+import { reportableOptions, resolveOptions, validatePluginOptions } from '../../src/options.js'
 
 const resolve = (options: unknown, defaults = {}, env?: string) => resolveOptions('threads', options, defaults, 2, env)
 

@@ -7,9 +7,9 @@ import {
   formatSpeedup,
   formatSpeedupWithInterval,
   stripControl,
-} from '../src/report/format.js'
-import { recommendation, renderReport } from '../src/report/terminal.js'
-import type { BenchResult } from '../src/types.js'
+} from '../../src/report/format.js'
+import { recommendation, renderReport } from '../../src/report/terminal.js'
+import type { BenchResult } from '../../src/types.js'
 import {
   benchResult,
   environment,
@@ -23,7 +23,7 @@ import {
   scalingBench,
   skippedBench,
   threadsWinCompare,
-} from './support/synthetic-results.js'
+} from '../support/synthetic-results.js'
 
 const plain = createColors(false)
 // C0 except line feed, DEL and C1: what must never reach the terminal from a name.

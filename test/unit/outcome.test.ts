@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { ResolvedOptions } from '../src/options.js'
-import { benchOutcome, budgetOption, fasterModel } from '../src/outcome.js'
-import { modelResult } from './support/synthetic-results.js'
+import type { ResolvedOptions } from '../../src/options.js'
+import { benchOutcome, budgetOption, fasterModel } from '../../src/outcome.js'
+import { modelResult } from '../support/synthetic-results.js'
 
 type Options = Parameters<typeof benchOutcome>[1]
 const base: Options = {

@@ -1,6 +1,6 @@
 // Verdicts on real runs: the paths a CI user meets besides PASS and FAIL.
 import { describe, expect, it } from 'vitest'
-import { benchNamed, runVitest } from './support/run-vitest.js'
+import { benchNamed, runVitest } from '../support/run-vitest.js'
 
 describe('verdicts, end to end', () => {
   it('skips a budget only this machine cannot reach, with the reason, instead of failing', async () => {

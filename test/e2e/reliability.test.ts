@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { benchChildren, isAlive, processTree, waitFor } from './support/processes.js'
-import { benchNamed, runVitest, startVitest, type VitestRun } from './support/run-vitest.js'
+import { benchChildren, isAlive, processTree, waitFor } from '../support/processes.js'
+import { benchNamed, runVitest, startVitest, type VitestRun } from '../support/run-vitest.js'
 
 /** The error recorded for a bench in the JSON report (the report is written even when benches fail). */
 function errorOf(run: VitestRun, title: string): { code: string; message: string } {

@@ -5,10 +5,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { ParallelBenchJson } from '../src/report/json.js'
-import { amdahlSerialFraction, karpFlatt } from '../src/scaling.js'
-import type { BenchResult } from '../src/types.js'
-import { benchNamed, fixture, runVitest, type VitestRun } from './support/run-vitest.js'
+import type { ParallelBenchJson } from '../../src/report/json.js'
+import { amdahlSerialFraction, karpFlatt } from '../../src/scaling.js'
+import type { BenchResult } from '../../src/types.js'
+import { benchNamed, fixture, runVitest, type VitestRun } from '../support/run-vitest.js'
+import { line } from '../support/vitest-line.js'
 
 const FIXTURE = 'reporting'
 // Everything in the fixture but the failing and the GitHub files.
@@ -83,13 +84,13 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
     expect(doc.schema).toBe('vitest-parallel-bench/v1')
     expect(Number.isNaN(Date.parse(doc.generatedAt))).toBe(false)
     expect(doc.environment).toEqual({
-      node: process.version,
+      node: line.nodeVersion,
       platform: process.platform,
       arch: process.arch,
       cpu: expect.any(String),
       cores: expect.any(Number),
       effectiveCores: expect.any(Number),
-      vitest: expect.stringMatching(/^4\./),
+      vitest: expect.stringMatching(line.vitestVersion),
     })
     expect(doc.environment.effectiveCores).toBeGreaterThanOrEqual(1)
     expect(doc.levelOverride).toBeUndefined()

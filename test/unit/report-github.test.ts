@@ -5,7 +5,7 @@ import {
   escapeProperty,
   markdownText,
   stepSummaryMarkdown,
-} from '../src/report/github.js'
+} from '../../src/report/github.js'
 import {
   environment,
   erroredBench,
@@ -15,7 +15,7 @@ import {
   scalingBench,
   skippedBench,
   threadsWinCompare,
-} from './support/synthetic-results.js'
+} from '../support/synthetic-results.js'
 
 describe('escaping workflow commands (as @actions/core does)', () => {
   test('escapeData encodes %, CR and LF', () => {

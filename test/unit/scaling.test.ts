@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { amdahlSerialFraction, amdahlSpeedup, karpFlatt } from '../src/scaling.js'
+import { amdahlSerialFraction, amdahlSpeedup, karpFlatt } from '../../src/scaling.js'
 
 const exact = (f: number, workers: number[]) => workers.map((p) => ({ workers: p, speedup: amdahlSpeedup(f, p) }))
 

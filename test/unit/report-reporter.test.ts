@@ -2,9 +2,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import ParallelBenchReporter, { isBenchResult } from '../src/report/reporter.js'
-import type { BenchResult } from '../src/types.js'
-import { erroredBench, failingBench, scalingBench, threadsWinCompare } from './support/synthetic-results.js'
+import ParallelBenchReporter, { isBenchResult } from '../../src/report/reporter.js'
+import type { BenchResult } from '../../src/types.js'
+import { erroredBench, failingBench, scalingBench, threadsWinCompare } from '../support/synthetic-results.js'
 
 // Only what the reporter reads of Vitest's objects.
 function fakeVitest(root: string) {

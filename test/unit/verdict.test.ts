@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RoundSample, SpeedupEstimate } from '../src/types.js'
+import type { RoundSample, SpeedupEstimate } from '../../src/types.js'
 import {
   budgetFeasibility,
   budgetTarget,
@@ -9,7 +9,7 @@ import {
   granularity,
   isDecided,
   netSpeedup,
-} from '../src/verdict.js'
+} from '../../src/verdict.js'
 
 function estimate(speedup: number, low: number, high: number, workers = 2, confidence = 0.95): SpeedupEstimate {
   return { speedup, low, high, confidence, efficiency: speedup / workers }

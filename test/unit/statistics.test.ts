@@ -7,8 +7,8 @@ import {
   sequentialCoverage,
   sequentialOneSidedError,
   signTestInterval,
-} from '../src/statistics.js'
-import type { RoundSample } from '../src/types.js'
+} from '../../src/statistics.js'
+import type { RoundSample } from '../../src/types.js'
 
 /** A round whose serial arm took 100 ms and whose parallel arm was `speedup` times faster. */
 function round(speedup: number): RoundSample {

@@ -1,0 +1,43 @@
+// Everything that differs between the Vitest lines the plugin supports (4.1, 5),
+// in one place. Facts and the code they come from: DESIGN.md §10.
+import type { TestProject, Vitest } from 'vitest/node'
+
+/**
+ * Vitest 4's `vitest bench` runs only `bench()` tasks (a plain test in a bench file is skipped
+ * silently): there the plugin stands down and says so. Vitest 5 always reports mode 'test'.
+ */
+export function isVitest4BenchCommand(vitest: Vitest): boolean {
+  return (vitest as { mode?: string }).mode === 'benchmark'
+}
+
+/**
+ * Vitest 5 clones every project into "<name> (bench)" under `vitest bench` or
+ * `benchmark.enabled` (maxWorkers 1, its own later groupOrder); the clone has
+ * `benchmark.enabled: true`. Vitest 4 has no clones.
+ */
+export function isBenchmarkClone(project: TestProject): boolean {
+  return (project.config as { benchmark?: { enabled?: boolean } }).benchmark?.enabled === true
+}
+
+/**
+ * Project settings that keep Vitest 5 from cloning ours under `benchmark.enabled`
+ * (`vitest bench` clones it anyway: the plugin removes that clone).
+ */
+export const NO_BENCHMARK_CLONE = { benchmark: { enabled: false } } as Record<string, unknown>
+
+/** Removes projects from the run (Vitest 5's forced "(bench)" clone of ours). */
+export function dropProjects(vitest: Vitest, dropped: readonly TestProject[]): void {
+  if (dropped.length === 0) return
+  const keep = (vitest.projects as TestProject[]).filter((project) => !dropped.includes(project))
+  ;(vitest as { projects: TestProject[] }).projects = keep
+}
+
+/** Vitest 5 stores a module's source map after its code, in the file a fetch result's `tmp` names. */
+const SOURCE_MAP_SEPARATOR = '\n//# vitestSourceMap='
+
+/** The code and (Vitest 5) source map of a module that Vitest's fetch left in a file. */
+export function splitCodeFile(content: string): { code: string; sourceMap: string | undefined } {
+  const index = content.lastIndexOf(SOURCE_MAP_SEPARATOR)
+  if (index === -1) return { code: content, sourceMap: undefined }
+  return { code: content.slice(0, index), sourceMap: content.slice(index + SOURCE_MAP_SEPARATOR.length) || undefined }
+}

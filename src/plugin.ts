@@ -115,6 +115,8 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
             moduleRunnerUrl,
             setupFiles: [...project.config.setupFiles],
             globals: project.config.globals,
+            defines: { ...project.config.defines },
+            env: { ...project.config.env },
           },
         }
         project.provide(PROVIDE_KEY, settings)

@@ -82,7 +82,7 @@ async function inlineFunction(
 ): Promise<BenchFunction> {
   if (typeof subject === 'function') return subject as BenchFunction
   // Setup files already ran in this Vitest worker; only the module is loaded here.
-  return loadTarget(target, { ...loader, setupFiles: [], globals: false })
+  return loadTarget(target, { ...loader, setupFiles: [], globals: false, defines: {} })
 }
 
 function workloadInput(options: ResolvedOptions): (index: number) => unknown {

@@ -31,6 +31,8 @@ export async function startBenchLoader(root: string): Promise<BenchLoader> {
       moduleRunnerUrl: viteModuleRunnerUrl(),
       setupFiles: [],
       globals: false,
+      defines: {},
+      env: { MODE: 'benchmark', DEV: true, PROD: false, SSR: true },
     },
     async close() {
       await modules.close()

@@ -71,6 +71,8 @@ async function registeredFunction(runner: ModuleRunner, file: string, key: strin
 
 export async function loadTarget(target: BenchTarget, loader: LoaderSetup): Promise<BenchFunction> {
   const runner = await createModuleRunner(loader)
+  // As Vitest's workers do: `define` constants become globals, then `globals: true` adds the API.
+  Object.assign(globalThis, loader.defines)
   if (loader.globals) installGlobals()
   for (const file of loader.setupFiles) await importModule(runner, file, `the setup file ${file}`)
   return target.kind === 'module'

@@ -1,7 +1,7 @@
 // Creates the worker's Vite module runner: the same `vite/module-runner` as the
 // Vite server that Vitest uses (its URL comes from the main process), with Node's
 // import.meta, no HMR, and stack traces mapped back to the user's sources.
-import type { ModuleRunner } from 'vite/module-runner'
+import type { ModuleRunner, ModuleRunnerImportMeta } from 'vite/module-runner'
 import type { ModuleChannel } from './module-channel.js'
 import { socketTransport } from './module-transport.js'
 
@@ -14,6 +14,10 @@ export interface LoaderSetup {
   setupFiles: string[]
   /** The project's `globals`: `describe`, `test`, … without an import. */
   globals: boolean
+  /** The project's `define` constants that Vitest sets on globalThis in its workers (`config.defines`). */
+  defines: Record<string, unknown>
+  /** `import.meta.env` as Vitest's workers see it (`config.env`). */
+  env: Record<string, unknown>
 }
 
 export async function createModuleRunner(loader: LoaderSetup): Promise<ModuleRunner> {
@@ -22,7 +26,10 @@ export async function createModuleRunner(loader: LoaderSetup): Promise<ModuleRun
     {
       hmr: false,
       transport: socketTransport(loader.channel),
-      createImportMeta: vite.createNodeImportMeta,
+      createImportMeta: async (path) => ({
+        ...(await vite.createNodeImportMeta(path)),
+        env: loader.env as ModuleRunnerImportMeta['env'],
+      }),
       sourcemapInterceptor: 'prepareStackTrace',
     },
     new vite.ESModulesEvaluator(),

@@ -19,6 +19,8 @@ export interface VitestLine {
   vitestCli: string
   /** Where the fixture projects are. */
   fixtures: string
+  /** The installed vitest-parallel-bench that the fixtures resolve (the repo itself on line 4). */
+  packageDir: string
   /** `node --version` of that Node. */
   nodeVersion: string
   /** The Vitest version the report's header shows. */
@@ -38,6 +40,7 @@ function currentLine(): VitestLine {
       nodeVersion: versionOf(node),
       vitestCli: join(COMPAT_5, 'node_modules', 'vitest', 'vitest.mjs'),
       fixtures: join(COMPAT_5, 'fixtures'),
+      packageDir: join(COMPAT_5, 'node_modules', 'vitest-parallel-bench'),
       vitestVersion: /^5\./,
     }
   }
@@ -47,6 +50,7 @@ function currentLine(): VitestLine {
     nodeVersion: process.version,
     vitestCli: join(createRequire(import.meta.url).resolve('vitest/package.json'), '../vitest.mjs'),
     fixtures: join(ROOT, 'fixtures'),
+    packageDir: ROOT,
     vitestVersion: /^4\.1\./,
   }
 }

@@ -69,14 +69,19 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
     name: 'vitest-parallel-bench',
     async configureVitest({ vitest, injectTestProjects }) {
       if (!claim(vitest)) return
+      const root = vitest.config.dir || vitest.config.root
+      const files = await findBenchFiles(root, include, exclude)
+      const excludeOurs = (project: TestProject): void => {
+        project.config.exclude.push(...excludePatterns(projectDir(project), files.ours))
+      }
       if (isVitest4BenchCommand(vitest)) {
+        // Vitest 4's bench mode would collect our files (its include is benchmark.include) and skip every test.
+        for (const project of vitest.projects) excludeOurs(project)
         vitest.logger.log(
           'vitest-parallel-bench: `vitest bench` on Vitest 4 runs only bench(); run `vitest run` for the parallel benches.',
         )
         return
       }
-      const root = vitest.config.dir || vitest.config.root
-      const files = await findBenchFiles(root, include, exclude)
 
       const sources = new Map<string, ModuleSource>()
       const moduleServer = await startModuleServer(workerModuleAnswer((name) => sources.get(name)))
@@ -122,9 +127,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         project.provide(PROVIDE_KEY, settings)
       }
       // No other project (the root, test.projects, Vitest 5's "(bench)" clones) collects our files.
-      for (const project of vitest.projects) {
-        if (!ours.includes(project)) project.config.exclude.push(...excludePatterns(projectDir(project), files.ours))
-      }
+      for (const project of vitest.projects) if (!ours.includes(project)) excludeOurs(project)
       runBenchesLast(vitest)
       // Bench files only register benches in the Vitest worker: they would read as uncovered code.
       const coverageExclude = (vitest.config.coverage as { exclude?: string[] }).exclude

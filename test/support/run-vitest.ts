@@ -21,6 +21,8 @@ export interface VitestRun {
 
 export interface RunOptions {
   env?: Record<string, string>
+  /** The Vitest command and its own flags. @default ['run'] */
+  command?: string[]
   /** Kill the run after this many ms (the test then fails on the signal). */
   timeoutMs?: number
 }
@@ -39,7 +41,7 @@ export function startVitest(fixtureName: string, args: string[] = [], options: R
   const root = fixture(fixtureName)
   const jsonPath = join(root, 'parallel-bench.json')
   rmSync(jsonPath, { force: true })
-  const child = spawn(line.node, [line.vitestCli, 'run', '--root', root, ...args], {
+  const child = spawn(line.node, [line.vitestCli, ...(options.command ?? ['run']), '--root', root, ...args], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,5 +1,6 @@
 // Verdicts on real runs: the paths a CI user meets besides PASS and FAIL.
 import { describe, expect, it } from 'vitest'
+import { median } from '../../src/statistics.js'
 import { benchNamed, runVitest } from '../support/run-vitest.js'
 
 describe('verdicts, end to end', () => {
@@ -40,8 +41,7 @@ describe('verdicts, end to end', () => {
     expect(bench.error, run.output).toBeUndefined()
     expect(bench.results.map((r) => r.model)).toEqual(['threads', 'processes'])
     for (const result of bench.results) expect(result.estimate.speedup).toBeGreaterThan(0.5)
-    // Pass or fail, the run's outcome follows expectFaster: threads must have the shorter parallel batch.
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+    // Pass or fail, the run's outcome follows expectFaster: threads must have the shorter median parallel batch.
     const [threads, processes] = bench.results.map((r) => median(r.rounds.map((round) => round.parallelMs)))
     expect(run.code).toBe((threads ?? 0) <= (processes ?? 0) ? 0 : 1)
   })

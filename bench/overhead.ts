@@ -31,7 +31,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RAW = join(ROOT, 'bench', 'raw')
 const WORK_MJS = new URL('./raw/work.mjs', import.meta.url).href
 const THREAD_WORKER = join(RAW, 'thread-worker.mjs')
-const SPIN_BENCH = join(RAW, 'spin-bench.ts')
 const TASK_TIMEOUT = 30_000
 
 // Our pools hand the host's flags to their workers: `--import tsx`
@@ -408,52 +407,24 @@ async function payload(): Promise<void> {
 
 // ---------------------------------------------------------------- 3. startup
 
-/** spawn → every worker ready → one task answered; then the pool is destroyed (not timed). */
-async function startOurs(model: 'threads' | 'processes'): Promise<number> {
-  const setup: WorkerSetup = {
-    target: { kind: 'file', file: SPIN_BENCH, key: `${model}::spin` },
-    loader: modules.loader,
-  }
-  const start = performance.now()
-  const pool = ourPool(model, 2, setup)
-  await pool.ready
-  await pool.run({ op: 'run', input: 1000 })
-  const elapsed = performance.now() - start
-  await pool.destroy()
-  return elapsed
-}
-
-async function startRawThreads(workerData: Record<string, unknown>): Promise<number> {
-  const start = performance.now()
-  const { pool, ready } = rawPiscina(2, workerData)
-  await ready
-  await pool.run(1000)
-  const elapsed = performance.now() - start
-  await pool.destroy()
-  return elapsed
-}
-
-async function startRawFork(env: Record<string, string>): Promise<number> {
-  const start = performance.now()
-  const pool = rawFork(2, env)
-  await pool.ready
-  await pool.run(1000)
-  const elapsed = performance.now() - start
-  await pool.destroy()
-  return elapsed
+/** bench/startup.mjs in a child on this Node, without tsx (its hooks would be inherited by worker threads). */
+async function startupSamples(reps: number): Promise<Samples> {
+  const child = spawn(process.execPath, [join(ROOT, 'bench', 'startup.mjs'), String(reps)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let stdout = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  if (code !== 0) throw new Error(`bench/startup.mjs exited with ${code}`)
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Samples
 }
 
 async function startup(): Promise<void> {
   console.log('\n3. Startup to first result, 2 workers: spawn → both ready → one task answered')
-  console.log('   raw: plain work.mjs; ours: spin-bench.ts (imports vitest-parallel-bench, and ./work extensionless)')
-  const variants: Record<string, () => Promise<number>> = {
-    'raw piscina (.mjs)': () => startRawThreads({ exportName: 'spin' }),
-    'ours threads, TS bench': () => startOurs('threads'),
-    'raw fork (.mjs)': () => startRawFork({ RAW_EXPORT: 'spin' }),
-    'ours processes, TS bench': () => startOurs('processes'),
-  }
-  await interleaved(1, variants)
-  const samples: Samples = await interleaved(15, variants)
+  console.log('   raw: plain work.mjs; ours: spin-bench.ts (imports vitest-parallel-bench, and ./work extensionless),')
+  console.log("   loaded through Vite's module runner from a Vite server in this process")
+  const samples = await startupSamples(15)
   printSamples(samples, ms, (name) =>
     name.includes('fork') || name.includes('processes') ? 'raw fork (.mjs)' : 'raw piscina (.mjs)',
   )

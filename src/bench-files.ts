@@ -6,7 +6,7 @@ import { isAbsolute, relative } from 'node:path'
 import { escapePath, glob } from 'tinyglobby'
 
 /** Every extension Vitest's own test pattern covers. */
-export const DEFAULT_INCLUDE = ['**/*.bench.?(c|m)[jt]s?(x)']
+export const DEFAULT_INCLUDE = ['**/*.bench.{ts,mts,cts,tsx,js,mjs,cjs,jsx}']
 /** What Vitest itself never collects. */
 export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**']
 

@@ -41,7 +41,7 @@ export interface BenchOptions<Input = unknown> {
 
 /** Options of `parallelBench()`: defaults for every bench plus plugin-only settings. */
 export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input' | 'expectFaster'> {
-  /** Globs of bench files, run in their own sequential project after the other tests. @default ['**\/*.bench.ts'] */
+  /** Globs of bench files (those that use this package), run in their own project after every other test. @default ['**\/*.bench.{ts,mts,cts,tsx,js,mjs,cjs,jsx}'] */
   include?: string[]
   /** Globs never run as bench files (on top of node_modules and Vitest's default excludes). @default [] */
   exclude?: string[]

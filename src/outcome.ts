@@ -68,6 +68,10 @@ export function benchOutcome(
       message: `${result.model} ×${result.workers}: ${status} — ${reason}`,
       type: missed || status === 'INCONCLUSIVE' ? 'warning' : 'notice',
     })
+    // The HTML reporter and the UI show annotations only: the warnings belong beside the verdict.
+    for (const warning of result.warnings) {
+      annotations.push({ message: `${result.model} ×${result.workers}: ${warning}`, type: 'warning' })
+    }
   }
   if (options.expectFaster !== undefined) {
     const fastest = fasterModel(results)

@@ -14,6 +14,7 @@ import type { BenchPool, PoolOptions } from './pools/pool.js'
 import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
 import { type BenchFunction, benchKey } from './registry.js'
+import { recommendation } from './report/terminal.js'
 import { median } from './statistics.js'
 import type {
   BenchKind,
@@ -261,6 +262,8 @@ export async function runBench(input: RunBenchInput): Promise<void> {
 async function judge(meta: BenchResult, options: ResolvedOptions, context: TestContext, cores: number): Promise<void> {
   const outcome = benchOutcome(meta.results, options, cores)
   for (const { message, type } of outcome.annotations) await context.annotate(message, type)
+  const advice = recommendation(meta)
+  if (advice !== undefined) await context.annotate(`→ ${advice}`, 'notice')
   if (outcome.failure !== undefined) throw new ParallelBenchError(outcome.failure.code, outcome.failure.message)
   if (outcome.skipReason !== undefined) context.skip(outcome.skipReason)
 }

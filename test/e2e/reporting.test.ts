@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ParallelBenchJson } from '../../src/report/json.js'
+import { recommendation } from '../../src/report/terminal.js'
 import { amdahlSerialFraction, karpFlatt } from '../../src/scaling.js'
 import type { BenchResult } from '../../src/types.js'
 import { benchNamed, fixture, runVitest, type VitestRun } from '../support/run-vitest.js'
@@ -181,13 +182,15 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
         type: p[1],
         message: unescapeXml(p[2] ?? ''),
       }))
-      // One annotation per measured (model, workers), in order, with its verdict and reason.
-      expect(annotations).toEqual(
-        bench.results.map((r) => ({
-          type: 'notice',
-          message: `${r.model} ×${r.workers}: ${r.verdict.status} — ${r.verdict.reason}`,
-        })),
-      )
+      // Per measured (model, workers), in order: its verdict and reason, then its warnings; last, the recommendation.
+      const advice = recommendation(bench)
+      expect(annotations).toEqual([
+        ...bench.results.flatMap((r) => [
+          { type: 'notice', message: `${r.model} ×${r.workers}: ${r.verdict.status} — ${r.verdict.reason}` },
+          ...r.warnings.map((warning) => ({ type: 'warning', message: `${r.model} ×${r.workers}: ${warning}` })),
+        ]),
+        ...(advice === undefined ? [] : [{ type: 'notice', message: `→ ${advice}` }]),
+      ])
     }
   })
 

@@ -80,6 +80,14 @@ describe('benchOutcome', () => {
     expect(outcome.annotations).toEqual([{ message: 'processes ×2: PASS — above', type: 'notice' }])
   })
 
+  it("adds each result's warnings after its verdict, for reporters that show only annotations", () => {
+    const warned = { ...pass, warnings: ['tasks are too small for their overhead'] }
+    expect(benchOutcome([warned], base, 2).annotations).toEqual([
+      { message: 'processes ×2: PASS — above', type: 'notice' },
+      { message: 'processes ×2: tasks are too small for their overhead', type: 'warning' },
+    ])
+  })
+
   it('warns on INCONCLUSIVE, and fails it only under strict', () => {
     expect(benchOutcome([unsure], base, 2).failure).toBeUndefined()
     expect(benchOutcome([unsure], base, 2).annotations[0]?.type).toBe('warning')

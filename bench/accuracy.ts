@@ -265,6 +265,7 @@ function createPool(model: Model): BenchPool {
     size: WORKERS,
     setup: { target: { kind: 'module', url: SPIN_URL, exportName: 'spin' }, loader: modules.loader },
     taskTimeout: 30_000,
+    startupTimeout: 60_000,
     maxMemoryMb: undefined,
   }
   return model === 'threads' ? createThreadPool(poolOptions) : createProcessPool(poolOptions)

@@ -131,7 +131,7 @@ function moduleSetup(exportName: string): WorkerSetup {
 }
 
 function ourPool(model: 'threads' | 'processes', size: number, setup: WorkerSetup): BenchPool {
-  const options = { size, setup, taskTimeout: TASK_TIMEOUT, maxMemoryMb: undefined }
+  const options = { size, setup, taskTimeout: TASK_TIMEOUT, startupTimeout: 60_000, maxMemoryMb: undefined }
   return model === 'threads' ? createThreadPool(options) : createProcessPool(options)
 }
 

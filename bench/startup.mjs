@@ -41,7 +41,7 @@ const loader = {
 
 async function ours(model) {
   const setup = { target: { kind: 'file', file: SPIN_BENCH, key: `${model}::spin` }, loader }
-  const options = { size: 2, setup, taskTimeout: 30_000, maxMemoryMb: undefined }
+  const options = { size: 2, setup, taskTimeout: 30_000, startupTimeout: 60_000, maxMemoryMb: undefined }
   const start = performance.now()
   const pool = model === 'threads' ? createThreadPool(options) : createProcessPool(options)
   await pool.ready

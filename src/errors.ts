@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'LOAD_FAILED'
   /** The bench file runs outside the project that `parallelBench()` adds. */
   | 'NOT_CONFIGURED'
+  /** The user's `input(i)` threw in the host. */
+  | 'INPUT_FAILED'
   /** An input or a return value could not be structured-cloned. */
   | 'NOT_CLONEABLE'
   /** A worker ran out of memory (`maxMemoryMb`). */

@@ -3,7 +3,8 @@
 // Bench workers never run this file: they load worker/bench-entry.ts instead.
 import { inject, type TestContext, test } from 'vitest'
 import { type BenchHelper, type DefineBench, defineHelpers } from './define-helpers.js'
-import { PROVIDE_KEY } from './options.js'
+import { effectiveCores } from './effective-cores.js'
+import { PROVIDE_KEY, type ProvidedSettings, resolveOptions, testTimeoutMs } from './options.js'
 import { type BenchFunction, register, workerRegistry } from './registry.js'
 import { stripControl } from './report/format.js'
 import type { BenchKind } from './types.js'
@@ -25,6 +26,21 @@ const TITLES: Record<BenchKind, string> = {
   compare: 'threads vs processes',
 }
 
+/** Options that do not resolve fail the test at once: a minute is plenty for that. */
+const INVALID_OPTIONS_TIMEOUT = 60_000
+
+let cores: number | undefined
+
+/** The test's timeout: the longest the bench can take by its own options (testTimeoutMs). */
+function benchTimeout(kind: BenchKind, options: unknown, settings: ProvidedSettings | undefined): number {
+  try {
+    const resolved = resolveOptions(kind, options, settings?.defaults ?? {}, (cores ??= effectiveCores()), undefined)
+    return testTimeoutMs(resolved, kind === 'compare' ? 2 : 1)
+  } catch {
+    return INVALID_OPTIONS_TIMEOUT
+  }
+}
+
 const defineBench: DefineBench = (kind, variant, name, subject, options) => {
   // A project that inlines this package (ssr.noExternal) loads it in workers too: register there.
   const registry = workerRegistry()
@@ -38,8 +54,7 @@ const defineBench: DefineBench = (kind, variant, name, subject, options) => {
     const { runBench } = await import('./run-bench.js')
     await runBench({ kind, name, subject, options, context, settings: inject(PROVIDE_KEY) })
   }
-  // Bench tests run long by design; the worst case is bounded by time, rounds and taskTimeout.
-  const timeout = 30 * 60_000
+  const timeout = benchTimeout(kind, options, inject(PROVIDE_KEY))
   if (variant === 'skip') test.skip(title, body, timeout)
   // biome-ignore lint/suspicious/noFocusedTests: forwards the user's own benchThreads.only.
   else if (variant === 'only') test.only(title, body, timeout)

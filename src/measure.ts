@@ -60,8 +60,22 @@ export function transferables(value: unknown): ArrayBuffer[] {
   return [...found]
 }
 
+/** The input of task `index`; the user's `input` function runs in the host, so its failure is coded apart. */
+function inputOf(workload: Workload, index: number): unknown {
+  try {
+    return workload.input(index)
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    const failure = new ParallelBenchError('INPUT_FAILED', `input(${index}) threw in the host: ${reason}`, {
+      cause: error,
+    })
+    if (error instanceof Error && error.stack !== undefined) failure.stack = error.stack
+    throw failure
+  }
+}
+
 function makeInputs(workload: Workload): unknown[] {
-  return Array.from({ length: workload.tasks }, (_, i) => workload.input(i))
+  return Array.from({ length: workload.tasks }, (_, i) => inputOf(workload, i))
 }
 
 async function runBatch(
@@ -167,7 +181,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   // Memory in the steady state, before tinybench's samples inflate a worker's heap.
   const memory = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
   // tinybench times one direct call inside a worker: never in the host (fn may exit or hang).
-  const calibration = await pool.run({ op: 'calibrate', input: workload.input(0), time: 200 })
+  const calibration = await pool.run({ op: 'calibrate', input: inputOf(workload, 0), time: 200 })
   return {
     rounds,
     startupMs,

@@ -56,14 +56,50 @@ function sameToken(given: unknown, token: string): boolean {
   )
 }
 
+/** How often the server looks for bench child processes whose owner died, ms. */
+const REAP_INTERVAL_MS = 500
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM'
+  }
+}
+
+/**
+ * A bench child process must not outlive the Vitest worker that forked it, even when that worker
+ * is SIGKILLed (OOM killer, kill -9) while fn keeps the child's main thread in an endless loop, so
+ * that no 'disconnect' handler can run. This process (Vitest's main) is still there: it ends such
+ * orphans. Costs the children nothing; they already hold a connection here.
+ */
+function reapOrphans(children: Map<Socket, { pid: number; owner: number }>, all = false): void {
+  for (const [socket, { pid, owner }] of children) {
+    if (!all && isAlive(owner)) continue
+    children.delete(socket)
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export async function startModuleServer(answer: ModuleAnswer): Promise<ModuleServer> {
   const token = randomBytes(24).toString('hex')
   const { address, directory } = listenAddress()
   const sockets = new Set<Socket>()
+  const children = new Map<Socket, { pid: number; owner: number }>()
+  const reaper = setInterval(() => reapOrphans(children), REAP_INTERVAL_MS)
+  reaper.unref()
 
   const server = createServer((socket) => {
     sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
+    socket.on('close', () => {
+      sockets.delete(socket)
+      children.delete(socket)
+    })
     socket.on('error', () => socket.destroy())
     let project = ''
     const reply = async ({ id, payload }: ModuleRequest): Promise<void> => {
@@ -88,6 +124,7 @@ export async function startModuleServer(answer: ModuleAnswer): Promise<ModuleSer
         if (!sameToken(hello.token, token)) return socket.destroy()
         greeted = true
         project = hello.project
+        if (hello.child !== undefined) children.set(socket, hello.child)
         return
       }
       void reply(message as ModuleRequest)
@@ -104,6 +141,9 @@ export async function startModuleServer(answer: ModuleAnswer): Promise<ModuleSer
     address,
     token,
     async close() {
+      clearInterval(reaper)
+      // Vitest is closing: a child still connected now (its owner was killed and the run ended) is an orphan.
+      reapOrphans(children, true)
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       if (directory !== undefined) rmSync(directory, { recursive: true, force: true })

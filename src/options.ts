@@ -29,6 +29,8 @@ export interface BenchOptions<Input = unknown> {
   warmupRounds?: number
   /** A task running longer than this kills its worker and fails the bench, ms. @default 30_000 */
   taskTimeout?: number
+  /** Workers that have not loaded the bench file (spawn, setup files, module scope) within this fail the bench, ms. @default 60_000 */
+  startupTimeout?: number
   /** Confidence level of the speedup interval. @default 0.95 */
   confidence?: number
   /** Heap limit per worker thread (`resourceLimits.maxOldGenerationSizeMb`), or `--max-old-space-size` of a child process, MiB. @default Node's default */
@@ -70,6 +72,7 @@ export interface ResolvedOptions {
   maxRounds: number
   warmupRounds: number
   taskTimeout: number
+  startupTimeout: number
   confidence: number
   maxMemoryMb: number | undefined
   transfer: boolean
@@ -102,6 +105,7 @@ const BENCH_KEYS = [
   'maxRounds',
   'warmupRounds',
   'taskTimeout',
+  'startupTimeout',
   'confidence',
   'maxMemoryMb',
   'transfer',
@@ -109,6 +113,8 @@ const BENCH_KEYS = [
 ] as const
 const PLUGIN_ONLY_KEYS = ['include', 'exclude', 'outputFile', 'strict', 'github'] as const
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
+/** Beyond this the per-look calibration costs seconds of host CPU (it grows with maxRounds²), for no gain. */
+export const MAX_ROUNDS = 1000
 const BASELINES: readonly Baseline[] = ['worker', 'inline']
 const MODELS: readonly Model[] = ['threads', 'processes']
 
@@ -294,7 +300,8 @@ export function resolveOptions(
       : checkNumber('minRounds', minRoundsValue, {
           integer: true,
           min: 3,
-          expected: 'an integer >= 3',
+          max: MAX_ROUNDS,
+          expected: `an integer in [3, ${MAX_ROUNDS}]`,
         })
   const maxRoundsValue = pick('maxRounds')
   const maxRounds =
@@ -303,7 +310,8 @@ export function resolveOptions(
       : checkNumber('maxRounds', maxRoundsValue, {
           integer: true,
           min: minRounds,
-          expected: `an integer >= minRounds (${minRounds})`,
+          max: MAX_ROUNDS,
+          expected: `an integer in [minRounds (${minRounds}), ${MAX_ROUNDS}]`,
         })
 
   const expectFasterValue = pick('expectFaster')
@@ -316,6 +324,7 @@ export function resolveOptions(
   const timeValue = pick('time')
   const warmupValue = pick('warmupRounds')
   const timeoutValue = pick('taskTimeout')
+  const startupTimeoutValue = pick('startupTimeout')
   const confidenceValue = pick('confidence')
   const memoryValue = pick('maxMemoryMb')
 
@@ -349,6 +358,10 @@ export function resolveOptions(
             above: 0,
             expected: 'a number of ms > 0',
           }),
+    startupTimeout:
+      startupTimeoutValue === undefined
+        ? 60_000
+        : checkNumber('startupTimeout', startupTimeoutValue, { above: 0, expected: 'a number of ms > 0' }),
     confidence:
       confidenceValue === undefined
         ? 0.95
@@ -369,6 +382,24 @@ export function resolveOptions(
     expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),
     strict: defaults.strict ?? false,
   }
+}
+
+/**
+ * The longest one bench test can take, derived from its options: per measured (model, pool size),
+ * start-up, warm-up, `minRounds`, then rounds until `time` (plus the one running when it passes),
+ * calibration and the memory probe, each task bounded by `taskTimeout`; then shutdown.
+ * `minRounds` takes precedence over `time`. Used as the Vitest test timeout, as a backstop only:
+ * every task and start-up already has its own bound.
+ */
+export function testTimeoutMs(options: ResolvedOptions, models: number): number {
+  const shutdownMs = 5_000
+  let total = 0
+  for (const workers of options.workers) {
+    const roundMs = (options.tasks + Math.ceil(options.tasks / workers)) * options.taskTimeout
+    const rounds = options.warmupRounds + options.minRounds + 1
+    total += options.startupTimeout + rounds * roundMs + options.time + 2 * options.taskTimeout + shutdownMs
+  }
+  return Math.min(models * total, 2 ** 31 - 1)
 }
 
 /** What the bench tests receive from the plugin: every option except where files are and reports go. */

@@ -105,6 +105,7 @@ async function measureOne(
     size: workers,
     setup: { target, loader },
     taskTimeout: options.taskTimeout,
+    startupTimeout: options.startupTimeout,
     maxMemoryMb: options.maxMemoryMb,
   }
   const budget = budgetTarget(options, workers)

@@ -23,6 +23,8 @@ export interface PoolOptions {
   setup: WorkerSetup
   /** ms before a running task's worker is killed. */
   taskTimeout: number
+  /** ms for every worker to load the bench (spawn → ready). */
+  startupTimeout: number
   maxMemoryMb: number | undefined
 }
 

@@ -6,9 +6,11 @@ import { fileURLToPath } from 'node:url'
 import { ParallelBenchError } from '../errors.js'
 import {
   epochNow,
+  isProcessReply,
   isReadyMessage,
-  type ProcessReply,
+  type ProcessTask,
   SETUP_ENV,
+  TASK,
   type TaskReply,
   type TaskRequest,
 } from '../worker/protocol.js'
@@ -28,6 +30,8 @@ interface Job {
 interface Slot {
   child: ChildProcess
   job?: Job | undefined
+  /** The id the running job was sent with: only the reply carrying it settles the job. */
+  jobId?: number | undefined
   timer?: NodeJS.Timeout | undefined
   timedOut: boolean
   exited: Promise<void>
@@ -65,9 +69,9 @@ function terminate(slot: Slot): Promise<void> {
 }
 
 export function createProcessPool(options: PoolOptions): BenchPool {
-  const { size, setup, taskTimeout, maxMemoryMb } = options
+  const { size, setup, taskTimeout, startupTimeout, maxMemoryMb } = options
   const spawnedAt = epochNow()
-  const startups = collectStartups(size, spawnedAt, taskTimeout)
+  const startups = collectStartups(size, spawnedAt, startupTimeout)
   const slots: Slot[] = []
   const idle: Slot[] = []
   const queue: Job[] = []
@@ -86,15 +90,17 @@ export function createProcessPool(options: PoolOptions): BenchPool {
       const slot = idle.pop() as Slot
       const job = queue.shift() as Job
       slot.job = job
+      slot.jobId = nextId++
       slot.timer = setTimeout(() => {
         slot.timedOut = true
         void terminate(slot)
       }, taskTimeout)
       try {
-        slot.child.send({ id: nextId++, request: job.request })
+        slot.child.send({ type: TASK, id: slot.jobId, request: job.request } satisfies ProcessTask)
       } catch (error) {
         clearTimeout(slot.timer)
         slot.job = undefined
+        slot.jobId = undefined
         idle.push(slot)
         const message = error instanceof Error ? error.message : String(error)
         job.reject(new ParallelBenchError('NOT_CLONEABLE', `an input could not be sent to a child process: ${message}`))
@@ -123,15 +129,20 @@ export function createProcessPool(options: PoolOptions): BenchPool {
         }
         return
       }
+      // The user's own process.send() messages are not ours to read.
+      if (!isProcessReply(message) || message.id !== slot.jobId) return
       const job = slot.job
       if (job === undefined) return
       clearTimeout(slot.timer)
       slot.job = undefined
+      slot.jobId = undefined
       idle.push(slot)
-      job.resolve((message as ProcessReply).reply)
+      job.resolve(message.reply)
       dispatch()
     })
     child.on('error', (error) => {
+      // A child that never started emits no 'exit': nothing else would settle `exited`.
+      if (child.pid === undefined) markExited()
       if (!destroyed)
         failAll(new ParallelBenchError('WORKER_EXIT', `a child process failed: ${error.message}`, { cause: error }))
     })
@@ -147,7 +158,17 @@ export function createProcessPool(options: PoolOptions): BenchPool {
   }
 
   const untrack = trackPool()
-  for (let i = 0; i < size; i++) slots.push(spawnSlot())
+  try {
+    for (let i = 0; i < size; i++) slots.push(spawnSlot())
+  } catch (error) {
+    // fork() threw part-way (EAGAIN, EMFILE): the children already started must not outlive this.
+    destroyed = true
+    for (const slot of slots) void terminate(slot)
+    untrack()
+    throw new ParallelBenchError('WORKER_EXIT', `could not start ${size} child processes: ${String(error)}`, {
+      cause: error,
+    })
+  }
 
   return {
     model: 'processes',

@@ -11,7 +11,7 @@ export interface StartupCollector {
 
 /**
  * @param spawnedAt epoch ms when the host started spawning.
- * @param timeoutMs loading the bench in a worker may take this long (it is user code: it can hang).
+ * @param timeoutMs `startupTimeout`: loading the bench in a worker may take this long (it is user code: it can hang).
  */
 export function collectStartups(size: number, spawnedAt: number, timeoutMs: number): StartupCollector {
   const startups: number[] = []
@@ -25,7 +25,7 @@ export function collectStartups(size: number, spawnedAt: number, timeoutMs: numb
     fail(
       new ParallelBenchError(
         'TIMEOUT',
-        `workers did not finish loading the bench within taskTimeout (${timeoutMs} ms)`,
+        `workers did not finish starting (spawn, setup files, loading the bench file) within startupTimeout (${timeoutMs} ms); raise \`startupTimeout\` if loading is slow, or look for module-scope code that never returns`,
       ),
     )
   }, timeoutMs)

@@ -21,12 +21,17 @@ function onSignal(signal: NodeJS.Signals): void {
   }
 }
 
+/** The Vitest main process that forked this worker is gone (its IPC channel closed). */
+let hostGone = false
+
 /**
  * The Vitest main process died (Ctrl-C, kill, --bail teardown) while a bench was
  * running. Vitest leaves its fork worker busy in our bench; nobody will read its
- * results, so stop the workers and end this orphaned process now.
+ * results, so stop the workers and end this orphaned process now. If no pool is
+ * live yet, the next one to start ends it (trackPool).
  */
 function onHostGone(): void {
+  hostGone = true
   if (livePools === 0 && liveChildren.size === 0) return
   killChildren()
   process.exit(1)
@@ -38,19 +43,21 @@ function install(): void {
   process.on('exit', killChildren)
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  if (process.connected) process.once('disconnect', onHostGone)
+  if (process.connected) process.on('disconnect', onHostGone)
 }
 
 export function trackChild(child: ChildProcess): void {
   install()
   liveChildren.add(child)
   child.once('exit', () => liveChildren.delete(child))
+  if (hostGone) onHostGone()
 }
 
 /** Marks a pool alive until the returned function is called. */
 export function trackPool(): () => void {
   install()
   livePools++
+  if (hostGone) onHostGone()
   let done = false
   return () => {
     if (!done) livePools--

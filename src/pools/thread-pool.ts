@@ -70,7 +70,7 @@ function timeoutSignal(ms: number): { signal: TimeoutSignal; clear: () => void }
 }
 
 export function createThreadPool(options: PoolOptions): BenchPool {
-  const { size, setup, taskTimeout, maxMemoryMb } = options
+  const { size, setup, taskTimeout, startupTimeout, maxMemoryMb } = options
   const spawnedAt = epochNow()
   const piscina = new Piscina({
     filename: fileURLToPath(entryUrl('thread-entry.js')),
@@ -86,7 +86,7 @@ export function createThreadPool(options: PoolOptions): BenchPool {
   let failure: ParallelBenchError | undefined
 
   const untrack = trackPool()
-  const startups = collectStartups(size, spawnedAt, taskTimeout)
+  const startups = collectStartups(size, spawnedAt, startupTimeout)
   // Without an 'error' listener a crashing worker would crash the Vitest worker.
   piscina.on('error', (error: unknown) => {
     failure ??= threadError(error, taskTimeout)

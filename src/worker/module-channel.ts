@@ -7,6 +7,8 @@ export interface Hello {
   token: string
   /** The Vitest project whose Vite environment serves this worker. */
   project: string
+  /** A child process says who it is and who forked it, so the server can end it if its owner dies. */
+  child?: { pid: number; owner: number } | undefined
 }
 
 /** Where and how a worker reaches the module server; travels from the plugin through `provide`. */

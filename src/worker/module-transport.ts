@@ -2,6 +2,7 @@
 // `invoke` goes over the local socket to the module server in the Vitest main
 // process (see bench-modules.ts for what it answers).
 import { connect, type Socket } from 'node:net'
+import { isMainThread } from 'node:worker_threads'
 import type { ModuleRunnerTransport } from 'vite/module-runner'
 import {
   type Hello,
@@ -25,7 +26,9 @@ export function socketTransport(channel: ModuleChannel): ModuleRunnerTransport {
     const opened = connect(channel.address)
     // The channel must never keep a worker alive on its own.
     opened.unref()
-    opened.write(`${JSON.stringify({ token: channel.token, project: channel.project } satisfies Hello)}\n`)
+    const child = isMainThread && process.send !== undefined ? { pid: process.pid, owner: process.ppid } : undefined
+    const hello: Hello = { token: channel.token, project: channel.project, child }
+    opened.write(`${JSON.stringify(hello)}\n`)
     lineReader(opened, (line) => {
       const { id, response } = JSON.parse(line) as ModuleResponse
       pending.get(id)?.resolve(response)

@@ -1,8 +1,9 @@
 // Child process entry: starts the shared runtime, then answers tasks over IPC.
-// It exits when the host goes away (IPC disconnect), so a killed Vitest
-// worker never leaves bench processes behind.
+// It exits when the host goes away: on IPC disconnect when idle; when fn keeps
+// its main thread busy, the module server in the Vitest main process kills it
+// (module-server.ts, orphan reaping).
 import { serializeError } from '../errors.js'
-import { type ProcessReply, type ProcessTask, SETUP_ENV, type TaskReply, type WorkerSetup } from './protocol.js'
+import { isProcessTask, type ProcessReply, REPLY, SETUP_ENV, type TaskReply, type WorkerSetup } from './protocol.js'
 import { startRuntime } from './runtime.js'
 
 function send(message: unknown): void {
@@ -16,16 +17,19 @@ const runtime = await startRuntime(setup)
 
 function reply(id: number, reply: TaskReply): void {
   try {
-    send({ id, reply } satisfies ProcessReply)
+    send({ type: REPLY, id, reply } satisfies ProcessReply)
   } catch (error) {
     // The return value could not be serialized: say so instead of going silent.
-    send({ id, reply: { ok: false, code: 'NOT_CLONEABLE', error: serializeError(error) } } satisfies ProcessReply)
+    const failed: TaskReply = { ok: false, code: 'NOT_CLONEABLE', error: serializeError(error) }
+    send({ type: REPLY, id, reply: failed } satisfies ProcessReply)
   }
 }
 
-process.on('message', ({ id, request }: ProcessTask) => {
-  const result = runtime.handle(request)
-  if (result instanceof Promise) void result.then((value) => reply(id, value))
-  else reply(id, result)
+process.on('message', (message: unknown) => {
+  // Anything else on the channel is the user's own business.
+  if (!isProcessTask(message)) return
+  const result = runtime.handle(message.request)
+  if (result instanceof Promise) void result.then((value) => reply(message.id, value))
+  else reply(message.id, result)
 })
 send(runtime.ready)

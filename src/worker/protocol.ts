@@ -49,14 +49,31 @@ export function epochNow(): number {
 /** Environment variable carrying the WorkerSetup (JSON) to a child process. */
 export const SETUP_ENV = 'VITEST_PARALLEL_BENCH_SETUP'
 
+/**
+ * Tags the pool's own IPC messages: a user's fn may call process.send (a logger, progress), and
+ * such a message must never be taken for a reply.
+ */
+export const TASK = 'vitest-parallel-bench:task'
+export const REPLY = 'vitest-parallel-bench:reply'
+
 /** Host → child process. */
 export interface ProcessTask {
+  type: typeof TASK
   id: number
   request: TaskRequest
 }
 
 /** Child process → host. */
 export interface ProcessReply {
+  type: typeof REPLY
   id: number
   reply: TaskReply
+}
+
+export function isProcessTask(message: unknown): message is ProcessTask {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === TASK
+}
+
+export function isProcessReply(message: unknown): message is ProcessReply {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === REPLY
 }

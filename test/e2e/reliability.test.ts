@@ -1,10 +1,10 @@
 // What users will do to the plugin, through Vitest, for threads and processes:
 // every case ends in a clear error for that bench only, nothing hangs, nothing is orphaned.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { benchChildren, isAlive, processTree, waitFor } from '../support/processes.js'
+import { benchChildren, isAlive, processTable, processTree, waitFor } from '../support/processes.js'
 import { benchNamed, runVitest, startVitest, type VitestRun } from '../support/run-vitest.js'
 
 /** The error recorded for a bench in the JSON report (the report is written even when benches fail). */
@@ -71,7 +71,10 @@ describe('reliability', () => {
     expect(wrongExport.code).toBe('NOT_FOUND')
     expect(wrongExport.message).toMatch(/work\.ts has no exported function `nope` \(exported functions: work\)/)
     const importFails = errorOf(run, 'file fails to import in the worker [threads]')
+    expect(importFails.code).toBe('LOAD_FAILED')
+    expect(importFails.message).toMatch(/could not load .*import-fails\.bench\.ts in a bench worker: /)
     expect(importFails.message).toContain('this module cannot load outside Vitest')
+    expect(importFails.message).toContain('How workers load your code')
     expectMeasured(run, 'good beside missing [threads]')
   })
 
@@ -159,6 +162,58 @@ describe('reliability', () => {
         await done
       } finally {
         child.kill('SIGKILL')
+        rmSync(markers, { recursive: true, force: true })
+      }
+    })
+  }
+
+  it('measures normally when fn sends its own IPC messages, which the pool never takes for replies', async () => {
+    const run = await runVitest('reliability', ['ipc'])
+    expect(run.code, run.output).toBe(0)
+    expectMeasured(run, 'sends its own IPC messages [processes]')
+    expectMeasured(run, 'sends its own IPC messages [threads]')
+  })
+
+  it("codes a throwing input(i) apart from the options, and says which task's input failed", async () => {
+    const run = await runVitest('reliability', ['input-fails'])
+    expect(run.code).toBe(1)
+    expect(errorOf(run, 'input throws [threads]')).toEqual({
+      code: 'INPUT_FAILED',
+      message: expect.stringContaining('input(2) threw in the host: Error: no such fixture file'),
+    })
+  })
+
+  for (const model of ['processes', 'threads'] as const) {
+    it(`leaves nothing behind within 10 s when the Vitest worker that owns a ${model} pool is SIGKILLed while fn spins`, async () => {
+      const markers = mkdtempSync(join(tmpdir(), 'markers-'))
+      const { child, done } = startVitest('reliability', ['orphan', '-t', `spins forever \\[${model}\\]`], {
+        env: { MARKER_DIR: markers },
+      })
+      try {
+        // The pid of a worker inside fn's endless loop (a child process, or the owner itself for threads).
+        let spinning: number | undefined
+        expect(
+          await waitFor(() => {
+            const marker = readdirSync(markers).find((name) => name.startsWith(`${model}-`))
+            spinning = marker === undefined ? undefined : Number(marker.slice(model.length + 1))
+            return spinning !== undefined
+          }, 60_000),
+        ).toBe(true)
+        const owner = model === 'threads' ? spinning : processTable().find((p) => p.pid === spinning)?.ppid
+        expect(owner).toBeDefined()
+        const tree = processTree(owner as number)
+        process.kill(owner as number, 'SIGKILL')
+        const gone = await waitFor(() => tree.every((p) => !isAlive(p.pid)), 10_000)
+        expect(
+          gone,
+          `still alive: ${tree
+            .filter((p) => isAlive(p.pid))
+            .map((p) => p.args)
+            .join('\n')}`,
+        ).toBe(true)
+      } finally {
+        child.kill('SIGKILL')
+        await done
         rmSync(markers, { recursive: true, force: true })
       }
     })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { reportableOptions, resolveOptions, validatePluginOptions } from '../../src/options.js'
+import { reportableOptions, resolveOptions, testTimeoutMs, validatePluginOptions } from '../../src/options.js'
 
 const resolve = (options: unknown, defaults = {}, env?: string) => resolveOptions('threads', options, defaults, 2, env)
 
@@ -57,8 +57,14 @@ describe('resolveOptions', () => {
     [{ minEfficiency: 1.01 }, RangeError, /`minEfficiency` must be a number in \(0, 1\], got 1.01/],
     [{ level: 'loud' }, RangeError, /`level` must be one of 'error', 'warn', 'off', got "loud"/],
     [{ level: 3 }, TypeError, /`level` must be one of 'error', 'warn', 'off', got 3/],
-    [{ minRounds: 2 }, RangeError, /`minRounds` must be an integer >= 3, got 2/],
-    [{ minRounds: 20, maxRounds: 10 }, RangeError, /`maxRounds` must be an integer >= minRounds \(20\), got 10/],
+    [{ minRounds: 2 }, RangeError, /`minRounds` must be an integer in \[3, 1000\], got 2/],
+    [
+      { minRounds: 20, maxRounds: 10 },
+      RangeError,
+      /`maxRounds` must be an integer in \[minRounds \(20\), 1000\], got 10/,
+    ],
+    [{ maxRounds: 8300 }, RangeError, /`maxRounds` must be an integer in \[minRounds \(10\), 1000\], got 8300/],
+    [{ startupTimeout: 0 }, RangeError, /`startupTimeout` must be a number of ms > 0, got 0/],
     [{ time: Number.NaN }, TypeError, /`time` must be a number of ms >= 0, got NaN/],
     [{ taskTimeout: 0 }, RangeError, /`taskTimeout` must be a number of ms > 0, got 0/],
     [{ confidence: 1 }, RangeError, /`confidence` must be a number in \(0\.5, 0\.999\], got 1/],
@@ -79,6 +85,31 @@ describe('resolveOptions', () => {
     expect(reportableOptions(resolve({ input: (i: number) => i })).input).toBe('function')
     expect(reportableOptions(resolve({ input: [1, 2] })).input).toBe('value')
     expect(JSON.parse(JSON.stringify(reportableOptions(resolve({}))))).toMatchObject({ workers: [2], level: 'error' })
+  })
+})
+
+describe('testTimeoutMs', () => {
+  it('bounds a bench by its own options: start-up, warm-up and minRounds rounds of taskTimeout tasks, time, probes, shutdown', () => {
+    const options = resolve({ workers: 2, tasks: 4, taskTimeout: 1000, startupTimeout: 2000, time: 3000 })
+    // rounds: 1 warm-up + 10 + 1 = 12, each (4 serial + 2 parallel) tasks of 1 s; + time + 2 probes + 5 s shutdown
+    const perPool = 2000 + 12 * 6 * 1000 + 3000 + 2 * 1000 + 5000
+    expect(testTimeoutMs(options, 1)).toBe(perPool)
+    expect(testTimeoutMs(options, 2)).toBe(2 * perPool)
+  })
+
+  it('adds one pool per size of a scaling curve, and never exceeds what a timer can hold', () => {
+    const curve = resolve({
+      workers: [1, 2],
+      tasks: 2,
+      taskTimeout: 100,
+      startupTimeout: 100,
+      time: 0,
+      warmupRounds: 0,
+    })
+    const one = 100 + 11 * (2 + 2) * 100 + 0 + 200 + 5000
+    const two = 100 + 11 * (2 + 1) * 100 + 0 + 200 + 5000
+    expect(testTimeoutMs(curve, 1)).toBe(one + two)
+    expect(testTimeoutMs(resolve({ taskTimeout: 1e9 }), 2)).toBe(2 ** 31 - 1)
   })
 })
 

@@ -44,12 +44,14 @@ const started = performance.now()
 for (let run = 1; run <= runs; run++) {
   const markers = mkdtempSync(join(tmpdir(), 'soak-markers-'))
   process.env.MARKER_DIR = markers
-  const options = { root, watch: false, reporters: [['default', { summary: false }]], silent: true }
-  const running = startVitest(
-    'test',
-    filters,
-    mode === 'sigkill' ? { ...options, testNamePattern: 'processes' } : options,
-  )
+  const running = startVitest('test', filters, {
+    root,
+    watch: false,
+    reporters: [['default', { summary: false }]],
+    silent: true,
+    // sigkill: only the processes bench (a thread dies with its owner anyway).
+    testNamePattern: mode === 'sigkill' ? 'processes' : undefined,
+  })
   if (mode === 'sigkill') await killOwnerMidTask(markers)
   const vitest = await running
   await vitest.close()

@@ -49,8 +49,8 @@ for (let run = 1; run <= runs; run++) {
     watch: false,
     reporters: [['default', { summary: false }]],
     silent: true,
-    // sigkill: only the processes bench (a thread dies with its owner anyway).
-    testNamePattern: mode === 'sigkill' ? 'processes' : undefined,
+    // sigkill: only the processes bench (a thread dies with its owner anyway); '' matches every test.
+    testNamePattern: mode === 'sigkill' ? 'processes' : '',
   })
   if (mode === 'sigkill') await killOwnerMidTask(markers)
   const vitest = await running

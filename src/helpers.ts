@@ -34,7 +34,8 @@ let cores: number | undefined
 /** The test's timeout: the longest the bench can take by its own options (testTimeoutMs). */
 function benchTimeout(kind: BenchKind, options: unknown, settings: ProvidedSettings | undefined): number {
   try {
-    const resolved = resolveOptions(kind, options, settings?.defaults ?? {}, (cores ??= effectiveCores()), undefined)
+    cores ??= effectiveCores()
+    const resolved = resolveOptions(kind, options, settings?.defaults ?? {}, cores, undefined)
     return testTimeoutMs(resolved, kind === 'compare' ? 2 : 1)
   } catch {
     return INVALID_OPTIONS_TIMEOUT

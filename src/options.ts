@@ -92,7 +92,7 @@ export interface ProvidedSettings {
   loader: LoaderSetup
 }
 
-const BENCH_KEYS = [
+export const BENCH_KEYS = [
   'workers',
   'tasks',
   'input',

@@ -5,29 +5,11 @@
 // confidence never gives a narrower interval.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { MAX_ROUNDS, resolveOptions, testTimeoutMs } from '../../src/options.js'
+import { BENCH_KEYS, MAX_ROUNDS, resolveOptions, testTimeoutMs } from '../../src/options.js'
 import { estimateSpeedup, lookConfidence, sequentialCoverage } from '../../src/statistics.js'
 import type { RoundSample } from '../../src/types.js'
 
-const OPTION_NAMES = [
-  'workers',
-  'tasks',
-  'input',
-  'minSpeedup',
-  'minEfficiency',
-  'level',
-  'baseline',
-  'time',
-  'minRounds',
-  'maxRounds',
-  'warmupRounds',
-  'taskTimeout',
-  'startupTimeout',
-  'confidence',
-  'maxMemoryMb',
-  'transfer',
-  'expectFaster',
-]
+const OPTION_NAMES: readonly string[] = BENCH_KEYS
 
 /** Values a user might write for any option: right, wrong, extreme. */
 const anyValue = fc.oneof(

@@ -5,7 +5,7 @@
 // ~25 ms each; never time-based spinning) on 2 workers. Theory:
 // tasks / ⌈tasks / workers⌉ → 4 tasks: 2.0x, 3 tasks: 1.5x, 6 tasks: 2.0x.
 // One repetition of a configuration = three independent runs of the full
-// procedure (fresh pool, warm-up, calibration, rounds from minRounds 10 up to
+// procedure (fresh pool, warm-up, rounds from minRounds 10 up to
 // maxRounds 40, stop once decided), one per budget, because when the procedure
 // stops depends on the budget:
 //   theory × 0.9 (should PASS), theory × 1.1 (should FAIL), theory (should be
@@ -569,7 +569,7 @@ for (const config of configs) {
       `per-round spread σ≈${pct(robustSpread(pooledLogs), 2)} (log scale, IQR/1.349)`,
   )
   console.log(
-    `  overhead: round trip ${ms(roundTrip)} per task (engine's median, both arms) vs ${ms(callMs)} per call (tinybench) → ${pct(overheadShare, 2)} of a task`,
+    `  overhead: round trip ${ms(roundTrip)} per task (engine's median, both arms) vs ${ms(callMs)} per call (serial arm, inside fn) → ${pct(overheadShare, 2)} of a task`,
   )
   console.log(
     `  per task on the critical path: serial arm ${ms(cS)} in fn + ${ms(oS)} other; parallel arm ${ms(cP)} in fn + ${ms(oP)} other`,

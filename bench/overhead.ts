@@ -643,9 +643,7 @@ async function demo(): Promise<void> {
     console.log(`    measured arms                         ${ms(arms).padStart(10)}`)
     console.log(`    worker startup (slowest worker/pool)  ${ms(startup).padStart(10)}`)
     console.log(`    warm-up rounds (≈ median round)       ${ms(warmup).padStart(10)}`)
-    console.log(
-      `    rest inside the bench tests           ${ms(rest).padStart(10)}  (calibration ≥ 250 ms/pool, memory probe, pool shutdown)`,
-    )
+    console.log(`    rest inside the bench tests           ${ms(rest).padStart(10)}  (memory probe, pool shutdown)`)
     console.log(
       `    Vitest around the tests               ${ms(total - inTests).padStart(10)}  (alone, with no bench run: ${ms(bare)})`,
     )

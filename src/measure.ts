@@ -5,7 +5,7 @@ import { ParallelBenchError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import type { BenchPool } from './pools/pool.js'
 import type { BenchFunction } from './registry.js'
-import { estimateSpeedup, lookConfidence, median, sequentialCoverage } from './statistics.js'
+import { estimateNetSpeedup, estimateSpeedup, lookConfidence, median, sequentialCoverage } from './statistics.js'
 import type { RoundSample, SpeedupEstimate } from './types.js'
 import { isDecided } from './verdict.js'
 
@@ -35,6 +35,8 @@ export interface Measurement {
   callMs: number | undefined
   memoryBytes: number | undefined
   estimate: SpeedupEstimate
+  /** Net speedup vs calling fn inline, paired per round (estimateNetSpeedup). */
+  net: { speedup: number; low: number; high: number; confidence: number } | undefined
   stoppedBecause: 'decided' | 'maxRounds' | 'time'
 }
 
@@ -178,17 +180,20 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   // Report the coverage that holds jointly over every look, i.e. at whatever round the run stopped.
   const final = estimate ?? estimateSpeedup(rounds, pool.size, perLook)
   const coverage = sequentialCoverage(perLook, options.minRounds, options.maxRounds)
-  // Memory in the steady state, before tinybench's samples inflate a worker's heap.
   const memory = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
-  // tinybench times one direct call inside a worker: never in the host (fn may exit or hang).
-  const calibration = await pool.run({ op: 'calibrate', input: inputOf(workload, 0), time: 200 })
+  const net = estimateNetSpeedup(rounds, perLook)
   return {
     rounds,
     startupMs,
     roundTripMs: overheads.length === 0 ? 0 : Math.max(0, median(overheads)),
-    callMs: calibration.callMs,
+    // The serial arm timed every call inside its worker: that is the inline cost, paired and free.
+    callMs: rounds.length === 0 ? undefined : median(rounds.map((r) => r.serialBusyMs)) / workload.tasks,
     memoryBytes: Math.max(...memory.map((m) => m.bytes)),
     estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
+    net:
+      net === undefined
+        ? undefined
+        : { speedup: net.speedup, low: net.low, high: net.high, confidence: Math.min(net.confidence, coverage) },
     stoppedBecause,
   }
 }

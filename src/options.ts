@@ -387,7 +387,7 @@ export function resolveOptions(
 /**
  * The longest one bench test can take, derived from its options: per measured (model, pool size),
  * start-up, warm-up, `minRounds`, then rounds until `time` (plus the one running when it passes),
- * calibration and the memory probe, each task bounded by `taskTimeout`; then shutdown.
+ * the memory probe, each task bounded by `taskTimeout`; then shutdown.
  * `minRounds` takes precedence over `time`. Used as the Vitest test timeout, as a backstop only:
  * every task and start-up already has its own bound.
  */
@@ -397,7 +397,7 @@ export function testTimeoutMs(options: ResolvedOptions, models: number): number 
   for (const workers of options.workers) {
     const roundMs = (options.tasks + Math.ceil(options.tasks / workers)) * options.taskTimeout
     const rounds = options.warmupRounds + options.minRounds + 1
-    total += options.startupTimeout + rounds * roundMs + options.time + 2 * options.taskTimeout + shutdownMs
+    total += options.startupTimeout + rounds * roundMs + options.time + options.taskTimeout + shutdownMs
   }
   return Math.min(models * total, 2 ** 31 - 1)
 }

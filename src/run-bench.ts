@@ -1,6 +1,6 @@
 // Host side of one bench test: resolve options, check the budget can be met,
 // measure each model (and pool size), judge, record, and fail when asked to.
-// Loaded lazily by the helpers, so bench workers never load pools or tinybench.
+// Loaded lazily by the helpers, so bench files never load pools at collection.
 import { isAbsolute, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
@@ -15,7 +15,6 @@ import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
 import { type BenchFunction, benchKey } from './registry.js'
 import { recommendation } from './report/terminal.js'
-import { median } from './statistics.js'
 import type {
   BenchKind,
   BenchResult,
@@ -26,7 +25,7 @@ import type {
   ModuleFunction,
   Verdict,
 } from './types.js'
-import { budgetFeasibility, budgetTarget, contention, decideVerdict, granularity, netSpeedup } from './verdict.js'
+import { budgetFeasibility, budgetTarget, contention, decideVerdict, granularity } from './verdict.js'
 import { loadTarget } from './worker/load-target.js'
 import type { LoaderSetup } from './worker/module-runner.js'
 import type { BenchTarget } from './worker/protocol.js'
@@ -152,7 +151,8 @@ async function measureOne(
       callMs: measurement.callMs,
       memoryBytes: measurement.memoryBytes,
       estimate: measurement.estimate,
-      netSpeedup: netSpeedup(measurement.callMs, options.tasks, median(measurement.rounds.map((r) => r.parallelMs))),
+      netSpeedup: measurement.net?.speedup,
+      netInterval: measurement.net === undefined ? undefined : { low: measurement.net.low, high: measurement.net.high },
       verdict,
       warnings: own,
     }

@@ -73,6 +73,27 @@ export function estimateSpeedup(rounds: RoundSample[], workers: number, confiden
 }
 
 /**
+ * Net speedup vs calling fn inline: per round, the serial arm's time inside fn (every input, no
+ * messaging: the inline cost of the whole batch, measured in the same round) over the parallel
+ * arm's wall time; exp(median) with the sign-test interval, as for the speedup. Undefined when a
+ * round has no busy time to go on.
+ */
+export function estimateNetSpeedup(
+  rounds: RoundSample[],
+  confidence: number,
+): (MedianInterval & { speedup: number }) | undefined {
+  if (rounds.length === 0 || rounds.some((r) => !(r.serialBusyMs > 0 && r.parallelMs > 0))) return undefined
+  const ratios = rounds.map((r) => Math.log(r.serialBusyMs / r.parallelMs))
+  const interval = signTestInterval(ratios, confidence)
+  return {
+    speedup: Math.exp(median(ratios)),
+    low: Math.exp(interval.low),
+    high: Math.exp(interval.high),
+    confidence: interval.confidence,
+  }
+}
+
+/**
  * The per-look confidence for sequential stopping: compute the interval with
  * this level after every round from `minRounds` to `maxRounds`, decide with it,
  * and report that same interval.

@@ -73,13 +73,18 @@ export interface ModelResult {
   startupMs: number[]
   /** Median per-task cost of dispatch + messaging + result return, ms (wall latency minus time in `fn`). */
   roundTripMs: number
-  /** Median time of one direct `fn` call inside a worker (tinybench), ms. */
+  /** Inline cost of one task: time inside `fn` per task in the serial arm (no messaging), median over rounds, ms. */
   callMs?: number | undefined
   /** Memory per worker after the run: RSS of a child process, V8 heap of a thread, bytes. */
   memoryBytes?: number | undefined
   estimate: SpeedupEstimate
-  /** tasks × callMs / parallel batch time: does parallelism pay at all, compared with calling fn inline. */
+  /**
+   * Net speedup vs calling fn inline: the serial arm's time inside fn (the whole batch, every input,
+   * no messaging) over the parallel batch time, paired per round; exp(median). Does parallelism pay at all?
+   */
   netSpeedup?: number | undefined
+  /** The interval of `netSpeedup`, at the speedup's confidence (`high` is null in JSON when unbounded). */
+  netInterval?: { low: number; high: number } | undefined
   verdict: Verdict
   /** Diagnostics for the reader: too-small tasks, starved workers, overridden level, ... */
   warnings: string[]

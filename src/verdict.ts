@@ -269,12 +269,6 @@ export function granularity(callMs: number | undefined, roundTripMs: number): Gr
   }
 }
 
-/** tasks × callMs / parallelMs: the speedup over calling `fn` inline in the host. */
-export function netSpeedup(callMs: number | undefined, tasks: number, parallelMs: number): number | undefined {
-  if (callMs === undefined || !(parallelMs > 0) || !Number.isFinite(callMs)) return undefined
-  return (tasks * callMs) / parallelMs
-}
-
 // ── formatting ────────────────────────────────────────────────────────────
 
 /** 1.21x, 1.5x, 1x; ∞ for an undecidable bound. */

@@ -53,14 +53,17 @@ export function isBenchResult(value: unknown): value is BenchResult {
  * would read as 0 in every comparison. A copy: the test's own `meta` is left as it is.
  */
 export function reviveBenchResult(bench: BenchResult): BenchResult {
-  if (!bench.results.some((r) => (r.estimate as { high: number | null } | undefined)?.high === null)) return bench
+  const unbounded = (interval: { high: number | null } | undefined): boolean => interval?.high === null
+  const revive = <T extends { high: number }>(interval: T): T =>
+    unbounded(interval as { high: number | null }) ? { ...interval, high: Number.POSITIVE_INFINITY } : interval
+  if (!bench.results.some((r) => unbounded(r.estimate) || unbounded(r.netInterval))) return bench
   return {
     ...bench,
-    results: bench.results.map((r) =>
-      (r.estimate as { high: number | null }).high === null
-        ? { ...r, estimate: { ...r.estimate, high: Number.POSITIVE_INFINITY } }
-        : r,
-    ),
+    results: bench.results.map((r) => ({
+      ...r,
+      estimate: revive(r.estimate),
+      ...(r.netInterval === undefined ? {} : { netInterval: revive(r.netInterval) }),
+    })),
   }
 }
 

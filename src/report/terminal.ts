@@ -3,6 +3,7 @@
 import type { Colors } from 'picocolors/types.js'
 import { amdahlSerialFraction, karpFlatt } from '../scaling.js'
 import type { BenchResult, EnvironmentInfo, Level, ModelResult, VerdictStatus } from '../types.js'
+import { granularity, MAX_OVERHEAD_SHARE } from '../verdict.js'
 import {
   formatBytes,
   formatConfidence,
@@ -213,15 +214,41 @@ function startupOf(result: ModelResult): number | undefined {
 // Differences below this are noise in a startup time; not worth a clause.
 const STARTUP_NOISE_MS = 1
 
+/** Whether parallelism beats calling fn inline, as far as the net interval (or, without one, the estimate) can tell. */
+function pays(result: ModelResult): 'yes' | 'no' | 'unknown' {
+  const { netSpeedup, netInterval } = result
+  if (netSpeedup === undefined || !Number.isFinite(netSpeedup)) return 'unknown'
+  if (netInterval === undefined) return netSpeedup >= 1 ? 'yes' : 'no'
+  if (netInterval.low > 1) return 'yes'
+  if (netInterval.high < 1) return 'no'
+  return 'unknown'
+}
+
+function netText(result: ModelResult): string {
+  const { netSpeedup, netInterval } = result
+  if (netInterval === undefined) return formatSpeedup(netSpeedup)
+  return formatSpeedupWithInterval(netSpeedup ?? Number.NaN, netInterval.low, netInterval.high)
+}
+
+/** Starved workers make every sentence about paying off premature. */
+function starved(result: ModelResult): boolean {
+  return result.warnings.some((warning) => warning.startsWith('workers were starved'))
+}
+
 function doesNotPay(results: readonly ModelResult[]): string | undefined {
-  const known = results.filter((r) => r.netSpeedup !== undefined && Number.isFinite(r.netSpeedup))
-  if (known.length === 0 || known.some((r) => (r.netSpeedup as number) >= 1)) return undefined
-  const detail = known.map((r) => `${r.model} ${formatSpeedup(r.netSpeedup)}`).join(', ')
-  return `parallelism does not pay here (${detail} vs calling fn inline); give each task more work, or call fn inline`
+  const known = results.filter((r) => pays(r) !== 'unknown')
+  if (known.length === 0 || known.some((r) => pays(r) === 'yes') || results.some(starved)) return undefined
+  const detail = known.map((r) => `${r.model} ${netText(r)}`).join(', ')
+  const grain = results.some((r) => (granularity(r.callMs, r.roundTripMs).overheadShare ?? 0) > MAX_OVERHEAD_SHARE)
+  const advice = grain ? 'give each task more work, or call fn inline' : 'call fn inline'
+  return `parallelism does not pay here (${detail} vs calling fn inline); ${advice}`
 }
 
 function compareSentence(threads: ModelResult, processes: ModelResult, atWorkers: string): string {
   const head = `threads ${formatSpeedup(threads.estimate.speedup)} vs processes ${formatSpeedup(processes.estimate.speedup)}${atWorkers}`
+  if (starved(threads) || starved(processes)) {
+    return `${head}: the workers were starved by other load; rerun on a quieter machine before choosing`
+  }
   const notPaying = doesNotPay([threads, processes])
   if (notPaying !== undefined) return `${head}: ${notPaying}`
   const threadStartup = startupOf(threads)
@@ -271,11 +298,16 @@ function scalingSentence(points: readonly ModelResult[]): string {
 }
 
 function singleSentence(result: ModelResult): string {
-  const head = `${result.model} ${formatSpeedup(result.estimate.speedup)} on ${result.workers} workers (${formatPercent(result.estimate.efficiency)} efficiency)`
+  const { estimate } = result
+  const head = `${result.model} ${formatSpeedupWithInterval(estimate.speedup, estimate.low, estimate.high)} on ${result.workers} workers (${formatPercent(estimate.efficiency)} efficiency)`
+  if (starved(result))
+    return `${head}: the workers were starved by other load; rerun on a quieter machine before deciding`
   const notPaying = doesNotPay([result])
   if (notPaying !== undefined) return `${head}: ${notPaying}`
+  const net = `${netText(result)} vs calling fn inline`
+  if (pays(result) === 'yes' && estimate.low > 1) return `${head}, ${net}: parallelism pays here`
   if (result.netSpeedup === undefined) return head
-  return `${head}, ${formatSpeedup(result.netSpeedup)} vs calling fn inline: parallelism pays here`
+  return `${head}, ${net}: too close to tell whether parallelism pays here; more rounds (\`time\`, \`maxRounds\`) would decide`
 }
 
 /**
@@ -390,7 +422,10 @@ const LEGEND: readonly (readonly [string, string])[] = [
     'speedup',
     'serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)',
   ],
-  ['net vs inline', 'tasks × one direct fn call / parallel batch; below 1.00x parallelism does not pay'],
+  [
+    'net vs inline',
+    'time inside fn for the whole batch (serial arm, no messaging) / parallel batch, paired per round; below 1.00x parallelism does not pay',
+  ],
   ['efficiency', 'speedup / workers'],
   ['startup', 'spawn → ready per worker (median), never part of the speedup'],
   ['round-trip', 'dispatch + messaging + result return per task (median)'],

@@ -13,16 +13,11 @@ export interface WorkerSetup {
   loader: LoaderSetup
 }
 
-export type TaskRequest =
-  | { op: 'run'; input: unknown }
-  /** Time one direct call of fn with tinybench, for `time` ms at most. */
-  | { op: 'calibrate'; input: unknown; time: number }
-  | { op: 'memory' }
+export type TaskRequest = { op: 'run'; input: unknown } | { op: 'memory' }
 
 export type TaskReply =
   /** `value` is fn's return value: cloning it back is part of the honest price of parallelism. */
   | { ok: true; op: 'run'; workerId: string; busyMs: number; cpuMs: number | undefined; value: unknown }
-  | { ok: true; op: 'calibrate'; callMs: number; samples: number }
   | { ok: true; op: 'memory'; workerId: string; bytes: number }
   | { ok: false; code: ErrorCode; error: SerializedError }
 

@@ -177,10 +177,27 @@ describe('reliability', () => {
   it("codes a throwing input(i) apart from the options, and says which task's input failed", async () => {
     const run = await runVitest('reliability', ['input-fails'])
     expect(run.code).toBe(1)
-    expect(errorOf(run, 'input throws [threads]')).toEqual({
-      code: 'INPUT_FAILED',
-      message: expect.stringContaining('input(2) threw in the host: Error: no such fixture file'),
-    })
+    for (const title of ['input throws [threads]', 'input throws [processes]']) {
+      expect(errorOf(run, title)).toEqual({
+        code: 'INPUT_FAILED',
+        message: expect.stringContaining('input(2) threw in the host: Error: no such fixture file'),
+      })
+    }
+  })
+
+  it('bounds start-up by startupTimeout, with its own message, whatever taskTimeout says', async () => {
+    const started = performance.now()
+    const run = await runVitest('reliability', ['slow-start'])
+    expect(run.code).toBe(1)
+    for (const title of ['slow start [threads]', 'slow start [processes]']) {
+      expect(errorOf(run, title)).toEqual({
+        code: 'TIMEOUT',
+        message: expect.stringContaining(
+          'did not finish starting (spawn, setup files, loading the bench file) within startupTimeout (1000 ms)',
+        ),
+      })
+    }
+    expect(performance.now() - started).toBeLessThan(20_000)
   })
 
   for (const model of ['processes', 'threads'] as const) {

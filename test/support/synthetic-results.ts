@@ -44,6 +44,7 @@ export interface ModelSpec {
   callMs?: number
   memoryBytes?: number
   netSpeedup?: number
+  netInterval?: { low: number; high: number }
   warnings?: string[]
   roundCount?: number
   tasks?: number
@@ -76,6 +77,7 @@ export function modelResult(spec: ModelSpec): ModelResult {
   if (spec.callMs !== undefined) result.callMs = spec.callMs
   if (spec.memoryBytes !== undefined) result.memoryBytes = spec.memoryBytes
   if (spec.netSpeedup !== undefined) result.netSpeedup = spec.netSpeedup
+  if (spec.netInterval !== undefined) result.netInterval = spec.netInterval
   return result
 }
 

@@ -89,10 +89,10 @@ describe('resolveOptions', () => {
 })
 
 describe('testTimeoutMs', () => {
-  it('bounds a bench by its own options: start-up, warm-up and minRounds rounds of taskTimeout tasks, time, probes, shutdown', () => {
+  it('bounds a bench by its own options: start-up, warm-up and minRounds rounds of taskTimeout tasks, time, the memory probe, shutdown', () => {
     const options = resolve({ workers: 2, tasks: 4, taskTimeout: 1000, startupTimeout: 2000, time: 3000 })
-    // rounds: 1 warm-up + 10 + 1 = 12, each (4 serial + 2 parallel) tasks of 1 s; + time + 2 probes + 5 s shutdown
-    const perPool = 2000 + 12 * 6 * 1000 + 3000 + 2 * 1000 + 5000
+    // rounds: 1 warm-up + 10 + 1 = 12, each (4 serial + 2 parallel) tasks of 1 s; + time + the memory probe + 5 s shutdown
+    const perPool = 2000 + 12 * 6 * 1000 + 3000 + 1000 + 5000
     expect(testTimeoutMs(options, 1)).toBe(perPool)
     expect(testTimeoutMs(options, 2)).toBe(2 * perPool)
   })
@@ -106,8 +106,8 @@ describe('testTimeoutMs', () => {
       time: 0,
       warmupRounds: 0,
     })
-    const one = 100 + 11 * (2 + 2) * 100 + 0 + 200 + 5000
-    const two = 100 + 11 * (2 + 1) * 100 + 0 + 200 + 5000
+    const one = 100 + 11 * (2 + 2) * 100 + 0 + 100 + 5000
+    const two = 100 + 11 * (2 + 1) * 100 + 0 + 100 + 5000
     expect(testTimeoutMs(curve, 1)).toBe(one + two)
     expect(testTimeoutMs(resolve({ taskTimeout: 1e9 }), 2)).toBe(2 ** 31 - 1)
   })

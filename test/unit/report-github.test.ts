@@ -73,25 +73,25 @@ describe('stepSummaryMarkdown', () => {
     expect(
       stepSummaryMarkdown([threadsWinCompare(), failingBench('warn'), erroredBench()], environment),
     ).toMatchInlineSnapshot(`
-        "## Parallel bench
+      "## Parallel bench
 
-        Node v20.19.0 · linux x64 · AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective · Vitest 4.1.12
+      Node v20.19.0 · linux x64 · AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective · Vitest 4.1.12
 
-        | bench | model | workers | speedup [95% CI] | net vs inline | efficiency | startup/worker | round-trip/task | memory/worker | verdict |
-        | :-- | :-- | --: | --: | --: | --: | --: | --: | --: | :-- |
-        | sha256 of 1 MiB chunks \\[threads vs processes\\] | threads | 2 | 1.93x [1.90–1.96] | 1.90x | 97% | 72.0 ms | 85.0 µs | 8.50 MiB heap | ✅ PASS ≥1.60x |
-        |  | processes | 2 | 1.58x [1.55–1.61] | 1.55x | 79% | 232 ms | 120 µs | 48.0 MiB RSS | ⚠️ INCONCLUSIVE ≥1.60x |
-        | gzip blocks \\[processes\\] | processes | 2 | 1.21x [1.15–1.27] | – | 61% | 232 ms | 120 µs | 52.0 MiB RSS | ❌ FAIL ≥1.60x (warn) |
-        | broken parser \\[threads\\] | – | – | – | – | – | – | – | – | ❌ ERROR TASK\\_FAILED |
+      | bench | model | workers | speedup [95% CI] | net vs inline | efficiency | startup/worker | round-trip/task | memory/worker | verdict |
+      | :-- | :-- | --: | --: | --: | --: | --: | --: | --: | :-- |
+      | sha256 of 1 MiB chunks \\[threads vs processes\\] | threads | 2 | 1.93x [1.90–1.96] | 1.90x | 97% | 72.0 ms | 85.0 µs | 8.50 MiB heap | ✅ PASS ≥1.60x |
+      |  | processes | 2 | 1.58x [1.55–1.61] | 1.55x | 79% | 232 ms | 120 µs | 48.0 MiB RSS | ⚠️ INCONCLUSIVE ≥1.60x |
+      | gzip blocks \\[processes\\] | processes | 2 | 1.21x [1.15–1.27] | – | 61% | 232 ms | 120 µs | 52.0 MiB RSS | ❌ FAIL ≥1.60x (warn) |
+      | broken parser \\[threads\\] | – | – | – | – | – | – | – | – | ❌ ERROR TASK\\_FAILED |
 
-        - **sha256 of 1 MiB chunks \\[threads vs processes\\]**: threads 1.93x vs processes 1.58x: prefer threads; processes cost 160 ms more to start
-          - ⚠️ INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
-        - **gzip blocks \\[processes\\]**: processes 1.21x on 2 workers (61% efficiency)
-          - ❌ FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
-        - **broken parser \\[threads\\]**
-          - ❌ ERROR TASK\\_FAILED: fn threw: Unexpected token } in JSON at position 3     at parse (parser.ts:3:9)
-        "
-      `)
+      - **sha256 of 1 MiB chunks \\[threads vs processes\\]**: threads 1.93x vs processes 1.58x: prefer threads; processes cost 160 ms more to start
+        - ⚠️ INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
+      - **gzip blocks \\[processes\\]**: processes 1.21x \\[1.15–1.27\\] on 2 workers (61% efficiency)
+        - ❌ FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
+      - **broken parser \\[threads\\]**
+        - ❌ ERROR TASK\\_FAILED: fn threw: Unexpected token } in JSON at position 3     at parse (parser.ts:3:9)
+      "
+    `)
   })
 
   test('a scaling curve becomes a mermaid xychart-beta of speedup vs workers', () => {

@@ -103,7 +103,7 @@ describe('renderReport', () => {
 
       Legend
         speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
-        net vs inline  tasks × one direct fn call / parallel batch; below 1.00x parallelism does not pay
+        net vs inline  time inside fn for the whole batch (serial arm, no messaging) / parallel batch, paired per round; below 1.00x parallelism does not pay
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
@@ -132,7 +132,7 @@ describe('renderReport', () => {
 
       Legend
         speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
-        net vs inline  tasks × one direct fn call / parallel batch; below 1.00x parallelism does not pay
+        net vs inline  time inside fn for the whole batch (serial arm, no messaging) / parallel batch, paired per round; below 1.00x parallelism does not pay
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
@@ -155,11 +155,11 @@ describe('renderReport', () => {
         model      workers  serial/batch  parallel/batch   speedup [95% CI]  net vs inline  efficiency  startup/worker  round-trip/task  memory/worker  rounds  verdict
         processes        2        804 ms          664 ms  1.21x [1.15–1.27]              –         61%          232 ms           120 µs   52.0 MiB RSS      10  FAIL ≥1.60x (warn)
         FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
-        → processes 1.21x on 2 workers (61% efficiency)
+        → processes 1.21x [1.15–1.27] on 2 workers (61% efficiency)
 
       Legend
         speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
-        net vs inline  tasks × one direct fn call / parallel batch; below 1.00x parallelism does not pay
+        net vs inline  time inside fn for the whole batch (serial arm, no messaging) / parallel batch, paired per round; below 1.00x parallelism does not pay
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
@@ -237,16 +237,49 @@ describe('recommendation', () => {
     )
   })
 
+  test('pays only when both intervals say so; says when it cannot tell', () => {
+    const single = (netInterval: { low: number; high: number }, low = 1.7) =>
+      benchResult('x', 'threads', [
+        modelResult({ model: 'threads', workers: 2, speedup: 1.8, low, high: 1.9, netSpeedup: 1.5, netInterval }),
+      ])
+    expect(recommendation(single({ low: 1.4, high: 1.6 }))).toBe(
+      'threads 1.80x [1.70–1.90] on 2 workers (90% efficiency), 1.50x [1.40–1.60] vs calling fn inline: parallelism pays here',
+    )
+    expect(recommendation(single({ low: 0.9, high: 1.6 }))).toMatch(
+      /1\.50x \[0\.90–1\.60\] vs calling fn inline: too close to tell whether parallelism pays here/,
+    )
+    // A speedup interval that reaches below 1 cannot support "pays" either.
+    expect(recommendation(single({ low: 1.4, high: 1.6 }, 0.82))).toMatch(/too close to tell/)
+  })
+
+  test('starved workers: no verdict on paying off, a rerun instead', () => {
+    const starvedBench = benchResult('x', 'threads', [
+      modelResult({
+        model: 'threads',
+        workers: 2,
+        speedup: 1.2,
+        low: 1.1,
+        high: 1.3,
+        netSpeedup: 0.5,
+        netInterval: { low: 0.4, high: 0.6 },
+        warnings: ['workers were starved of CPU in 5 of 10 rounds'],
+      }),
+    ])
+    expect(recommendation(starvedBench)).toBe(
+      'threads 1.20x [1.10–1.30] on 2 workers (60% efficiency): the workers were starved by other load; rerun on a quieter machine before deciding',
+    )
+  })
+
   test('net speedup vs inline below 1: parallelism does not pay here', () => {
     expect(recommendation(notPayingBench())).toBe(
-      'threads 1.20x on 2 workers (60% efficiency): parallelism does not pay here (threads 0.0024x vs calling fn inline); give each task more work, or call fn inline',
+      'threads 1.20x [1.10–1.30] on 2 workers (60% efficiency): parallelism does not pay here (threads 0.0024x vs calling fn inline); give each task more work, or call fn inline',
     )
     const both = benchResult('tiny', 'compare', [
       modelResult({ model: 'threads', workers: 2, speedup: 1.5, low: 1.4, high: 1.6, netSpeedup: 0.45 }),
       modelResult({ model: 'processes', workers: 2, speedup: 1.2, low: 1.1, high: 1.3, netSpeedup: 0.4 }),
     ])
     expect(recommendation(both)).toBe(
-      'threads 1.50x vs processes 1.20x: parallelism does not pay here (threads 0.45x, processes 0.40x vs calling fn inline); give each task more work, or call fn inline',
+      'threads 1.50x vs processes 1.20x: parallelism does not pay here (threads 0.45x, processes 0.40x vs calling fn inline); call fn inline',
     )
   })
 

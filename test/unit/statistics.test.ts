@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  estimateNetSpeedup,
   estimateSpeedup,
   logRatios,
   lookConfidence,
@@ -192,5 +193,50 @@ describe('lookConfidence', () => {
 
   it('rejects a confidence outside (0, 1)', () => {
     expect(() => lookConfidence(1, 10, 40)).toThrow(/`confidence`/)
+  })
+})
+
+describe('estimateNetSpeedup', () => {
+  /** A round whose serial arm spent `inlineMs` inside fn, and whose parallel batch took `parallelMs`. */
+  const paired = (inlineMs: number, parallelMs: number): RoundSample => ({
+    order: 'serial-first',
+    serialMs: inlineMs * 1.1,
+    parallelMs,
+    serialBusyMs: inlineMs,
+    parallelBusyMs: inlineMs,
+  })
+
+  it("is the serial arm's time inside fn over the parallel batch, paired per round", () => {
+    // Unequal rounds: the inline cost moves with the parallel time, so the ratio holds at 2x.
+    const rounds = [
+      paired(100, 50),
+      paired(200, 100),
+      paired(120, 60),
+      paired(80, 40),
+      paired(300, 150),
+      paired(90, 45),
+      paired(110, 55),
+    ]
+    const net = estimateNetSpeedup(rounds, 0.95)
+    expect(net?.speedup).toBeCloseTo(2, 12)
+    expect(net?.low).toBeCloseTo(2, 12)
+    expect(net?.high).toBeCloseTo(2, 12)
+  })
+
+  it('gives the sign-test interval of the per-round ratios', () => {
+    const ratios = [0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7]
+    const net = estimateNetSpeedup(
+      ratios.map((r) => paired(100 * r, 100)),
+      0.95,
+    )
+    const expected = signTestInterval(ratios.map(Math.log), 0.95)
+    expect(net?.low).toBeCloseTo(Math.exp(expected.low), 12)
+    expect(net?.high).toBeCloseTo(Math.exp(expected.high), 12)
+    expect(net?.confidence).toBe(expected.confidence)
+  })
+
+  it('is undefined without busy time to go on', () => {
+    expect(estimateNetSpeedup([], 0.95)).toBeUndefined()
+    expect(estimateNetSpeedup([paired(0, 10)], 0.95)).toBeUndefined()
   })
 })

@@ -8,7 +8,6 @@ import {
   failureMessage,
   granularity,
   isDecided,
-  netSpeedup,
 } from '../../src/verdict.js'
 
 function estimate(speedup: number, low: number, high: number, workers = 2, confidence = 0.95): SpeedupEstimate {
@@ -368,20 +367,5 @@ describe('granularity', () => {
 
   it('is silent without a per-call time', () => {
     expect(granularity(undefined, 0.08)).toEqual({ overheadShare: undefined, warning: undefined })
-  })
-})
-
-describe('netSpeedup', () => {
-  it('is tasks × callMs / parallelMs', () => {
-    expect(netSpeedup(100, 4, 200)).toBe(2)
-  })
-
-  it('is far below 1 for a task smaller than its overhead', () => {
-    expect(netSpeedup(0.0001, 8, 0.5)).toBeCloseTo(0.0016, 12)
-  })
-
-  it('is undefined without a per-call time or a parallel time', () => {
-    expect(netSpeedup(undefined, 4, 200)).toBeUndefined()
-    expect(netSpeedup(100, 4, 0)).toBeUndefined()
   })
 })

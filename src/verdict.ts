@@ -2,6 +2,7 @@
 // all, whether the workers were starved, and PASS / FAIL / INCONCLUSIVE with
 // one plain sentence of why. Numbers in, data out; no I/O.
 
+import { formatConfidence } from './report/format.js'
 import { median } from './statistics.js'
 import type { Model, RoundSample, SpeedupEstimate, Verdict } from './types.js'
 
@@ -280,11 +281,6 @@ function formatSpeedup(value: number): string {
 function formatNumber(value: number): string {
   if (value === Number.POSITIVE_INFINITY) return '∞'
   return String(Number(value.toFixed(2)))
-}
-
-/** Coverage rounded down to 0.1% so it is never overstated: 0.95 → 95%, 0.97852 → 97.8%. */
-function formatConfidence(confidence: number): string {
-  return `${String(Math.floor(confidence * 1000 + 1e-9) / 10)}%`
 }
 
 function formatPercent(share: number): string {

@@ -71,9 +71,9 @@ export function formatPercent(fraction: number | undefined): string {
   return `${Math.round(fraction * 100)}%`
 }
 
-/** A confidence level as a label: `0.95` → `95%`, `0.999` → `99.9%`. */
+/** A confidence level, rounded down to 0.1% so it is never overstated: `0.95` → `95%`, `0.95264` → `95.2%`. */
 export function formatConfidence(confidence: number): string {
-  return `${Number.parseFloat((confidence * 100).toFixed(1))}%`
+  return `${String(Math.floor(confidence * 1000 + 1e-9) / 10)}%`
 }
 
 /** A byte count in binary units: `12.3 MiB`. */

@@ -113,12 +113,13 @@ function tableRow(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`
 }
 
-function modelCells(result: ModelResult, bench: BenchResult): string[] {
-  const { speedup, low, high, efficiency } = result.estimate
+function modelCells(result: ModelResult, bench: BenchResult, withConfidence: boolean): string[] {
+  const { speedup, low, high, efficiency, confidence } = result.estimate
+  const interval = formatSpeedupWithInterval(speedup, low, high)
   return [
     result.model,
     String(result.workers),
-    formatSpeedupWithInterval(speedup, low, high),
+    withConfidence ? `${interval} (${formatConfidence(confidence)})` : interval,
     formatSpeedup(result.netSpeedup),
     formatPercent(efficiency),
     formatDuration(median(result.startupMs)),
@@ -165,8 +166,11 @@ export function stepSummaryMarkdown(
   if (options.levelOverride !== undefined && options.levelOverride !== '') {
     lines.push(`> ${markdownText(levelOverrideSentence(options.levelOverride))}`, '')
   }
-  const confidence = results.flatMap((b) => b.results)[0]?.estimate.confidence
-  const ci = confidence === undefined ? 'CI' : `${formatConfidence(confidence)} CI`
+  // One label in the header when every row has the same confidence; else each row says its own.
+  const levels = new Set(results.flatMap((b) => b.results).map((r) => formatConfidence(r.estimate.confidence)))
+  const [only] = levels
+  const ci = levels.size === 1 && only !== undefined ? `${only} CI` : 'CI'
+  const perRow = levels.size > 1
   lines.push(
     tableRow([
       'bench',
@@ -190,7 +194,7 @@ export function stepSummaryMarkdown(
     }
     bench.results.forEach((result, index) => {
       const first = index === 0 && bench.error === undefined
-      lines.push(tableRow([first ? title : '', ...modelCells(result, bench)]))
+      lines.push(tableRow([first ? title : '', ...modelCells(result, bench, perRow)]))
     })
   }
   const notes: string[] = []

@@ -6,6 +6,7 @@ import {
   markdownText,
   stepSummaryMarkdown,
 } from '../../src/report/github.js'
+import type { BenchResult } from '../../src/types.js'
 import {
   environment,
   erroredBench,
@@ -16,6 +17,11 @@ import {
   skippedBench,
   threadsWinCompare,
 } from '../support/synthetic-results.js'
+
+/** The same bench with every result's coverage set to `confidence`. */
+function withConfidence(bench: BenchResult, confidence: number): BenchResult {
+  return { ...bench, results: bench.results.map((r) => ({ ...r, estimate: { ...r.estimate, confidence } })) }
+}
 
 describe('escaping workflow commands (as @actions/core does)', () => {
   test('escapeData encodes %, CR and LF', () => {
@@ -65,6 +71,23 @@ describe('markdownText', () => {
     expect(markdownText('*bold* _it_ ~s~ \\')).toBe('\\*bold\\* \\_it\\_ \\~s\\~ \\\\')
     expect(markdownText('a\n| --- |\u001b[2J')).toBe('a \\| --- \\|')
     expect(markdownText(HOSTILE_NAME)).toBe('evil \\| &lt;img src=x&gt; \\`code\\` 100% a:b,c ::error::pwned')
+  })
+})
+
+describe('stepSummaryMarkdown confidence labels', () => {
+  test('one label in the header when every row shares it, floored', () => {
+    const markdown = stepSummaryMarkdown([withConfidence(threadsWinCompare(), 0.95264)], environment)
+    expect(markdown).toContain('speedup [95.2% CI]')
+  })
+
+  test('each row its own label when benches differ', () => {
+    const markdown = stepSummaryMarkdown(
+      [withConfidence(threadsWinCompare(), 0.95264), withConfidence(failingBench('warn'), 0.99)],
+      environment,
+    )
+    expect(markdown).toContain('speedup [CI]')
+    expect(markdown).toMatch(/\| 1\.\d+x \[[\d.–]+\] \(95\.2%\) \|/)
+    expect(markdown).toMatch(/\| 1\.21x \[1\.15–1\.27\] \(99%\) \|/)
   })
 })
 

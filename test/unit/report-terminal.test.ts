@@ -2,6 +2,7 @@ import { createColors } from 'picocolors'
 import { describe, expect, test } from 'vitest'
 import {
   formatBytes,
+  formatConfidence,
   formatDuration,
   formatPercent,
   formatSpeedup,
@@ -85,6 +86,16 @@ describe('format', () => {
     expect(stripControl('a\r\n\tb\u2028c')).toBe('a b c')
     expect(stripControl('admin\u202euser')).toBe('adminuser')
     expect(stripControl('plain – text ×2 µs')).toBe('plain – text ×2 µs')
+  })
+})
+
+describe('formatConfidence', () => {
+  test('rounds down, so a coverage is never overstated', () => {
+    expect(formatConfidence(0.95)).toBe('95%')
+    expect(formatConfidence(0.95264)).toBe('95.2%')
+    expect(formatConfidence(0.97852)).toBe('97.8%')
+    expect(formatConfidence(0.9999)).toBe('99.9%')
+    expect(formatConfidence(1)).toBe('100%')
   })
 })
 

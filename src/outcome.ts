@@ -5,7 +5,7 @@ import type { ErrorCode } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import { median } from './statistics.js'
 import type { Model, ModelResult } from './types.js'
-import { type BudgetOption, failureMessage } from './verdict.js'
+import { budgetOption, failureMessage } from './verdict.js'
 
 export interface Annotation {
   message: string
@@ -24,13 +24,6 @@ type OutcomeOptions = Pick<
   ResolvedOptions,
   'level' | 'strict' | 'expectFaster' | 'minSpeedup' | 'minEfficiency' | 'workers'
 >
-
-/** Which option a missed budget is reported against: the one asking for more. */
-export function budgetOption(options: Pick<ResolvedOptions, 'minSpeedup' | 'minEfficiency' | 'workers'>): BudgetOption {
-  const speedupTarget = options.minSpeedup ?? 0
-  const efficiencyTarget = (options.minEfficiency ?? 0) * Math.max(...options.workers)
-  return options.minEfficiency !== undefined && efficiencyTarget > speedupTarget ? 'minEfficiency' : 'minSpeedup'
-}
 
 /** The model with the lower median parallel batch time at the largest pool size both were measured at. */
 export function fasterModel(results: readonly ModelResult[]): Model | undefined {
@@ -54,7 +47,7 @@ export function benchOutcome(
     if (missed && options.level === 'error') {
       failures.push({
         code: 'BUDGET_MISSED',
-        message: failureMessage(result.model, result, target, budgetOption(options), effectiveCores),
+        message: failureMessage(result.model, result, target, budgetOption(options, result.workers), effectiveCores),
       })
     } else if (status === 'INCONCLUSIVE' && options.strict) {
       failures.push({

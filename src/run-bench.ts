@@ -9,7 +9,7 @@ import { environmentInfo } from './environment.js'
 import { ParallelBenchError } from './errors.js'
 import { measure } from './measure.js'
 import { LEVEL_ENV, type ProvidedSettings, type ResolvedOptions, reportableOptions, resolveOptions } from './options.js'
-import { benchOutcome, budgetOption } from './outcome.js'
+import { benchOutcome } from './outcome.js'
 import type { BenchPool, PoolOptions } from './pools/pool.js'
 import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
@@ -25,7 +25,7 @@ import type {
   ModuleFunction,
   Verdict,
 } from './types.js'
-import { budgetFeasibility, budgetTarget, contention, decideVerdict, granularity } from './verdict.js'
+import { budgetFeasibility, budgetOption, budgetTarget, contention, decideVerdict, granularity } from './verdict.js'
 import { loadTarget } from './worker/load-target.js'
 import type { LoaderSetup } from './worker/module-runner.js'
 import type { BenchTarget } from './worker/protocol.js'
@@ -130,7 +130,7 @@ async function measureOne(
             estimate: measurement.estimate,
             target: budget,
             starved: starvation.starved,
-            option: budgetOption(options),
+            option: budgetOption(options, workers),
           })
         : { status: 'SKIPPED', reason: skipReason, target: budget }
     const own = [...warnings]
@@ -222,7 +222,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     for (const workers of options.workers) {
       const feasibility = budgetFeasibility({
         target: budgetTarget(options, workers),
-        option: budgetOption(options),
+        option: budgetOption(options, workers),
         tasks: options.tasks,
         workers,
         tasksSetByUser: options.tasksSetByUser,

@@ -59,6 +59,19 @@ export const MEASURED_PRECISION = 1.05
 /** Warn when messaging is more than this share of a task's cost. */
 export const MAX_OVERHEAD_SHARE = 0.1
 
+/**
+ * Which option a row's budget is judged and reported against: the one asking for more at this
+ * pool size (with `minSpeedup: 1.8, minEfficiency: 0.5`, minSpeedup at 2 workers, minEfficiency at 4).
+ */
+export function budgetOption(
+  budget: { minSpeedup?: number | undefined; minEfficiency?: number | undefined },
+  workers: number,
+): BudgetOption {
+  const speedupTarget = budget.minSpeedup ?? 0
+  const efficiencyTarget = (budget.minEfficiency ?? 0) * workers
+  return budget.minEfficiency !== undefined && efficiencyTarget > speedupTarget + EPSILON ? 'minEfficiency' : 'minSpeedup'
+}
+
 /** The speedup a budget asks for: the larger of minSpeedup and minEfficiency × workers. */
 export function budgetTarget(
   budget: { minSpeedup?: number | undefined; minEfficiency?: number | undefined },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ResolvedOptions } from '../../src/options.js'
-import { benchOutcome, budgetOption, fasterModel } from '../../src/outcome.js'
+import { benchOutcome, fasterModel } from '../../src/outcome.js'
+import { budgetOption } from '../../src/verdict.js'
 import { modelResult } from '../support/synthetic-results.js'
 
 type Options = Parameters<typeof benchOutcome>[1]
@@ -113,16 +114,28 @@ describe('benchOutcome', () => {
 })
 
 describe('budgetOption', () => {
-  const options = (o: Partial<ResolvedOptions>) => ({
-    minSpeedup: undefined,
-    minEfficiency: undefined,
-    workers: [4],
-    ...o,
+  it('reports against the option asking for more at that pool size', () => {
+    expect(budgetOption({ minSpeedup: 2 }, 4)).toBe('minSpeedup')
+    expect(budgetOption({ minEfficiency: 0.7 }, 4)).toBe('minEfficiency')
+    expect(budgetOption({ minSpeedup: 2, minEfficiency: 0.7 }, 4)).toBe('minEfficiency')
+    expect(budgetOption({ minSpeedup: 3.5, minEfficiency: 0.7 }, 4)).toBe('minSpeedup')
   })
-  it('reports against the option asking for more', () => {
-    expect(budgetOption(options({ minSpeedup: 2 }))).toBe('minSpeedup')
-    expect(budgetOption(options({ minEfficiency: 0.7 }))).toBe('minEfficiency')
-    expect(budgetOption(options({ minSpeedup: 2, minEfficiency: 0.7 }))).toBe('minEfficiency')
-    expect(budgetOption(options({ minSpeedup: 3.5, minEfficiency: 0.7 }))).toBe('minSpeedup')
+
+  it('decides per row: minSpeedup 1.8 with minEfficiency 0.5 is minSpeedup at 2 workers, minEfficiency at 4', () => {
+    const budget = { minSpeedup: 1.8, minEfficiency: 0.5 }
+    expect(budgetOption(budget, 2)).toBe('minSpeedup')
+    expect(budgetOption(budget, 4)).toBe('minEfficiency')
+  })
+})
+
+describe('benchOutcome with mixed budgets', () => {
+  it("names each row's own option and target in its failure message", () => {
+    const mixed = { ...base, minSpeedup: 1.8, minEfficiency: 0.5, workers: [2, 4] }
+    const two = modelResult({ model: 'threads', workers: 2, speedup: 1.5, low: 1.4, high: 1.6, status: 'FAIL', target: 1.8, reason: 'below' })
+    const four = modelResult({ model: 'threads', workers: 4, speedup: 1.5, low: 1.4, high: 1.6, status: 'FAIL', target: 2, reason: 'below' })
+    const message = benchOutcome([two, four], mixed, 4).failure?.message ?? ''
+    expect(message).toContain('is below minSpeedup 1.8x — 2 workers')
+    expect(message).toMatch(/efficiency 0\.38 \(.*\) is below minEfficiency 0\.5 — 4 workers/)
+    expect(message).not.toContain('minEfficiency 0.9')
   })
 })

@@ -1,5 +1,7 @@
 // Options in, resolved options out: validated once, here, before anything is
 // spawned. Everything downstream takes `ResolvedOptions` and never re-checks.
+
+import { lookConfidence } from './statistics.js'
 import type { Baseline, BenchKind, Level, Model } from './types.js'
 import type { LoaderSetup } from './worker/module-runner.js'
 
@@ -314,6 +316,23 @@ export function resolveOptions(
           expected: `an integer in [minRounds (${minRounds}), ${MAX_ROUNDS}]`,
         })
 
+  const confidenceValue = pick('confidence')
+  const confidence =
+    confidenceValue === undefined
+      ? 0.95
+      : checkNumber('confidence', confidenceValue, {
+          above: 0.5,
+          max: 0.999,
+          expected: 'a number in (0.5, 0.999]',
+        })
+  // A budget needs an interval that can exclude it; without one, an unbounded interval is still honest.
+  const deciding = smallestDecidingMaxRounds(confidence, minRounds)
+  if ((minSpeedup !== undefined || minEfficiency !== undefined) && maxRounds < deciding) {
+    throw new RangeError(
+      `\`maxRounds\` must be at least ${deciding} to decide anything at confidence ${confidence} (with minRounds ${minRounds}), got ${maxRounds}: with fewer rounds no interval is finite, so the budget could only ever be INCONCLUSIVE`,
+    )
+  }
+
   const expectFasterValue = pick('expectFaster')
   if (expectFasterValue !== undefined && kind !== 'compare') {
     throw new TypeError('`expectFaster` is only valid for benchCompare')
@@ -325,7 +344,6 @@ export function resolveOptions(
   const warmupValue = pick('warmupRounds')
   const timeoutValue = pick('taskTimeout')
   const startupTimeoutValue = pick('startupTimeout')
-  const confidenceValue = pick('confidence')
   const memoryValue = pick('maxMemoryMb')
 
   return {
@@ -362,14 +380,7 @@ export function resolveOptions(
       startupTimeoutValue === undefined
         ? 60_000
         : checkNumber('startupTimeout', startupTimeoutValue, { above: 0, expected: 'a number of ms > 0' }),
-    confidence:
-      confidenceValue === undefined
-        ? 0.95
-        : checkNumber('confidence', confidenceValue, {
-            above: 0.5,
-            max: 0.999,
-            expected: 'a number in (0.5, 0.999]',
-          }),
+    confidence,
     maxMemoryMb:
       memoryValue === undefined
         ? undefined
@@ -382,6 +393,18 @@ export function resolveOptions(
     expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),
     strict: defaults.strict ?? false,
   }
+}
+
+/**
+ * The fewest `maxRounds` whose last look can give a finite interval: the widest sign-test
+ * interval, [min, max] of n rounds, covers 1 - 2·0.5^n, which must reach the per-look level.
+ * From 21 rounds on it always does (the per-look level stays below 1 - 10⁻⁶ up to 1,000 looks).
+ */
+export function smallestDecidingMaxRounds(confidence: number, minRounds: number): number {
+  for (let maxRounds = minRounds; maxRounds < 21; maxRounds++) {
+    if (1 - 2 * 0.5 ** maxRounds >= lookConfidence(confidence, minRounds, maxRounds)) return maxRounds
+  }
+  return Math.max(minRounds, 21)
 }
 
 /**

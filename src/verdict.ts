@@ -69,7 +69,9 @@ export function budgetOption(
 ): BudgetOption {
   const speedupTarget = budget.minSpeedup ?? 0
   const efficiencyTarget = (budget.minEfficiency ?? 0) * workers
-  return budget.minEfficiency !== undefined && efficiencyTarget > speedupTarget + EPSILON ? 'minEfficiency' : 'minSpeedup'
+  return budget.minEfficiency !== undefined && efficiencyTarget > speedupTarget + EPSILON
+    ? 'minEfficiency'
+    : 'minSpeedup'
 }
 
 /** The speedup a budget asks for: the larger of minSpeedup and minEfficiency × workers. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { reportableOptions, resolveOptions, testTimeoutMs, validatePluginOptions } from '../../src/options.js'
+import {
+  reportableOptions,
+  resolveOptions,
+  smallestDecidingMaxRounds,
+  testTimeoutMs,
+  validatePluginOptions,
+} from '../../src/options.js'
 
 const resolve = (options: unknown, defaults = {}, env?: string) => resolveOptions('threads', options, defaults, 2, env)
 
@@ -65,6 +71,16 @@ describe('resolveOptions', () => {
     ],
     [{ maxRounds: 8300 }, RangeError, /`maxRounds` must be an integer in \[minRounds \(10\), 1000\], got 8300/],
     [{ startupTimeout: 0 }, RangeError, /`startupTimeout` must be a number of ms > 0, got 0/],
+    [
+      { minSpeedup: 1.5, minRounds: 3, maxRounds: 5 },
+      RangeError,
+      /`maxRounds` must be at least 6 to decide anything at confidence 0\.95 \(with minRounds 3\), got 5/,
+    ],
+    [
+      { minEfficiency: 0.5, minRounds: 3, maxRounds: 7, confidence: 0.999 },
+      RangeError,
+      /`maxRounds` must be at least 11/,
+    ],
     [{ time: Number.NaN }, TypeError, /`time` must be a number of ms >= 0, got NaN/],
     [{ taskTimeout: 0 }, RangeError, /`taskTimeout` must be a number of ms > 0, got 0/],
     [{ confidence: 1 }, RangeError, /`confidence` must be a number in \(0\.5, 0\.999\], got 1/],
@@ -85,6 +101,18 @@ describe('resolveOptions', () => {
     expect(reportableOptions(resolve({ input: (i: number) => i })).input).toBe('function')
     expect(reportableOptions(resolve({ input: [1, 2] })).input).toBe('value')
     expect(JSON.parse(JSON.stringify(reportableOptions(resolve({}))))).toMatchObject({ workers: [2], level: 'error' })
+  })
+})
+
+describe('smallestDecidingMaxRounds', () => {
+  it('is the first maxRounds whose widest interval reaches the per-look level', () => {
+    expect(smallestDecidingMaxRounds(0.95, 3)).toBe(6)
+    expect(smallestDecidingMaxRounds(0.99, 3)).toBe(8)
+    expect(smallestDecidingMaxRounds(0.95, 10)).toBe(10)
+  })
+
+  it('lets a bench without a budget report an unbounded interval from few rounds', () => {
+    expect(resolve({ minRounds: 3, maxRounds: 3 }).maxRounds).toBe(3)
   })
 })
 

@@ -131,8 +131,26 @@ describe('budgetOption', () => {
 describe('benchOutcome with mixed budgets', () => {
   it("names each row's own option and target in its failure message", () => {
     const mixed = { ...base, minSpeedup: 1.8, minEfficiency: 0.5, workers: [2, 4] }
-    const two = modelResult({ model: 'threads', workers: 2, speedup: 1.5, low: 1.4, high: 1.6, status: 'FAIL', target: 1.8, reason: 'below' })
-    const four = modelResult({ model: 'threads', workers: 4, speedup: 1.5, low: 1.4, high: 1.6, status: 'FAIL', target: 2, reason: 'below' })
+    const two = modelResult({
+      model: 'threads',
+      workers: 2,
+      speedup: 1.5,
+      low: 1.4,
+      high: 1.6,
+      status: 'FAIL',
+      target: 1.8,
+      reason: 'below',
+    })
+    const four = modelResult({
+      model: 'threads',
+      workers: 4,
+      speedup: 1.5,
+      low: 1.4,
+      high: 1.6,
+      status: 'FAIL',
+      target: 2,
+      reason: 'below',
+    })
     const message = benchOutcome([two, four], mixed, 4).failure?.message ?? ''
     expect(message).toContain('is below minSpeedup 1.8x — 2 workers')
     expect(message).toMatch(/efficiency 0\.38 \(.*\) is below minEfficiency 0\.5 — 4 workers/)

@@ -33,7 +33,7 @@ export interface BenchOptions<Input = unknown> {
   taskTimeout?: number
   /** Workers that have not loaded the bench file (spawn, setup files, module scope) within this fail the bench, ms. @default 60_000 */
   startupTimeout?: number
-  /** Confidence level of the speedup interval. @default 0.95 */
+  /** Confidence that all intervals of one bench hold at once; each (model, pool size) row gets an equal share of the error. @default 0.95 */
   confidence?: number
   /** Heap limit per worker thread (`resourceLimits.maxOldGenerationSizeMb`), or `--max-old-space-size` of a child process, MiB. @default Node's default */
   maxMemoryMb?: number
@@ -76,6 +76,8 @@ export interface ResolvedOptions {
   taskTimeout: number
   startupTimeout: number
   confidence: number
+  /** Per (model, pool size) row: 1 - (1 - confidence) / rows, so the whole test keeps `confidence` (Bonferroni). */
+  rowConfidence: number
   maxMemoryMb: number | undefined
   transfer: boolean
   expectFaster: Model | undefined
@@ -325,11 +327,13 @@ export function resolveOptions(
           max: 0.999,
           expected: 'a number in (0.5, 0.999]',
         })
+  const rows = workers.length * (kind === 'compare' ? 2 : 1)
+  const rowConfidence = 1 - (1 - confidence) / rows
   // A budget needs an interval that can exclude it; without one, an unbounded interval is still honest.
-  const deciding = smallestDecidingMaxRounds(confidence, minRounds)
+  const deciding = smallestDecidingMaxRounds(rowConfidence, minRounds)
   if ((minSpeedup !== undefined || minEfficiency !== undefined) && maxRounds < deciding) {
     throw new RangeError(
-      `\`maxRounds\` must be at least ${deciding} to decide anything at confidence ${confidence} (with minRounds ${minRounds}), got ${maxRounds}: with fewer rounds no interval is finite, so the budget could only ever be INCONCLUSIVE`,
+      `\`maxRounds\` must be at least ${deciding} to decide anything at confidence ${confidence}${rows > 1 ? ` over ${rows} rows` : ''} (with minRounds ${minRounds}), got ${maxRounds}: with fewer rounds no interval is finite, so the budget could only ever be INCONCLUSIVE`,
     )
   }
 
@@ -381,6 +385,7 @@ export function resolveOptions(
         ? 60_000
         : checkNumber('startupTimeout', startupTimeoutValue, { above: 0, expected: 'a number of ms > 0' }),
     confidence,
+    rowConfidence,
     maxMemoryMb:
       memoryValue === undefined
         ? undefined

@@ -117,7 +117,8 @@ async function measureOne(
         input: workloadInput(options),
         transfer: options.transfer && model === 'threads',
       },
-      options,
+      // The error budget of the whole test is spread over its rows.
+      options: { ...options, confidence: options.rowConfidence },
       target: budget,
       inlineFn: options.baseline === 'inline' ? await inlineFunction(target, input.subject, loader) : undefined,
       signal: input.context.signal,

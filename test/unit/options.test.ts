@@ -104,6 +104,20 @@ describe('resolveOptions', () => {
   })
 })
 
+describe('rowConfidence', () => {
+  it('spreads the error budget of one test over its (model, pool size) rows', () => {
+    expect(resolve({}).rowConfidence).toBeCloseTo(0.95, 12)
+    expect(resolve({ workers: [1, 2] }).rowConfidence).toBeCloseTo(0.975, 12)
+    expect(resolveOptions('compare', { workers: [1, 2] }, {}, 2, undefined).rowConfidence).toBeCloseTo(0.9875, 12)
+  })
+
+  it('needs more rounds to decide when the share is smaller', () => {
+    expect(() => resolveOptions('compare', { minSpeedup: 1.5, minRounds: 6, maxRounds: 6 }, {}, 2, undefined)).toThrow(
+      /`maxRounds` must be at least 7 to decide anything at confidence 0\.95 over 2 rows/,
+    )
+  })
+})
+
 describe('smallestDecidingMaxRounds', () => {
   it('is the first maxRounds whose widest interval reaches the per-look level', () => {
     expect(smallestDecidingMaxRounds(0.95, 3)).toBe(6)

@@ -3,17 +3,14 @@
 // procedure the engine runs (look after every round from minRounds to maxRounds
 // with lookConfidence, stop once decided), and count the verdicts.
 //
-// Node 20 does not run TypeScript, so until a runner exists:
-//   npx tsc --outDir /tmp/sim --module nodenext --target es2022 --skipLibCheck \
-//     src/statistics.ts src/verdict.ts src/types.ts bench/sequential-simulation.ts
-//   node /tmp/sim/bench/sequential-simulation.js [repetitions]
+//   node --import tsx bench/sequential-simulation.ts [repetitions=20000] [minRounds=10]
 
 import { estimateSpeedup, lookConfidence, sequentialCoverage, sequentialOneSidedError } from '../src/statistics.js'
 import type { RoundSample, SpeedupEstimate, VerdictStatus } from '../src/types.js'
 import { decideVerdict, isDecided } from '../src/verdict.js'
 
 const CONFIDENCE = 0.95
-const MIN_ROUNDS = 10
+const MIN_ROUNDS = Number(process.argv[3] ?? 10)
 const MAX_ROUNDS = 40
 const WORKERS = 2
 const NOMINAL_SPEEDUP = 2

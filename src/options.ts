@@ -23,7 +23,7 @@ export interface BenchOptions<Input = unknown> {
   baseline?: Baseline
   /** Measurement budget per bench after warm-up, ms. @default 10_000 */
   time?: number
-  /** Fewest paired rounds before a verdict may be drawn. @default 10 */
+  /** Fewest paired rounds before a verdict may be drawn (8: the first round at which the sign test can decide at 95%). @default 8 */
   minRounds?: number
   /** Most paired rounds. @default 40 */
   maxRounds?: number
@@ -300,7 +300,7 @@ export function resolveOptions(
   const minRoundsValue = pick('minRounds')
   const minRounds =
     minRoundsValue === undefined
-      ? 10
+      ? 8
       : checkNumber('minRounds', minRoundsValue, {
           integer: true,
           min: 3,

@@ -19,11 +19,13 @@ describe('resolveOptions', () => {
       level: 'error',
       baseline: 'worker',
       time: 10_000,
-      minRounds: 10,
+      minRounds: 8,
       maxRounds: 40,
       warmupRounds: 1,
       taskTimeout: 30_000,
+      startupTimeout: 60_000,
       confidence: 0.95,
+      rowConfidence: 0.95,
       transfer: false,
       strict: false,
     })
@@ -69,7 +71,7 @@ describe('resolveOptions', () => {
       RangeError,
       /`maxRounds` must be an integer in \[minRounds \(20\), 1000\], got 10/,
     ],
-    [{ maxRounds: 8300 }, RangeError, /`maxRounds` must be an integer in \[minRounds \(10\), 1000\], got 8300/],
+    [{ maxRounds: 8300 }, RangeError, /`maxRounds` must be an integer in \[minRounds \(8\), 1000\], got 8300/],
     [{ startupTimeout: 0 }, RangeError, /`startupTimeout` must be a number of ms > 0, got 0/],
     [
       { minSpeedup: 1.5, minRounds: 3, maxRounds: 5 },
@@ -133,8 +135,8 @@ describe('smallestDecidingMaxRounds', () => {
 describe('testTimeoutMs', () => {
   it('bounds a bench by its own options: start-up, warm-up and minRounds rounds of taskTimeout tasks, time, the memory probe, shutdown', () => {
     const options = resolve({ workers: 2, tasks: 4, taskTimeout: 1000, startupTimeout: 2000, time: 3000 })
-    // rounds: 1 warm-up + 10 + 1 = 12, each (4 serial + 2 parallel) tasks of 1 s; + time + the memory probe + 5 s shutdown
-    const perPool = 2000 + 12 * 6 * 1000 + 3000 + 1000 + 5000
+    // rounds: 1 warm-up + 8 + 1 = 10, each (4 serial + 2 parallel) tasks of 1 s; + time + the memory probe + 5 s shutdown
+    const perPool = 2000 + 10 * 6 * 1000 + 3000 + 1000 + 5000
     expect(testTimeoutMs(options, 1)).toBe(perPool)
     expect(testTimeoutMs(options, 2)).toBe(2 * perPool)
   })
@@ -148,8 +150,8 @@ describe('testTimeoutMs', () => {
       time: 0,
       warmupRounds: 0,
     })
-    const one = 100 + 11 * (2 + 2) * 100 + 0 + 100 + 5000
-    const two = 100 + 11 * (2 + 1) * 100 + 0 + 100 + 5000
+    const one = 100 + 9 * (2 + 2) * 100 + 0 + 100 + 5000
+    const two = 100 + 9 * (2 + 1) * 100 + 0 + 100 + 5000
     expect(testTimeoutMs(curve, 1)).toBe(one + two)
     expect(testTimeoutMs(resolve({ taskTimeout: 1e9 }), 2)).toBe(2 ** 31 - 1)
   })

@@ -43,6 +43,8 @@ export interface Measurement {
 interface BatchTiming {
   wallMs: number
   busyMs: number
+  /** The longest single task inside fn. */
+  longestMs: number
   cpuMs: number | undefined
   /** Per task: latency seen by the host minus time inside fn. */
   overheadMs: number[]
@@ -88,6 +90,7 @@ async function runBatch(
 ): Promise<BatchTiming> {
   let next = 0
   let busyMs = 0
+  let longestMs = 0
   let cpuMs: number | undefined = 0
   const overheadMs: number[] = []
   // One lane per worker: a task is dispatched only to an idle worker, so latency − busy is pure messaging.
@@ -98,22 +101,26 @@ async function runBatch(
       const reply = await pool.run({ op: 'run', input }, transfer ? transferables(input) : undefined)
       overheadMs.push(performance.now() - sent - reply.busyMs)
       busyMs += reply.busyMs
+      longestMs = Math.max(longestMs, reply.busyMs)
       cpuMs = cpuMs === undefined || reply.cpuMs === undefined ? undefined : cpuMs + reply.cpuMs
     }
   }
   const start = performance.now()
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
-  return { wallMs: performance.now() - start, busyMs, cpuMs, overheadMs }
+  return { wallMs: performance.now() - start, busyMs, longestMs, cpuMs, overheadMs }
 }
 
 async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
+  let longestMs = 0
   const start = performance.now()
   for (const input of inputs) {
+    const called = performance.now()
     const value = fn(input)
     if (value instanceof Promise) await value
+    longestMs = Math.max(longestMs, performance.now() - called)
   }
   const wallMs = performance.now() - start
-  return { wallMs, busyMs: wallMs, cpuMs: undefined, overheadMs: [] }
+  return { wallMs, busyMs: wallMs, longestMs, cpuMs: undefined, overheadMs: [] }
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {
@@ -126,16 +133,19 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   const startupMs = await pool.ready
   const fixedInputs = workload.transfer ? undefined : makeInputs(workload)
   const inputsForBatch = (): unknown[] => fixedInputs ?? makeInputs(workload)
+  // Inline, fn gets the very objects: fresh ones per batch (made before the clock starts), or an
+  // in-place sort would measure sorted data from the second batch on. Workers get clones anyway.
   const serialArm = (): Promise<BatchTiming> =>
     inlineFn === undefined
       ? runBatch(pool, inputsForBatch(), 1, workload.transfer)
-      : runInline(inlineFn, inputsForBatch())
+      : runInline(inlineFn, makeInputs(workload))
   const parallelArm = (): Promise<BatchTiming> => runBatch(pool, inputsForBatch(), pool.size, workload.transfer)
 
+  // The pool runs fn first: a fn that exits, crashes or hangs shows it there, not in the Vitest worker.
   for (let i = 0; i < options.warmupRounds; i++) {
     checkAborted(signal)
-    await serialArm()
     await parallelArm()
+    await serialArm()
   }
 
   const perLook = lookConfidence(options.confidence, options.minRounds, options.maxRounds)
@@ -146,7 +156,8 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   let estimate: SpeedupEstimate | undefined
   while (rounds.length < options.maxRounds) {
     checkAborted(signal)
-    const serialFirst = rounds.length % 2 === 0
+    // ABBA; with the inline baseline and no warm-up, the pool still goes first.
+    const serialFirst = (rounds.length + (inlineFn !== undefined && options.warmupRounds === 0 ? 1 : 0)) % 2 === 0
     let serial: BatchTiming
     let parallel: BatchTiming
     if (serialFirst) {
@@ -164,6 +175,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
       serialBusyMs: serial.busyMs,
       parallelBusyMs: parallel.busyMs,
       parallelCpuMs: parallel.cpuMs,
+      serialLongestMs: serial.longestMs,
     })
     if (rounds.length < options.minRounds) continue
     estimate = estimateSpeedup(rounds, pool.size, perLook)

@@ -25,7 +25,15 @@ import type {
   ModuleFunction,
   Verdict,
 } from './types.js'
-import { budgetFeasibility, budgetOption, budgetTarget, contention, decideVerdict, granularity } from './verdict.js'
+import {
+  budgetFeasibility,
+  budgetOption,
+  budgetTarget,
+  contention,
+  decideVerdict,
+  granularity,
+  taskBalance,
+} from './verdict.js'
 import { loadTarget } from './worker/load-target.js'
 import type { LoaderSetup } from './worker/module-runner.js'
 import type { BenchTarget } from './worker/protocol.js'
@@ -136,6 +144,8 @@ async function measureOne(
         : { status: 'SKIPPED', reason: skipReason, target: budget }
     const own = [...warnings]
     if (grain.warning !== undefined) own.push(grain.warning)
+    const balance = taskBalance(measurement.rounds, workers)
+    if (balance !== undefined) own.push(balance)
     if (starvation.starved) own.push(starvation.detail)
     if (measurement.stoppedBecause === 'time' && verdict.status === 'INCONCLUSIVE') {
       own.push(

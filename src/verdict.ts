@@ -58,6 +58,11 @@ export const MIN_CPU_SAMPLE_MS = 20
 export const MEASURED_PRECISION = 1.05
 /** Warn when messaging is more than this share of a task's cost. */
 export const MAX_OVERHEAD_SHARE = 0.1
+/**
+ * A round trip above this is dominated by copying the task's data: an empty one costs 30–50 µs
+ * (bench/overhead.ts), so batching calls would not help; moving less data would.
+ */
+export const PAYLOAD_ROUND_TRIP_MS = 1
 
 /**
  * Which option a row's budget is judged and reported against: the one asking for more at this
@@ -276,13 +281,34 @@ export function granularity(callMs: number | undefined, roundTripMs: number): Gr
       ? Number(Math.ceil((roundTrip * (1 - MAX_OVERHEAD_SHARE)) / MAX_OVERHEAD_SHARE / callMs).toPrecision(2))
       : undefined
   const advice =
-    batch === undefined
-      ? 'batch more work into each task'
-      : `batch about ${batch.toLocaleString('en-US')} calls into each task to bring it under ${formatPercent(MAX_OVERHEAD_SHARE)}`
+    roundTrip > PAYLOAD_ROUND_TRIP_MS
+      ? 'the round trip is the data crossing over, not dispatch: transfer inputs (`transfer: true` for ArrayBuffers), return less, or load the data in the worker'
+      : batch === undefined
+        ? 'batch more work into each task'
+        : `batch about ${batch.toLocaleString('en-US')} calls into each task to bring it under ${formatPercent(MAX_OVERHEAD_SHARE)}`
   return {
     overheadShare,
     warning: `tasks are too small for their overhead: messaging is ${formatPercent(overheadShare)} of each task (round trip ${formatMs(roundTrip)} vs ${formatMs(callMs)} inside fn); ${advice}`,
   }
+}
+
+/** Warn when the longest task caps the speedup below this share of the pool size. */
+export const BALANCE_SHARE = 0.9
+
+/**
+ * Unequal tasks: no pool finishes a batch sooner than its longest task, so the speedup over
+ * inline is capped at (time inside fn for the batch) / (longest task). When that cap is well
+ * below the pool size, the batch, not the pool, limits the speedup, and dispatch order matters
+ * (a long task started last leaves the other workers idle).
+ */
+export function taskBalance(rounds: readonly RoundSample[], workers: number): string | undefined {
+  const caps = rounds
+    .filter((r) => r.serialLongestMs !== undefined && r.serialLongestMs > 0 && r.serialBusyMs > 0)
+    .map((r) => r.serialBusyMs / (r.serialLongestMs as number))
+  if (caps.length === 0 || workers < 2) return undefined
+  const cap = median(caps)
+  if (cap >= workers * BALANCE_SHARE) return undefined
+  return `one task dominates the batch: the longest is ${formatPercent(1 / cap)} of the time inside fn, so no pool can run this batch more than ${formatNumber(cap)}x faster than inline; split the long tasks or even out their work, and dispatch the longest first`
 }
 
 // ── formatting ────────────────────────────────────────────────────────────

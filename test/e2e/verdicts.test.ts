@@ -35,6 +35,21 @@ describe('verdicts, end to end', () => {
     expect(real?.netSpeedup).toBeGreaterThan(1)
   })
 
+  it('says when one unequal task, not the pool, caps the speedup; net vs inline stays paired and bounded', async () => {
+    const run = await runVitest('verdicts', ['unequal'])
+    expect(run.code, run.output).toBe(0)
+    for (const title of ['one task dominates [threads]', 'one task dominates [processes]']) {
+      const [result] = benchNamed(run, title).results
+      expect(result?.warnings.join('\n'), run.output).toMatch(
+        /one task dominates the batch: the longest is 7\d(\.\d)?% of the time inside fn/,
+      )
+      // The cap is 12/9 ≈ 1.33x; the measured net speedup cannot exceed it by more than noise.
+      expect(result?.netSpeedup).toBeLessThan(1.45)
+      expect(result?.netInterval?.low).toBeLessThanOrEqual(result?.netSpeedup ?? 0)
+      expect(result?.rounds.every((r) => (r.serialLongestMs ?? 0) > 0)).toBe(true)
+    }
+  })
+
   it("runs the serial arm in the host with baseline 'inline', and checks expectFaster", async () => {
     const run = await runVitest('verdicts', ['inline'])
     const bench = benchNamed(run, 'inline baseline [threads vs processes]')

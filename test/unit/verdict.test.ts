@@ -8,6 +8,7 @@ import {
   failureMessage,
   granularity,
   isDecided,
+  taskBalance,
 } from '../../src/verdict.js'
 
 function estimate(speedup: number, low: number, high: number, workers = 2, confidence = 0.95): SpeedupEstimate {
@@ -367,5 +368,47 @@ describe('granularity', () => {
 
   it('is silent without a per-call time', () => {
     expect(granularity(undefined, 0.08)).toEqual({ overheadShare: undefined, warning: undefined })
+  })
+})
+
+describe('taskBalance', () => {
+  /** A round whose serial arm spent `busyMs` inside fn, `longestMs` of it in its longest task. */
+  const balanced = (busyMs: number, longestMs: number): RoundSample => ({
+    order: 'serial-first',
+    serialMs: busyMs,
+    parallelMs: busyMs / 2,
+    serialBusyMs: busyMs,
+    parallelBusyMs: busyMs,
+    serialLongestMs: longestMs,
+  })
+
+  it('is silent when no task keeps the pool from its size', () => {
+    // 8 equal tasks: the cap is 8x, far above 2 workers.
+    expect(taskBalance([balanced(80, 10), balanced(80, 10)], 2)).toBeUndefined()
+  })
+
+  it('warns when the longest task caps the speedup below the pool size, and says by how much', () => {
+    // One task is 60% of the batch: no pool can beat 1/0.6 ≈ 1.67x.
+    const warning = taskBalance([balanced(100, 60), balanced(100, 60), balanced(100, 60)], 2)
+    expect(warning).toMatch(/^one task dominates the batch: the longest is 60% of the time inside fn/)
+    expect(warning).toContain('no pool can run this batch more than 1.67x faster than inline')
+    expect(warning).toContain('dispatch the longest first')
+  })
+
+  it('needs the longest-task times to judge', () => {
+    expect(taskBalance([{ ...balanced(100, 60), serialLongestMs: undefined }], 2)).toBeUndefined()
+  })
+})
+
+describe('granularity advice', () => {
+  it('says to batch calls when dispatch dominates a small task', () => {
+    expect(granularity(0.01, 0.05).warning).toMatch(/batch about \d+ calls into each task/)
+  })
+
+  it('says to move less data when the round trip is the payload, not dispatch', () => {
+    // 30 ms of copying a 1.5 MiB document per task, 5 ms inside fn.
+    const warning = granularity(5, 30).warning
+    expect(warning).toMatch(/the round trip is the data crossing over, not dispatch/)
+    expect(warning).not.toMatch(/batch about/)
   })
 })

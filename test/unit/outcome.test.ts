@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import type { ResolvedOptions } from '../../src/options.js'
 import { benchOutcome, fasterModel } from '../../src/outcome.js'
 import { budgetOption } from '../../src/verdict.js'
 import { modelResult } from '../support/synthetic-results.js'

@@ -123,6 +123,9 @@ async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise
   return { wallMs, busyMs: wallMs, longestMs, cpuMs: undefined, overheadMs: [] }
 }
 
+/** Below this time inside fn per task, the inline cost is taken from a batch timed as one loop. */
+export const INLINE_ARM_BELOW_MS = 0.05
+
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true)
     throw new ParallelBenchError('ABORTED', 'the bench was aborted', { cause: signal.reason })
@@ -142,11 +145,19 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   const parallelArm = (): Promise<BatchTiming> => runBatch(pool, inputsForBatch(), pool.size, workload.transfer)
 
   // The pool runs fn first: a fn that exits, crashes or hangs shows it there, not in the Vitest worker.
+  let warmSerial: BatchTiming | undefined
   for (let i = 0; i < options.warmupRounds; i++) {
     checkAborted(signal)
     await parallelArm()
-    await serialArm()
+    warmSerial = await serialArm()
   }
+  // Tiny tasks: time the batch as one loop too (an arm as cheap as the tasks), since per-call
+  // timing would mostly measure the clock. Judged on the warm serial arm (or an extra one).
+  warmSerial ??= inlineFn === undefined ? await serialArm() : undefined
+  const inlineArm =
+    warmSerial !== undefined && warmSerial.busyMs / workload.tasks < INLINE_ARM_BELOW_MS
+      ? async (): Promise<number> => (await pool.run({ op: 'inline', inputs: inputsForBatch() })).busyMs
+      : undefined
 
   const perLook = lookConfidence(options.confidence, options.minRounds, options.maxRounds)
   const rounds: RoundSample[] = []
@@ -167,6 +178,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
       parallel = await parallelArm()
       serial = await serialArm()
     }
+    const inlineMs = inlineArm === undefined ? undefined : await inlineArm()
     overheads.push(...serial.overheadMs, ...parallel.overheadMs)
     rounds.push({
       order: serialFirst ? 'serial-first' : 'parallel-first',
@@ -176,6 +188,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
       parallelBusyMs: parallel.busyMs,
       parallelCpuMs: parallel.cpuMs,
       serialLongestMs: serial.longestMs,
+      ...(inlineMs === undefined ? {} : { inlineMs }),
     })
     if (rounds.length < options.minRounds) continue
     estimate = estimateSpeedup(rounds, pool.size, perLook)
@@ -199,7 +212,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
     startupMs,
     roundTripMs: overheads.length === 0 ? 0 : Math.max(0, median(overheads)),
     // The serial arm timed every call inside its worker: that is the inline cost, paired and free.
-    callMs: rounds.length === 0 ? undefined : median(rounds.map((r) => r.serialBusyMs)) / workload.tasks,
+    callMs: rounds.length === 0 ? undefined : median(rounds.map((r) => r.inlineMs ?? r.serialBusyMs)) / workload.tasks,
     memoryBytes: Math.max(...memory.map((m) => m.bytes)),
     estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
     net:

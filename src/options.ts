@@ -23,7 +23,7 @@ export interface BenchOptions<Input = unknown> {
   baseline?: Baseline
   /** Measurement budget per bench after warm-up, ms. @default 10_000 */
   time?: number
-  /** Fewest paired rounds before a verdict may be drawn (8: the first round at which the sign test can decide at 95%). @default 8 */
+  /** Fewest paired rounds before a verdict may be drawn. @default the first round the interval can decide at (8 at 95%) */
   minRounds?: number
   /** Most paired rounds. @default 40 */
   maxRounds?: number
@@ -119,6 +119,7 @@ const PLUGIN_ONLY_KEYS = ['include', 'exclude', 'outputFile', 'strict', 'github'
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
 /** Beyond this the per-look calibration costs seconds of host CPU (it grows with maxRounds²), for no gain. */
 export const MAX_ROUNDS = 1000
+const DEFAULT_MAX_ROUNDS = 40
 const BASELINES: readonly Baseline[] = ['worker', 'inline']
 const MODELS: readonly Model[] = ['threads', 'processes']
 
@@ -297,27 +298,6 @@ export function resolveOptions(
     levelFromEnv === undefined || levelFromEnv === '' ? undefined : checkChoice(LEVEL_ENV, levelFromEnv, LEVELS)
   const level = envLevel ?? ownLevel
 
-  const minRoundsValue = pick('minRounds')
-  const minRounds =
-    minRoundsValue === undefined
-      ? 8
-      : checkNumber('minRounds', minRoundsValue, {
-          integer: true,
-          min: 3,
-          max: MAX_ROUNDS,
-          expected: `an integer in [3, ${MAX_ROUNDS}]`,
-        })
-  const maxRoundsValue = pick('maxRounds')
-  const maxRounds =
-    maxRoundsValue === undefined
-      ? Math.max(40, minRounds)
-      : checkNumber('maxRounds', maxRoundsValue, {
-          integer: true,
-          min: minRounds,
-          max: MAX_ROUNDS,
-          expected: `an integer in [minRounds (${minRounds}), ${MAX_ROUNDS}]`,
-        })
-
   const confidenceValue = pick('confidence')
   const confidence =
     confidenceValue === undefined
@@ -329,6 +309,27 @@ export function resolveOptions(
         })
   const rows = workers.length * (kind === 'compare' ? 2 : 1)
   const rowConfidence = 1 - (1 - confidence) / rows
+
+  const minRoundsValue = pick('minRounds')
+  const maxRoundsValue = pick('maxRounds')
+  const minRounds =
+    minRoundsValue === undefined
+      ? firstDecidingRound(rowConfidence, typeof maxRoundsValue === 'number' ? maxRoundsValue : DEFAULT_MAX_ROUNDS)
+      : checkNumber('minRounds', minRoundsValue, {
+          integer: true,
+          min: 3,
+          max: MAX_ROUNDS,
+          expected: `an integer in [3, ${MAX_ROUNDS}]`,
+        })
+  const maxRounds =
+    maxRoundsValue === undefined
+      ? Math.max(DEFAULT_MAX_ROUNDS, minRounds)
+      : checkNumber('maxRounds', maxRoundsValue, {
+          integer: true,
+          min: minRounds,
+          max: MAX_ROUNDS,
+          expected: `an integer in [minRounds (${minRounds}), ${MAX_ROUNDS}]`,
+        })
   // A budget needs an interval that can exclude it; without one, an unbounded interval is still honest.
   const deciding = smallestDecidingMaxRounds(rowConfidence, minRounds)
   if ((minSpeedup !== undefined || minEfficiency !== undefined) && maxRounds < deciding) {
@@ -410,6 +411,21 @@ export function smallestDecidingMaxRounds(confidence: number, minRounds: number)
     if (1 - 2 * 0.5 ** maxRounds >= lookConfidence(confidence, minRounds, maxRounds)) return maxRounds
   }
   return Math.max(minRounds, 21)
+}
+
+/**
+ * The default `minRounds`: the first round at which the interval can be finite at the per-look
+ * level of looks from there to `maxRounds` (8 at 95% over looks to 40; 9 for each row of a
+ * two-row test). Looking earlier could never decide and would only raise the per-look level.
+ */
+export function firstDecidingRound(rowConfidence: number, maxRounds: number): number {
+  // Only a default: a horizon past 100 looks changes the answer by a round at most, and the error
+  // control itself is always computed for the real minRounds..maxRounds (measure.ts).
+  const last = Math.max(3, Math.min(maxRounds, 100))
+  for (let minRounds = 3; minRounds < Math.min(last, 21); minRounds++) {
+    if (1 - 2 * 0.5 ** minRounds >= lookConfidence(rowConfidence, minRounds, last)) return minRounds
+  }
+  return Math.min(last, 21)
 }
 
 /**

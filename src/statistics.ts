@@ -74,16 +74,17 @@ export function estimateSpeedup(rounds: RoundSample[], workers: number, confiden
 
 /**
  * Net speedup vs calling fn inline: per round, the serial arm's time inside fn (every input, no
- * messaging: the inline cost of the whole batch, measured in the same round) over the parallel
- * arm's wall time; exp(median) with the sign-test interval, as for the speedup. Undefined when a
+ * messaging: the inline cost of the whole batch, measured in the same round; for tiny tasks the
+ * batch timed as one loop, `inlineMs`) over the parallel arm's wall time; exp(median) with the sign-test interval, as for the speedup. Undefined when a
  * round has no busy time to go on.
  */
 export function estimateNetSpeedup(
   rounds: RoundSample[],
   confidence: number,
 ): (MedianInterval & { speedup: number }) | undefined {
-  if (rounds.length === 0 || rounds.some((r) => !(r.serialBusyMs > 0 && r.parallelMs > 0))) return undefined
-  const ratios = rounds.map((r) => Math.log(r.serialBusyMs / r.parallelMs))
+  const inline = (r: RoundSample): number => r.inlineMs ?? r.serialBusyMs
+  if (rounds.length === 0 || rounds.some((r) => !(inline(r) > 0 && r.parallelMs > 0))) return undefined
+  const ratios = rounds.map((r) => Math.log(inline(r) / r.parallelMs))
   const interval = signTestInterval(ratios, confidence)
   return {
     speedup: Math.exp(median(ratios)),

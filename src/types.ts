@@ -42,6 +42,11 @@ export interface RoundSample {
   parallelCpuMs?: number | undefined
   /** The longest single task inside fn in the serial arm, ms: no pool finishes a batch sooner. */
   serialLongestMs?: number | undefined
+  /**
+   * Tiny tasks only: the whole batch called in one loop inside a worker, ms. Below ~50 µs a task,
+   * timing each call would mostly time the clock; this is then the inline cost instead of serialBusyMs.
+   */
+  inlineMs?: number | undefined
 }
 
 export interface SpeedupEstimate {

@@ -48,7 +48,9 @@ export function formatSpeedup(x: number | undefined): string {
 function formatBound(x: number | null): string {
   if (x === Number.POSITIVE_INFINITY) return '∞'
   if (x === Number.NEGATIVE_INFINITY) return '-∞'
-  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '?'
+  if (typeof x !== 'number' || !Number.isFinite(x)) return '?'
+  // As the estimate: tiny ratios keep two significant digits ([0.0049–0.0061], not [0.00–0.01]).
+  return Math.abs(x) >= 0.1 || x === 0 ? x.toFixed(2) : significant(x, 2)
 }
 
 /**

@@ -13,12 +13,17 @@ export interface WorkerSetup {
   loader: LoaderSetup
 }
 
-export type TaskRequest = { op: 'run'; input: unknown } | { op: 'memory' }
+export type TaskRequest =
+  | { op: 'run'; input: unknown }
+  | { op: 'memory' }
+  /** Every input of a batch, called in one loop with no messaging between calls: the inline cost of tiny tasks. */
+  | { op: 'inline'; inputs: unknown[] }
 
 export type TaskReply =
   /** `value` is fn's return value: cloning it back is part of the honest price of parallelism. */
   | { ok: true; op: 'run'; workerId: string; busyMs: number; cpuMs: number | undefined; value: unknown }
   | { ok: true; op: 'memory'; workerId: string; bytes: number }
+  | { ok: true; op: 'inline'; busyMs: number }
   | { ok: false; code: ErrorCode; error: SerializedError }
 
 export const READY = 'vitest-parallel-bench:ready'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  firstDecidingRound,
   reportableOptions,
   resolveOptions,
   smallestDecidingMaxRounds,
@@ -120,6 +121,20 @@ describe('rowConfidence', () => {
   })
 })
 
+describe('firstDecidingRound', () => {
+  it('is the first round at which the interval can be finite at the per-look level', () => {
+    expect(firstDecidingRound(0.95, 40)).toBe(8)
+    expect(firstDecidingRound(0.975, 40)).toBe(9)
+    expect(firstDecidingRound(0.999, 40)).toBe(13)
+  })
+
+  it('is the default minRounds, with the share of a test with several rows', () => {
+    expect(resolve({}).minRounds).toBe(8)
+    expect(resolveOptions('compare', {}, {}, 2, undefined).minRounds).toBe(9)
+    expect(resolve({ minRounds: 5 }).minRounds).toBe(5)
+  })
+})
+
 describe('smallestDecidingMaxRounds', () => {
   it('is the first maxRounds whose widest interval reaches the per-look level', () => {
     expect(smallestDecidingMaxRounds(0.95, 3)).toBe(6)
@@ -150,8 +165,9 @@ describe('testTimeoutMs', () => {
       time: 0,
       warmupRounds: 0,
     })
-    const one = 100 + 9 * (2 + 2) * 100 + 0 + 100 + 5000
-    const two = 100 + 9 * (2 + 1) * 100 + 0 + 100 + 5000
+    // Two rows share the error budget: minRounds defaults to 9, so 0 warm-up + 9 + 1 rounds.
+    const one = 100 + 10 * (2 + 2) * 100 + 0 + 100 + 5000
+    const two = 100 + 10 * (2 + 1) * 100 + 0 + 100 + 5000
     expect(testTimeoutMs(curve, 1)).toBe(one + two)
     expect(testTimeoutMs(resolve({ taskTimeout: 1e9 }), 2)).toBe(2 ** 31 - 1)
   })

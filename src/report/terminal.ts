@@ -424,7 +424,7 @@ const LEGEND: readonly (readonly [string, string])[] = [
   ],
   [
     'net vs inline',
-    'time inside fn for the whole batch (serial arm, no messaging) / parallel batch, paired per round; below 1.00x parallelism does not pay',
+    'the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch, paired per round; below 1.00x parallelism does not pay',
   ],
   ['efficiency', 'speedup / workers'],
   ['startup', 'spawn → ready per worker (median), never part of the speedup'],

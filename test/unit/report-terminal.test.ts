@@ -114,7 +114,7 @@ describe('renderReport', () => {
 
       Legend
         speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
-        net vs inline  time inside fn for the whole batch (serial arm, no messaging) / parallel batch, paired per round; below 1.00x parallelism does not pay
+        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch, paired per round; below 1.00x parallelism does not pay
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
@@ -143,7 +143,7 @@ describe('renderReport', () => {
 
       Legend
         speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
-        net vs inline  time inside fn for the whole batch (serial arm, no messaging) / parallel batch, paired per round; below 1.00x parallelism does not pay
+        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch, paired per round; below 1.00x parallelism does not pay
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
@@ -170,7 +170,7 @@ describe('renderReport', () => {
 
       Legend
         speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
-        net vs inline  time inside fn for the whole batch (serial arm, no messaging) / parallel batch, paired per round; below 1.00x parallelism does not pay
+        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch, paired per round; below 1.00x parallelism does not pay
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)

@@ -39,7 +39,7 @@ export interface BenchOptions<Input = unknown> {
   maxMemoryMb?: number
   /** Move `ArrayBuffer`s / typed arrays in inputs to the worker instead of copying them (the host's copy is detached, so inputs are re-made per task). @default false */
   transfer?: boolean
-  /** `benchCompare` only: this model must be faster, or the test fails. @default none */
+  /** `benchCompare` only: fails when the interval on the ratio of parallel batch times says the other model is faster; inconclusive otherwise. @default none */
   expectFaster?: Model
 }
 

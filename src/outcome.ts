@@ -4,8 +4,8 @@
 import type { ErrorCode } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import { median } from './statistics.js'
-import type { Model, ModelResult } from './types.js'
-import { budgetOption, failureMessage } from './verdict.js'
+import type { ModelResult } from './types.js'
+import { budgetOption, failureMessage, rankingText, rankModels } from './verdict.js'
 
 export interface Annotation {
   message: string
@@ -22,17 +22,8 @@ export interface Outcome {
 
 type OutcomeOptions = Pick<
   ResolvedOptions,
-  'level' | 'strict' | 'expectFaster' | 'minSpeedup' | 'minEfficiency' | 'workers'
+  'level' | 'strict' | 'expectFaster' | 'minSpeedup' | 'minEfficiency' | 'workers' | 'confidence'
 >
-
-/** The model with the lower median parallel batch time at the largest pool size both were measured at. */
-export function fasterModel(results: readonly ModelResult[]): Model | undefined {
-  const largest = Math.max(...results.map((r) => r.workers))
-  const [a, b] = results.filter((r) => r.workers === largest)
-  if (a === undefined || b === undefined || a.rounds.length === 0 || b.rounds.length === 0) return undefined
-  const parallel = (r: ModelResult): number => median(r.rounds.map((round) => round.parallelMs))
-  return parallel(a) <= parallel(b) ? a.model : b.model
-}
 
 export function benchOutcome(
   results: readonly ModelResult[],
@@ -67,12 +58,21 @@ export function benchOutcome(
     }
   }
   if (options.expectFaster !== undefined) {
-    const fastest = fasterModel(results)
-    if (fastest !== undefined && fastest !== options.expectFaster) {
-      failures.push({
-        code: 'EXPECTATION_FAILED',
-        message: `expectFaster: '${options.expectFaster}', but ${fastest} had the shorter parallel batch`,
-      })
+    const ranking = rankModels(results, options.confidence)
+    if (ranking !== undefined) {
+      const measured = `threads' parallel batch took ${rankingText(ranking)} of processes' at ${ranking.workers} workers`
+      if (ranking.faster !== undefined && ranking.faster !== options.expectFaster) {
+        failures.push({
+          code: 'EXPECTATION_FAILED',
+          message: `expectFaster: '${options.expectFaster}', but ${ranking.faster} are faster: ${measured}`,
+        })
+      } else if (ranking.faster === undefined) {
+        const reason = `expectFaster: '${options.expectFaster}' cannot be told: ${measured}`
+        annotations.push({ message: reason, type: 'warning' })
+        if (options.strict) {
+          failures.push({ code: 'INCONCLUSIVE', message: `${reason}, and strict mode fails inconclusive results` })
+        }
+      }
     }
   }
   const [first] = failures

@@ -265,3 +265,72 @@ function sortedCopy(values: readonly number[]): number[] {
 function at(values: readonly number[], index: number): number {
   return values[index] as number
 }
+
+/** A shift between two samples with its interval. */
+export interface ShiftInterval {
+  /** Hodges–Lehmann estimate: the median of all pairwise differences a_i − b_j. */
+  shift: number
+  low: number
+  high: number
+  /** Achieved coverage of [low, high] (≥ the requested confidence), 1 when unbounded. */
+  confidence: number
+}
+
+/**
+ * P(U ≤ u) for u = 0..n·m, U the Mann–Whitney statistic of samples of sizes n and m with no
+ * difference between them (every ordering equally likely); exact, by the recursion
+ * p(n, m, u) = n/(n+m)·p(n−1, m, u−m) + m/(n+m)·p(n, m−1, u).
+ */
+function mannWhitneyCdf(n: number, m: number): number[] {
+  // rows[j] holds the distribution for (i, j) while i advances; each is a probability vector.
+  let rows: number[][] = Array.from({ length: m + 1 }, () => [1])
+  for (let i = 1; i <= n; i++) {
+    const next: number[][] = [Array.from({ length: 1 }, () => 1)]
+    for (let j = 1; j <= m; j++) {
+      const size = i * j + 1
+      const dist = new Array<number>(size).fill(0)
+      const fromI = rows[j] as number[] // (i−1, j): U counts j for the new largest a
+      const fromJ = next[j - 1] as number[] // (i, j−1)
+      const wi = i / (i + j)
+      const wj = j / (i + j)
+      for (let u = 0; u < size; u++) {
+        dist[u] = wi * (u - j >= 0 ? (fromI[u - j] ?? 0) : 0) + wj * (fromJ[u] ?? 0)
+      }
+      next.push(dist)
+    }
+    rows = next
+  }
+  const pmf = rows[m] as number[]
+  const cdf: number[] = []
+  let sum = 0
+  for (const p of pmf) cdf.push((sum += p))
+  return cdf
+}
+
+/**
+ * Hodges–Lehmann shift of sample `a` against sample `b` with its distribution-free (Mann–Whitney)
+ * interval: the order statistics of the n·m pairwise differences, at ranks from the exact null
+ * distribution of U. Assumes only that the two samples differ by a shift; no normality. For
+ * runtimes, pass logarithms: the shift is then a log-ratio.
+ */
+export function shiftInterval(a: readonly number[], b: readonly number[], confidence: number): ShiftInterval {
+  assertConfidence(confidence)
+  if (a.length === 0 || b.length === 0) throw new RangeError('a shift between two samples needs both to be non-empty')
+  const differences: number[] = []
+  for (const x of a) for (const y of b) differences.push(x - y)
+  differences.sort((p, q) => p - q)
+  const shift = median(differences)
+  const cdf = mannWhitneyCdf(a.length, b.length)
+  const alpha = 1 - confidence
+  // The largest k with P(U ≤ k − 1) ≤ α/2: the interval is [d_k, d_(nm+1−k)] (1-based).
+  let k = 0
+  while (k < cdf.length && (cdf[k] ?? 1) <= alpha / 2 + 1e-12) k++
+  if (k === 0) return { shift, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY, confidence: 1 }
+  const total = differences.length
+  return {
+    shift,
+    low: differences[k - 1] as number,
+    high: differences[total - k] as number,
+    confidence: 1 - 2 * (cdf[k - 1] ?? 0),
+  }
+}

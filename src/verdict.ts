@@ -3,8 +3,8 @@
 // one plain sentence of why. Numbers in, data out; no I/O.
 
 import { formatConfidence } from './report/format.js'
-import { median } from './statistics.js'
-import type { Model, RoundSample, SpeedupEstimate, Verdict } from './types.js'
+import { median, shiftInterval } from './statistics.js'
+import type { Model, ModelResult, RoundSample, SpeedupEstimate, Verdict } from './types.js'
 
 export type BudgetOption = 'minSpeedup' | 'minEfficiency'
 
@@ -309,6 +309,52 @@ export function taskBalance(rounds: readonly RoundSample[], workers: number): st
   const cap = median(caps)
   if (cap >= workers * BALANCE_SHARE) return undefined
   return `one task dominates the batch: the longest is ${formatPercent(1 / cap)} of the time inside fn, so no pool can run this batch more than ${formatNumber(cap)}x faster than inline; split the long tasks or even out their work, and dispatch the longest first`
+}
+
+/** Which model runs the batch faster, by absolute parallel batch time, with an interval on the ratio. */
+export interface ModelRanking {
+  /** Undefined when the interval cannot tell. */
+  faster: Model | undefined
+  /** Threads' parallel batch time / processes' (Hodges–Lehmann), and its interval. */
+  ratio: number
+  low: number
+  high: number
+  confidence: number
+  /** The pool size compared: the largest both models were measured at. */
+  workers: number
+}
+
+/**
+ * Ranks threads against processes by what a user waits for, the parallel batch time, at the
+ * largest pool size both were measured at: the Hodges–Lehmann ratio of their per-round times
+ * with its distribution-free interval. A model is faster only when the interval says so.
+ */
+export function rankModels(results: readonly ModelResult[], confidence: number): ModelRanking | undefined {
+  const workers = Math.max(...results.map((r) => r.workers))
+  const threads = results.find((r) => r.model === 'threads' && r.workers === workers)
+  const processes = results.find((r) => r.model === 'processes' && r.workers === workers)
+  if (threads === undefined || processes === undefined) return undefined
+  const logs = (r: ModelResult): number[] => r.rounds.filter((x) => x.parallelMs > 0).map((x) => Math.log(x.parallelMs))
+  const a = logs(threads)
+  const b = logs(processes)
+  if (a.length === 0 || b.length === 0) return undefined
+  const interval = shiftInterval(a, b, confidence)
+  const low = Math.exp(interval.low)
+  const high = Math.exp(interval.high)
+  return {
+    faster: high < 1 ? 'threads' : low > 1 ? 'processes' : undefined,
+    ratio: Math.exp(interval.shift),
+    low,
+    high,
+    confidence: interval.confidence,
+    workers,
+  }
+}
+
+/** `0.93x [0.90–0.96] (95% CI)`: a ranking's ratio with its interval. */
+export function rankingText(ranking: ModelRanking): string {
+  const two = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : x > 0 ? '∞' : '0')
+  return `${two(ranking.ratio)}x [${two(ranking.low)}–${two(ranking.high)}] (${formatConfidence(ranking.confidence)} CI)`
 }
 
 // ── formatting ────────────────────────────────────────────────────────────

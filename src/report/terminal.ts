@@ -3,7 +3,7 @@
 import type { Colors } from 'picocolors/types.js'
 import { amdahlSerialFraction, karpFlatt } from '../scaling.js'
 import type { BenchResult, EnvironmentInfo, Level, ModelResult, VerdictStatus } from '../types.js'
-import { granularity, MAX_OVERHEAD_SHARE } from '../verdict.js'
+import { granularity, MAX_OVERHEAD_SHARE, rankingText, rankModels } from '../verdict.js'
 import {
   formatBytes,
   formatConfidence,
@@ -203,10 +203,6 @@ function renderScaling(bench: BenchResult, colors: Colors): string[] {
   return lines
 }
 
-function overlaps(a: ModelResult, b: ModelResult): boolean {
-  return a.estimate.low <= b.estimate.high && b.estimate.low <= a.estimate.high
-}
-
 function startupOf(result: ModelResult): number | undefined {
   return median(result.startupMs)
 }
@@ -244,7 +240,7 @@ function doesNotPay(results: readonly ModelResult[]): string | undefined {
   return `parallelism does not pay here (${detail} vs calling fn inline); ${advice}`
 }
 
-function compareSentence(threads: ModelResult, processes: ModelResult, atWorkers: string): string {
+function compareSentence(threads: ModelResult, processes: ModelResult, atWorkers: string, confidence: number): string {
   const head = `threads ${formatSpeedup(threads.estimate.speedup)} vs processes ${formatSpeedup(processes.estimate.speedup)}${atWorkers}`
   if (starved(threads) || starved(processes)) {
     return `${head}: the workers were starved by other load; rerun on a quieter machine before choosing`
@@ -255,7 +251,10 @@ function compareSentence(threads: ModelResult, processes: ModelResult, atWorkers
   const processStartup = startupOf(processes)
   const startupGap =
     threadStartup === undefined || processStartup === undefined ? undefined : processStartup - threadStartup
-  if (overlaps(threads, processes)) {
+  // Ranked by what a user waits for: the parallel batch time, with an interval on the ratio.
+  const ranking = rankModels([threads, processes], confidence)
+  const batch = ranking === undefined ? '' : `; threads' parallel batch ${rankingText(ranking)} of processes'`
+  if (ranking?.faster === undefined) {
     const processesStartFaster = startupGap !== undefined && startupGap <= -STARTUP_NOISE_MS
     const preferred = processesStartFaster ? 'processes' : 'threads'
     const reasons: string[] = []
@@ -270,16 +269,16 @@ function compareSentence(threads: ModelResult, processes: ModelResult, atWorkers
       preferred === 'threads'
         ? '; use processes when fn needs isolation (process.exit, native crashes, global state)'
         : '; they also isolate fn (process.exit, native crashes, global state)'
-    return `${head}: indistinguishable (the intervals overlap); prefer ${preferred}${why}${isolation}`
+    return `${head}: indistinguishable${batch}; prefer ${preferred}${why}${isolation}`
   }
-  const winner = threads.estimate.speedup >= processes.estimate.speedup ? 'threads' : 'processes'
+  const winner = ranking.faster
   const loser = winner === 'threads' ? 'processes' : 'threads'
   const winnerStartsSlower = startupGap !== undefined && (winner === 'threads' ? startupGap < 0 : startupGap > 0)
-  if (startupGap === undefined || Math.abs(startupGap) < STARTUP_NOISE_MS) return `${head}: prefer ${winner}`
+  if (startupGap === undefined || Math.abs(startupGap) < STARTUP_NOISE_MS) return `${head}: prefer ${winner}${batch}`
   const gap = formatDuration(Math.abs(startupGap))
   return winnerStartsSlower
-    ? `${head}: prefer ${winner}, although they cost ${gap} more to start (once per pool)`
-    : `${head}: prefer ${winner}; ${loser} cost ${gap} more to start`
+    ? `${head}: prefer ${winner}${batch}, although they cost ${gap} more to start (once per pool)`
+    : `${head}: prefer ${winner}${batch}; ${loser} cost ${gap} more to start`
 }
 
 function scalingSentence(points: readonly ModelResult[]): string {
@@ -325,7 +324,8 @@ export function recommendation(bench: BenchResult): string | undefined {
       const workers = Math.max(...common)
       const t = threads.find((r) => r.workers === workers) as ModelResult
       const p = processes.find((r) => r.workers === workers) as ModelResult
-      return stripControl(compareSentence(t, p, several ? ` at ${workers} workers` : ''))
+      const confidence = typeof bench.options.confidence === 'number' ? bench.options.confidence : 0.95
+      return stripControl(compareSentence(t, p, several ? ` at ${workers} workers` : '', confidence))
     }
   }
   const only = threads.length > 0 ? threads : processes

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { benchOutcome, fasterModel } from '../../src/outcome.js'
-import { budgetOption } from '../../src/verdict.js'
+import { benchOutcome } from '../../src/outcome.js'
+import { budgetOption, rankModels } from '../../src/verdict.js'
 import { modelResult } from '../support/synthetic-results.js'
 
 type Options = Parameters<typeof benchOutcome>[1]
@@ -11,6 +11,7 @@ const base: Options = {
   minSpeedup: 1.6,
   minEfficiency: undefined,
   workers: [2],
+  confidence: 0.95,
 }
 
 const fail = modelResult({
@@ -99,16 +100,31 @@ describe('benchOutcome', () => {
     expect(benchOutcome([skipped, pass], base, 2).skipReason).toBeUndefined()
   })
 
-  it('fails expectFaster when the other model had the shorter parallel batch', () => {
+  it('fails expectFaster only when the interval on the batch-time ratio says the other model is faster', () => {
     // modelResult's parallel batch is serialMs / speedup: processes (1.9x) beat threads (1.21x).
     const threads = modelResult({ model: 'threads', workers: 2, speedup: 1.21, low: 1.1, high: 1.3 })
     const processes = modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 2 })
-    expect(fasterModel([threads, processes])).toBe('processes')
-    expect(benchOutcome([threads, processes], { ...base, expectFaster: 'threads' }, 2).failure).toEqual({
-      code: 'EXPECTATION_FAILED',
-      message: "expectFaster: 'threads', but processes had the shorter parallel batch",
-    })
+    expect(rankModels([threads, processes], 0.95)?.faster).toBe('processes')
+    const failure = benchOutcome([threads, processes], { ...base, expectFaster: 'threads' }, 2).failure
+    expect(failure?.code).toBe('EXPECTATION_FAILED')
+    expect(failure?.message).toMatch(
+      /^expectFaster: 'threads', but processes are faster: threads' parallel batch took 1\.57x \[1\.5\d–1\.6\d\] \(9\d(\.\d)?% CI\) of processes' at 2 workers$/,
+    )
     expect(benchOutcome([threads, processes], { ...base, expectFaster: 'processes' }, 2).failure).toBeUndefined()
+  })
+
+  it('equal models: expectFaster is inconclusive, a warning, and a failure only under strict', () => {
+    const threads = modelResult({ model: 'threads', workers: 2, speedup: 1.9, low: 1.8, high: 2 })
+    const processes = modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 2 })
+    expect(rankModels([threads, processes], 0.95)?.faster).toBeUndefined()
+    const outcome = benchOutcome([threads, processes], { ...base, expectFaster: 'threads' }, 2)
+    expect(outcome.failure).toBeUndefined()
+    expect(outcome.annotations.at(-1)).toEqual({
+      type: 'warning',
+      message: expect.stringMatching(/^expectFaster: 'threads' cannot be told: threads' parallel batch took 1\.00x/),
+    })
+    const strict = benchOutcome([threads, processes], { ...base, expectFaster: 'threads', strict: true }, 2)
+    expect(strict.failure?.code).toBe('INCONCLUSIVE')
   })
 })
 

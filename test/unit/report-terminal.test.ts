@@ -110,7 +110,7 @@ describe('renderReport', () => {
         threads          2        804 ms          417 ms  1.93x [1.90–1.96]          1.90x         97%         72.0 ms          85.0 µs  8.50 MiB heap      10  PASS ≥1.60x
         processes        2        804 ms          509 ms  1.58x [1.55–1.61]          1.55x         79%          232 ms           120 µs   48.0 MiB RSS      10  INCONCLUSIVE ≥1.60x
         INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
-        → threads 1.93x vs processes 1.58x: prefer threads; processes cost 160 ms more to start
+        → threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.82x [0.79–0.84] (95.6% CI) of processes'; processes cost 160 ms more to start
 
       Legend
         speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
@@ -232,19 +232,19 @@ describe('renderReport', () => {
 describe('recommendation', () => {
   test('threads measurably faster: prefer threads and say what processes cost to start', () => {
     expect(recommendation(threadsWinCompare())).toBe(
-      'threads 1.93x vs processes 1.58x: prefer threads; processes cost 160 ms more to start',
+      "threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.82x [0.79–0.84] (95.6% CI) of processes'; processes cost 160 ms more to start",
     )
   })
 
   test('processes measurably faster: say so, with the startup price', () => {
     expect(recommendation(processesWinCompare())).toBe(
-      'threads 1.41x vs processes 1.88x: prefer processes, although they cost 160 ms more to start (once per pool)',
+      "threads 1.41x vs processes 1.88x: prefer processes; threads' parallel batch 1.33x [1.29–1.37] (95.6% CI) of processes', although they cost 160 ms more to start (once per pool)",
     )
   })
 
-  test('overlapping intervals: indistinguishable, decide on startup, memory and isolation', () => {
+  test('batch times indistinguishable: decide on startup, memory and isolation', () => {
     expect(recommendation(overlappingCompare())).toBe(
-      'threads 1.93x vs processes 1.88x: indistinguishable (the intervals overlap); prefer threads (they start 160 ms faster per worker; memory per worker: threads 8.50 MiB heap, processes 48.0 MiB RSS); use processes when fn needs isolation (process.exit, native crashes, global state)',
+      "threads 1.93x vs processes 1.88x: indistinguishable; threads' parallel batch 0.97x [0.95–1.00] (95.6% CI) of processes'; prefer threads (they start 160 ms faster per worker; memory per worker: threads 8.50 MiB heap, processes 48.0 MiB RSS); use processes when fn needs isolation (process.exit, native crashes, global state)",
     )
   })
 
@@ -316,7 +316,7 @@ describe('recommendation', () => {
       modelResult({ model: 'processes', workers: 4, speedup: 3.1, low: 3.0, high: 3.2 }),
     ])
     expect(recommendation(bench)).toBe(
-      'threads 3.60x vs processes 3.10x at 4 workers: prefer threads; processes cost 160 ms more to start',
+      "threads 3.60x vs processes 3.10x at 4 workers: prefer threads; threads' parallel batch 0.86x [0.84–0.89] (95.6% CI) of processes'; processes cost 160 ms more to start",
     )
   })
 

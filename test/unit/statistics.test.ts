@@ -7,6 +7,7 @@ import {
   median,
   sequentialCoverage,
   sequentialOneSidedError,
+  shiftInterval,
   signTestInterval,
 } from '../../src/statistics.js'
 import type { RoundSample } from '../../src/types.js'
@@ -238,5 +239,28 @@ describe('estimateNetSpeedup', () => {
   it('is undefined without busy time to go on', () => {
     expect(estimateNetSpeedup([], 0.95)).toBeUndefined()
     expect(estimateNetSpeedup([paired(0, 10)], 0.95)).toBeUndefined()
+  })
+})
+
+describe('shiftInterval', () => {
+  it('is the Hodges–Lehmann shift with the exact Mann–Whitney interval (n = m = 5 at 95%: the 3rd and 23rd differences)', () => {
+    // Differences a_i − b_j run 6..14; P(U ≤ 2) = 4/252 for 5 and 5 (U = 0, 1, 2, 2), so k = 3.
+    const result = shiftInterval([11, 12, 13, 14, 15], [1, 2, 3, 4, 5], 0.95)
+    expect(result.shift).toBe(10)
+    expect(result.low).toBe(7)
+    expect(result.high).toBe(13)
+    expect(result.confidence).toBeCloseTo(1 - 2 * (4 / 252), 12)
+  })
+
+  it('is unbounded when the samples are too small for the confidence', () => {
+    expect(shiftInterval([1, 2], [3], 0.95)).toMatchObject({ low: -Infinity, high: Infinity, confidence: 1 })
+  })
+
+  it('straddles 0 for samples from the same place, and excludes it for clearly shifted ones', () => {
+    const same = shiftInterval([1, 3, 5, 7, 9, 11], [2, 4, 6, 8, 10, 12], 0.95)
+    expect(same.low).toBeLessThan(0)
+    expect(same.high).toBeGreaterThan(0)
+    const shifted = shiftInterval([101, 103, 105, 107, 109, 111], [2, 4, 6, 8, 10, 12], 0.95)
+    expect(shifted.low).toBeGreaterThan(0)
   })
 })

@@ -32,6 +32,7 @@ import {
   contention,
   decideVerdict,
   granularity,
+  parallelSlowdown,
   taskBalance,
 } from './verdict.js'
 import { loadTarget } from './worker/load-target.js'
@@ -147,6 +148,10 @@ async function measureOne(
     const balance = taskBalance(measurement.rounds, workers)
     if (balance !== undefined) own.push(balance)
     if (starvation.starved) own.push(starvation.detail)
+    else {
+      const slowdown = parallelSlowdown(measurement.rounds)
+      if (slowdown !== undefined) own.push(slowdown)
+    }
     if (measurement.stoppedBecause === 'time' && verdict.status === 'INCONCLUSIVE') {
       own.push(
         `stopped by the time budget (${options.time} ms) after ${measurement.rounds.length} rounds; raise \`time\` for a decision`,

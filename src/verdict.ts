@@ -56,6 +56,8 @@ export const STARVED_ROUND_SHARE = 1 / 3
 export const MIN_CPU_SAMPLE_MS = 20
 /** Without a budget, stop when the interval is within ×/÷ this factor of the estimate (±~5%). */
 export const MEASURED_PRECISION = 1.05
+/** Calls this much slower inside fn in the parallel arm than in the serial arm are worth a warning. */
+export const STRETCH_WARNING = 1.25
 /** Warn when messaging is more than this share of a task's cost. */
 export const MAX_OVERHEAD_SHARE = 0.1
 /**
@@ -178,7 +180,7 @@ export function contention(rounds: RoundSample[], _workers: number): Contention 
   const starved = starvedRounds > 0 && starvedRounds >= rounds.length * STARVED_ROUND_SHARE
   const stretch = busyStretch(rounds)
   const stretchNote =
-    stretch !== undefined && stretch >= 1.25
+    stretch !== undefined && stretch >= STRETCH_WARNING
       ? `; calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm`
       : ''
   let detail: string
@@ -379,13 +381,18 @@ function formatMs(ms: number): string {
 }
 
 /** `1.21x (95% CI 1.15–1.27x)` */
+/** A measured value as the report's table prints it: two decimals, so a sentence and its row agree. */
+function measured(value: number): string {
+  return value === Number.POSITIVE_INFINITY ? '∞' : value.toFixed(2)
+}
+
 function describeSpeedup(estimate: SpeedupEstimate): string {
-  return `${formatSpeedup(estimate.speedup)} (${formatConfidence(estimate.confidence)} CI ${formatNumber(estimate.low)}–${formatSpeedup(estimate.high)})`
+  return `${measured(estimate.speedup)}x (${formatConfidence(estimate.confidence)} CI ${measured(estimate.low)}–${measured(estimate.high)}x)`
 }
 
 /** `0.61 (95% CI 0.58–0.64)` */
 function describeEfficiency(estimate: SpeedupEstimate, workers: number): string {
-  return `${formatNumber(estimate.speedup / workers)} (${formatConfidence(estimate.confidence)} CI ${formatNumber(estimate.low / workers)}–${formatNumber(estimate.high / workers)})`
+  return `${measured(estimate.speedup / workers)} (${formatConfidence(estimate.confidence)} CI ${measured(estimate.low / workers)}–${measured(estimate.high / workers)})`
 }
 
 function describe(estimate: SpeedupEstimate, option: BudgetOption): string {
@@ -456,6 +463,18 @@ function plural(count: number, noun: string): string {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/**
+ * Calls that take much longer inside fn in the parallel arm than in the serial arm while the
+ * workers had their CPU: they compete for something else (memory bandwidth, caches, a lock,
+ * I/O). Never a verdict (see contention), but the reader must know that more rounds will not
+ * change the result: the code, not the pool or the machine's load, limits the speedup.
+ */
+export function parallelSlowdown(rounds: RoundSample[]): string | undefined {
+  const stretch = busyStretch(rounds)
+  if (stretch === undefined || stretch < STRETCH_WARNING) return undefined
+  return `calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm than in the serial arm: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
 }
 
 function busyStretch(rounds: RoundSample[]): number | undefined {

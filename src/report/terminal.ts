@@ -207,8 +207,14 @@ function startupOf(result: ModelResult): number | undefined {
   return median(result.startupMs)
 }
 
-// Differences below this are noise in a startup time; not worth a clause.
-const STARTUP_NOISE_MS = 1
+/**
+ * Whether two startup times differ by more than their noise: worker startups vary by tens of ms
+ * from one pool to the next (52–94 ms for the same processes in one run), so a gap counts only
+ * from 10 ms and 20% of the faster one.
+ */
+function startupsDiffer(gapMs: number, fasterMs: number): boolean {
+  return Math.abs(gapMs) >= Math.max(10, 0.2 * fasterMs)
+}
 
 /** Whether parallelism beats calling fn inline, as far as the net interval (or, without one, the estimate) can tell. */
 function pays(result: ModelResult): 'yes' | 'no' | 'unknown' {
@@ -225,6 +231,9 @@ function netText(result: ModelResult): string {
   if (netInterval === undefined) return formatSpeedup(netSpeedup)
   return formatSpeedupWithInterval(netSpeedup ?? Number.NaN, netInterval.low, netInterval.high)
 }
+
+/** A net interval narrower than this (high / low) that still holds 1 is break-even, not undecided. */
+const BREAK_EVEN_WIDTH = 1.15
 
 /** Starved workers make every sentence about paying off premature. */
 function starved(result: ModelResult): boolean {
@@ -249,16 +258,21 @@ function compareSentence(threads: ModelResult, processes: ModelResult, atWorkers
   if (notPaying !== undefined) return `${head}: ${notPaying}`
   const threadStartup = startupOf(threads)
   const processStartup = startupOf(processes)
-  const startupGap =
+  const rawGap =
     threadStartup === undefined || processStartup === undefined ? undefined : processStartup - threadStartup
+  // A gap within the noise of startup times is no gap at all.
+  const startupGap =
+    rawGap === undefined || !startupsDiffer(rawGap, Math.min(threadStartup ?? 0, processStartup ?? 0))
+      ? undefined
+      : rawGap
   // Ranked by what a user waits for: the parallel batch time, with an interval on the ratio.
   const ranking = rankModels([threads, processes], confidence)
   const batch = ranking === undefined ? '' : `; threads' parallel batch ${rankingText(ranking)} of processes'`
   if (ranking?.faster === undefined) {
-    const processesStartFaster = startupGap !== undefined && startupGap <= -STARTUP_NOISE_MS
+    const processesStartFaster = startupGap !== undefined && startupGap < 0
     const preferred = processesStartFaster ? 'processes' : 'threads'
     const reasons: string[] = []
-    if (startupGap !== undefined && Math.abs(startupGap) >= STARTUP_NOISE_MS) {
+    if (startupGap !== undefined) {
       reasons.push(`they start ${formatDuration(Math.abs(startupGap))} faster per worker`)
     }
     if (threads.memoryBytes !== undefined && processes.memoryBytes !== undefined) {
@@ -274,7 +288,7 @@ function compareSentence(threads: ModelResult, processes: ModelResult, atWorkers
   const winner = ranking.faster
   const loser = winner === 'threads' ? 'processes' : 'threads'
   const winnerStartsSlower = startupGap !== undefined && (winner === 'threads' ? startupGap < 0 : startupGap > 0)
-  if (startupGap === undefined || Math.abs(startupGap) < STARTUP_NOISE_MS) return `${head}: prefer ${winner}${batch}`
+  if (startupGap === undefined) return `${head}: prefer ${winner}${batch}`
   const gap = formatDuration(Math.abs(startupGap))
   return winnerStartsSlower
     ? `${head}: prefer ${winner}${batch}, although they cost ${gap} more to start (once per pool)`
@@ -306,6 +320,11 @@ function singleSentence(result: ModelResult): string {
   const net = `${netText(result)} vs calling fn inline`
   if (pays(result) === 'yes' && estimate.low > 1) return `${head}, ${net}: parallelism pays here`
   if (result.netSpeedup === undefined) return head
+  const { netInterval } = result
+  // A tight interval around break-even will not move with more rounds.
+  if (netInterval !== undefined && netInterval.low <= 1 && netInterval.high / netInterval.low <= BREAK_EVEN_WIDTH) {
+    return `${head}, ${net}: about break-even with calling fn inline; parallelism does not pay measurably here`
+  }
   return `${head}, ${net}: too close to tell whether parallelism pays here; more rounds (\`time\`, \`maxRounds\`) would decide`
 }
 

@@ -8,7 +8,6 @@ import { ParallelBenchError } from '../errors.js'
 import { type BenchFunction, installRegistry, lookup } from '../registry.js'
 import { createModuleRunner, type LoaderSetup } from './module-runner.js'
 import type { BenchTarget } from './protocol.js'
-import * as shim from './vitest-shim.js'
 
 const LOADING_DOCS = 'See "How workers load your code" in the vitest-parallel-bench README.'
 
@@ -34,7 +33,9 @@ function loadError(what: string, error: unknown): ParallelBenchError {
   return failure
 }
 
-function installGlobals(): void {
+/** Vitest's globals, as the shim has them: only for projects with `globals`, so the others never load it here. */
+async function installGlobals(): Promise<void> {
+  const shim = (await import('./vitest-shim.js')) as Record<string, unknown>
   for (const [name, value] of Object.entries(shim)) {
     if (name !== 'default') Object.defineProperty(globalThis, name, { value, configurable: true, writable: true })
   }
@@ -73,7 +74,7 @@ export async function loadTarget(target: BenchTarget, loader: LoaderSetup): Prom
   const runner = await createModuleRunner(loader)
   // As Vitest's workers do: `define` constants become globals, then `globals: true` adds the API.
   Object.assign(globalThis, loader.defines)
-  if (loader.globals) installGlobals()
+  if (loader.globals) await installGlobals()
   for (const file of loader.setupFiles) await importModule(runner, file, `the setup file ${file}`)
   return target.kind === 'module'
     ? exportedFunction(runner, target.url, target.exportName)

@@ -6,8 +6,15 @@ import { serializeError } from '../errors.js'
 import { isProcessTask, type ProcessReply, REPLY, SETUP_ENV, type TaskReply, type WorkerSetup } from './protocol.js'
 import { startRuntime } from './runtime.js'
 
+/**
+ * Sends to the host. Serialization errors throw here (the caller reports them); a channel that
+ * closed meanwhile (the host was killed) comes back in the callback: then this child just ends,
+ * instead of dying of an unhandled EPIPE printed over the user's terminal.
+ */
 function send(message: unknown): void {
-  process.send?.(message)
+  process.send?.(message, undefined, undefined, (error: Error | null) => {
+    if (error !== null) process.exit(0)
+  })
 }
 
 process.on('disconnect', () => process.exit(0))

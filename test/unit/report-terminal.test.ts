@@ -263,6 +263,49 @@ describe('recommendation', () => {
     expect(recommendation(single({ low: 1.4, high: 1.6 }, 0.82))).toMatch(/too close to tell/)
   })
 
+  test('a tight net interval around 1 is break-even, not a call for more rounds', () => {
+    const breakEven = benchResult('x', 'processes', [
+      modelResult({
+        model: 'processes',
+        workers: 2,
+        speedup: 1.02,
+        low: 0.99,
+        high: 1.07,
+        netSpeedup: 1.01,
+        netInterval: { low: 0.98, high: 1.06 },
+      }),
+    ])
+    expect(recommendation(breakEven)).toBe(
+      'processes 1.02x [0.99–1.07] on 2 workers (51% efficiency), 1.01x [0.98–1.06] vs calling fn inline: about break-even with calling fn inline; parallelism does not pay measurably here',
+    )
+  })
+
+  test('startup gaps within their noise decide nothing: threads, for their memory', () => {
+    const close = benchResult('x', 'compare', [
+      modelResult({
+        model: 'threads',
+        workers: 2,
+        speedup: 1.96,
+        low: 1.9,
+        high: 2,
+        startupMs: [74, 80],
+        memoryBytes: 8.5 * 2 ** 20,
+      }),
+      modelResult({
+        model: 'processes',
+        workers: 2,
+        speedup: 1.97,
+        low: 1.9,
+        high: 2,
+        startupMs: [72, 76],
+        memoryBytes: 58 * 2 ** 20,
+      }),
+    ])
+    expect(recommendation(close)).toMatch(
+      /indistinguishable; .*prefer threads \(memory per worker: threads 8\.50 MiB heap, processes 58\.0 MiB RSS\)/,
+    )
+  })
+
   test('starved workers: no verdict on paying off, a rerun instead', () => {
     const starvedBench = benchResult('x', 'threads', [
       modelResult({

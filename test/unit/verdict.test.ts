@@ -8,6 +8,7 @@ import {
   failureMessage,
   granularity,
   isDecided,
+  parallelSlowdown,
   taskBalance,
 } from '../../src/verdict.js'
 
@@ -228,7 +229,7 @@ describe('decideVerdict', () => {
   it('passes when the lower bound reaches the target', () => {
     expect(decideVerdict({ ...budget, estimate: estimate(1.93, 1.9, 1.96) })).toEqual({
       status: 'PASS',
-      reason: 'Speedup 1.93x (95% CI 1.9–1.96x) reaches minSpeedup 1.6x.',
+      reason: 'Speedup 1.93x (95% CI 1.90–1.96x) reaches minSpeedup 1.6x.',
       target: 1.6,
     })
   })
@@ -286,7 +287,7 @@ describe('decideVerdict', () => {
 
   it('shows an undecidable interval as 0–∞', () => {
     expect(decideVerdict({ ...budget, estimate: estimate(1.9, 0, Number.POSITIVE_INFINITY, 2, 1) }).reason).toBe(
-      'Speedup 1.9x (100% CI 0–∞x) straddles minSpeedup 1.6x: more rounds or a quieter machine would decide it.',
+      'Speedup 1.90x (100% CI 0.00–∞x) straddles minSpeedup 1.6x: more rounds or a quieter machine would decide it.',
     )
   })
 })
@@ -410,5 +411,26 @@ describe('granularity advice', () => {
     const warning = granularity(5, 30).warning
     expect(warning).toMatch(/the round trip is the data crossing over, not dispatch/)
     expect(warning).not.toMatch(/batch about/)
+  })
+})
+
+describe('parallelSlowdown', () => {
+  const round = (serialBusyMs: number, parallelBusyMs: number): RoundSample => ({
+    order: 'serial-first',
+    serialMs: serialBusyMs,
+    parallelMs: parallelBusyMs / 2,
+    serialBusyMs,
+    parallelBusyMs,
+    parallelCpuMs: parallelBusyMs,
+  })
+
+  it('says when calls take much longer inside fn in the parallel arm, though the workers had their CPU', () => {
+    expect(parallelSlowdown([round(290, 567), round(291, 566), round(289, 570)])).toMatch(
+      /^calls took 1\.96x longer inside fn in the parallel arm than in the serial arm: .*more rounds will not change that$/,
+    )
+  })
+
+  it('is silent for calls that cost the same in both arms', () => {
+    expect(parallelSlowdown([round(290, 300), round(291, 296)])).toBeUndefined()
   })
 })

@@ -47,6 +47,8 @@ export interface RunBenchInput {
   context: TestContext
   /** From the plugin; undefined when the bench file runs outside the project parallelBench() adds. */
   settings: ProvidedSettings | undefined
+  /** Stack frames of the user's call to the helper (for errors that are the user's line). */
+  definedAt?: string | undefined
 }
 
 const HELPER_NAMES: Record<BenchKind, string> = {
@@ -268,6 +270,10 @@ export async function runBench(input: RunBenchInput): Promise<void> {
           ? 'INVALID_OPTION'
           : 'TASK_FAILED'
     const failure = withContext(error, where)
+    // A bad option is the user's line, not ours: point the stack at the bench call that passed it.
+    if (code === 'INVALID_OPTION' && failure instanceof Error && input.definedAt !== undefined) {
+      failure.stack = `${failure.name}: ${failure.message}\n${input.definedAt}`
+    }
     meta.error = { code, message: failure instanceof Error ? failure.message : String(failure) }
     throw failure
   }

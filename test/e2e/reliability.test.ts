@@ -45,6 +45,8 @@ describe('reliability', () => {
       // Nothing was spawned or measured.
       expect(bench.results).toEqual([])
     }
+    // The stack points at the user's call that passed the bad option, with a code frame.
+    expect(run.output).toMatch(/❯ options\.bench\.ts:5:1/)
     expectMeasured(run, 'good [threads]')
   })
 

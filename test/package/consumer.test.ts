@@ -212,7 +212,7 @@ describe('the packed package', () => {
 function documentedOptions(): Map<string, { doc: string; default: string }> {
   const source = readFileSync(join(ROOT, 'src/options.ts'), 'utf8')
   const options = new Map<string, { doc: string; default: string }>()
-  for (const name of ['BenchOptions', 'ParallelBenchPluginOptions']) {
+  for (const name of ['BenchOptions', 'CompareOnlyOptions', 'ParallelBenchPluginOptions']) {
     const start = source.indexOf(`export interface ${name}`)
     const body = source.slice(start, source.indexOf('\n}\n', start))
     for (const [, doc = '', value = '', option = ''] of body.matchAll(

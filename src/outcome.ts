@@ -3,7 +3,6 @@
 // of level / strict / expectFaster is unit-tested on synthetic results.
 import type { ErrorCode } from './errors.js'
 import type { ResolvedOptions } from './options.js'
-import { median } from './statistics.js'
 import type { ModelResult } from './types.js'
 import { budgetOption, failureMessage, rankingText, rankModels } from './verdict.js'
 

@@ -303,7 +303,10 @@ function mannWhitneyCdf(n: number, m: number): number[] {
   const pmf = rows[m] as number[]
   const cdf: number[] = []
   let sum = 0
-  for (const p of pmf) cdf.push((sum += p))
+  for (const p of pmf) {
+    sum += p
+    cdf.push(sum)
+  }
   return cdf
 }
 

@@ -25,6 +25,8 @@ export interface MeasureSpec {
   target: number | undefined
   /** For `baseline: 'inline'`: the serial arm calls this in the host. */
   inlineFn?: BenchFunction | undefined
+  /** This process's RSS before the pool was created: what a thread pool adds is measured against it. */
+  residentBefore?: number | undefined
   signal?: AbortSignal | undefined
 }
 
@@ -206,6 +208,12 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   const final = estimate ?? estimateSpeedup(rounds, pool.size, perLook)
   const coverage = sequentialCoverage(perLook, options.minRounds, options.maxRounds)
   const memory = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
+  // One measure for both models, memory added per worker: a child's private memory; for threads,
+  // what the pool added to this process's resident memory, shared out.
+  const threadCost =
+    spec.residentBefore === undefined
+      ? undefined
+      : Math.max(0, process.memoryUsage().rss - spec.residentBefore) / pool.size
   const net = estimateNetSpeedup(rounds, perLook)
   return {
     rounds,
@@ -213,7 +221,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
     roundTripMs: overheads.length === 0 ? 0 : Math.max(0, median(overheads)),
     // The serial arm timed every call inside its worker: that is the inline cost, paired and free.
     callMs: rounds.length === 0 ? undefined : median(rounds.map((r) => r.inlineMs ?? r.serialBusyMs)) / workload.tasks,
-    memoryBytes: Math.max(...memory.map((m) => m.bytes)),
+    memoryBytes: pool.model === 'threads' ? threadCost : Math.max(...memory.map((m) => m.bytes)),
     estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
     net:
       net === undefined

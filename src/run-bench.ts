@@ -119,6 +119,7 @@ async function measureOne(
     maxMemoryMb: options.maxMemoryMb,
   }
   const budget = budgetTarget(options, workers)
+  const residentBefore = process.memoryUsage().rss
   const pool: BenchPool = model === 'threads' ? createThreadPool(poolOptions) : createProcessPool(poolOptions)
   try {
     const measurement = await measure({
@@ -133,6 +134,7 @@ async function measureOne(
       target: budget,
       inlineFn: options.baseline === 'inline' ? await inlineFunction(target, input.subject, loader) : undefined,
       signal: input.context.signal,
+      residentBefore,
     })
     const starvation = contention(measurement.rounds, workers)
     const grain = granularity(measurement.callMs, measurement.roundTripMs)

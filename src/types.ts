@@ -82,7 +82,7 @@ export interface ModelResult {
   roundTripMs: number
   /** Inline cost of one task: time inside `fn` per task in the serial arm (no messaging), median over rounds, ms. */
   callMs?: number | undefined
-  /** Memory per worker after the run: RSS of a child process, V8 heap of a thread, bytes. */
+  /** Memory added per worker after the run, bytes: a child's private memory (USS), or the host's RSS growth per thread. */
   memoryBytes?: number | undefined
   estimate: SpeedupEstimate
   /**

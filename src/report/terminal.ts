@@ -72,7 +72,7 @@ export function batchTimes(result: ModelResult): { serialMs: number | undefined;
 /** Memory per worker, labelled with what it is: RSS of a child process, V8 heap of a thread. */
 export function formatMemory(result: ModelResult): string {
   if (result.memoryBytes === undefined) return MISSING
-  return `${formatBytes(result.memoryBytes)} ${result.model === 'processes' ? 'RSS' : 'heap'}`
+  return formatBytes(result.memoryBytes)
 }
 
 /** The verdict as a short label: `PASS ≥1.60x`, `FAIL ≥1.60x (warn)`. */
@@ -448,7 +448,7 @@ const LEGEND: readonly (readonly [string, string])[] = [
   ['efficiency', 'speedup / workers'],
   ['startup', 'spawn → ready per worker (median), never part of the speedup'],
   ['round-trip', 'dispatch + messaging + result return per task (median)'],
-  ['memory', 'per worker: RSS of a child process, V8 heap of a thread'],
+  ['memory', "added per worker: a child process's private memory (USS), the host's RSS growth per thread"],
   ['!', 'a warning about the measurement; → the recommendation'],
 ]
 

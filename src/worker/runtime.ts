@@ -1,6 +1,7 @@
 // The worker side, shared by the thread and process transports: load the
 // bench (load-target.ts), run tasks and time them. It never throws while
 // starting (a failed bootstrap can hang a pool): failures become replies.
+import { readFileSync } from 'node:fs'
 import { isMainThread, threadId } from 'node:worker_threads'
 import { type ErrorCode, ParallelBenchError, serializeError } from '../errors.js'
 import type { BenchFunction } from '../registry.js'
@@ -24,6 +25,23 @@ function failure(
   error: unknown,
 ): { ok: false; code: ErrorCode; error: ReturnType<typeof serializeError> } {
   return { ok: false, code: error instanceof ParallelBenchError ? error.code : code, error: serializeError(error) }
+}
+
+/**
+ * This process's private memory (USS: Private_Clean + Private_Dirty of /proc/self/smaps_rollup),
+ * what it adds to the machine; RSS where Linux's rollup is not there (RSS counts shared pages in full).
+ */
+function privateBytes(): number {
+  try {
+    const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8')
+    const kib = (field: string): number =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? Number.NaN)
+    const bytes = (kib('Private_Clean') + kib('Private_Dirty')) * 1024
+    if (Number.isFinite(bytes)) return bytes
+  } catch {
+    // not Linux
+  }
+  return process.memoryUsage().rss
 }
 
 /** Results land here, so that the JIT cannot drop calls whose value is unused. */
@@ -117,11 +135,15 @@ export async function startRuntime(setup: WorkerSetup): Promise<Runtime> {
           return run(fn, request.input)
         case 'inline':
           return inlineBatch(fn, request.inputs)
-        case 'memory': {
-          const usage = process.memoryUsage()
-          // A thread shares the process RSS; its own cost is its V8 heap.
-          return { ok: true, op: 'memory', workerId, bytes: isMainThread ? usage.rss : usage.heapUsed }
-        }
+        case 'memory':
+          // A child process: its private memory (what it adds; shared pages are not its own). A thread
+          // shares its process's memory: the host measures what the pool added (measure.ts).
+          return {
+            ok: true,
+            op: 'memory',
+            workerId,
+            bytes: isMainThread ? privateBytes() : process.memoryUsage().heapUsed,
+          }
       }
     },
   }

@@ -102,9 +102,9 @@ describe('stepSummaryMarkdown', () => {
 
       | bench | model | workers | speedup [95% CI] | net vs inline | efficiency | startup/worker | round-trip/task | memory/worker | verdict |
       | :-- | :-- | --: | --: | --: | --: | --: | --: | --: | :-- |
-      | sha256 of 1 MiB chunks \\[threads vs processes\\] | threads | 2 | 1.93x [1.90–1.96] | 1.90x | 97% | 72.0 ms | 85.0 µs | 8.50 MiB heap | ✅ PASS ≥1.60x |
-      |  | processes | 2 | 1.58x [1.55–1.61] | 1.55x | 79% | 232 ms | 120 µs | 48.0 MiB RSS | ⚠️ INCONCLUSIVE ≥1.60x |
-      | gzip blocks \\[processes\\] | processes | 2 | 1.21x [1.15–1.27] | – | 61% | 232 ms | 120 µs | 52.0 MiB RSS | ❌ FAIL ≥1.60x (warn) |
+      | sha256 of 1 MiB chunks \\[threads vs processes\\] | threads | 2 | 1.93x [1.90–1.96] | 1.90x | 97% | 72.0 ms | 85.0 µs | 8.50 MiB | ✅ PASS ≥1.60x |
+      |  | processes | 2 | 1.58x [1.55–1.61] | 1.55x | 79% | 232 ms | 120 µs | 48.0 MiB | ⚠️ INCONCLUSIVE ≥1.60x |
+      | gzip blocks \\[processes\\] | processes | 2 | 1.21x [1.15–1.27] | – | 61% | 232 ms | 120 µs | 52.0 MiB | ❌ FAIL ≥1.60x (warn) |
       | broken parser \\[threads\\] | – | – | – | – | – | – | – | – | ❌ ERROR TASK\\_FAILED |
 
       - **sha256 of 1 MiB chunks \\[threads vs processes\\]**: threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.82x \\[0.79–0.84\\] (95.6% CI) of processes'; processes cost 160 ms more to start

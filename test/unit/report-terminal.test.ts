@@ -107,8 +107,8 @@ describe('renderReport', () => {
 
       ● sha256 of 1 MiB chunks [threads vs processes]  bench/hash.bench.ts
         model      workers  serial/batch  parallel/batch   speedup [95% CI]  net vs inline  efficiency  startup/worker  round-trip/task  memory/worker  rounds  verdict
-        threads          2        804 ms          417 ms  1.93x [1.90–1.96]          1.90x         97%         72.0 ms          85.0 µs  8.50 MiB heap      10  PASS ≥1.60x
-        processes        2        804 ms          509 ms  1.58x [1.55–1.61]          1.55x         79%          232 ms           120 µs   48.0 MiB RSS      10  INCONCLUSIVE ≥1.60x
+        threads          2        804 ms          417 ms  1.93x [1.90–1.96]          1.90x         97%         72.0 ms          85.0 µs       8.50 MiB      10  PASS ≥1.60x
+        processes        2        804 ms          509 ms  1.58x [1.55–1.61]          1.55x         79%          232 ms           120 µs       48.0 MiB      10  INCONCLUSIVE ≥1.60x
         INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
         → threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.82x [0.79–0.84] (95.6% CI) of processes'; processes cost 160 ms more to start
 
@@ -118,7 +118,7 @@ describe('renderReport', () => {
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
-        memory         per worker: RSS of a child process, V8 heap of a thread
+        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread
         !              a warning about the measurement; → the recommendation"
     `)
   })
@@ -147,7 +147,7 @@ describe('renderReport', () => {
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
-        memory         per worker: RSS of a child process, V8 heap of a thread
+        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread
         !              a warning about the measurement; → the recommendation"
     `)
   })
@@ -164,7 +164,7 @@ describe('renderReport', () => {
 
       ● gzip blocks [processes]  bench/hash.bench.ts
         model      workers  serial/batch  parallel/batch   speedup [95% CI]  net vs inline  efficiency  startup/worker  round-trip/task  memory/worker  rounds  verdict
-        processes        2        804 ms          664 ms  1.21x [1.15–1.27]              –         61%          232 ms           120 µs   52.0 MiB RSS      10  FAIL ≥1.60x (warn)
+        processes        2        804 ms          664 ms  1.21x [1.15–1.27]              –         61%          232 ms           120 µs       52.0 MiB      10  FAIL ≥1.60x (warn)
         FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
         → processes 1.21x [1.15–1.27] on 2 workers (61% efficiency)
 
@@ -174,7 +174,7 @@ describe('renderReport', () => {
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
-        memory         per worker: RSS of a child process, V8 heap of a thread
+        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread
         !              a warning about the measurement; → the recommendation"
     `)
   })
@@ -244,7 +244,7 @@ describe('recommendation', () => {
 
   test('batch times indistinguishable: decide on startup, memory and isolation', () => {
     expect(recommendation(overlappingCompare())).toBe(
-      "threads 1.93x vs processes 1.88x: indistinguishable; threads' parallel batch 0.97x [0.95–1.00] (95.6% CI) of processes'; prefer threads (they start 160 ms faster per worker; memory per worker: threads 8.50 MiB heap, processes 48.0 MiB RSS); use processes when fn needs isolation (process.exit, native crashes, global state)",
+      "threads 1.93x vs processes 1.88x: indistinguishable; threads' parallel batch 0.97x [0.95–1.00] (95.6% CI) of processes'; prefer threads (they start 160 ms faster per worker; memory per worker: threads 8.50 MiB, processes 48.0 MiB); use processes when fn needs isolation (process.exit, native crashes, global state)",
     )
   })
 
@@ -302,7 +302,7 @@ describe('recommendation', () => {
       }),
     ])
     expect(recommendation(close)).toMatch(
-      /indistinguishable; .*prefer threads \(memory per worker: threads 8\.50 MiB heap, processes 58\.0 MiB RSS\)/,
+      /indistinguishable; .*prefer threads \(memory per worker: threads 8\.50 MiB, processes 58\.0 MiB\)/,
     )
   })
 

@@ -129,7 +129,7 @@ function ancestors(root: string, path: string): string[] {
   return dirs
 }
 
-function readSystemFile(path: string): string | undefined {
+export function readSystemFile(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8')
   } catch {

@@ -3,6 +3,7 @@
 // the verdict is decided (after minRounds) or at maxRounds / the time budget.
 import { ParallelBenchError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
+import { otherCpuMs, sampleCpu } from './other-load.js'
 import type { BenchPool } from './pools/pool.js'
 import type { BenchFunction } from './registry.js'
 import { estimateNetSpeedup, estimateSpeedup, lookConfidence, median, sequentialCoverage } from './statistics.js'
@@ -145,6 +146,16 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
       ? runBatch(pool, inputsForBatch(), 1, workload.transfer)
       : runInline(inlineFn, makeInputs(workload))
   const parallelArm = (): Promise<BatchTiming> => runBatch(pool, inputsForBatch(), pool.size, workload.transfer)
+  // Other load during the parallel arm; the samples bracket the arm, outside its timed span.
+  const parallelWithLoad = async (): Promise<BatchTiming & { otherMs: number | undefined }> => {
+    const before = sampleCpu(pool.pids())
+    const timing = await parallelArm()
+    const after = before === undefined ? undefined : sampleCpu(pool.pids())
+    return {
+      ...timing,
+      otherMs: before === undefined || after === undefined ? undefined : otherCpuMs(before, after),
+    }
+  }
 
   // The pool runs fn first: a fn that exits, crashes or hangs shows it there, not in the Vitest worker.
   let warmSerial: BatchTiming | undefined
@@ -172,12 +183,12 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
     // ABBA; with the inline baseline and no warm-up, the pool still goes first.
     const serialFirst = (rounds.length + (inlineFn !== undefined && options.warmupRounds === 0 ? 1 : 0)) % 2 === 0
     let serial: BatchTiming
-    let parallel: BatchTiming
+    let parallel: BatchTiming & { otherMs: number | undefined }
     if (serialFirst) {
       serial = await serialArm()
-      parallel = await parallelArm()
+      parallel = await parallelWithLoad()
     } else {
-      parallel = await parallelArm()
+      parallel = await parallelWithLoad()
       serial = await serialArm()
     }
     const inlineMs = inlineArm === undefined ? undefined : await inlineArm()
@@ -191,6 +202,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
       parallelCpuMs: parallel.cpuMs,
       serialLongestMs: serial.longestMs,
       ...(inlineMs === undefined ? {} : { inlineMs }),
+      ...(parallel.otherMs === undefined ? {} : { parallelOtherMs: parallel.otherMs }),
     })
     if (rounds.length < options.minRounds) continue
     estimate = estimateSpeedup(rounds, pool.size, perLook)

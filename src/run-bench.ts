@@ -136,7 +136,7 @@ async function measureOne(
       signal: input.context.signal,
       residentBefore,
     })
-    const starvation = contention(measurement.rounds, workers)
+    const starvation = contention(measurement.rounds, workers, environment?.effectiveCores ?? workers)
     const grain = granularity(measurement.callMs, measurement.roundTripMs)
     const verdict: Verdict =
       skipReason === undefined

@@ -40,6 +40,8 @@ export interface RoundSample {
   parallelBusyMs: number
   /** Sum over tasks of the CPU time of the workers, parallel arm, ms (undefined when the platform cannot tell). */
   parallelCpuMs?: number | undefined
+  /** CPU time that processes outside our own tree used during the parallel arm, ms, tick-grained (Linux; undefined where it cannot be told). */
+  parallelOtherMs?: number | undefined
   /** The longest single task inside fn in the serial arm, ms: no pool finishes a batch sooner. */
   serialLongestMs?: number | undefined
   /**

@@ -50,6 +50,10 @@ const EPSILON = 1e-9
  * the time its workers spent inside `fn`: runnable but not running.
  */
 export const STARVED_CPU_SHARE = 0.75
+/** Parallel arms shorter than this are judged together: /proc's 10 ms ticks say little about one of them. */
+export const MIN_OTHER_LOAD_WINDOW_MS = 50
+/** Other load may take this much of a core from what the pool needs before a round counts as starved. */
+export const OTHER_LOAD_SLACK = 0.25
 /** Starved overall when at least this share of all rounds is starved. */
 export const STARVED_ROUND_SHARE = 1 / 3
 /** Below this much time inside `fn` per round, CPU accounting is too coarse to judge. */
@@ -147,25 +151,59 @@ export function budgetFeasibility(input: FeasibilityInput): Feasibility {
 /**
  * Were the workers starved of CPU by other load?
  *
- * Per round we compare the parallel arm's CPU time with the time its workers
- * spent inside `fn` (both summed over the same tasks): a CPU-bound call that
- * took 10 ms of wall time but got 6 ms of CPU waited 4 ms for a core. Below
- * 0.75 the round is starved; starved overall when ≥ 1/3 of all rounds are.
- * This ratio is used instead of CPU / (wall × workers) because wall time also
- * holds dispatch, messaging and the tail where some workers have no task left
- * (3 equal tasks on 2 workers cap that ratio at 0.75 with no contention at all).
- * Rounds without CPU time, or with < 20 ms inside `fn` (CPU accounting can be
- * tick-grained), never count. More workers than cores also reads as starved:
- * true, and the result then says nothing about the code either.
+ * Where the machine tells (Linux, no CPU quota narrower than the CPUs we see), by other load
+ * measured directly: the CPU that processes outside our own tree took during the parallel arm
+ * (other-load.ts). A round is starved when that leaves the pool less than it needs (its workers,
+ * or this machine's effective cores if fewer) minus a quarter of a core; starved overall when
+ * ≥ 1/3 of all rounds are. Work fn does on libuv's pool, in helper threads or in children of
+ * ours is our own, so async or multi-threaded functions no longer read as starved, and a budget
+ * on them can fail.
  *
- * Not used as a signal: the stretch parallelBusyMs / serialBusyMs. Calls also
- * get slower in parallel for reasons that belong to the code and the hardware
- * (shared caches and memory bandwidth, SMT siblings, lower all-core turbo);
- * excusing those would turn genuine scaling failures into INCONCLUSIVE. It is
- * only mentioned in `detail`.
+ * Elsewhere, the fallback: the parallel arm's CPU time against the time its workers spent
+ * inside `fn` (below 0.75 the round is starved). It cannot tell work done outside the calling
+ * thread from starvation, so it is used only where the direct measure is missing.
+ *
+ * Not used as a signal: the stretch parallelBusyMs / serialBusyMs. Calls also get slower in
+ * parallel for reasons that belong to the code and the hardware (shared caches and memory
+ * bandwidth, SMT siblings, lower all-core turbo); excusing those would turn genuine scaling
+ * failures into INCONCLUSIVE (parallelSlowdown says so instead).
  */
-export function contention(rounds: RoundSample[], _workers: number): Contention {
-  // CPU vs time inside fn needs no pool size; the parameter stays for the engine's call site.
+export function contention(rounds: RoundSample[], workers: number, effectiveCores = workers): Contention {
+  const measured = rounds.filter((round) => round.parallelOtherMs !== undefined && round.parallelMs > 0)
+  if (measured.length === 0) return cpuShareContention(rounds)
+  const needed = Math.min(workers, effectiveCores)
+  const starvedBy = (cores: number): boolean => effectiveCores - cores < needed - OTHER_LOAD_SLACK
+  const cores = (ms: number, wallMs: number): number => Math.max(0, ms) / wallMs
+  const long = measured.filter((round) => round.parallelMs >= MIN_OTHER_LOAD_WINDOW_MS)
+  if (long.length < measured.length * STARVED_ROUND_SHARE) {
+    // Arms too short for 10 ms ticks one by one: judge them together, all or nothing.
+    const sum = (pick: (round: RoundSample) => number): number =>
+      measured.reduce((total, round) => total + pick(round), 0)
+    const load = cores(
+      sum((round) => round.parallelOtherMs ?? 0),
+      sum((round) => round.parallelMs),
+    )
+    const starved = starvedBy(load)
+    return {
+      starvedRounds: starved ? measured.length : 0,
+      starved,
+      detail: starved
+        ? `workers were starved of CPU: other processes took ${formatNumber(load)} cores over all parallel arms while the pool needed ${formatNumber(needed)} of this machine's ${formatNumber(effectiveCores)}`
+        : `no sign of contention: other processes took ${formatNumber(load)} cores over all parallel arms`,
+    }
+  }
+  const loads = long.map((round) => cores(round.parallelOtherMs ?? 0, round.parallelMs))
+  const starvedLoads = loads.filter(starvedBy)
+  const starvedRounds = starvedLoads.length
+  const starved = starvedRounds > 0 && starvedRounds >= loads.length * STARVED_ROUND_SHARE
+  const detail = starved
+    ? `workers were starved of CPU in ${starvedRounds} of ${loads.length} rounds: other processes took a median ${formatNumber(median(starvedLoads))} cores while the pool needed ${formatNumber(needed)} of this machine's ${formatNumber(effectiveCores)}`
+    : `no sign of contention: other processes took a median ${formatNumber(median(loads))} cores during the parallel arm`
+  return { starvedRounds, starved, detail }
+}
+
+/** The fallback: CPU time against time inside fn (see contention). */
+function cpuShareContention(rounds: RoundSample[]): Contention {
   let measured = 0
   let starvedRounds = 0
   const shares: number[] = []

@@ -16,6 +16,8 @@ export interface BenchPool {
   run<R extends TaskRequest>(request: R, transferList?: readonly Transferable[]): Promise<OkReply<R['op']>>
   /** Stops every worker; safe to call more than once, never rejects. */
   destroy(): Promise<void>
+  /** Process ids of the pool's child processes (none for threads: they are this process). */
+  pids(): number[]
 }
 
 export interface PoolOptions {

@@ -174,6 +174,7 @@ export function createProcessPool(options: PoolOptions): BenchPool {
     model: 'processes',
     size,
     ready: startups.promise,
+    pids: () => slots.flatMap((slot) => (slot.child.pid === undefined ? [] : [slot.child.pid])),
     async run(request) {
       if (failure !== undefined) throw failure
       const reply = await new Promise<TaskReply>((resolve, reject) => {

@@ -111,6 +111,7 @@ export function createThreadPool(options: PoolOptions): BenchPool {
     model: 'threads',
     size,
     ready: startups.promise,
+    pids: () => [],
     async run(request, transferList) {
       if (failure !== undefined) throw failure
       const timeout = timeoutSignal(taskTimeout)

@@ -50,6 +50,18 @@ describe('verdicts, end to end', () => {
     }
   })
 
+  it("async work on libuv's pool is the function's own CPU, not starvation: a budget it misses FAILs", async () => {
+    const run = await runVitest('verdicts', ['async'])
+    expect(run.code, run.output).toBe(0)
+    for (const title of ['async pbkdf2 [threads]', 'async pbkdf2 [processes]']) {
+      const [result] = benchNamed(run, title).results
+      expect(result?.verdict.status, run.output).toBe('FAIL')
+      expect(result?.warnings.join('\n')).not.toMatch(/starved/)
+      // Other load was measured directly, round by round.
+      expect(result?.rounds.every((r) => typeof r.parallelOtherMs === 'number')).toBe(true)
+    }
+  })
+
   it("runs the serial arm in the host with baseline 'inline', and checks expectFaster", async () => {
     const run = await runVitest('verdicts', ['inline'])
     const bench = benchNamed(run, 'inline baseline [threads vs processes]')

@@ -434,3 +434,48 @@ describe('parallelSlowdown', () => {
     expect(parallelSlowdown([round(290, 300), round(291, 296)])).toBeUndefined()
   })
 })
+
+describe('contention from other load', () => {
+  /** A parallel arm of `parallelMs` during which other processes took `otherCores` cores. */
+  const round = (otherCores: number, parallelMs = 100): RoundSample => ({
+    order: 'serial-first',
+    serialMs: 2 * parallelMs,
+    parallelMs,
+    serialBusyMs: 2 * parallelMs,
+    parallelBusyMs: 2 * parallelMs,
+    // CPU far below the time inside fn: the fallback would call every round starved.
+    parallelCpuMs: 0.2 * parallelMs,
+    parallelOtherMs: otherCores * parallelMs,
+  })
+
+  it('is not starved when the CPU went to our own tree (libuv, helper threads), whatever the calling threads got', () => {
+    const result = contention([round(0.02), round(0.05), round(0), round(0.1)], 2, 2)
+    expect(result.starved).toBe(false)
+    expect(result.detail).toMatch(/^no sign of contention: other processes took a median 0\.04 cores/)
+  })
+
+  it('is starved when other processes take more than a quarter core from what the pool needs', () => {
+    const result = contention([round(0.9), round(1.1), round(0.05), round(0.8)], 2, 2)
+    expect(result.starved).toBe(true)
+    expect(result.starvedRounds).toBe(3)
+    expect(result.detail).toBe(
+      "workers were starved of CPU in 3 of 4 rounds: other processes took a median 0.9 cores while the pool needed 2 of this machine's 2",
+    )
+  })
+
+  it('leaves a pool smaller than the machine room for other load', () => {
+    expect(contention([round(0.9), round(0.9), round(0.9)], 1, 2).starved).toBe(false)
+  })
+
+  it('judges arms too short for 10 ms ticks together, from the summed CPU time', () => {
+    // One tick of other load in a 40 ms arm reads 0.25 cores; summed over quiet arms it is noise.
+    const quiet = [round(0.25, 40), round(0, 40), round(0, 40), round(0, 40)]
+    expect(contention(quiet, 2, 2)).toMatchObject({ starved: false })
+    const busy = [round(1, 40), round(0.75, 40), round(1, 40), round(0.5, 40)]
+    expect(contention(busy, 2, 2)).toMatchObject({
+      starved: true,
+      detail:
+        "workers were starved of CPU: other processes took 0.81 cores over all parallel arms while the pool needed 2 of this machine's 2",
+    })
+  })
+})

@@ -1,0 +1,72 @@
+// How much CPU other processes took while the parallel arm ran: the machine's
+// busy time on the CPUs we may use (/proc/stat) minus our own process tree (this
+// Vitest worker with all its threads, every pool child and what they waited for).
+// Work that fn does elsewhere in our tree (libuv's pool, helper threads) is ours,
+// not "other load", so it can no longer pass for starvation.
+import { cpuCapacity, type FileReader, parseCpusAllowed, readSystemFile } from './effective-cores.js'
+
+/** Linux's USER_HZ: /proc times are in 1/100 s. */
+const TICK_MS = 10
+export interface CpuSample {
+  /** Busy time of the CPUs we may use, ms. */
+  machineMs: number
+  /** CPU time of our own process tree, ms. */
+  ownMs: number
+  atMs: number
+}
+
+/** Busy ticks (user, nice, system, irq, softirq, steal) of the `cpuN` lines in `cpus`, or of all CPUs. */
+export function parseProcStatBusy(stat: string, cpus: readonly number[] | undefined): number | undefined {
+  let busy = 0
+  let found = 0
+  for (const line of stat.split('\n')) {
+    const match = /^cpu(\d*)\s+(.*)$/.exec(line)
+    if (match === null) continue
+    const id = match[1] === '' ? undefined : Number(match[1])
+    if (cpus === undefined ? id !== undefined : id === undefined || !cpus.includes(id)) continue
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = (match[2] ?? '')
+      .trim()
+      .split(/\s+/)
+      .map(Number)
+    busy += user + nice + system + irq + softirq + steal
+    found++
+  }
+  return found === 0 || !Number.isFinite(busy) ? undefined : busy
+}
+
+/** utime + stime + cutime + cstime of a /proc/<pid>/stat line, in ticks (the name may hold spaces and parentheses). */
+export function parsePidStatTicks(stat: string): number | undefined {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // Fields after the name start at state (3rd field): utime is the 14th field overall.
+  const ticks = [11, 12, 13, 14].map((index) => Number(fields[index]))
+  return ticks.every(Number.isFinite) ? ticks.reduce((a, b) => a + b, 0) : undefined
+}
+
+/**
+ * A sample, or undefined where other load cannot be told apart: not Linux, or a CPU quota
+ * narrower than the CPUs we see (in such a container, /proc/stat shows other tenants' work).
+ */
+export function sampleCpu(childPids: readonly number[], read: FileReader = readSystemFile): CpuSample | undefined {
+  const status = read('/proc/self/status')
+  const allowed = status === undefined ? undefined : parseCpusAllowed(status)
+  if (allowed !== undefined && cpuCapacity(read) < allowed.length) return undefined
+  const stat = read('/proc/stat')
+  const machineTicks = stat === undefined ? undefined : parseProcStatBusy(stat, allowed)
+  if (machineTicks === undefined) return undefined
+  const usage = process.cpuUsage()
+  let ownMs = (usage.user + usage.system) / 1000
+  for (const pid of childPids) {
+    const childStat = read(`/proc/${pid}/stat`)
+    const ticks = childStat === undefined ? undefined : parsePidStatTicks(childStat)
+    if (ticks !== undefined) ownMs += ticks * TICK_MS
+  }
+  return { machineMs: machineTicks * TICK_MS, ownMs, atMs: performance.now() }
+}
+
+/**
+ * CPU time that processes outside our tree used between two samples, ms. Tick-grained (10 ms) and
+ * unclamped, so that many short windows can be summed without a bias (contention does).
+ */
+export function otherCpuMs(before: CpuSample, after: CpuSample): number {
+  return after.machineMs - before.machineMs - (after.ownMs - before.ownMs)
+}

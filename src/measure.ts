@@ -40,6 +40,8 @@ export interface Measurement {
   estimate: SpeedupEstimate
   /** Net speedup vs calling fn inline, paired per round (estimateNetSpeedup). */
   net: { speedup: number; low: number; high: number; confidence: number } | undefined
+  /** CPU time other processes took over all rounds, and how long they lasted (contention's fallback for short arms). */
+  otherLoad: { cpuMs: number; wallMs: number } | undefined
   stoppedBecause: 'decided' | 'maxRounds' | 'time'
 }
 
@@ -176,6 +178,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   const rounds: RoundSample[] = []
   const overheads: number[] = []
   const started = performance.now()
+  const runStart = sampleCpu(pool.pids())
   let stoppedBecause: Measurement['stoppedBecause'] = 'maxRounds'
   let estimate: SpeedupEstimate | undefined
   while (rounds.length < options.maxRounds) {
@@ -219,6 +222,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   // Report the coverage that holds jointly over every look, i.e. at whatever round the run stopped.
   const final = estimate ?? estimateSpeedup(rounds, pool.size, perLook)
   const coverage = sequentialCoverage(perLook, options.minRounds, options.maxRounds)
+  const runEnd = runStart === undefined ? undefined : sampleCpu(pool.pids())
   const memory = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
   // One measure for both models, memory added per worker: a child's private memory; for threads,
   // what the pool added to this process's resident memory, shared out.
@@ -239,6 +243,10 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
       net === undefined
         ? undefined
         : { speedup: net.speedup, low: net.low, high: net.high, confidence: Math.min(net.confidence, coverage) },
+    otherLoad:
+      runStart === undefined || runEnd === undefined
+        ? undefined
+        : { cpuMs: otherCpuMs(runStart, runEnd), wallMs: runEnd.atMs - runStart.atMs },
     stoppedBecause,
   }
 }

@@ -1,6 +1,7 @@
 // How much CPU other processes took while the parallel arm ran: the machine's
-// busy time on the CPUs we may use (/proc/stat) minus our own process tree (this
-// Vitest worker with all its threads, every pool child and what they waited for).
+// busy time on the CPUs we may use (/proc/stat) minus our own (this Vitest worker
+// with all its threads, every pool child and what they waited for, and the
+// Vitest main process that forked this worker: the run's own orchestration).
 // Work that fn does elsewhere in our tree (libuv's pool, helper threads) is ours,
 // not "other load", so it can no longer pass for starvation.
 import { cpuCapacity, type FileReader, parseCpusAllowed, readSystemFile } from './effective-cores.js'
@@ -55,7 +56,8 @@ export function sampleCpu(childPids: readonly number[], read: FileReader = readS
   if (machineTicks === undefined) return undefined
   const usage = process.cpuUsage()
   let ownMs = (usage.user + usage.system) / 1000
-  for (const pid of childPids) {
+  // The parent: Vitest's main process (reporting, RPC, the module server), part of this run.
+  for (const pid of [...childPids, process.ppid]) {
     const childStat = read(`/proc/${pid}/stat`)
     const ticks = childStat === undefined ? undefined : parsePidStatTicks(childStat)
     if (ticks !== undefined) ownMs += ticks * TICK_MS

@@ -136,7 +136,12 @@ async function measureOne(
       signal: input.context.signal,
       residentBefore,
     })
-    const starvation = contention(measurement.rounds, workers, environment?.effectiveCores ?? workers)
+    const starvation = contention(
+      measurement.rounds,
+      workers,
+      environment?.effectiveCores ?? workers,
+      measurement.otherLoad,
+    )
     const grain = granularity(measurement.callMs, measurement.roundTripMs)
     const verdict: Verdict =
       skipReason === undefined

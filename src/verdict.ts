@@ -50,8 +50,10 @@ const EPSILON = 1e-9
  * the time its workers spent inside `fn`: runnable but not running.
  */
 export const STARVED_CPU_SHARE = 0.75
-/** Parallel arms shorter than this are judged together: /proc's 10 ms ticks say little about one of them. */
-export const MIN_OTHER_LOAD_WINDOW_MS = 50
+/** Parallel arms shorter than this are not judged one by one: /proc's 10 ms ticks say little about one of them. */
+export const MIN_OTHER_LOAD_WINDOW_MS = 200
+/** A whole run shorter than this is not judged either. */
+export const MIN_WHOLE_RUN_MS = 1000
 /** Other load may take this much of a core from what the pool needs before a round counts as starved. */
 export const OTHER_LOAD_SLACK = 0.25
 /** Starved overall when at least this share of all rounds is starved. */
@@ -168,7 +170,12 @@ export function budgetFeasibility(input: FeasibilityInput): Feasibility {
  * bandwidth, SMT siblings, lower all-core turbo); excusing those would turn genuine scaling
  * failures into INCONCLUSIVE (parallelSlowdown says so instead).
  */
-export function contention(rounds: RoundSample[], workers: number, effectiveCores = workers): Contention {
+export function contention(
+  rounds: RoundSample[],
+  workers: number,
+  effectiveCores = workers,
+  wholeRun?: { cpuMs: number; wallMs: number },
+): Contention {
   const measured = rounds.filter((round) => round.parallelOtherMs !== undefined && round.parallelMs > 0)
   if (measured.length === 0) return cpuShareContention(rounds)
   const needed = Math.min(workers, effectiveCores)
@@ -176,20 +183,22 @@ export function contention(rounds: RoundSample[], workers: number, effectiveCore
   const cores = (ms: number, wallMs: number): number => Math.max(0, ms) / wallMs
   const long = measured.filter((round) => round.parallelMs >= MIN_OTHER_LOAD_WINDOW_MS)
   if (long.length < measured.length * STARVED_ROUND_SHARE) {
-    // Arms too short for 10 ms ticks one by one: judge them together, all or nothing.
-    const sum = (pick: (round: RoundSample) => number): number =>
-      measured.reduce((total, round) => total + pick(round), 0)
-    const load = cores(
-      sum((round) => round.parallelOtherMs ?? 0),
-      sum((round) => round.parallelMs),
-    )
+    // Arms too short for /proc's 10 ms ticks one by one: judge the whole run at once, if it was long enough.
+    if (wholeRun === undefined || wholeRun.wallMs < MIN_WHOLE_RUN_MS) {
+      return {
+        starvedRounds: 0,
+        starved: false,
+        detail: `contention not checked: parallel arms under ${MIN_OTHER_LOAD_WINDOW_MS} ms and a run under ${MIN_WHOLE_RUN_MS} ms are too short for the kernel's 10 ms CPU accounting`,
+      }
+    }
+    const load = cores(wholeRun.cpuMs, wholeRun.wallMs)
     const starved = starvedBy(load)
     return {
       starvedRounds: starved ? measured.length : 0,
       starved,
       detail: starved
-        ? `workers were starved of CPU: other processes took ${formatNumber(load)} cores over all parallel arms while the pool needed ${formatNumber(needed)} of this machine's ${formatNumber(effectiveCores)}`
-        : `no sign of contention: other processes took ${formatNumber(load)} cores over all parallel arms`,
+        ? `workers were starved of CPU: other processes took ${formatNumber(load)} cores over the whole run while the pool needed ${formatNumber(needed)} of this machine's ${formatNumber(effectiveCores)}`
+        : `no sign of contention: other processes took ${formatNumber(load)} cores over the whole run`,
     }
   }
   const loads = long.map((round) => cores(round.parallelOtherMs ?? 0, round.parallelMs))

@@ -437,7 +437,7 @@ describe('parallelSlowdown', () => {
 
 describe('contention from other load', () => {
   /** A parallel arm of `parallelMs` during which other processes took `otherCores` cores. */
-  const round = (otherCores: number, parallelMs = 100): RoundSample => ({
+  const round = (otherCores: number, parallelMs = 300): RoundSample => ({
     order: 'serial-first',
     serialMs: 2 * parallelMs,
     parallelMs,
@@ -467,15 +467,18 @@ describe('contention from other load', () => {
     expect(contention([round(0.9), round(0.9), round(0.9)], 1, 2).starved).toBe(false)
   })
 
-  it('judges arms too short for 10 ms ticks together, from the summed CPU time', () => {
-    // One tick of other load in a 40 ms arm reads 0.25 cores; summed over quiet arms it is noise.
-    const quiet = [round(0.25, 40), round(0, 40), round(0, 40), round(0, 40)]
-    expect(contention(quiet, 2, 2)).toMatchObject({ starved: false })
-    const busy = [round(1, 40), round(0.75, 40), round(1, 40), round(0.5, 40)]
-    expect(contention(busy, 2, 2)).toMatchObject({
+  it('judges arms too short for 10 ms ticks by the whole run, or not at all', () => {
+    const short = [round(1, 40), round(0.75, 40), round(1, 40), round(0.5, 40)]
+    expect(contention(short, 2, 2, { cpuMs: 100, wallMs: 2000 })).toMatchObject({
+      starved: false,
+      detail: 'no sign of contention: other processes took 0.05 cores over the whole run',
+    })
+    expect(contention(short, 2, 2, { cpuMs: 1600, wallMs: 2000 })).toMatchObject({
       starved: true,
       detail:
-        "workers were starved of CPU: other processes took 0.81 cores over all parallel arms while the pool needed 2 of this machine's 2",
+        "workers were starved of CPU: other processes took 0.8 cores over the whole run while the pool needed 2 of this machine's 2",
     })
+    expect(contention(short, 2, 2, { cpuMs: 1600, wallMs: 500 })).toMatchObject({ starved: false })
+    expect(contention(short, 2, 2).detail).toMatch(/^contention not checked: parallel arms under 200 ms/)
   })
 })

@@ -62,6 +62,8 @@ export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input'> 
   strict?: boolean
   /** Print GitHub annotations and append to the step summary. @default process.env.GITHUB_ACTIONS === 'true' */
   github?: boolean
+  /** Print every column of the terminal report in one row, however wide the terminal. @default false */
+  verbose?: boolean
 }
 
 export interface ResolvedOptions {
@@ -122,7 +124,7 @@ export const BENCH_KEYS = [
   'transfer',
   'expectFaster',
 ] as const
-const PLUGIN_ONLY_KEYS = ['include', 'exclude', 'outputFile', 'strict', 'github'] as const
+const PLUGIN_ONLY_KEYS = ['include', 'exclude', 'outputFile', 'strict', 'github', 'verbose'] as const
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
 /** Beyond this the per-look calibration costs seconds of host CPU (it grows with maxRounds²), for no gain. */
 export const MAX_ROUNDS = 1000
@@ -252,6 +254,7 @@ function checkPluginOptions(options: unknown): void {
     throw new TypeError(`\`outputFile\` must be a non-empty string path, got ${describeValue(o.outputFile)}`)
   }
   if (o.strict !== undefined) checkBoolean('strict', o.strict)
+  if (o.verbose !== undefined) checkBoolean('verbose', o.verbose)
   if (o.github !== undefined) checkBoolean('github', o.github)
   // Bench defaults get the same checks as per-bench options.
   const benchPart = Object.fromEntries(
@@ -459,7 +462,14 @@ export function testTimeoutMs(options: ResolvedOptions, models: number): number 
 
 /** What the bench tests receive from the plugin: every option except where files are and reports go. */
 export function benchDefaults(options: ParallelBenchPluginOptions): ParallelBenchPluginOptions {
-  const { include: _include, exclude: _exclude, outputFile: _outputFile, github: _github, ...defaults } = options
+  const {
+    include: _include,
+    exclude: _exclude,
+    outputFile: _outputFile,
+    github: _github,
+    verbose: _verbose,
+    ...defaults
+  } = options
   return defaults
 }
 

@@ -136,6 +136,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       const reporterOptions: ParallelBenchReporterOptions = {
         ...(validated.outputFile === undefined ? {} : { outputFile: validated.outputFile }),
         github: validated.github ?? process.env.GITHUB_ACTIONS === 'true',
+        ...(validated.verbose === undefined ? {} : { verbose: validated.verbose }),
         ...(process.env[LEVEL_ENV] ? { levelOverride: process.env[LEVEL_ENV] } : {}),
       }
       const reporter = fileURLToPath(new URL('./report/reporter.js', import.meta.url))

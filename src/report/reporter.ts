@@ -20,6 +20,10 @@ export interface ParallelBenchReporterOptions {
   levelOverride?: string | undefined
   /** Colour the terminal report. @default picocolors' detection (TTY, NO_COLOR, FORCE_COLOR) */
   colors?: boolean | undefined
+  /** Every column of the table in one row, however wide. @default false */
+  verbose?: boolean | undefined
+  /** Columns to fit. @default the terminal's width, else 120 */
+  width?: number | undefined
 }
 
 // The parts of a Vitest TestCase this reporter reads (so tests can pass plain objects).
@@ -142,7 +146,9 @@ export default class ParallelBenchReporter implements Reporter {
 
     await attempt('print the report', () => {
       const colors = picocolors.createColors(this.#options.colors ?? picocolors.isColorSupported)
-      this.#log(`\n${renderReport(results, environment, colors, { levelOverride })}\n`)
+      const width = this.#options.width ?? (process.stdout.isTTY ? process.stdout.columns : undefined)
+      const verbose = this.#options.verbose
+      this.#log(`\n${renderReport(results, environment, colors, { levelOverride, width, verbose })}\n`)
     })
 
     if (this.#options.github === true) {

@@ -19,6 +19,32 @@ import {
 export interface RenderOptions {
   /** The level forced by `VITEST_PARALLEL_BENCH_LEVEL` for this run, shown in the header. */
   levelOverride?: string | undefined
+  /** Columns to fit (the terminal's width). @default DEFAULT_WIDTH */
+  width?: number | undefined
+  /** Every column in one table row, however wide. @default false */
+  verbose?: boolean | undefined
+}
+
+/** The width to fit when the terminal's is unknown (CI logs, pipes). */
+export const DEFAULT_WIDTH = 120
+
+/** Splits `text` at `separator` into lines that fit `width`, the first after `first`, the rest after `rest`. */
+export function wrapText(text: string, width: number, first: string, rest: string, separator = ' '): string[] {
+  const lines: string[] = []
+  let line = first
+  let empty = true
+  for (const word of text.split(separator)) {
+    const candidate = empty ? line + word : `${line}${separator}${word}`
+    if (!empty && displayWidth(candidate) > width) {
+      lines.push(line)
+      line = rest + word
+    } else {
+      line = candidate
+    }
+    empty = false
+  }
+  lines.push(line)
+  return lines.map((l) => l.trimEnd())
 }
 
 type Align = 'left' | 'right'
@@ -364,19 +390,22 @@ function messageLines(message: string): string[] {
     .filter((line, index) => index === 0 || line.trim() !== '')
 }
 
-function renderBench(bench: BenchResult, colors: Colors): string[] {
-  const lines: string[] = []
-  const file = bench.file === '' ? '' : `  ${colors.dim(stripControl(bench.file))}`
-  lines.push(`${colors.bold(`● ${benchTitle(bench)}`)}${file}`)
-  if (bench.error !== undefined) {
-    const [first = '', ...rest] = messageLines(bench.error.message)
-    lines.push(`  ${colors.red(`ERROR ${stripControl(bench.error.code)}`)}: ${first}`.trimEnd())
-    for (const line of rest) lines.push(`  │ ${line}`.trimEnd())
-  }
-  if (bench.results.length === 0) {
-    if (bench.error === undefined) lines.push(`  ${colors.dim('no measurements')}`)
-    return lines
-  }
+/** The rest of a row, folded under it when the full table would not fit. */
+function foldedDetails(result: ModelResult): string {
+  const { serialMs, parallelMs } = batchTimes(result)
+  return [
+    `serial ${formatDuration(serialMs)}`,
+    `parallel ${formatDuration(parallelMs)}`,
+    `efficiency ${formatPercent(result.estimate.efficiency)}`,
+    `startup ${formatDuration(median(result.startupMs))}`,
+    `round trip ${formatDuration(result.roundTripMs)}`,
+    `memory ${formatMemory(result)}`,
+    `${result.rounds.length} rounds`,
+  ].join(' · ')
+}
+
+/** The table of a bench: every column when it fits (or `verbose`), else the deciding ones with the rest folded under each row. */
+function benchTable(bench: BenchResult, colors: Colors, width: number, verbose: boolean): string[] {
   const level = levelOf(bench)
   const header = [
     'model',
@@ -394,21 +423,61 @@ function renderBench(bench: BenchResult, colors: Colors): string[] {
   ]
   const align: Align[] = ['left', ...Array<Align>(10).fill('right'), 'left']
   const rows = bench.results.map((r) => modelRow(r, level, colors))
-  lines.push(...renderTable(header, rows, align, '  ', colors))
+  const full = renderTable(header, rows, align, '  ', colors)
+  if (verbose || full.every((line) => displayWidth(stripAnsi(line)) <= width)) return full
+  // model, workers, speedup [CI], net vs inline, verdict
+  const keep = [0, 1, 4, 5, 11]
+  const pick = <T>(items: readonly T[]): T[] => keep.map((i) => items[i] as T)
+  const compact = renderTable(pick(header), rows.map(pick), pick(align), '  ', colors)
+  const lines = [compact[0] as string]
+  bench.results.forEach((result, index) => {
+    lines.push(compact[index + 1] as string)
+    lines.push(...wrapText(foldedDetails(result), width, '      ', '      ', ' · ').map((line) => colors.dim(line)))
+  })
+  return lines
+}
+
+function renderBench(bench: BenchResult, colors: Colors, width: number, verbose: boolean): string[] {
+  const lines: string[] = []
+  const file = bench.file === '' ? '' : `  ${colors.dim(stripControl(bench.file))}`
+  lines.push(`${colors.bold(`● ${benchTitle(bench)}`)}${file}`)
+  if (bench.error !== undefined) {
+    const [first = '', ...rest] = messageLines(bench.error.message)
+    lines.push(`  ${colors.red(`ERROR ${stripControl(bench.error.code)}`)}: ${first}`.trimEnd())
+    for (const line of rest) lines.push(`  │ ${line}`.trimEnd())
+  }
+  if (bench.results.length === 0) {
+    if (bench.error === undefined) lines.push(`  ${colors.dim('no measurements')}`)
+    return lines
+  }
+  lines.push(...benchTable(bench, colors, width, verbose))
   for (const result of bench.results) {
     const { status, reason } = result.verdict
     if (status === 'FAIL' || status === 'INCONCLUSIVE' || status === 'SKIPPED') {
       const paint = verdictPaint(status, colors)
-      lines.push(`  ${paint(status)} ${rowLabel(result)}: ${stripControl(reason)}`.trimEnd())
+      const [head = '', ...tail] = wrapText(
+        `${status} ${rowLabel(result)}: ${stripControl(reason)}`,
+        width,
+        '  ',
+        '    ',
+      )
+      lines.push(head.replace(status, paint(status)), ...tail)
     }
   }
   for (const { rows: where, warning } of groupedWarnings(bench.results)) {
-    lines.push(`  ${colors.yellow('!')} ${where.join(', ')}: ${warning}`.trimEnd())
+    const [head = '', ...tail] = wrapText(`! ${where.join(', ')}: ${warning}`, width, '  ', '    ')
+    lines.push(head.replace('!', colors.yellow('!')), ...tail)
   }
   lines.push(...renderScaling(bench, colors))
   const advice = recommendation(bench)
-  if (advice !== undefined) lines.push(`  → ${advice}`)
+  if (advice !== undefined) lines.push(...wrapText(`→ ${advice}`, width, '  ', '    '))
   return lines
+}
+
+/** Text without colour codes, to measure what a line takes on screen. */
+function stripAnsi(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal colour codes is the point.
+  return text.replace(/\u001b\[[0-9;]*m/g, '')
 }
 
 /** The environment header: where these numbers were measured. */
@@ -452,9 +521,12 @@ const LEGEND: readonly (readonly [string, string])[] = [
   ['!', 'a warning about the measurement; → the recommendation'],
 ]
 
-function legendLines(colors: Colors): string[] {
-  const width = Math.max(...LEGEND.map(([key]) => displayWidth(key)))
-  return LEGEND.map(([key, text]) => colors.dim(`  ${key.padEnd(width)}  ${text}`))
+function legendLines(colors: Colors, width: number): string[] {
+  const keys = Math.max(...LEGEND.map(([key]) => displayWidth(key)))
+  const hang = ' '.repeat(keys + 4)
+  return LEGEND.flatMap(([key, text]) =>
+    wrapText(text, width, `  ${key.padEnd(keys)}  `, hang).map((line) => colors.dim(line)),
+  )
 }
 
 /**
@@ -472,11 +544,12 @@ export function renderReport(
   if (options.levelOverride !== undefined && options.levelOverride !== '') {
     lines.push(colors.yellow(levelOverrideSentence(options.levelOverride)))
   }
+  const width = Math.max(60, options.width ?? DEFAULT_WIDTH)
   for (const bench of results) {
-    lines.push('', ...renderBench(bench, colors))
+    lines.push('', ...renderBench(bench, colors, width, options.verbose === true))
   }
   if (results.some((bench) => bench.results.length > 0)) {
-    lines.push('', colors.dim('Legend'), ...legendLines(colors))
+    lines.push('', colors.dim('Legend'), ...legendLines(colors, width))
   }
   return lines.map((line) => line.trimEnd()).join('\n')
 }

@@ -89,6 +89,27 @@ describe('format', () => {
   })
 })
 
+describe('fitting the terminal', () => {
+  const plain = createColors(false)
+
+  test('a narrow terminal gets the deciding columns, the rest folded under each row, sentences wrapped', () => {
+    const report = renderReport([threadsWinCompare()], environment, plain, { width: 80 })
+    expect(report).toContain('  model      workers   speedup [95% CI]  net vs inline  verdict')
+    expect(report).toMatch(/^ {6}serial 804 ms · parallel 417 ms · efficiency 97%/m)
+    // Folded at the separators, never inside "10 rounds".
+    expect(report).not.toMatch(/ 10\n/)
+    for (const line of report.split('\n')) expect([...line].length).toBeLessThanOrEqual(80)
+  })
+
+  test('a wide terminal, or verbose, gets every column in one row', () => {
+    for (const options of [{ width: 300 }, { width: 80, verbose: true }]) {
+      const report = renderReport([threadsWinCompare()], environment, plain, options)
+      expect(report).toContain('serial/batch  parallel/batch')
+      expect(report).toMatch(/^ {2}threads +2 +804 ms +417 ms +1\.93x \[1\.90–1\.96\]/m)
+    }
+  })
+})
+
 describe('formatConfidence', () => {
   test('rounds down, so a coverage is never overstated', () => {
     expect(formatConfidence(0.95)).toBe('95%')
@@ -106,15 +127,22 @@ describe('renderReport', () => {
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
 
       ● sha256 of 1 MiB chunks [threads vs processes]  bench/hash.bench.ts
-        model      workers  serial/batch  parallel/batch   speedup [95% CI]  net vs inline  efficiency  startup/worker  round-trip/task  memory/worker  rounds  verdict
-        threads          2        804 ms          417 ms  1.93x [1.90–1.96]          1.90x         97%         72.0 ms          85.0 µs       8.50 MiB      10  PASS ≥1.60x
-        processes        2        804 ms          509 ms  1.58x [1.55–1.61]          1.55x         79%          232 ms           120 µs       48.0 MiB      10  INCONCLUSIVE ≥1.60x
+        model      workers   speedup [95% CI]  net vs inline  verdict
+        threads          2  1.93x [1.90–1.96]          1.90x  PASS ≥1.60x
+            serial 804 ms · parallel 417 ms · efficiency 97% · startup 72.0 ms · round trip 85.0 µs · memory 8.50 MiB
+            10 rounds
+        processes        2  1.58x [1.55–1.61]          1.55x  INCONCLUSIVE ≥1.60x
+            serial 804 ms · parallel 509 ms · efficiency 79% · startup 232 ms · round trip 120 µs · memory 48.0 MiB
+            10 rounds
         INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
-        → threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.82x [0.79–0.84] (95.6% CI) of processes'; processes cost 160 ms more to start
+        → threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.82x [0.79–0.84] (95.6% CI) of
+          processes'; processes cost 160 ms more to start
 
       Legend
-        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
-        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch, paired per round; below 1.00x parallelism does not pay
+        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one
+                       worker of the same kind (or inline with baseline: inline)
+        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch,
+                       paired per round; below 1.00x parallelism does not pay
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
@@ -129,10 +157,13 @@ describe('renderReport', () => {
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
 
       ● mandelbrot rows [threads]  bench/hash.bench.ts
-        model    workers  serial/batch  parallel/batch   speedup [95% CI]  net vs inline  efficiency  startup/worker  round-trip/task  memory/worker  rounds  verdict
-        threads        1        804 ms          804 ms  1.00x [0.99–1.01]              –        100%         72.0 ms          85.0 µs              –      10  MEASURED
-        threads        2        804 ms          442 ms  1.82x [1.78–1.86]              –         91%         72.0 ms          85.0 µs              –      10  MEASURED
-        threads        4        804 ms          261 ms  3.08x [3.00–3.16]              –         77%         72.0 ms          85.0 µs              –      10  MEASURED
+        model    workers   speedup [95% CI]  net vs inline  verdict
+        threads        1  1.00x [0.99–1.01]              –  MEASURED
+            serial 804 ms · parallel 804 ms · efficiency 100% · startup 72.0 ms · round trip 85.0 µs · memory – · 10 rounds
+        threads        2  1.82x [1.78–1.86]              –  MEASURED
+            serial 804 ms · parallel 442 ms · efficiency 91% · startup 72.0 ms · round trip 85.0 µs · memory – · 10 rounds
+        threads        4  3.08x [3.00–3.16]              –  MEASURED
+            serial 804 ms · parallel 261 ms · efficiency 77% · startup 72.0 ms · round trip 85.0 µs · memory – · 10 rounds
         threads scaling
           workers   speedup [95% CI]  efficiency  Karp–Flatt
                 1  1.00x [0.99–1.01]        100%           –
@@ -142,8 +173,10 @@ describe('renderReport', () => {
         → threads: best 3.08x at 4 workers, measurably ahead of smaller pools: use 4
 
       Legend
-        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
-        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch, paired per round; below 1.00x parallelism does not pay
+        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one
+                       worker of the same kind (or inline with baseline: inline)
+        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch,
+                       paired per round; below 1.00x parallelism does not pay
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
@@ -163,14 +196,18 @@ describe('renderReport', () => {
         │     at parse (parser.ts:3:9)
 
       ● gzip blocks [processes]  bench/hash.bench.ts
-        model      workers  serial/batch  parallel/batch   speedup [95% CI]  net vs inline  efficiency  startup/worker  round-trip/task  memory/worker  rounds  verdict
-        processes        2        804 ms          664 ms  1.21x [1.15–1.27]              –         61%          232 ms           120 µs       52.0 MiB      10  FAIL ≥1.60x (warn)
+        model      workers   speedup [95% CI]  net vs inline  verdict
+        processes        2  1.21x [1.15–1.27]              –  FAIL ≥1.60x (warn)
+            serial 804 ms · parallel 664 ms · efficiency 61% · startup 232 ms · round trip 120 µs · memory 52.0 MiB
+            10 rounds
         FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
         → processes 1.21x [1.15–1.27] on 2 workers (61% efficiency)
 
       Legend
-        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one worker of the same kind (or inline with baseline: inline)
-        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch, paired per round; below 1.00x parallelism does not pay
+        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one
+                       worker of the same kind (or inline with baseline: inline)
+        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch,
+                       paired per round; below 1.00x parallelism does not pay
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)

@@ -162,7 +162,7 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
     expect(report).toMatch(/^ {2}processes +2 +[\d.]+x \[[\d.]+–[\d.]+\] +[\d.]+x +MEASURED$/m)
     // Not a terminal: fitted to 120 columns, the other columns folded under each row.
     expect(report).toMatch(/^ {6}serial [\d.]+ (ms|s) · parallel [\d.]+ (ms|s) · efficiency \d+%/m)
-    for (const line of report.split('\n')) expect([...line].length).toBeLessThanOrEqual(120)
+    for (const line of (report ?? '').split('\n')) expect([...line].length).toBeLessThanOrEqual(120)
     expect(report).toMatch(/→ threads [\d.]+x vs processes [\d.]+x: /)
     expect(report).toContain('Legend')
   })

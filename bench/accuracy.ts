@@ -39,7 +39,7 @@ import { createThreadPool } from '../dist/pools/thread-pool.js'
 import { median, signTestInterval } from '../dist/statistics.js'
 import type { Model, VerdictStatus } from '../dist/types.js'
 import { contention, decideVerdict } from '../dist/verdict.js'
-import { startBenchLoader } from './support/module-loader.js'
+import { startBenchLoader } from './support/module-loader.mjs'
 import { spin } from './workloads/spin.ts'
 
 // ── settings ──────────────────────────────────────────────────────────────

@@ -15,7 +15,7 @@ import { measure } from '../dist/measure.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import { median } from '../dist/statistics.js'
-import { startBenchLoader } from './support/module-loader.js'
+import { startBenchLoader } from './support/module-loader.mjs'
 
 process.execArgv.splice(0)
 const ROUNDS = Number(process.argv[2] ?? 15)

@@ -25,7 +25,7 @@ import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import type { BenchTarget, WorkerSetup } from '../dist/worker/protocol.js'
 import { createRawForkPool, type RawForkPool } from './raw/fork-pool.mjs'
-import { startBenchLoader } from './support/module-loader.js'
+import { startBenchLoader } from './support/module-loader.mjs'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RAW = join(ROOT, 'bench', 'raw')

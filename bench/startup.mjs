@@ -6,38 +6,17 @@
 // Prints one JSON object: { "<variant>": [ms, ...] }.   Usage: node bench/startup.mjs [reps]
 import { join } from 'node:path'
 import { Piscina } from 'piscina'
-import { createServer } from 'vite'
-import { viteModuleRunnerUrl, workerModuleAnswer } from '../dist/bench-modules.js'
-import { startModuleServer } from '../dist/module-server.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import { createRawForkPool } from './raw/fork-pool.mjs'
+import { startBenchLoader } from './support/module-loader.mjs'
 
 const ROOT = join(import.meta.dirname, '..')
 const SPIN_BENCH = join(ROOT, 'bench', 'raw', 'spin-bench.ts')
 const reps = Number(process.argv[2] ?? 15)
 
-const server = await createServer({
-  root: ROOT,
-  configFile: false,
-  logLevel: 'silent',
-  appType: 'custom',
-  server: { middlewareMode: true, ws: false, hmr: false },
-})
-const environment = server.environments.ssr
-const source = {
-  fetch: (url, importer, options) => environment.fetchModule(url, importer, options),
-  handleInvoke: (payload) => environment.hot.handleInvoke(payload),
-}
-const modules = await startModuleServer(workerModuleAnswer(() => source))
-const loader = {
-  channel: { address: modules.address, token: modules.token, project: 'bench' },
-  moduleRunnerUrl: viteModuleRunnerUrl(),
-  setupFiles: [],
-  globals: false,
-  defines: {},
-  env: {},
-}
+const modules = await startBenchLoader(ROOT)
+const { loader } = modules
 
 async function ours(model) {
   const setup = { target: { kind: 'file', file: SPIN_BENCH, key: `${model}::spin` }, loader }
@@ -95,5 +74,4 @@ for (let rep = -1; rep < reps; rep++) {
   }
 }
 await modules.close()
-await server.close()
 console.log(JSON.stringify(samples))

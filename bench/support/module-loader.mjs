@@ -1,17 +1,13 @@
 // Outside Vitest, the bench scripts feed their pools' workers the way the plugin
 // does inside it: a Vite server's ssr environment answers the module runner in
 // every worker over the same private channel (no Vitest project, no setup files).
+// Plain JavaScript, so that bench/startup.mjs (run without tsx) shares it.
 import { createServer } from 'vite'
-import { type ModuleSource, viteModuleRunnerUrl, workerModuleAnswer } from '../../dist/bench-modules.js'
+import { viteModuleRunnerUrl, workerModuleAnswer } from '../../dist/bench-modules.js'
 import { startModuleServer } from '../../dist/module-server.js'
-import type { LoaderSetup } from '../../dist/worker/module-runner.js'
 
-export interface BenchLoader {
-  loader: LoaderSetup
-  close(): Promise<void>
-}
-
-export async function startBenchLoader(root: string): Promise<BenchLoader> {
+/** @param {string} root @returns {Promise<import('./module-loader.d.mts').BenchLoader>} */
+export async function startBenchLoader(root) {
   const server = await createServer({
     root,
     configFile: false,
@@ -20,7 +16,7 @@ export async function startBenchLoader(root: string): Promise<BenchLoader> {
     server: { middlewareMode: true, ws: false, hmr: false },
   })
   const environment = server.environments.ssr
-  const source: ModuleSource = {
+  const source = {
     fetch: (url, importer, options) => environment.fetchModule(url, importer, options),
     handleInvoke: (payload) => environment.hot.handleInvoke(payload),
   }

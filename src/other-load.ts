@@ -43,14 +43,27 @@ export function parsePidStatTicks(stat: string): number | undefined {
   return ticks.every(Number.isFinite) ? ticks.reduce((a, b) => a + b, 0) : undefined
 }
 
+/** Per reader: the system's is read once per process (affinity and quotas do not change mid-run). */
+const allowedByReader = new WeakMap<FileReader, readonly number[] | undefined | null>()
+
+/** The CPUs we may use (undefined: all), or null when a CPU quota is narrower than they are. */
+function allowedCpus(read: FileReader): readonly number[] | undefined | null {
+  if (allowedByReader.has(read)) return allowedByReader.get(read) as readonly number[] | undefined | null
+  const status = read('/proc/self/status')
+  const allowed = status === undefined ? undefined : parseCpusAllowed(status)
+  const result = allowed !== undefined && cpuCapacity(read) < allowed.length ? null : allowed
+  allowedByReader.set(read, result)
+  return result
+}
+
 /**
  * A sample, or undefined where other load cannot be told apart: not Linux, or a CPU quota
  * narrower than the CPUs we see (in such a container, /proc/stat shows other tenants' work).
  */
 export function sampleCpu(childPids: readonly number[], read: FileReader = readSystemFile): CpuSample | undefined {
-  const status = read('/proc/self/status')
-  const allowed = status === undefined ? undefined : parseCpusAllowed(status)
-  if (allowed !== undefined && cpuCapacity(read) < allowed.length) return undefined
+  const cpus = allowedCpus(read)
+  if (cpus === null) return undefined
+  const allowed = cpus
   const stat = read('/proc/stat')
   const machineTicks = stat === undefined ? undefined : parseProcStatBusy(stat, allowed)
   if (machineTicks === undefined) return undefined

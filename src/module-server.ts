@@ -93,6 +93,13 @@ export async function startModuleServer(answer: ModuleAnswer): Promise<ModuleSer
   const children = new Map<Socket, { pid: number; owner: number }>()
   const reaper = setInterval(() => reapOrphans(children), REAP_INTERVAL_MS)
   reaper.unref()
+  // Ctrl-C or a kill of Vitest: bench children go at once, not when their owner gets round to it
+  // (Vitest lets a running test's worker linger ~1 s, and fn may never yield).
+  const onSignal = (): void => reapOrphans(children, true)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  // Vitest may exit from its own signal handler before ours runs.
+  process.on('exit', onSignal)
 
   const server = createServer((socket) => {
     sockets.add(socket)
@@ -142,6 +149,9 @@ export async function startModuleServer(answer: ModuleAnswer): Promise<ModuleSer
     token,
     async close() {
       clearInterval(reaper)
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+      process.off('exit', onSignal)
       // Vitest is closing: a child still connected now (its owner was killed and the run ended) is an orphan.
       reapOrphans(children, true)
       for (const socket of sockets) socket.destroy()

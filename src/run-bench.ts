@@ -121,6 +121,9 @@ async function measureOne(
   const budget = budgetTarget(options, workers)
   const residentBefore = process.memoryUsage().rss
   const pool: BenchPool = model === 'threads' ? createThreadPool(poolOptions) : createProcessPool(poolOptions)
+  // Ctrl-C, --bail, a test timeout: stop the workers now, not after the round in flight.
+  const stop = (): void => void pool.destroy()
+  input.context.signal.addEventListener('abort', stop, { once: true })
   try {
     const measurement = await measure({
       pool,
@@ -183,6 +186,7 @@ async function measureOne(
       warnings: own,
     }
   } finally {
+    input.context.signal.removeEventListener('abort', stop)
     await pool.destroy()
   }
 }

@@ -1,5 +1,6 @@
 // Which processes of a run are still alive: the soak check and the reliability tests use it.
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 
 export interface ProcessInfo {
   pid: number
@@ -31,12 +32,18 @@ export function processTree(rootPid: number): ProcessInfo[] {
   return tree
 }
 
+/** Whether the process still runs: a zombie (dead, waiting for its parent to collect it) does not. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true
   }
 }
 

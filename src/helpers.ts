@@ -6,7 +6,7 @@ import { inject, type TestContext, test } from 'vitest'
 import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from './define-helpers.js'
 import { effectiveCores } from './effective-cores.js'
 import { PROVIDE_KEY, type ProvidedSettings, resolveOptions, testTimeoutMs } from './options.js'
-import { type BenchFunction, register, workerRegistry } from './registry.js'
+import { registerInWorker } from './registry.js'
 import { stripControl } from './report/format.js'
 import type { BenchKind } from './types.js'
 
@@ -63,11 +63,7 @@ function benchTimeout(kind: BenchKind, options: unknown, settings: ProvidedSetti
 
 const defineBench: DefineBench = (kind, variant, name, subject, options) => {
   // A project that inlines this package (ssr.noExternal) loads it in workers too: register there.
-  const registry = workerRegistry()
-  if (registry !== undefined) {
-    if (typeof subject === 'function') register(registry, kind, name, subject as BenchFunction)
-    return
-  }
+  if (registerInWorker(kind, name, subject)) return
   // Vitest's own reporters print titles as they are: one clean line, so a name cannot start a workflow command.
   const title = `${stripControl(name)} [${TITLES[kind]}]`
   const definedAt = callerFrames(new Error().stack)

@@ -1,7 +1,7 @@
 // Options in, resolved options out: validated once, here, before anything is
 // spawned. Everything downstream takes `ResolvedOptions` and never re-checks.
 
-import { lookConfidence } from './statistics.js'
+import { lookConfidence, widestCoverage } from './statistics.js'
 import type { Baseline, BenchKind, Level, Model } from './types.js'
 import type { LoaderSetup } from './worker/module-runner.js'
 
@@ -422,7 +422,7 @@ export function resolveOptions(
  */
 export function smallestDecidingMaxRounds(confidence: number, minRounds: number): number {
   for (let maxRounds = minRounds; maxRounds < 21; maxRounds++) {
-    if (1 - 2 * 0.5 ** maxRounds >= lookConfidence(confidence, minRounds, maxRounds)) return maxRounds
+    if (widestCoverage(maxRounds) >= lookConfidence(confidence, minRounds, maxRounds)) return maxRounds
   }
   return Math.max(minRounds, 21)
 }
@@ -437,7 +437,7 @@ export function firstDecidingRound(rowConfidence: number, maxRounds: number): nu
   // control itself is always computed for the real minRounds..maxRounds (measure.ts).
   const last = Math.max(3, Math.min(maxRounds, 100))
   for (let minRounds = 3; minRounds < Math.min(last, 21); minRounds++) {
-    if (1 - 2 * 0.5 ** minRounds >= lookConfidence(rowConfidence, minRounds, last)) return minRounds
+    if (widestCoverage(minRounds) >= lookConfidence(rowConfidence, minRounds, last)) return minRounds
   }
   return Math.min(last, 21)
 }

@@ -41,6 +41,17 @@ export function register(registry: Registry, kind: string, name: string, fn: Ben
   registry.functions.set(key, registry.functions.has(key) ? DUPLICATE : fn)
 }
 
+/**
+ * Inside a worker, registers a bench's function and returns true; in the Vitest host (no registry)
+ * returns false. Only functions register: the `{ module, export }` form is loaded by its own path.
+ */
+export function registerInWorker(kind: string, name: string, subject: unknown): boolean {
+  const registry = workerRegistry()
+  if (registry === undefined) return false
+  if (typeof subject === 'function') register(registry, kind, name, subject as BenchFunction)
+  return true
+}
+
 export type Lookup = { found: true; fn: BenchFunction } | { found: false; reason: string }
 
 export function lookup(registry: Registry, key: string): Lookup {

@@ -35,7 +35,7 @@ import {
   parallelSlowdown,
   taskBalance,
 } from './verdict.js'
-import { loadTarget } from './worker/load-target.js'
+import { hostModuleExport } from './worker/load-target.js'
 import type { LoaderSetup } from './worker/module-runner.js'
 import type { BenchTarget } from './worker/protocol.js'
 
@@ -85,15 +85,14 @@ function benchTarget(input: RunBenchInput): BenchTarget {
   return { kind: 'module', url: moduleUrl(subject), exportName: subject.export }
 }
 
-/** The function for the inline baseline: the user's own, or the module's export loaded as a worker loads it. */
-async function inlineFunction(
+/** The function for the inline baseline, loaded once per bench: the user's own, or the module's export. */
+async function inlineBaseline(
   target: BenchTarget,
   subject: BenchSubject<unknown>,
   loader: LoaderSetup,
-): Promise<BenchFunction> {
-  if (typeof subject === 'function') return subject as BenchFunction
-  // Setup files already ran in this Vitest worker; only the module is loaded here.
-  return loadTarget(target, { ...loader, setupFiles: [], globals: false, defines: {} })
+): Promise<{ fn: BenchFunction; close: () => Promise<void> }> {
+  if (target.kind === 'module') return hostModuleExport(target.url, target.exportName, loader)
+  return { fn: subject as BenchFunction, close: async () => {} }
 }
 
 function workloadInput(options: ResolvedOptions): (index: number) => unknown {
@@ -108,6 +107,7 @@ async function measureOne(
   options: ResolvedOptions,
   input: RunBenchInput,
   loader: LoaderSetup,
+  inlineFn: BenchFunction | undefined,
   warnings: string[],
   skipReason: string | undefined,
 ): Promise<ModelResult> {
@@ -135,7 +135,7 @@ async function measureOne(
       // The error budget of the whole test is spread over its rows.
       options: { ...options, confidence: options.rowConfidence },
       target: budget,
-      inlineFn: options.baseline === 'inline' ? await inlineFunction(target, input.subject, loader) : undefined,
+      inlineFn,
       signal: input.context.signal,
       residentBefore,
     })
@@ -266,12 +266,19 @@ export async function runBench(input: RunBenchInput): Promise<void> {
       skipReasons.set(workers, feasibility.kind === 'skip' ? feasibility.reason : undefined)
     }
 
-    for (const model of models) {
-      for (const workers of options.workers) {
-        meta.results.push(
-          await measureOne(model, workers, target, options, input, settings.loader, warnings, skipReasons.get(workers)),
-        )
+    const inline =
+      options.baseline === 'inline' ? await inlineBaseline(target, input.subject, settings.loader) : undefined
+    try {
+      for (const model of models) {
+        for (const workers of options.workers) {
+          const skip = skipReasons.get(workers)
+          meta.results.push(
+            await measureOne(model, workers, target, options, input, settings.loader, inline?.fn, warnings, skip),
+          )
+        }
       }
+    } finally {
+      await inline?.close()
     }
     resolved = options
   } catch (error) {

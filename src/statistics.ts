@@ -60,23 +60,31 @@ export function estimateSpeedup(rounds: RoundSample[], workers: number, confiden
   if (!(Number.isInteger(workers) && workers >= 1)) {
     throw new RangeError(`\`workers\` must be an integer ≥ 1, got ${workers}`)
   }
-  const ratios = logRatios(rounds)
-  const speedup = Math.exp(median(ratios))
-  const interval = signTestInterval(ratios, confidence)
+  const ratio = ratioEstimate(logRatios(rounds), confidence)
+  return { ...ratio, efficiency: ratio.speedup / workers }
+}
+
+/** A ratio from per-round log-ratios: exp(median), with exp of their sign-test interval. */
+function ratioEstimate(logs: readonly number[], confidence: number): MedianInterval & { speedup: number } {
+  const interval = signTestInterval(logs, confidence)
   return {
-    speedup,
+    speedup: Math.exp(median(logs)),
     low: Math.exp(interval.low),
     high: Math.exp(interval.high),
     confidence: interval.confidence,
-    efficiency: speedup / workers,
   }
+}
+
+/** Coverage of the widest sign-test interval of n rounds, their smallest to largest: 1 − 2·0.5^n. */
+export function widestCoverage(rounds: number): number {
+  return 1 - 2 * 0.5 ** rounds
 }
 
 /**
  * Net speedup vs calling fn inline: per round, the serial arm's time inside fn (every input, no
  * messaging: the inline cost of the whole batch, measured in the same round; for tiny tasks the
- * batch timed as one loop, `inlineMs`) over the parallel arm's wall time; exp(median) with the sign-test interval, as for the speedup. Undefined when a
- * round has no busy time to go on.
+ * batch timed as one loop, `inlineMs`) over the parallel arm's wall time; exp(median) with the
+ * sign-test interval, as for the speedup. Undefined when a round has no busy time to go on.
  */
 export function estimateNetSpeedup(
   rounds: RoundSample[],
@@ -84,14 +92,10 @@ export function estimateNetSpeedup(
 ): (MedianInterval & { speedup: number }) | undefined {
   const inline = (r: RoundSample): number => r.inlineMs ?? r.serialBusyMs
   if (rounds.length === 0 || rounds.some((r) => !(inline(r) > 0 && r.parallelMs > 0))) return undefined
-  const ratios = rounds.map((r) => Math.log(inline(r) / r.parallelMs))
-  const interval = signTestInterval(ratios, confidence)
-  return {
-    speedup: Math.exp(median(ratios)),
-    low: Math.exp(interval.low),
-    high: Math.exp(interval.high),
-    confidence: interval.confidence,
-  }
+  return ratioEstimate(
+    rounds.map((r) => Math.log(inline(r) / r.parallelMs)),
+    confidence,
+  )
 }
 
 /**
@@ -285,7 +289,7 @@ function mannWhitneyCdf(n: number, m: number): number[] {
   // rows[j] holds the distribution for (i, j) while i advances; each is a probability vector.
   let rows: number[][] = Array.from({ length: m + 1 }, () => [1])
   for (let i = 1; i <= n; i++) {
-    const next: number[][] = [Array.from({ length: 1 }, () => 1)]
+    const next: number[][] = [[1]]
     for (let j = 1; j <= m; j++) {
       const size = i * j + 1
       const dist = new Array<number>(size).fill(0)

@@ -2,11 +2,10 @@
 // loads this instead of dist/index.js, so the helpers only register their
 // function (no Vitest, no pools, nothing measured in the worker).
 import { defineHelpers } from '../define-helpers.js'
-import { type BenchFunction, register, workerRegistry } from '../registry.js'
+import { registerInWorker } from '../registry.js'
 
 export { ParallelBenchError } from '../errors.js'
 
 export const { benchThreads, benchProcesses, benchCompare } = defineHelpers((kind, _variant, name, subject) => {
-  const registry = workerRegistry()
-  if (registry !== undefined && typeof subject === 'function') register(registry, kind, name, subject as BenchFunction)
+  registerInWorker(kind, name, subject)
 })

@@ -80,3 +80,22 @@ export async function loadTarget(target: BenchTarget, loader: LoaderSetup): Prom
     ? exportedFunction(runner, target.url, target.exportName)
     : registeredFunction(runner, target.file, target.key)
 }
+
+/**
+ * The `{ module, export }` function in the Vitest host, for the inline baseline: loaded as a
+ * worker loads it, without setup files or globals (they already ran in this Vitest worker).
+ * `close` ends its module runner and its connection to the module server.
+ */
+export async function hostModuleExport(
+  url: string,
+  exportName: string,
+  loader: LoaderSetup,
+): Promise<{ fn: BenchFunction; close: () => Promise<void> }> {
+  const runner = await createModuleRunner(loader)
+  try {
+    return { fn: await exportedFunction(runner, url, exportName), close: () => runner.close() }
+  } catch (error) {
+    await runner.close()
+    throw error
+  }
+}

@@ -62,6 +62,14 @@ describe('verdicts, end to end', () => {
     }
   })
 
+  it("baseline 'inline' with the { module, export } form loads the export in the host once and measures", async () => {
+    const run = await runVitest('verdicts', ['module-baseline'])
+    expect(run.code, run.output).toBe(0)
+    const bench = benchNamed(run, 'inline module baseline [threads]')
+    expect(bench.error, run.output).toBeUndefined()
+    expect(bench.results[0]?.estimate.speedup).toBeGreaterThan(0.5)
+  })
+
   it("runs the serial arm in the host with baseline 'inline', and checks expectFaster", async () => {
     const run = await runVitest('verdicts', ['inline'])
     const bench = benchNamed(run, 'inline baseline [threads vs processes]')

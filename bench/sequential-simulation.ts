@@ -1,16 +1,24 @@
 // Calibration check for sequential stopping (DESIGN §3): simulate paired rounds
 // with skewed, outlier-prone timings around a known speedup, run the exact
 // procedure the engine runs (look after every round from minRounds to maxRounds
-// with lookConfidence, stop once decided), and count the verdicts.
+// at lookLevel, stop once decided), and count the verdicts.
 //
-//   node --import tsx bench/sequential-simulation.ts [repetitions=20000] [minRounds=10]
+//   node --import tsx bench/sequential-simulation.ts [repetitions=20000] [minRounds=the default]
 
-import { estimateSpeedup, lookConfidence, sequentialCoverage, sequentialOneSidedError } from '../src/statistics.js'
+import { firstDecidingRound } from '../src/options.js'
+import {
+  estimateSpeedup,
+  type LookPlan,
+  lookLevel,
+  lookPlan,
+  sequentialCoverage,
+  sequentialOneSidedError,
+} from '../src/statistics.js'
 import type { RoundSample, SpeedupEstimate, VerdictStatus } from '../src/types.js'
 import { decideVerdict, isDecided } from '../src/verdict.js'
 
 const CONFIDENCE = 0.95
-const MIN_ROUNDS = Number(process.argv[3] ?? 10)
+const MIN_ROUNDS = Number(process.argv[3] ?? firstDecidingRound(CONFIDENCE))
 const MAX_ROUNDS = 40
 const WORKERS = 2
 const NOMINAL_SPEEDUP = 2
@@ -79,13 +87,13 @@ interface Outcome {
   rounds: number
 }
 
-function runProcedure(next: () => RoundSample, target: number | undefined, perLook: number): Outcome {
+function runProcedure(next: () => RoundSample, target: number | undefined, plan: LookPlan): Outcome {
   const rounds: RoundSample[] = []
   let estimate: SpeedupEstimate | undefined
   while (rounds.length < MAX_ROUNDS) {
     rounds.push(next())
     if (rounds.length < MIN_ROUNDS) continue
-    estimate = estimateSpeedup(rounds, WORKERS, perLook)
+    estimate = estimateSpeedup(rounds, WORKERS, lookLevel(plan, rounds.length))
     if (isDecided(estimate, target)) break
   }
   if (estimate === undefined) throw new Error('no look happened')
@@ -103,16 +111,17 @@ function medianOf(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
-const perLook = lookConfidence(CONFIDENCE, MIN_ROUNDS, MAX_ROUNDS)
+const plan = lookPlan(CONFIDENCE, MIN_ROUNDS, MAX_ROUNDS)
+const { perLook } = plan
 console.log(`confidence ${CONFIDENCE}, looks after rounds ${MIN_ROUNDS}…${MAX_ROUNDS}, ${REPETITIONS} runs per row`)
 console.log(
   `per-look confidence ${perLook.toFixed(5)} (Bonferroni would be ${(1 - (1 - CONFIDENCE) / (MAX_ROUNDS - MIN_ROUNDS + 1)).toFixed(5)})`,
 )
 console.log(
-  `exact, any distribution: P(PASS | budget = truth) ≤ ${(100 * sequentialOneSidedError(perLook, MIN_ROUNDS, MAX_ROUNDS)).toFixed(2)}%, ` +
-    `same for FAIL; simultaneous coverage ${(100 * sequentialCoverage(perLook, MIN_ROUNDS, MAX_ROUNDS)).toFixed(2)}%`,
+  `exact, any distribution: P(PASS | budget = truth) ≤ ${(100 * sequentialOneSidedError(plan)).toFixed(2)}%, ` +
+    `same for FAIL; simultaneous coverage ${(100 * sequentialCoverage(plan)).toFixed(2)}%`,
 )
-const naive = sequentialOneSidedError(CONFIDENCE, MIN_ROUNDS, MAX_ROUNDS)
+const naive = sequentialOneSidedError({ ...plan, perLook: CONFIDENCE })
 console.log(`without the correction (95% at every look): P(PASS | budget = truth) = ${(100 * naive).toFixed(2)}%\n`)
 
 let seed = 1
@@ -136,7 +145,7 @@ for (const model of MODELS) {
     let covered = 0
     const roundsUsed: number[] = []
     for (let run = 0; run < REPETITIONS; run++) {
-      const outcome = runProcedure(makeSampler(model, prng(seed++)), target, perLook)
+      const outcome = runProcedure(makeSampler(model, prng(seed++)), target, plan)
       counts[outcome.status]++
       if (outcome.estimate.low <= truth.speedup && truth.speedup <= outcome.estimate.high) covered++
       roundsUsed.push(outcome.rounds)

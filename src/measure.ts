@@ -1,12 +1,13 @@
-// The measurement: warm the pool, then paired, interleaved rounds (serial arm
-// and parallel arm back to back, order alternating: ABBA), stopping as soon as
-// the verdict is decided (after minRounds) or at maxRounds / the time budget.
+// The measurement: warm the pools, then paired, interleaved rounds (serial arm
+// and parallel arm back to back, order alternating: ABBA; with two pools, both
+// in every round), stopping as soon as the verdicts are decided (after
+// minRounds) or at maxRounds / the time budget.
 import { ParallelBenchError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import { otherCpuMs, sampleCpu } from './other-load.js'
 import type { BenchPool } from './pools/pool.js'
 import type { BenchFunction } from './registry.js'
-import { estimateNetSpeedup, estimateSpeedup, lookConfidence, median, sequentialCoverage } from './statistics.js'
+import { estimateNetSpeedup, estimateSpeedup, lookLevel, lookPlan, median, sequentialCoverage } from './statistics.js'
 import type { RoundSample, SpeedupEstimate } from './types.js'
 import { isDecided } from './verdict.js'
 
@@ -18,16 +19,22 @@ export interface Workload {
   transfer: boolean
 }
 
-export interface MeasureSpec {
+/** One pool under test, with what its arms run. */
+export interface PoolUnderTest {
   pool: BenchPool
   workload: Workload
-  options: Pick<ResolvedOptions, 'time' | 'minRounds' | 'maxRounds' | 'warmupRounds' | 'confidence'>
   /** Speedup the budget asks for; stopping waits until it is decided. */
   target: number | undefined
   /** For `baseline: 'inline'`: the serial arm calls this in the host. */
   inlineFn?: BenchFunction | undefined
   /** This process's RSS before the pool was created: what a thread pool adds is measured against it. */
   residentBefore?: number | undefined
+}
+
+export interface MeasureSpec {
+  /** Measured in the same rounds, one after the other (their order alternating), so they can be paired. */
+  pools: readonly PoolUnderTest[]
+  options: Pick<ResolvedOptions, 'time' | 'minRounds' | 'maxRounds' | 'warmupRounds' | 'confidence'>
   signal?: AbortSignal | undefined
 }
 
@@ -136,9 +143,14 @@ function checkAborted(signal: AbortSignal | undefined): void {
     throw new ParallelBenchError('ABORTED', 'the bench was aborted', { cause: signal.reason })
 }
 
-export async function measure(spec: MeasureSpec): Promise<Measurement> {
-  const { pool, workload, options, target, inlineFn, signal } = spec
-  const startupMs = await pool.ready
+/** One pool's arms, warmed up and ready for rounds. */
+interface Arms {
+  /** One paired round: the serial and the parallel arm back to back, in the order given. */
+  round(serialFirst: boolean): Promise<{ sample: RoundSample; overheadMs: number[] }>
+}
+
+async function warmedArms(under: PoolUnderTest, warmupRounds: number, signal: AbortSignal | undefined): Promise<Arms> {
+  const { pool, workload, inlineFn } = under
   const fixedInputs = workload.transfer ? undefined : makeInputs(workload)
   const inputsForBatch = (): unknown[] => fixedInputs ?? makeInputs(workload)
   // Inline, fn gets the very objects: fresh ones per batch (made before the clock starts), or an
@@ -161,7 +173,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
 
   // The pool runs fn first: a fn that exits, crashes or hangs shows it there, not in the Vitest worker.
   let warmSerial: BatchTiming | undefined
-  for (let i = 0; i < options.warmupRounds; i++) {
+  for (let i = 0; i < warmupRounds; i++) {
     checkAborted(signal)
     await parallelArm()
     warmSerial = await serialArm()
@@ -174,42 +186,75 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
       ? async (): Promise<number> => (await pool.run({ op: 'inline', inputs: inputsForBatch() })).busyMs
       : undefined
 
-  const perLook = lookConfidence(options.confidence, options.minRounds, options.maxRounds)
-  const rounds: RoundSample[] = []
-  const overheads: number[] = []
+  return {
+    async round(serialFirst) {
+      let serial: BatchTiming
+      let parallel: BatchTiming & { otherMs: number | undefined }
+      if (serialFirst) {
+        serial = await serialArm()
+        parallel = await parallelWithLoad()
+      } else {
+        parallel = await parallelWithLoad()
+        serial = await serialArm()
+      }
+      const inlineMs = inlineArm === undefined ? undefined : await inlineArm()
+      return {
+        sample: {
+          order: serialFirst ? 'serial-first' : 'parallel-first',
+          serialMs: serial.wallMs,
+          parallelMs: parallel.wallMs,
+          serialBusyMs: serial.busyMs,
+          parallelBusyMs: parallel.busyMs,
+          parallelCpuMs: parallel.cpuMs,
+          serialLongestMs: serial.longestMs,
+          ...(inlineMs === undefined ? {} : { inlineMs }),
+          ...(parallel.otherMs === undefined ? {} : { parallelOtherMs: parallel.otherMs }),
+        },
+        overheadMs: [...serial.overheadMs, ...parallel.overheadMs],
+      }
+    },
+  }
+}
+
+/**
+ * Measures every pool of the spec in the same rounds: round r runs each pool's paired arms, the
+ * pools' order alternating round by round, so two pools' rounds pair up (drift hits both alike).
+ * Stops once every pool's verdict is decided (after minRounds), or at maxRounds / `time`.
+ */
+export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
+  const { pools, options, signal } = spec
+  const startups: number[][] = []
+  const arms: Arms[] = []
+  for (const under of pools) {
+    startups.push(await under.pool.ready)
+    arms.push(await warmedArms(under, options.warmupRounds, signal))
+  }
+
+  const plan = lookPlan(options.confidence, options.minRounds, options.maxRounds)
+  const rounds: RoundSample[][] = pools.map(() => [])
+  const overheads: number[][] = pools.map(() => [])
+  const estimates: (SpeedupEstimate | undefined)[] = pools.map(() => undefined)
   const started = performance.now()
-  const runStart = sampleCpu(pool.pids())
+  const runStarts = pools.map((under) => sampleCpu(under.pool.pids()))
   let stoppedBecause: Measurement['stoppedBecause'] = 'maxRounds'
-  let estimate: SpeedupEstimate | undefined
-  while (rounds.length < options.maxRounds) {
-    checkAborted(signal)
-    // ABBA; with the inline baseline and no warm-up, the pool still goes first.
-    const serialFirst = (rounds.length + (inlineFn !== undefined && options.warmupRounds === 0 ? 1 : 0)) % 2 === 0
-    let serial: BatchTiming
-    let parallel: BatchTiming & { otherMs: number | undefined }
-    if (serialFirst) {
-      serial = await serialArm()
-      parallel = await parallelWithLoad()
-    } else {
-      parallel = await parallelWithLoad()
-      serial = await serialArm()
+  for (let round = 0; round < options.maxRounds; round++) {
+    const order = pools.map((_, index) => index)
+    if (round % 2 === 1) order.reverse()
+    for (const index of order) {
+      checkAborted(signal)
+      const under = pools[index] as PoolUnderTest
+      // ABBA; with the inline baseline and no warm-up, the pool still goes first.
+      const serialFirst = (round + (under.inlineFn !== undefined && options.warmupRounds === 0 ? 1 : 0)) % 2 === 0
+      const { sample, overheadMs } = await (arms[index] as Arms).round(serialFirst)
+      ;(rounds[index] as RoundSample[]).push(sample)
+      ;(overheads[index] as number[]).push(...overheadMs)
     }
-    const inlineMs = inlineArm === undefined ? undefined : await inlineArm()
-    overheads.push(...serial.overheadMs, ...parallel.overheadMs)
-    rounds.push({
-      order: serialFirst ? 'serial-first' : 'parallel-first',
-      serialMs: serial.wallMs,
-      parallelMs: parallel.wallMs,
-      serialBusyMs: serial.busyMs,
-      parallelBusyMs: parallel.busyMs,
-      parallelCpuMs: parallel.cpuMs,
-      serialLongestMs: serial.longestMs,
-      ...(inlineMs === undefined ? {} : { inlineMs }),
-      ...(parallel.otherMs === undefined ? {} : { parallelOtherMs: parallel.otherMs }),
+    if (round + 1 < options.minRounds) continue
+    const level = lookLevel(plan, round + 1)
+    pools.forEach((under, index) => {
+      estimates[index] = estimateSpeedup(rounds[index] as RoundSample[], under.pool.size, level)
     })
-    if (rounds.length < options.minRounds) continue
-    estimate = estimateSpeedup(rounds, pool.size, perLook)
-    if (isDecided(estimate, target)) {
+    if (pools.every((under, index) => isDecided(estimates[index] as SpeedupEstimate, under.target))) {
       stoppedBecause = 'decided'
       break
     }
@@ -220,33 +265,52 @@ export async function measure(spec: MeasureSpec): Promise<Measurement> {
   }
 
   // Report the coverage that holds jointly over every look, i.e. at whatever round the run stopped.
-  const final = estimate ?? estimateSpeedup(rounds, pool.size, perLook)
-  const coverage = sequentialCoverage(perLook, options.minRounds, options.maxRounds)
-  const runEnd = runStart === undefined ? undefined : sampleCpu(pool.pids())
-  const memory = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
-  // One measure for both models, memory added per worker: a child's private memory; for threads,
-  // what the pool added to this process's resident memory, shared out.
-  const threadCost =
-    spec.residentBefore === undefined
-      ? undefined
-      : Math.max(0, process.memoryUsage().rss - spec.residentBefore) / pool.size
-  const net = estimateNetSpeedup(rounds, perLook)
-  return {
-    rounds,
-    startupMs,
-    roundTripMs: overheads.length === 0 ? 0 : Math.max(0, median(overheads)),
-    // The serial arm timed every call inside its worker: that is the inline cost, paired and free.
-    callMs: rounds.length === 0 ? undefined : median(rounds.map((r) => r.inlineMs ?? r.serialBusyMs)) / workload.tasks,
-    memoryBytes: pool.model === 'threads' ? threadCost : Math.max(...memory.map((m) => m.bytes)),
-    estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
-    net:
-      net === undefined
-        ? undefined
-        : { speedup: net.speedup, low: net.low, high: net.high, confidence: Math.min(net.confidence, coverage) },
-    otherLoad:
-      runStart === undefined || runEnd === undefined
-        ? undefined
-        : { cpuMs: otherCpuMs(runStart, runEnd), wallMs: runEnd.atMs - runStart.atMs },
-    stoppedBecause,
+  const coverage = sequentialCoverage(plan)
+  const results: Measurement[] = []
+  for (const [index, under] of pools.entries()) {
+    const own = rounds[index] as RoundSample[]
+    const level = lookLevel(plan, own.length)
+    const final = estimates[index] ?? estimateSpeedup(own, under.pool.size, level)
+    const runStart = runStarts[index]
+    const runEnd = runStart === undefined ? undefined : sampleCpu(under.pool.pids())
+    results.push({
+      rounds: own,
+      startupMs: startups[index] as number[],
+      roundTripMs: (overheads[index] as number[]).length === 0 ? 0 : Math.max(0, median(overheads[index] as number[])),
+      // The serial arm timed every call inside its worker: that is the inline cost, paired and free.
+      callMs:
+        own.length === 0 ? undefined : median(own.map((r) => r.inlineMs ?? r.serialBusyMs)) / under.workload.tasks,
+      memoryBytes: await memoryPerWorker(under),
+      estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
+      net: netEstimate(own, level, coverage),
+      otherLoad:
+        runStart === undefined || runEnd === undefined
+          ? undefined
+          : { cpuMs: otherCpuMs(runStart, runEnd), wallMs: runEnd.atMs - runStart.atMs },
+      stoppedBecause,
+    })
   }
+  return results
+}
+
+/**
+ * One measure for both models, memory added per worker: a child's private memory; for threads,
+ * what the pool added to this process's resident memory, shared out.
+ */
+async function memoryPerWorker(under: PoolUnderTest): Promise<number | undefined> {
+  const { pool, residentBefore } = under
+  if (pool.model === 'threads') {
+    return residentBefore === undefined
+      ? undefined
+      : Math.max(0, process.memoryUsage().rss - residentBefore) / pool.size
+  }
+  const memory = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
+  return Math.max(...memory.map((m) => m.bytes))
+}
+
+function netEstimate(rounds: RoundSample[], level: number, coverage: number): Measurement['net'] {
+  const net = estimateNetSpeedup(rounds, level)
+  return net === undefined
+    ? undefined
+    : { speedup: net.speedup, low: net.low, high: net.high, confidence: Math.min(net.confidence, coverage) }
 }

@@ -1,7 +1,7 @@
 // Options in, resolved options out: validated once, here, before anything is
 // spawned. Everything downstream takes `ResolvedOptions` and never re-checks.
 
-import { lookConfidence, widestCoverage } from './statistics.js'
+import { widestCoverage } from './statistics.js'
 import type { Baseline, BenchKind, Level, Model } from './types.js'
 import type { LoaderSetup } from './worker/module-runner.js'
 
@@ -85,7 +85,7 @@ export interface ResolvedOptions {
   taskTimeout: number
   startupTimeout: number
   confidence: number
-  /** Per (model, pool size) row: 1 - (1 - confidence) / rows, so the whole test keeps `confidence` (Bonferroni). */
+  /** Per decision of the test (each (model, pool size) row, and expectFaster's ranking): 1 - (1 - confidence) / decisions, so the whole test keeps `confidence` (Bonferroni). */
   rowConfidence: number
   maxMemoryMb: number | undefined
   transfer: boolean
@@ -321,14 +321,16 @@ export function resolveOptions(
           max: 0.999,
           expected: 'a number in (0.5, 0.999]',
         })
-  const rows = workers.length * (kind === 'compare' ? 2 : 1)
+  // Every decision of the test shares its error budget: each (model, pool size) row, and the
+  // ranking when expectFaster turns it into a verdict.
+  const rows = workers.length * (kind === 'compare' ? 2 : 1) + (pick('expectFaster') === undefined ? 0 : 1)
   const rowConfidence = 1 - (1 - confidence) / rows
 
   const minRoundsValue = pick('minRounds')
   const maxRoundsValue = pick('maxRounds')
   const minRounds =
     minRoundsValue === undefined
-      ? firstDecidingRound(rowConfidence, typeof maxRoundsValue === 'number' ? maxRoundsValue : DEFAULT_MAX_ROUNDS)
+      ? firstDecidingRound(rowConfidence)
       : checkNumber('minRounds', minRoundsValue, {
           integer: true,
           min: 3,
@@ -417,29 +419,30 @@ export function resolveOptions(
 
 /**
  * The fewest `maxRounds` whose last look can give a finite interval: the widest sign-test
- * interval, [min, max] of n rounds, covers 1 - 2·0.5^n, which must reach the per-look level.
- * From 21 rounds on it always does (the per-look level stays below 1 - 10⁻⁶ up to 1,000 looks).
+ * interval, [min, max] of n rounds, covers 1 - 2·0.5^n, which must reach the confidence
+ * (6 rounds at 95%; earlier looks may still decide at the per-look level, see `lookPlan`).
  */
 export function smallestDecidingMaxRounds(confidence: number, minRounds: number): number {
-  for (let maxRounds = minRounds; maxRounds < 21; maxRounds++) {
-    if (widestCoverage(maxRounds) >= lookConfidence(confidence, minRounds, maxRounds)) return maxRounds
-  }
-  return Math.max(minRounds, 21)
+  return Math.max(minRounds, firstFiniteRound(confidence))
+}
+
+/** The first round whose widest interval covers `confidence`. */
+function firstFiniteRound(confidence: number): number {
+  let rounds = 1
+  while (widestCoverage(rounds) < confidence) rounds++
+  return rounds
 }
 
 /**
- * The default `minRounds`: the first round at which the interval can be finite at the per-look
- * level of looks from there to `maxRounds` (8 at 95% over looks to 40; 9 for each row of a
- * two-row test). Looking earlier could never decide and would only raise the per-look level.
+ * The default `minRounds`: the first round where every round on one side decides, with that
+ * early look spending at most half the error budget (7 rounds at 95%: 1.6% of 5%; 8 for each
+ * row of a two-row test). Starting at the first round that can decide at all (6 at 95%) would
+ * spend 3.1% there and leave too little for the later looks, slowing every close call.
  */
-export function firstDecidingRound(rowConfidence: number, maxRounds: number): number {
-  // Only a default: a horizon past 100 looks changes the answer by a round at most, and the error
-  // control itself is always computed for the real minRounds..maxRounds (measure.ts).
-  const last = Math.max(3, Math.min(maxRounds, 100))
-  for (let minRounds = 3; minRounds < Math.min(last, 21); minRounds++) {
-    if (widestCoverage(minRounds) >= lookConfidence(rowConfidence, minRounds, last)) return minRounds
-  }
-  return Math.min(last, 21)
+export function firstDecidingRound(rowConfidence: number): number {
+  let rounds = 1
+  while (1 - widestCoverage(rounds) > (1 - rowConfidence) / 2) rounds++
+  return rounds
 }
 
 /**

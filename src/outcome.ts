@@ -3,8 +3,8 @@
 // of level / strict / expectFaster is unit-tested on synthetic results.
 import type { ErrorCode } from './errors.js'
 import type { ResolvedOptions } from './options.js'
-import type { ModelResult } from './types.js'
-import { budgetOption, failureMessage, rankingText, rankModels } from './verdict.js'
+import type { BenchResult } from './types.js'
+import { budgetOption, failureMessage, rankingText } from './verdict.js'
 
 export interface Annotation {
   message: string
@@ -25,10 +25,11 @@ type OutcomeOptions = Pick<
 >
 
 export function benchOutcome(
-  results: readonly ModelResult[],
+  bench: Pick<BenchResult, 'results' | 'ranking'>,
   options: OutcomeOptions,
   effectiveCores: number,
 ): Outcome {
+  const { results, ranking } = bench
   const annotations: Annotation[] = []
   const failures: { code: ErrorCode; message: string }[] = []
   for (const result of results) {
@@ -57,7 +58,6 @@ export function benchOutcome(
     }
   }
   if (options.expectFaster !== undefined) {
-    const ranking = rankModels(results, options.confidence)
     if (ranking !== undefined) {
       const measured = `threads' parallel batch took ${rankingText(ranking)} of processes' at ${ranking.workers} workers`
       if (ranking.faster !== undefined && ranking.faster !== options.expectFaster) {

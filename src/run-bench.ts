@@ -7,7 +7,7 @@ import type { TestContext } from 'vitest'
 import { cpuCapacity } from './effective-cores.js'
 import { environmentInfo } from './environment.js'
 import { ParallelBenchError } from './errors.js'
-import { measure } from './measure.js'
+import { type Measurement, measure, type PoolUnderTest } from './measure.js'
 import { LEVEL_ENV, type ProvidedSettings, type ResolvedOptions, reportableOptions, resolveOptions } from './options.js'
 import { benchOutcome } from './outcome.js'
 import type { BenchPool, PoolOptions } from './pools/pool.js'
@@ -15,6 +15,7 @@ import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
 import { type BenchFunction, benchKey } from './registry.js'
 import { recommendation } from './report/terminal.js'
+import { lookPlan } from './statistics.js'
 import type {
   BenchKind,
   BenchResult,
@@ -33,6 +34,7 @@ import {
   decideVerdict,
   granularity,
   parallelSlowdown,
+  rankModels,
   taskBalance,
 } from './verdict.js'
 import { hostModuleExport } from './worker/load-target.js'
@@ -100,8 +102,12 @@ function workloadInput(options: ResolvedOptions): (index: number) => unknown {
   return typeof input === 'function' ? (input as (index: number) => unknown) : () => input
 }
 
-async function measureOne(
-  model: Model,
+/**
+ * Measures one pool size for every model in the same rounds (a compare pairs threads with
+ * processes round by round), then judges each row.
+ */
+async function measureRows(
+  models: readonly Model[],
   workers: number,
   target: BenchTarget,
   options: ResolvedOptions,
@@ -110,7 +116,7 @@ async function measureOne(
   inlineFn: BenchFunction | undefined,
   warnings: string[],
   skipReason: string | undefined,
-): Promise<ModelResult> {
+): Promise<ModelResult[]> {
   const poolOptions: PoolOptions = {
     size: workers,
     setup: { target, loader },
@@ -119,75 +125,101 @@ async function measureOne(
     maxMemoryMb: options.maxMemoryMb,
   }
   const budget = budgetTarget(options, workers)
-  const residentBefore = process.memoryUsage().rss
-  const pool: BenchPool = model === 'threads' ? createThreadPool(poolOptions) : createProcessPool(poolOptions)
+  const started = new Map<Model, PoolUnderTest>()
   // Ctrl-C, --bail, a test timeout: stop the workers now, not after the round in flight.
-  const stop = (): void => void pool.destroy()
+  const stop = (): void => {
+    for (const { pool } of started.values()) void pool.destroy()
+  }
   input.context.signal.addEventListener('abort', stop, { once: true })
   try {
-    const measurement = await measure({
-      pool,
-      workload: {
-        tasks: options.tasks,
-        input: workloadInput(options),
-        transfer: options.transfer && model === 'threads',
-      },
+    // One pool at a time, processes first: each start-up is timed on its own, and what a thread
+    // pool adds to this process's memory is not mixed up with the other pool's start.
+    for (const model of [...models].sort((a, b) => (a === 'processes' ? -1 : b === 'processes' ? 1 : 0))) {
+      const residentBefore = process.memoryUsage().rss
+      const pool: BenchPool = model === 'threads' ? createThreadPool(poolOptions) : createProcessPool(poolOptions)
+      started.set(model, {
+        pool,
+        workload: {
+          tasks: options.tasks,
+          input: workloadInput(options),
+          transfer: options.transfer && model === 'threads',
+        },
+        target: budget,
+        inlineFn,
+        residentBefore,
+      })
+      await pool.ready
+    }
+    const measurements = await measure({
+      pools: models.map((model) => started.get(model) as PoolUnderTest),
       // The error budget of the whole test is spread over its rows.
       options: { ...options, confidence: options.rowConfidence },
-      target: budget,
-      inlineFn,
       signal: input.context.signal,
-      residentBefore,
     })
-    const starvation = contention(
-      measurement.rounds,
-      workers,
-      environment?.effectiveCores ?? workers,
-      measurement.otherLoad,
+    return models.map((model, index) =>
+      judgeRow(model, workers, measurements[index] as Measurement, options, warnings, skipReason),
     )
-    const grain = granularity(measurement.callMs, measurement.roundTripMs)
-    const verdict: Verdict =
-      skipReason === undefined
-        ? decideVerdict({
-            estimate: measurement.estimate,
-            target: budget,
-            starved: starvation.starved,
-            option: budgetOption(options, workers),
-          })
-        : { status: 'SKIPPED', reason: skipReason, target: budget }
-    const own = [...warnings]
-    if (grain.warning !== undefined) own.push(grain.warning)
-    const balance = taskBalance(measurement.rounds, workers)
-    if (balance !== undefined) own.push(balance)
-    if (starvation.starved) own.push(starvation.detail)
-    // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
-    else if (grain.warning === undefined) {
-      const slowdown = parallelSlowdown(measurement.rounds)
-      if (slowdown !== undefined) own.push(slowdown)
-    }
-    if (measurement.stoppedBecause === 'time' && verdict.status === 'INCONCLUSIVE') {
-      own.push(
-        `stopped by the time budget (${options.time} ms) after ${measurement.rounds.length} rounds; raise \`time\` for a decision`,
-      )
-    }
-    return {
-      model,
-      workers,
-      tasks: options.tasks,
-      rounds: measurement.rounds,
-      startupMs: measurement.startupMs,
-      roundTripMs: measurement.roundTripMs,
-      callMs: measurement.callMs,
-      memoryBytes: measurement.memoryBytes,
-      estimate: measurement.estimate,
-      netSpeedup: measurement.net?.speedup,
-      netInterval: measurement.net === undefined ? undefined : { low: measurement.net.low, high: measurement.net.high },
-      verdict,
-      warnings: own,
-    }
   } finally {
     input.context.signal.removeEventListener('abort', stop)
-    await pool.destroy()
+    await Promise.all([...started.values()].map(({ pool }) => pool.destroy()))
+  }
+}
+
+/** A row of the report: the measurement with its verdict and the warnings that explain it. */
+function judgeRow(
+  model: Model,
+  workers: number,
+  measurement: Measurement,
+  options: ResolvedOptions,
+  warnings: readonly string[],
+  skipReason: string | undefined,
+): ModelResult {
+  const budget = budgetTarget(options, workers)
+  const starvation = contention(
+    measurement.rounds,
+    workers,
+    environment?.effectiveCores ?? workers,
+    measurement.otherLoad,
+  )
+  const grain = granularity(measurement.callMs, measurement.roundTripMs)
+  const verdict: Verdict =
+    skipReason === undefined
+      ? decideVerdict({
+          estimate: measurement.estimate,
+          target: budget,
+          starved: starvation.starved,
+          option: budgetOption(options, workers),
+        })
+      : { status: 'SKIPPED', reason: skipReason, target: budget }
+  const own = [...warnings]
+  if (grain.warning !== undefined) own.push(grain.warning)
+  const balance = taskBalance(measurement.rounds, workers)
+  if (balance !== undefined) own.push(balance)
+  if (starvation.starved) own.push(starvation.detail)
+  // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
+  else if (grain.warning === undefined) {
+    const slowdown = parallelSlowdown(measurement.rounds)
+    if (slowdown !== undefined) own.push(slowdown)
+  }
+  if (measurement.stoppedBecause === 'time' && verdict.status === 'INCONCLUSIVE') {
+    own.push(
+      `stopped by the time budget (${options.time} ms) after ${measurement.rounds.length} rounds; raise \`time\` for a decision`,
+    )
+  }
+  return {
+    model,
+    workers,
+    tasks: options.tasks,
+    rounds: measurement.rounds,
+    startupMs: measurement.startupMs,
+    roundTripMs: measurement.roundTripMs,
+    callMs: measurement.callMs,
+    memoryBytes: measurement.memoryBytes,
+    estimate: measurement.estimate,
+    netSpeedup: measurement.net?.speedup,
+    netInterval: measurement.net === undefined ? undefined : { low: measurement.net.low, high: measurement.net.high },
+    verdict,
+    warnings: own,
   }
 }
 
@@ -269,13 +301,17 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     const inline =
       options.baseline === 'inline' ? await inlineBaseline(target, input.subject, settings.loader) : undefined
     try {
-      for (const model of models) {
-        for (const workers of options.workers) {
-          const skip = skipReasons.get(workers)
-          meta.results.push(
-            await measureOne(model, workers, target, options, input, settings.loader, inline?.fn, warnings, skip),
-          )
-        }
+      for (const workers of options.workers) {
+        const skip = skipReasons.get(workers)
+        // Pushed as measured, so a later failure keeps what was measured.
+        meta.results.push(
+          ...(await measureRows(models, workers, target, options, input, settings.loader, inline?.fn, warnings, skip)),
+        )
+      }
+      // Rows in the report's order: by model, then pool size.
+      meta.results.sort((a, b) => models.indexOf(a.model) - models.indexOf(b.model) || a.workers - b.workers)
+      if (kind === 'compare') {
+        meta.ranking = rankModels(meta.results, lookPlan(options.rowConfidence, options.minRounds, options.maxRounds))
       }
     } finally {
       await inline?.close()
@@ -302,7 +338,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
 
 /** Annotates every result, then fails or skips the test as the verdicts and options say. */
 async function judge(meta: BenchResult, options: ResolvedOptions, context: TestContext, cores: number): Promise<void> {
-  const outcome = benchOutcome(meta.results, options, cores)
+  const outcome = benchOutcome(meta, options, cores)
   for (const { message, type } of outcome.annotations) await context.annotate(message, type)
   const advice = recommendation(meta)
   if (advice !== undefined) await context.annotate(`→ ${advice}`, 'notice')

@@ -99,6 +99,19 @@ export interface ModelResult {
   warnings: string[]
 }
 
+/** Which model runs the batch faster, by absolute parallel batch time, with an interval on the ratio. */
+export interface ModelRanking {
+  /** Undefined when the interval cannot tell. */
+  faster: Model | undefined
+  /** Threads' parallel batch time / processes' (median of the paired rounds), and its interval. */
+  ratio: number
+  low: number
+  high: number
+  confidence: number
+  /** The pool size compared: the largest both models were measured at. */
+  workers: number
+}
+
 export interface BenchResult {
   /** Result schema version, bumped on breaking changes. */
   schema: 1
@@ -113,6 +126,8 @@ export interface BenchResult {
   results: ModelResult[]
   /** For `benchCompare`: which model won and by how much; plain sentence. */
   recommendation?: string | undefined
+  /** For `benchCompare`: threads' parallel batch time against processes', paired round by round. */
+  ranking?: ModelRanking | undefined
   /** The machine that measured it (after --merge-reports, not necessarily the one reporting). */
   environment?: EnvironmentInfo | undefined
   /** Set when the bench failed to measure (error in fn, timeout, ...). */

@@ -3,8 +3,8 @@
 // one plain sentence of why. Numbers in, data out; no I/O.
 
 import { formatConfidence } from './report/format.js'
-import { median, shiftInterval } from './statistics.js'
-import type { Model, ModelResult, RoundSample, SpeedupEstimate, Verdict } from './types.js'
+import { type LookPlan, lookLevel, median, sequentialCoverage, signTestInterval } from './statistics.js'
+import type { Model, ModelRanking, ModelResult, RoundSample, SpeedupEstimate, Verdict } from './types.js'
 
 export type BudgetOption = 'minSpeedup' | 'minEfficiency'
 
@@ -360,42 +360,34 @@ export function taskBalance(rounds: readonly RoundSample[], workers: number): st
   return `one task dominates the batch: the longest is ${formatPercent(1 / cap)} of the time inside fn, so no pool can run this batch more than ${formatNumber(cap)}x faster than inline; split the long tasks or even out their work, and dispatch the longest first`
 }
 
-/** Which model runs the batch faster, by absolute parallel batch time, with an interval on the ratio. */
-export interface ModelRanking {
-  /** Undefined when the interval cannot tell. */
-  faster: Model | undefined
-  /** Threads' parallel batch time / processes' (Hodges–Lehmann), and its interval. */
-  ratio: number
-  low: number
-  high: number
-  confidence: number
-  /** The pool size compared: the largest both models were measured at. */
-  workers: number
-}
-
 /**
  * Ranks threads against processes by what a user waits for, the parallel batch time, at the
- * largest pool size both were measured at: the Hodges–Lehmann ratio of their per-round times
- * with its distribution-free interval. A model is faster only when the interval says so.
+ * largest pool size both were measured at. Both ran in the same rounds, so their batch times pair
+ * up round by round: the ratio is exp(median of the per-round log-ratios), with the sign-test
+ * interval at the plan's level (a confidence sequence, so it holds wherever the rounds stopped).
+ * A model is faster only when the interval says so.
  */
-export function rankModels(results: readonly ModelResult[], confidence: number): ModelRanking | undefined {
+export function rankModels(results: readonly ModelResult[], plan: LookPlan): ModelRanking | undefined {
   const workers = Math.max(...results.map((r) => r.workers))
   const threads = results.find((r) => r.model === 'threads' && r.workers === workers)
   const processes = results.find((r) => r.model === 'processes' && r.workers === workers)
   if (threads === undefined || processes === undefined) return undefined
-  const logs = (r: ModelResult): number[] => r.rounds.filter((x) => x.parallelMs > 0).map((x) => Math.log(x.parallelMs))
-  const a = logs(threads)
-  const b = logs(processes)
-  if (a.length === 0 || b.length === 0) return undefined
-  const interval = shiftInterval(a, b, confidence)
+  const logs: number[] = []
+  for (let i = 0; i < Math.min(threads.rounds.length, processes.rounds.length); i++) {
+    const a = threads.rounds[i]?.parallelMs ?? 0
+    const b = processes.rounds[i]?.parallelMs ?? 0
+    if (a > 0 && b > 0) logs.push(Math.log(a / b))
+  }
+  if (logs.length === 0) return undefined
+  const interval = signTestInterval(logs, lookLevel(plan, logs.length))
   const low = Math.exp(interval.low)
   const high = Math.exp(interval.high)
   return {
     faster: high < 1 ? 'threads' : low > 1 ? 'processes' : undefined,
-    ratio: Math.exp(interval.shift),
+    ratio: Math.exp(median(logs)),
     low,
     high,
-    confidence: interval.confidence,
+    confidence: Math.min(interval.confidence, sequentialCoverage(plan)),
     workers,
   }
 }

@@ -2,8 +2,8 @@
 // curves and a plain recommendation. Pure: results in, string out; colours injected.
 import type { Colors } from 'picocolors/types.js'
 import { amdahlSerialFraction, karpFlatt } from '../scaling.js'
-import type { BenchResult, EnvironmentInfo, Level, ModelResult, VerdictStatus } from '../types.js'
-import { granularity, MAX_OVERHEAD_SHARE, rankingText, rankModels } from '../verdict.js'
+import type { BenchResult, EnvironmentInfo, Level, ModelRanking, ModelResult, VerdictStatus } from '../types.js'
+import { granularity, MAX_OVERHEAD_SHARE, rankingText } from '../verdict.js'
 import {
   formatBytes,
   formatConfidence,
@@ -275,7 +275,12 @@ function doesNotPay(results: readonly ModelResult[]): string | undefined {
   return `parallelism does not pay here (${detail} vs calling fn inline); ${advice}`
 }
 
-function compareSentence(threads: ModelResult, processes: ModelResult, atWorkers: string, confidence: number): string {
+function compareSentence(
+  threads: ModelResult,
+  processes: ModelResult,
+  atWorkers: string,
+  ranking: ModelRanking | undefined,
+): string {
   const head = `threads ${formatSpeedup(threads.estimate.speedup)} vs processes ${formatSpeedup(processes.estimate.speedup)}${atWorkers}`
   if (starved(threads) || starved(processes)) {
     return `${head}: the workers were starved by other load; rerun on a quieter machine before choosing`
@@ -291,8 +296,7 @@ function compareSentence(threads: ModelResult, processes: ModelResult, atWorkers
     rawGap === undefined || !startupsDiffer(rawGap, Math.min(threadStartup ?? 0, processStartup ?? 0))
       ? undefined
       : rawGap
-  // Ranked by what a user waits for: the parallel batch time, with an interval on the ratio.
-  const ranking = rankModels([threads, processes], confidence)
+  // Ranked by what a user waits for: the parallel batch time, paired per round, with an interval on the ratio.
   const batch = ranking === undefined ? '' : `; threads' parallel batch ${rankingText(ranking)} of processes'`
   if (ranking?.faster === undefined) {
     const processesStartFaster = startupGap !== undefined && startupGap < 0
@@ -369,8 +373,7 @@ export function recommendation(bench: BenchResult): string | undefined {
       const workers = Math.max(...common)
       const t = threads.find((r) => r.workers === workers) as ModelResult
       const p = processes.find((r) => r.workers === workers) as ModelResult
-      const confidence = typeof bench.options.confidence === 'number' ? bench.options.confidence : 0.95
-      return stripControl(compareSentence(t, p, several ? ` at ${workers} workers` : '', confidence))
+      return stripControl(compareSentence(t, p, several ? ` at ${workers} workers` : '', bench.ranking))
     }
   }
   const only = threads.length > 0 ? threads : processes

@@ -1,6 +1,5 @@
 // Verdicts on real runs: the paths a CI user meets besides PASS and FAIL.
 import { describe, expect, it } from 'vitest'
-import { rankModels } from '../../src/verdict.js'
 import { benchNamed, runVitest } from '../support/run-vitest.js'
 
 describe('verdicts, end to end', () => {
@@ -78,8 +77,8 @@ describe('verdicts, end to end', () => {
     for (const result of bench.results) expect(result.estimate.speedup).toBeGreaterThan(0.5)
     // Pass or fail, the run's outcome follows expectFaster: it fails only when the interval on the
     // ratio of parallel batch times says processes are faster.
-    const ranking = rankModels(bench.results, 0.95)
-    expect(run.code, run.output).toBe(ranking?.faster === 'processes' ? 1 : 0)
+    expect(bench.ranking?.workers).toBe(2)
+    expect(run.code, run.output).toBe(bench.ranking?.faster === 'processes' ? 1 : 0)
   })
 
   it('VITEST_PARALLEL_BENCH_LEVEL=warn turns a failing budget into a warning, and the report says so', async () => {

@@ -1,5 +1,7 @@
 // Deterministic, hand-made bench results for the reporter tests: no timing, no pools.
+import { lookPlan } from '../../src/statistics.js'
 import type { BenchResult, EnvironmentInfo, Model, ModelResult, RoundSample, VerdictStatus } from '../../src/types.js'
+import { rankModels } from '../../src/verdict.js'
 
 export const environment: EnvironmentInfo = {
   node: 'v20.19.0',
@@ -13,11 +15,11 @@ export const environment: EnvironmentInfo = {
 
 /**
  * `count` paired rounds whose medians are exactly `serialMs` and `parallelMs`: the jitter
- * pattern (0, +1%, −1%, …) is symmetric around the base values.
+ * pattern (0, +1%, −1%, …; `mirrored`: 0, −1%, +1%, …) is symmetric around the base values.
  */
-export function rounds(count: number, serialMs: number, parallelMs: number): RoundSample[] {
+export function rounds(count: number, serialMs: number, parallelMs: number, mirrored = false): RoundSample[] {
   return Array.from({ length: count }, (_, r): RoundSample => {
-    const step = Math.ceil(r / 2) * (r % 2 === 1 ? 1 : -1) * 0.01
+    const step = Math.ceil(r / 2) * (r % 2 === 1 ? 1 : -1) * (mirrored ? -0.01 : 0.01)
     return {
       order: r % 4 === 0 || r % 4 === 3 ? 'serial-first' : 'parallel-first',
       serialMs: serialMs * (1 + step),
@@ -57,7 +59,8 @@ export function modelResult(spec: ModelSpec): ModelResult {
     model: spec.model,
     workers: spec.workers,
     tasks,
-    rounds: rounds(spec.roundCount ?? 10, serialMs, serialMs / spec.speedup),
+    // Processes jitter the other way, so a compare's paired rounds do not move in lockstep.
+    rounds: rounds(spec.roundCount ?? 10, serialMs, serialMs / spec.speedup, spec.model === 'processes'),
     startupMs: spec.startupMs ?? (spec.model === 'threads' ? [70, 74] : [230, 234]),
     roundTripMs: spec.roundTripMs ?? (spec.model === 'threads' ? 0.085 : 0.12),
     estimate: {
@@ -99,6 +102,8 @@ export function benchResult(
     results,
   }
   if (extra.error !== undefined) bench.error = extra.error
+  // As runBench stores it: a compare's ranking at the plan its rounds were looked at with.
+  if (kind === 'compare') bench.ranking = rankModels(results, lookPlan(0.95, 10, 40))
   return bench
 }
 

@@ -20,7 +20,7 @@ describe('resolveOptions', () => {
       level: 'error',
       baseline: 'worker',
       time: 10_000,
-      minRounds: 8,
+      minRounds: 7,
       maxRounds: 40,
       warmupRounds: 1,
       taskTimeout: 30_000,
@@ -72,7 +72,7 @@ describe('resolveOptions', () => {
       RangeError,
       /`maxRounds` must be an integer in \[minRounds \(20\), 1000\], got 10/,
     ],
-    [{ maxRounds: 8300 }, RangeError, /`maxRounds` must be an integer in \[minRounds \(8\), 1000\], got 8300/],
+    [{ maxRounds: 8300 }, RangeError, /`maxRounds` must be an integer in \[minRounds \(7\), 1000\], got 8300/],
     [{ startupTimeout: 0 }, RangeError, /`startupTimeout` must be a number of ms > 0, got 0/],
     [
       { minSpeedup: 1.5, minRounds: 3, maxRounds: 5 },
@@ -122,21 +122,22 @@ describe('rowConfidence', () => {
 })
 
 describe('firstDecidingRound', () => {
-  it('is the first round at which the interval can be finite at the per-look level', () => {
-    expect(firstDecidingRound(0.95, 40)).toBe(8)
-    expect(firstDecidingRound(0.975, 40)).toBe(9)
-    expect(firstDecidingRound(0.999, 40)).toBe(13)
+  it('is the first round where all rounds on one side spend at most half the error budget', () => {
+    // 2·0.5^7 = 1.56% ≤ 2.5%, 2·0.5^6 = 3.1% is not; 2·0.5^8 = 0.78% ≤ 1.25%; 2·0.5^12 = 0.049% ≤ 0.05%.
+    expect(firstDecidingRound(0.95)).toBe(7)
+    expect(firstDecidingRound(0.975)).toBe(8)
+    expect(firstDecidingRound(0.999)).toBe(12)
   })
 
   it('is the default minRounds, with the share of a test with several rows', () => {
-    expect(resolve({}).minRounds).toBe(8)
-    expect(resolveOptions('compare', {}, {}, 2, undefined).minRounds).toBe(9)
+    expect(resolve({}).minRounds).toBe(7)
+    expect(resolveOptions('compare', {}, {}, 2, undefined).minRounds).toBe(8)
     expect(resolve({ minRounds: 5 }).minRounds).toBe(5)
   })
 })
 
 describe('smallestDecidingMaxRounds', () => {
-  it('is the first maxRounds whose widest interval reaches the per-look level', () => {
+  it('is the first maxRounds whose widest interval reaches the confidence', () => {
     expect(smallestDecidingMaxRounds(0.95, 3)).toBe(6)
     expect(smallestDecidingMaxRounds(0.99, 3)).toBe(8)
     expect(smallestDecidingMaxRounds(0.95, 10)).toBe(10)
@@ -150,8 +151,8 @@ describe('smallestDecidingMaxRounds', () => {
 describe('testTimeoutMs', () => {
   it('bounds a bench by its own options: start-up, warm-up and minRounds rounds of taskTimeout tasks, time, the memory probe, shutdown', () => {
     const options = resolve({ workers: 2, tasks: 4, taskTimeout: 1000, startupTimeout: 2000, time: 3000 })
-    // rounds: 1 warm-up + 8 + 1 = 10, each (4 serial + 2 parallel) tasks of 1 s; + time + the memory probe + 5 s shutdown
-    const perPool = 2000 + 10 * 6 * 1000 + 3000 + 1000 + 5000
+    // rounds: 1 warm-up + 7 + 1 = 9, each (4 serial + 2 parallel) tasks of 1 s; + time + the memory probe + 5 s shutdown
+    const perPool = 2000 + 9 * 6 * 1000 + 3000 + 1000 + 5000
     expect(testTimeoutMs(options, 1)).toBe(perPool)
     expect(testTimeoutMs(options, 2)).toBe(2 * perPool)
   })
@@ -165,9 +166,9 @@ describe('testTimeoutMs', () => {
       time: 0,
       warmupRounds: 0,
     })
-    // Two rows share the error budget: minRounds defaults to 9, so 0 warm-up + 9 + 1 rounds.
-    const one = 100 + 10 * (2 + 2) * 100 + 0 + 100 + 5000
-    const two = 100 + 10 * (2 + 1) * 100 + 0 + 100 + 5000
+    // Two rows share the error budget: minRounds defaults to 8, so 0 warm-up + 8 + 1 rounds.
+    const one = 100 + 9 * (2 + 2) * 100 + 0 + 100 + 5000
+    const two = 100 + 9 * (2 + 1) * 100 + 0 + 100 + 5000
     expect(testTimeoutMs(curve, 1)).toBe(one + two)
     expect(testTimeoutMs(resolve({ taskTimeout: 1e9 }), 2)).toBe(2 ** 31 - 1)
   })

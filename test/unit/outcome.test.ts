@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { benchOutcome } from '../../src/outcome.js'
+import { lookPlan } from '../../src/statistics.js'
+import type { ModelResult } from '../../src/types.js'
 import { budgetOption, rankModels } from '../../src/verdict.js'
+
+/** A compare's rows with their ranking, as runBench stores them. */
+function compared(
+  threads: ModelResult,
+  processes: ModelResult,
+): { results: ModelResult[]; ranking: ReturnType<typeof rankModels> } {
+  const results = [threads, processes]
+  return { results, ranking: rankModels(results, lookPlan(0.95, 7, 40)) }
+}
+
 import { modelResult } from '../support/synthetic-results.js'
 
 type Options = Parameters<typeof benchOutcome>[1]
@@ -57,7 +69,7 @@ const skipped = modelResult({
 
 describe('benchOutcome', () => {
   it("fails a missed budget at level 'error' with DESIGN's message", () => {
-    const outcome = benchOutcome([fail], base, 2)
+    const outcome = benchOutcome({ results: [fail] }, base, 2)
     expect(outcome.failure).toEqual({
       code: 'BUDGET_MISSED',
       message: 'threads speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
@@ -66,64 +78,66 @@ describe('benchOutcome', () => {
   })
 
   it("only annotates a missed budget at level 'warn', and says nothing at 'off'", () => {
-    expect(benchOutcome([fail], { ...base, level: 'warn' }, 2)).toEqual({
+    expect(benchOutcome({ results: [fail] }, { ...base, level: 'warn' }, 2)).toEqual({
       annotations: [{ message: 'threads ×2: FAIL — below', type: 'warning' }],
       failure: undefined,
       skipReason: undefined,
     })
-    expect(benchOutcome([fail], { ...base, level: 'off' }, 2).annotations).toEqual([])
-    expect(benchOutcome([fail], { ...base, level: 'off' }, 2).failure).toBeUndefined()
+    expect(benchOutcome({ results: [fail] }, { ...base, level: 'off' }, 2).annotations).toEqual([])
+    expect(benchOutcome({ results: [fail] }, { ...base, level: 'off' }, 2).failure).toBeUndefined()
   })
 
   it('passes a PASS with a notice', () => {
-    const outcome = benchOutcome([pass], base, 2)
+    const outcome = benchOutcome({ results: [pass] }, base, 2)
     expect(outcome.failure).toBeUndefined()
     expect(outcome.annotations).toEqual([{ message: 'processes ×2: PASS — above', type: 'notice' }])
   })
 
   it("adds each result's warnings after its verdict, for reporters that show only annotations", () => {
     const warned = { ...pass, warnings: ['tasks are too small for their overhead'] }
-    expect(benchOutcome([warned], base, 2).annotations).toEqual([
+    expect(benchOutcome({ results: [warned] }, base, 2).annotations).toEqual([
       { message: 'processes ×2: PASS — above', type: 'notice' },
       { message: 'processes ×2: tasks are too small for their overhead', type: 'warning' },
     ])
   })
 
   it('warns on INCONCLUSIVE, and fails it only under strict', () => {
-    expect(benchOutcome([unsure], base, 2).failure).toBeUndefined()
-    expect(benchOutcome([unsure], base, 2).annotations[0]?.type).toBe('warning')
-    expect(benchOutcome([unsure], { ...base, strict: true }, 2).failure?.code).toBe('INCONCLUSIVE')
+    expect(benchOutcome({ results: [unsure] }, base, 2).failure).toBeUndefined()
+    expect(benchOutcome({ results: [unsure] }, base, 2).annotations[0]?.type).toBe('warning')
+    expect(benchOutcome({ results: [unsure] }, { ...base, strict: true }, 2).failure?.code).toBe('INCONCLUSIVE')
   })
 
   it('skips the test when every result is SKIPPED, with the reason', () => {
-    expect(benchOutcome([skipped], base, 2).skipReason).toBe('needs ≥ 3 cores')
-    expect(benchOutcome([skipped, pass], base, 2).skipReason).toBeUndefined()
+    expect(benchOutcome({ results: [skipped] }, base, 2).skipReason).toBe('needs ≥ 3 cores')
+    expect(benchOutcome({ results: [skipped, pass] }, base, 2).skipReason).toBeUndefined()
   })
 
   it('fails expectFaster only when the interval on the batch-time ratio says the other model is faster', () => {
     // modelResult's parallel batch is serialMs / speedup: processes (1.9x) beat threads (1.21x).
     const threads = modelResult({ model: 'threads', workers: 2, speedup: 1.21, low: 1.1, high: 1.3 })
     const processes = modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 2 })
-    expect(rankModels([threads, processes], 0.95)?.faster).toBe('processes')
-    const failure = benchOutcome([threads, processes], { ...base, expectFaster: 'threads' }, 2).failure
+    expect(compared(threads, processes).ranking?.faster).toBe('processes')
+    const failure = benchOutcome(compared(threads, processes), { ...base, expectFaster: 'threads' }, 2).failure
     expect(failure?.code).toBe('EXPECTATION_FAILED')
     expect(failure?.message).toMatch(
-      /^expectFaster: 'threads', but processes are faster: threads' parallel batch took 1\.57x \[1\.5\d–1\.6\d\] \(9\d(\.\d)?% CI\) of processes' at 2 workers$/,
+      /^expectFaster: 'threads', but processes are faster: threads' parallel batch took 1\.59x \[1\.4\d–1\.7\d\] \(9\d(\.\d)?% CI\) of processes' at 2 workers$/,
     )
-    expect(benchOutcome([threads, processes], { ...base, expectFaster: 'processes' }, 2).failure).toBeUndefined()
+    expect(
+      benchOutcome(compared(threads, processes), { ...base, expectFaster: 'processes' }, 2).failure,
+    ).toBeUndefined()
   })
 
   it('equal models: expectFaster is inconclusive, a warning, and a failure only under strict', () => {
     const threads = modelResult({ model: 'threads', workers: 2, speedup: 1.9, low: 1.8, high: 2 })
     const processes = modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 2 })
-    expect(rankModels([threads, processes], 0.95)?.faster).toBeUndefined()
-    const outcome = benchOutcome([threads, processes], { ...base, expectFaster: 'threads' }, 2)
+    expect(compared(threads, processes).ranking?.faster).toBeUndefined()
+    const outcome = benchOutcome(compared(threads, processes), { ...base, expectFaster: 'threads' }, 2)
     expect(outcome.failure).toBeUndefined()
     expect(outcome.annotations.at(-1)).toEqual({
       type: 'warning',
-      message: expect.stringMatching(/^expectFaster: 'threads' cannot be told: threads' parallel batch took 1\.00x/),
+      message: expect.stringMatching(/^expectFaster: 'threads' cannot be told: threads' parallel batch took 1\.0[01]x \[0\.9\d–1\.1\d\]/),
     })
-    const strict = benchOutcome([threads, processes], { ...base, expectFaster: 'threads', strict: true }, 2)
+    const strict = benchOutcome(compared(threads, processes), { ...base, expectFaster: 'threads', strict: true }, 2)
     expect(strict.failure?.code).toBe('INCONCLUSIVE')
   })
 })
@@ -166,7 +180,7 @@ describe('benchOutcome with mixed budgets', () => {
       target: 2,
       reason: 'below',
     })
-    const message = benchOutcome([two, four], mixed, 4).failure?.message ?? ''
+    const message = benchOutcome({ results: [two, four] }, mixed, 4).failure?.message ?? ''
     expect(message).toContain('is below minSpeedup 1.8x — 2 workers')
     expect(message).toMatch(/efficiency 0\.38 \(.*\) is below minEfficiency 0\.5 — 4 workers/)
     expect(message).not.toContain('minEfficiency 0.9')

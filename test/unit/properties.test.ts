@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { BENCH_KEYS, MAX_ROUNDS, resolveOptions, testTimeoutMs } from '../../src/options.js'
-import { estimateSpeedup, lookConfidence, sequentialCoverage } from '../../src/statistics.js'
+import { estimateSpeedup, lookLevel, lookPlan, sequentialCoverage } from '../../src/statistics.js'
 import type { RoundSample } from '../../src/types.js'
 
 const OPTION_NAMES: readonly string[] = BENCH_KEYS
@@ -75,10 +75,13 @@ describe('the option space', () => {
         fc.integer({ min: 3, max: 60 }),
         fc.integer({ min: 0, max: 60 }),
         (confidence, minRounds, extra) => {
-          const perLook = lookConfidence(confidence, minRounds, minRounds + extra)
-          expect(perLook).toBeGreaterThanOrEqual(confidence)
-          expect(perLook).toBeLessThan(1)
-          expect(sequentialCoverage(perLook, minRounds, minRounds + extra)).toBeGreaterThanOrEqual(confidence - 1e-9)
+          const plan = lookPlan(confidence, minRounds, minRounds + extra)
+          expect(plan.perLook).toBeGreaterThanOrEqual(confidence)
+          expect(plan.perLook).toBeLessThan(1)
+          expect(sequentialCoverage(plan)).toBeGreaterThanOrEqual(confidence - 1e-9)
+          for (let n = minRounds; n <= minRounds + extra; n++) {
+            expect(lookLevel(plan, n)).toBeGreaterThanOrEqual(confidence)
+          }
         },
       ),
       { numRuns: 200 },

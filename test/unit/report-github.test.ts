@@ -107,7 +107,7 @@ describe('stepSummaryMarkdown', () => {
       | gzip blocks \\[processes\\] | processes | 2 | 1.21x [1.15–1.27] | – | 61% | 232 ms | 120 µs | 52.0 MiB | ❌ FAIL ≥1.60x (warn) |
       | broken parser \\[threads\\] | – | – | – | – | – | – | – | – | ❌ ERROR TASK\\_FAILED |
 
-      - **sha256 of 1 MiB chunks \\[threads vs processes\\]**: threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.82x \\[0.79–0.84\\] (95.6% CI) of processes'; processes cost 160 ms more to start
+      - **sha256 of 1 MiB chunks \\[threads vs processes\\]**: threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.83x \\[0.76–0.90\\] (95.2% CI) of processes'; processes cost 160 ms more to start
         - ⚠️ INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
       - **gzip blocks \\[processes\\]**: processes 1.21x \\[1.15–1.27\\] on 2 workers (61% efficiency)
         - ❌ FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores

@@ -132,10 +132,10 @@ describe('renderReport', () => {
             serial 804 ms · parallel 417 ms · efficiency 97% · startup 72.0 ms · round trip 85.0 µs · memory 8.50 MiB
             10 rounds
         processes        2  1.58x [1.55–1.61]          1.55x  INCONCLUSIVE ≥1.60x
-            serial 804 ms · parallel 509 ms · efficiency 79% · startup 232 ms · round trip 120 µs · memory 48.0 MiB
+            serial 796 ms · parallel 504 ms · efficiency 79% · startup 232 ms · round trip 120 µs · memory 48.0 MiB
             10 rounds
         INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
-        → threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.82x [0.79–0.84] (95.6% CI) of
+        → threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.83x [0.76–0.90] (95.2% CI) of
           processes'; processes cost 160 ms more to start
 
       Legend
@@ -198,7 +198,7 @@ describe('renderReport', () => {
       ● gzip blocks [processes]  bench/hash.bench.ts
         model      workers   speedup [95% CI]  net vs inline  verdict
         processes        2  1.21x [1.15–1.27]              –  FAIL ≥1.60x (warn)
-            serial 804 ms · parallel 664 ms · efficiency 61% · startup 232 ms · round trip 120 µs · memory 52.0 MiB
+            serial 796 ms · parallel 658 ms · efficiency 61% · startup 232 ms · round trip 120 µs · memory 52.0 MiB
             10 rounds
         FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
         → processes 1.21x [1.15–1.27] on 2 workers (61% efficiency)
@@ -269,19 +269,19 @@ describe('renderReport', () => {
 describe('recommendation', () => {
   test('threads measurably faster: prefer threads and say what processes cost to start', () => {
     expect(recommendation(threadsWinCompare())).toBe(
-      "threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.82x [0.79–0.84] (95.6% CI) of processes'; processes cost 160 ms more to start",
+      "threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.83x [0.76–0.90] (95.2% CI) of processes'; processes cost 160 ms more to start",
     )
   })
 
   test('processes measurably faster: say so, with the startup price', () => {
     expect(recommendation(processesWinCompare())).toBe(
-      "threads 1.41x vs processes 1.88x: prefer processes; threads' parallel batch 1.33x [1.29–1.37] (95.6% CI) of processes', although they cost 160 ms more to start (once per pool)",
+      "threads 1.41x vs processes 1.88x: prefer processes; threads' parallel batch 1.35x [1.23–1.47] (95.2% CI) of processes', although they cost 160 ms more to start (once per pool)",
     )
   })
 
   test('batch times indistinguishable: decide on startup, memory and isolation', () => {
     expect(recommendation(overlappingCompare())).toBe(
-      "threads 1.93x vs processes 1.88x: indistinguishable; threads' parallel batch 0.97x [0.95–1.00] (95.6% CI) of processes'; prefer threads (they start 160 ms faster per worker; memory per worker: threads 8.50 MiB, processes 48.0 MiB); use processes when fn needs isolation (process.exit, native crashes, global state)",
+      "threads 1.93x vs processes 1.88x: indistinguishable; threads' parallel batch 0.98x [0.90–1.08] (95.2% CI) of processes'; prefer threads (they start 160 ms faster per worker; memory per worker: threads 8.50 MiB, processes 48.0 MiB); use processes when fn needs isolation (process.exit, native crashes, global state)",
     )
   })
 
@@ -396,7 +396,7 @@ describe('recommendation', () => {
       modelResult({ model: 'processes', workers: 4, speedup: 3.1, low: 3.0, high: 3.2 }),
     ])
     expect(recommendation(bench)).toBe(
-      "threads 3.60x vs processes 3.10x at 4 workers: prefer threads; threads' parallel batch 0.86x [0.84–0.89] (95.6% CI) of processes'; processes cost 160 ms more to start",
+      "threads 3.60x vs processes 3.10x at 4 workers: prefer threads; threads' parallel batch 0.87x [0.79–0.95] (95.2% CI) of processes'; processes cost 160 ms more to start",
     )
   })
 

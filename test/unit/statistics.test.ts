@@ -3,7 +3,8 @@ import {
   estimateNetSpeedup,
   estimateSpeedup,
   logRatios,
-  lookConfidence,
+  lookLevel,
+  lookPlan,
   median,
   sequentialCoverage,
   sequentialOneSidedError,
@@ -131,20 +132,25 @@ describe('estimateSpeedup', () => {
   })
 })
 
-describe('lookConfidence', () => {
+describe('lookPlan', () => {
+  const perLook = (confidence: number, minRounds: number, maxRounds: number): number =>
+    lookPlan(confidence, minRounds, maxRounds).perLook
+
   it('needs no correction for a single look', () => {
-    expect(lookConfidence(0.95, 10, 10)).toBe(0.95)
+    expect(perLook(0.95, 10, 10)).toBe(0.95)
   })
 
   it('is the sign-test level of rank 9 at 30 rounds for looks 10…40 at 95%', () => {
     // 1 - 2·P(Bin(30, 1/2) ≤ 8); Σ C(30, i), i = 0…8 = 8656937
-    expect(lookConfidence(0.95, 10, 40)).toBeCloseTo(1 - (2 * 8656937) / 2 ** 30, 14)
+    expect(perLook(0.95, 10, 40)).toBeCloseTo(1 - (2 * 8656937) / 2 ** 30, 14)
   })
 
   it('keeps the simultaneous coverage over all looks at or above the requested confidence', () => {
-    const perLook = lookConfidence(0.95, 10, 40)
-    expect(sequentialCoverage(perLook, 10, 40)).toBeGreaterThanOrEqual(0.95)
-    expect(sequentialOneSidedError(perLook, 10, 40)).toBeLessThanOrEqual(0.025)
+    for (const minRounds of [6, 7, 10]) {
+      const plan = lookPlan(0.95, minRounds, 40)
+      expect(sequentialCoverage(plan)).toBeGreaterThanOrEqual(0.95)
+      expect(sequentialOneSidedError(plan)).toBeLessThanOrEqual(0.025)
+    }
   })
 
   it('is the smallest such level: the next lower achievable level covers less than 95%', () => {
@@ -153,47 +159,60 @@ describe('lookConfidence', () => {
     const forty = Array.from({ length: 40 }, (_, i) => i + 1)
     const lower = signTestInterval(forty, 0.98)
     expect(lower.low).toBe(13)
-    expect(lower.confidence).toBeLessThan(lookConfidence(0.95, 10, 40))
-    expect(sequentialCoverage(lower.confidence, 10, 40)).toBeLessThan(0.95)
+    expect(lower.confidence).toBeLessThan(perLook(0.95, 10, 40))
+    expect(sequentialCoverage({ ...lookPlan(0.95, 10, 40), perLook: lower.confidence })).toBeLessThan(0.95)
   })
 
   it('is less conservative than a Bonferroni split over the 31 looks', () => {
     const bonferroni = 1 - 0.05 / 31
-    expect(lookConfidence(0.95, 10, 40)).toBeLessThan(bonferroni)
+    expect(perLook(0.95, 10, 40)).toBeLessThan(bonferroni)
   })
 
   it('asks for more per look when there are more looks', () => {
-    expect(lookConfidence(0.95, 10, 20)).toBeLessThanOrEqual(lookConfidence(0.95, 10, 40))
-    expect(lookConfidence(0.95, 10, 40)).toBeLessThanOrEqual(lookConfidence(0.95, 10, 200))
+    expect(perLook(0.95, 10, 20)).toBeLessThanOrEqual(perLook(0.95, 10, 40))
+    expect(perLook(0.95, 10, 40)).toBeLessThanOrEqual(perLook(0.95, 10, 200))
+  })
+
+  it('starts early: a look before the per-look level is reachable decides on every round one side', () => {
+    const plan = lookPlan(0.95, 7, 40)
+    // 7 rounds cover at most 1 − 2/128 = 98.44%, below the per-look level: that look uses [min, max].
+    expect(plan.perLook).toBeGreaterThan(1 - 2 / 128)
+    expect(lookLevel(plan, 7)).toBe(1 - 2 / 128)
+    expect(signTestInterval([1, 2, 3, 4, 5, 6, 7], lookLevel(plan, 7)).low).toBe(1)
+    // Later looks use the plan's level; a look whose widest interval misses the confidence never decides.
+    expect(lookLevel(plan, 30)).toBe(plan.perLook)
+    expect(lookLevel(lookPlan(0.95, 3, 40), 5)).toBe(lookPlan(0.95, 3, 40).perLook)
+    // Charging the early look in full makes the later ones stricter than with a late start.
+    expect(plan.perLook).toBeGreaterThan(perLook(0.95, 8, 40))
   })
 
   it('matches brute force over every sign sequence of 12 rounds with looks 6…12', () => {
     // Under a budget equal to the true median, each round falls below or above it
     // with probability 1/2; enumerate all 2^12 orders and count those where some look misses.
-    const perLook = lookConfidence(0.9, 6, 12)
+    const plan = lookPlan(0.9, 6, 12)
     let misses = 0
     for (let pattern = 0; pattern < 2 ** 12; pattern++) {
       const values = Array.from({ length: 12 }, (_, i) => ((pattern >> i) & 1 ? 1 : -1) * (i + 1))
       for (let n = 6; n <= 12; n++) {
-        const { low, high } = signTestInterval(values.slice(0, n), perLook)
+        const { low, high } = signTestInterval(values.slice(0, n), lookLevel(plan, n))
         if (low > 0 || high < 0) {
           misses++
           break
         }
       }
     }
-    expect(sequentialCoverage(perLook, 6, 12)).toBeCloseTo(1 - misses / 2 ** 12, 12)
+    expect(sequentialCoverage(plan)).toBeCloseTo(1 - misses / 2 ** 12, 12)
     expect(1 - misses / 2 ** 12).toBeGreaterThanOrEqual(0.9)
   })
 
   it('rejects looks that do not form a range of rounds ≥ 1', () => {
-    expect(() => lookConfidence(0.95, 0, 40)).toThrow(/`minRounds`/)
-    expect(() => lookConfidence(0.95, 10, 9)).toThrow(/`maxRounds`/)
-    expect(() => lookConfidence(0.95, 10.5, 40)).toThrow(RangeError)
+    expect(() => lookPlan(0.95, 0, 40)).toThrow(/`minRounds`/)
+    expect(() => lookPlan(0.95, 10, 9)).toThrow(/`maxRounds`/)
+    expect(() => lookPlan(0.95, 10.5, 40)).toThrow(RangeError)
   })
 
   it('rejects a confidence outside (0, 1)', () => {
-    expect(() => lookConfidence(1, 10, 40)).toThrow(/`confidence`/)
+    expect(() => lookPlan(1, 10, 40)).toThrow(/`confidence`/)
   })
 })
 

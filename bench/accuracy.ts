@@ -279,12 +279,14 @@ async function pilotPool(
   const pool = createPool(config.model)
   const before = cpuSnapshot()
   try {
-    const m = await measure({
-      pool,
-      workload: { tasks: config.tasks, input: () => iterations, transfer: false },
-      options: { ...OPTIONS, minRounds: PILOT_POOL_ROUNDS, maxRounds: PILOT_POOL_ROUNDS },
-      target: undefined,
-    })
+    const m = (
+      await measure({
+        pools: [
+          { pool, workload: { tasks: config.tasks, input: () => iterations, transfer: false }, target: undefined },
+        ],
+        options: { ...OPTIONS, minRounds: PILOT_POOL_ROUNDS, maxRounds: PILOT_POOL_ROUNDS },
+      })
+    )[0] as Measurement
     await pool.destroy()
     return { logs: m.rounds.map((r) => Math.log(r.serialMs / r.parallelMs)), foreignShare: foreignShareSince(before) }
   } finally {
@@ -297,12 +299,12 @@ async function runOnce(config: Config, iterations: number, budget: BudgetKind): 
   const target = config.truth * BUDGETS[budget].factor
   const before = cpuSnapshot()
   try {
-    const m = await measure({
-      pool,
-      workload: { tasks: config.tasks, input: () => iterations, transfer: false },
-      options: OPTIONS,
-      target,
-    })
+    const m = (
+      await measure({
+        pools: [{ pool, workload: { tasks: config.tasks, input: () => iterations, transfer: false }, target }],
+        options: OPTIONS,
+      })
+    )[0] as Measurement
     // Judge exactly as the engine does (run-bench.ts): starved workers turn a FAIL into INCONCLUSIVE.
     const starved = contention(m.rounds, WORKERS).starved
     const verdict = decideVerdict({ estimate: m.estimate, target, starved, option: 'minSpeedup' })

@@ -11,7 +11,7 @@
 import { availableParallelism, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
-import { measure } from '../dist/measure.js'
+import { type Measurement, measure } from '../dist/measure.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import { median } from '../dist/statistics.js'
@@ -51,12 +51,12 @@ for (const model of ['threads', 'processes'] as const) {
       maxMemoryMb: undefined,
     })
     try {
-      const result = await measure({
-        pool,
-        workload: { tasks: TASKS, input: (i) => inputs[i], transfer: false },
-        options: { time: 0, minRounds: ROUNDS, maxRounds: ROUNDS, warmupRounds: 1, confidence: 0.95 },
-        target: undefined,
-      })
+      const result = (
+        await measure({
+          pools: [{ pool, workload: { tasks: TASKS, input: (i) => inputs[i], transfer: false }, target: undefined }],
+          options: { time: 0, minRounds: ROUNDS, maxRounds: ROUNDS, warmupRounds: 1, confidence: 0.95 },
+        })
+      )[0] as Measurement
       // The independent inline batch, timed in a plain worker thread, as many times, after a warm-up.
       await handPool.run(inputs)
       const hand: number[] = []

@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { Piscina } from 'piscina'
-import { measure, transferables } from '../dist/measure.js'
+import { type Measurement, measure, transferables } from '../dist/measure.js'
 import type { BenchPool } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
@@ -499,12 +499,12 @@ async function oursSpeedup(
 ): Promise<{ speedup: number; logRatios: number[] }> {
   const pool = ourPool(model, 2, moduleSetup('spin'))
   try {
-    const result = await measure({
-      pool,
-      workload: { tasks, input: () => iterations, transfer: false },
-      options: { time: 600_000, minRounds: rounds, maxRounds: rounds, warmupRounds: 1, confidence: 0.95 },
-      target: undefined,
-    })
+    const result = (
+      await measure({
+        pools: [{ pool, workload: { tasks, input: () => iterations, transfer: false }, target: undefined }],
+        options: { time: 600_000, minRounds: rounds, maxRounds: rounds, warmupRounds: 1, confidence: 0.95 },
+      })
+    )[0] as Measurement
     return {
       speedup: result.estimate.speedup,
       logRatios: result.rounds.map((r) => Math.log(r.serialMs / r.parallelMs)),

@@ -135,7 +135,9 @@ describe('benchOutcome', () => {
     expect(outcome.failure).toBeUndefined()
     expect(outcome.annotations.at(-1)).toEqual({
       type: 'warning',
-      message: expect.stringMatching(/^expectFaster: 'threads' cannot be told: threads' parallel batch took 1\.0[01]x \[0\.9\d–1\.1\d\]/),
+      message: expect.stringMatching(
+        /^expectFaster: 'threads' cannot be told: threads' parallel batch took 1\.0[01]x \[0\.9\d–1\.1\d\]/,
+      ),
     })
     const strict = benchOutcome(compared(threads, processes), { ...base, expectFaster: 'threads', strict: true }, 2)
     expect(strict.failure?.code).toBe('INCONCLUSIVE')

@@ -6,5 +6,6 @@ const moduleUrl = process.env.RAW_MODULE ?? new URL('./work.mjs', import.meta.ur
 const fn = (await import(moduleUrl))[exportName]
 
 process.on('disconnect', () => process.exit(0))
-process.on('message', ({ id, input }) => process.send({ id, value: fn(input) }))
+// Awaited, so an async export (bench/async-accuracy.ts) answers with its value, as piscina's workers do.
+process.on('message', async ({ id, input }) => process.send({ id, value: await fn(input) }))
 process.send('raw-ready')

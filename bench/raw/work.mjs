@@ -1,6 +1,7 @@
 // The functions every overhead measurement runs, in plain JavaScript: the raw
 // baselines load this file directly; our pools load it as a `{ module, export }`
 // target, so both sides run the very same code.
+import { pbkdf2 } from 'node:crypto'
 
 /** Small input, small output: what a round trip costs when the work is nothing. */
 export function echo(input) {
@@ -21,4 +22,11 @@ export function spin(iterations) {
     x ^= x << 5
   }
   return x >>> 0
+}
+
+/** Async work on libuv's thread pool: `iterations` of PBKDF2-SHA256; the calling thread only waits. */
+export function derive(iterations) {
+  return new Promise((resolve, reject) =>
+    pbkdf2('password', 'salt', iterations, 32, 'sha256', (error, key) => (error ? reject(error) : resolve(key.length))),
+  )
 }

@@ -1,0 +1,249 @@
+// Accuracy on async work and on a compare with a clear winner (issue 13), each number against an
+// independent measurement in the same run:
+//   - the speedup of each model against raw pools timed by hand (piscina, child_process.fork
+//     answering over IPC: bench/raw/*.mjs, the very same function), ABBA rounds;
+//   - net vs inline against the batch awaited inline in this process's main thread, timed by hand,
+//     over our own median parallel batch time;
+//   - verdicts at budgets 10% below and above the raw truth (should PASS / FAIL), rounds to decide;
+//   - the compare ranking (threads and processes in the same rounds) against the raw batch times.
+// The work is async PBKDF2 on libuv's thread pool (the calling thread only waits), in two cases,
+// each in a fresh child process of this script so that UV_THREADPOOL_SIZE holds from the start:
+//   libuv 4 (Node's default): every worker can keep a core busy, so both models scale;
+//   libuv 1: worker threads share their process's single libuv thread, so threads cannot scale,
+//            while every child process has its own: processes can, and are clearly faster.
+//
+//   npm run build && node --import tsx bench/async-accuracy.ts [repetitions=5]   (run it on a quiet machine)
+import { spawnSync } from 'node:child_process'
+import { availableParallelism, cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
+import { type Measurement, measure } from '../dist/measure.js'
+import { createProcessPool } from '../dist/pools/process-pool.js'
+import { createThreadPool } from '../dist/pools/thread-pool.js'
+import { lookPlan, median } from '../dist/statistics.js'
+import type { Model, ModelResult } from '../dist/types.js'
+import { decideVerdict, rankModels } from '../dist/verdict.js'
+import { createRawForkPool } from './raw/fork-pool.mjs'
+import { derive } from './raw/work.mjs'
+import { startBenchLoader } from './support/module-loader.mjs'
+
+const REPETITIONS = Number(process.argv[2] ?? 5)
+const CASE = process.env.ASYNC_ACCURACY_CASE
+const WORKERS = 2
+const TASKS = 8
+const RAW_ROUNDS = 10
+const TASK_MS = 20
+const WORK = new URL('./raw/work.mjs', import.meta.url).href
+const OPTIONS = { time: 60_000, minRounds: 7, maxRounds: 40, warmupRounds: 1, confidence: 0.95 }
+
+if (CASE === undefined) {
+  // The parent: one child process per case, each with its own libuv pool size.
+  console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores`)
+  console.log(`${TASKS} async PBKDF2 tasks of ~${TASK_MS} ms on ${WORKERS} workers, ${REPETITIONS} repetitions\n`)
+  for (const size of ['4', '1']) {
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, ASYNC_ACCURACY_CASE: size, UV_THREADPOOL_SIZE: size },
+      },
+    )
+    if (child.status !== 0) process.exit(child.status ?? 1)
+  }
+  process.exit(0)
+}
+
+// Our pools hand this process's flags to their workers: no `--import tsx` there.
+process.execArgv.splice(0)
+
+/** PBKDF2 iterations that take about `ms` here, awaited one at a time. */
+async function calibrate(ms: number): Promise<number> {
+  let iterations = 20_000
+  for (;;) {
+    const times: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now()
+      await derive(iterations)
+      times.push(performance.now() - start)
+    }
+    const took = median(times)
+    if (took >= ms / 4) return Math.round((iterations * ms) / took)
+    iterations *= 4
+  }
+}
+
+/** Raw speedup by hand: ABBA rounds of the batch one task at a time vs all at once on the same pool. */
+async function rawRounds(run: (input: number) => Promise<unknown>, iterations: number) {
+  const serial = async (): Promise<number> => {
+    const start = performance.now()
+    for (let i = 0; i < TASKS; i++) await run(iterations)
+    return performance.now() - start
+  }
+  const parallel = async (): Promise<number> => {
+    const start = performance.now()
+    await Promise.all(Array.from({ length: TASKS }, () => run(iterations)))
+    return performance.now() - start
+  }
+  await serial()
+  await parallel()
+  const ratios: number[] = []
+  const parallels: number[] = []
+  for (let r = 0; r < RAW_ROUNDS; r++) {
+    const first = r % 2 === 0 ? await serial() : await parallel()
+    const second = r % 2 === 0 ? await parallel() : await serial()
+    const [s, p] = r % 2 === 0 ? [first, second] : [second, first]
+    ratios.push(s / p)
+    parallels.push(p)
+  }
+  return { speedup: Math.exp(median(ratios.map(Math.log))), parallelMs: median(parallels) }
+}
+
+async function rawTruth(model: Model, iterations: number) {
+  if (model === 'threads') {
+    const pool = new Piscina({
+      filename: fileURLToPath(new URL('./raw/thread-worker.mjs', import.meta.url)),
+      minThreads: WORKERS,
+      maxThreads: WORKERS,
+      concurrentTasksPerWorker: 1,
+      workerData: { exportName: 'derive' },
+      execArgv: [],
+    })
+    try {
+      return await rawRounds((input) => pool.run(input), iterations)
+    } finally {
+      await pool.destroy()
+    }
+  }
+  const pool = createRawForkPool(WORKERS, { RAW_EXPORT: 'derive' })
+  await pool.ready
+  try {
+    return await rawRounds((input) => pool.run(input), iterations)
+  } finally {
+    await pool.destroy()
+  }
+}
+
+/** The batch awaited inline in this thread, timed by hand: median of RAW_ROUNDS batches. */
+async function inlineByHand(iterations: number): Promise<number> {
+  const times: number[] = []
+  for (let r = 0; r < RAW_ROUNDS; r++) {
+    const start = performance.now()
+    for (let i = 0; i < TASKS; i++) await derive(iterations)
+    times.push(performance.now() - start)
+  }
+  return median(times)
+}
+
+const modules = await startBenchLoader(fileURLToPath(new URL('..', import.meta.url)))
+
+/** Both models in the same rounds, each with its budget: what benchCompare does. */
+async function ours(iterations: number, targets: Record<Model, number>): Promise<Record<Model, Measurement>> {
+  const options = {
+    size: WORKERS,
+    setup: { target: { kind: 'module' as const, url: WORK, exportName: 'derive' }, loader: modules.loader },
+    taskTimeout: 30_000,
+    startupTimeout: 60_000,
+    maxMemoryMb: undefined,
+  }
+  const processes = createProcessPool(options)
+  await processes.ready
+  const threads = createThreadPool(options)
+  try {
+    const workload = { tasks: TASKS, input: () => iterations, transfer: false }
+    const [t, p] = await measure({
+      pools: [
+        { pool: threads, workload, target: targets.threads },
+        { pool: processes, workload, target: targets.processes },
+      ],
+      // Two rows share the error budget, as in a benchCompare.
+      options: { ...OPTIONS, confidence: 0.975, minRounds: 8 },
+    })
+    return { threads: t as Measurement, processes: p as Measurement }
+  } finally {
+    await Promise.all([threads.destroy(), processes.destroy()])
+  }
+}
+
+function row(model: Model, m: Measurement): ModelResult {
+  return {
+    model,
+    workers: WORKERS,
+    tasks: TASKS,
+    rounds: m.rounds,
+    startupMs: m.startupMs,
+    roundTripMs: m.roundTripMs,
+    estimate: m.estimate,
+    verdict: { status: 'MEASURED', reason: '' },
+    warnings: [],
+  }
+}
+
+const iterations = await calibrate(TASK_MS)
+console.log(`libuv pool of ${CASE} thread(s) (UV_THREADPOOL_SIZE=${CASE}), ${iterations} PBKDF2 iterations per task`)
+const models: Model[] = ['threads', 'processes']
+type Tally = { errors: number[]; netErrors: number[]; covered: number; pass: number; fail: number; rounds: number[] }
+const tally: Record<Model, Tally> = {
+  threads: { errors: [], netErrors: [], covered: 0, pass: 0, fail: 0, rounds: [] },
+  processes: { errors: [], netErrors: [], covered: 0, pass: 0, fail: 0, rounds: [] },
+}
+const rankings: string[] = []
+const rawWinners: string[] = []
+let runs = 0
+for (let rep = 0; rep < REPETITIONS; rep++) {
+  const truth = { threads: await rawTruth('threads', iterations), processes: await rawTruth('processes', iterations) }
+  const inline = await inlineByHand(iterations)
+  rawWinners.push(truth.threads.parallelMs < truth.processes.parallelMs ? 'threads' : 'processes')
+  for (const factor of [0.9, 1.1]) {
+    const targets = { threads: truth.threads.speedup * factor, processes: truth.processes.speedup * factor }
+    const measured = await ours(iterations, targets)
+    runs++
+    const line: string[] = []
+    for (const model of models) {
+      const m = measured[model]
+      const t = tally[model]
+      const status = decideVerdict({
+        estimate: m.estimate,
+        target: targets[model],
+        starved: false,
+        option: 'minSpeedup',
+      }).status
+      if (factor < 1 && status === 'PASS') t.pass++
+      if (factor > 1 && status === 'FAIL') t.fail++
+      t.rounds.push(m.rounds.length)
+      t.errors.push(m.estimate.speedup / truth[model].speedup - 1)
+      if (m.estimate.low <= truth[model].speedup && truth[model].speedup <= m.estimate.high) t.covered++
+      const handNet = inline / median(m.rounds.map((r) => r.parallelMs))
+      if (m.net !== undefined) t.netErrors.push(m.net.speedup / handNet - 1)
+      line.push(
+        `${model} ${m.estimate.speedup.toFixed(2)}x [${m.estimate.low.toFixed(2)}–${m.estimate.high.toFixed(2)}] vs raw ${truth[model].speedup.toFixed(2)}x, ` +
+          `net ${m.net?.speedup.toFixed(2)}x vs by hand ${handNet.toFixed(2)}x: ${status} at ${targets[model].toFixed(2)}x after ${m.rounds.length} rounds`,
+      )
+    }
+    const ranking = rankModels(
+      [row('threads', measured.threads), row('processes', measured.processes)],
+      lookPlan(0.975, 8, OPTIONS.maxRounds),
+    )
+    rankings.push(ranking?.faster ?? 'undecided')
+    line.push(`ranking: ${ranking?.faster ?? 'undecided'} (threads/processes ${ranking?.ratio.toFixed(2)}x)`)
+    console.log(`  rep ${rep + 1}, budgets ×${factor}: ${line.join('; ')}`)
+  }
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`
+const medianAbs = (values: number[]): string => (values.length === 0 ? '–' : pct(median(values.map(Math.abs))))
+console.log()
+for (const model of models) {
+  const t = tally[model]
+  console.log(
+    `  ${model.padEnd(9)} speedup median |error| ${medianAbs(t.errors)}, net vs inline median |error| ${medianAbs(t.netErrors)}, ` +
+      `interval covers raw ${t.covered}/${runs}, PASS at truth−10% ${t.pass}/${REPETITIONS}, FAIL at truth+10% ${t.fail}/${REPETITIONS}, ` +
+      `median rounds ${median(t.rounds)}`,
+  )
+}
+const count = (list: string[], value: string): number => list.filter((x) => x === value).length
+console.log(
+  `  compare: ours ranked threads ${count(rankings, 'threads')}, processes ${count(rankings, 'processes')}, undecided ${count(rankings, 'undecided')} of ${runs}; ` +
+    `raw parallel batch faster: threads ${count(rawWinners, 'threads')}, processes ${count(rawWinners, 'processes')} of ${REPETITIONS}\n`,
+)
+await modules.close()

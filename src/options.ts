@@ -7,8 +7,11 @@ import type { LoaderSetup } from './worker/module-runner.js'
 
 /** Options of `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
 export interface BenchOptions<Input = unknown> {
-  /** Pool size; an array (`[1, 2, 4]`) measures a scaling curve. @default effective cores */
-  workers?: number | number[]
+  /**
+   * Pool size; an array (`[1, 2, 4]`) measures a scaling curve; `'auto'` measures every size from 2
+   * to the effective cores and advises the smallest that reaches 90% of the best. @default effective cores
+   */
+  workers?: number | number[] | 'auto'
   /** Tasks per batch: one `fn(input(i))` call each. @default 4 * workers */
   tasks?: number
   /** Input of task `i`: `(i) => value`, or one value for every task. Made in the host, cloned to the worker. @default undefined */
@@ -69,6 +72,8 @@ export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input'> 
 export interface ResolvedOptions {
   workers: number[]
   workersSetByUser: boolean
+  /** `workers: 'auto'`: the sizes were chosen from this machine's effective cores. */
+  workersAuto: boolean
   tasks: number
   tasksSetByUser: boolean
   input: BenchOptions['input']
@@ -209,12 +214,23 @@ function checkBoolean(name: string, value: unknown): boolean {
 
 const POSITIVE_INT = { integer: true, min: 1, expected: 'an integer >= 1' }
 
-function checkWorkers(value: unknown): number[] {
+/**
+ * `'auto'`: every pool size from 2 to the effective cores (a pool of 1 is the serial arm itself:
+ * its speedup is 1 by definition), or 1 on a one-core machine, where there is nothing to scale to.
+ */
+export function autoWorkers(effectiveCores: number): number[] {
+  const top = Math.max(1, Math.floor(effectiveCores))
+  return top === 1 ? [1] : Array.from({ length: top - 1 }, (_, i) => i + 2)
+}
+
+function checkWorkers(value: unknown, effectiveCores: number): number[] {
+  if (value === 'auto') return autoWorkers(effectiveCores)
   const list = Array.isArray(value) ? value : [value]
   if (list.length === 0) {
-    throw new RangeError('`workers` must be an integer >= 1 or a non-empty array of them, got []')
+    throw new RangeError("`workers` must be an integer >= 1, a non-empty array of them or 'auto', got []")
   }
-  const counts = list.map((n) => checkNumber('workers', n, POSITIVE_INT))
+  const expected = Array.isArray(value) ? 'an array of integers >= 1' : "an integer >= 1, an array of them or 'auto'"
+  const counts = list.map((n) => checkNumber('workers', n, { ...POSITIVE_INT, expected }))
   return [...new Set(counts)].sort((a, b) => a - b)
 }
 
@@ -290,7 +306,7 @@ export function resolveOptions(
     own[key] !== undefined ? own[key] : (defaults as Record<string, unknown>)[key]
 
   const workersValue = pick('workers')
-  const workers = workersValue === undefined ? [effectiveCores] : checkWorkers(workersValue)
+  const workers = workersValue === undefined ? [effectiveCores] : checkWorkers(workersValue, effectiveCores)
   const maxWorkers = workers[workers.length - 1] ?? 1
   const tasksValue = pick('tasks')
   const tasks = tasksValue === undefined ? 4 * maxWorkers : checkNumber('tasks', tasksValue, POSITIVE_INT)
@@ -369,7 +385,9 @@ export function resolveOptions(
 
   return {
     workers,
-    workersSetByUser: workersValue !== undefined,
+    // 'auto' sizes are this machine's: a budget they cannot reach here is skipped, not failed.
+    workersSetByUser: workersValue !== undefined && workersValue !== 'auto',
+    workersAuto: workersValue === 'auto',
     tasks,
     tasksSetByUser: tasksValue !== undefined,
     input: inputValue,

@@ -15,6 +15,7 @@ import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
 import { type BenchFunction, benchKey } from './registry.js'
 import { recommendation } from './report/terminal.js'
+import { scalingSummary } from './scaling.js'
 import { lookPlan } from './statistics.js'
 import type {
   BenchKind,
@@ -310,6 +311,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
       }
       // Rows in the report's order: by model, then pool size.
       meta.results.sort((a, b) => models.indexOf(a.model) - models.indexOf(b.model) || a.workers - b.workers)
+      meta.scaling = models.flatMap((model) => scalingSummary(meta.results.filter((r) => r.model === model)) ?? [])
       if (kind === 'compare') {
         meta.ranking = rankModels(meta.results, lookPlan(options.rowConfidence, options.minRounds, options.maxRounds))
       }

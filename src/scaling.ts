@@ -1,5 +1,7 @@
 // Scaling-curve metrics: Amdahl's serial fraction fitted to measured speedups,
-// and the Karp–Flatt experimentally determined serial fraction. Pure functions.
+// the Karp–Flatt experimentally determined serial fraction, pool-size advice and
+// the speedup Amdahl's law predicts on larger machines. Pure functions.
+import type { ModelResult, PredictedSpeedup, ScalingSummary } from './types.js'
 
 export interface ScalingPoint {
   workers: number
@@ -81,4 +83,53 @@ export function karpFlatt(speedup: number, workers: number): number | undefined 
   if (!Number.isFinite(workers) || workers <= 1) return undefined
   if (!Number.isFinite(speedup) || speedup <= 0) return undefined
   return (1 / speedup - 1 / workers) / (1 - 1 / workers)
+}
+
+/** Pool sizes a prediction is made for, beyond the largest one measured and up to the batch's tasks. */
+export const PREDICT_AT = [4, 8, 16, 32] as const
+
+/** The smallest pool whose speedup reaches this share of the best measured one is the advice. */
+export const ENOUGH_SHARE = 0.9
+
+/** The most a batch of `tasks` equal tasks can gain on `workers`: tasks / ⌈tasks / workers⌉. */
+export function batchCap(tasks: number, workers: number): number {
+  return tasks / Math.ceil(tasks / workers)
+}
+
+/**
+ * Advice and prediction for one model's rows (any number of pool sizes, one is enough to fit).
+ * The prediction's range comes from fitting the intervals' bounds as well as the estimates: it
+ * carries the measurement's uncertainty, not the model's (Amdahl assumes a fixed serial part and
+ * ignores memory bandwidth and overhead that grow with the pool).
+ */
+export function scalingSummary(rows: readonly ModelResult[]): ScalingSummary | undefined {
+  const sorted = [...rows].sort((a, b) => a.workers - b.workers)
+  const first = sorted[0]
+  if (first === undefined) return undefined
+  const fitted = (pick: (row: ModelResult) => number): number | undefined =>
+    amdahlSerialFraction(sorted.map((row) => ({ workers: row.workers, speedup: pick(row) })))
+  const value = fitted((row) => row.estimate.speedup)
+  if (value === undefined) return undefined
+  // An unbounded bound fits nothing: then it allows anything from no serial part to all of it.
+  const optimistic = fitted((row) => row.estimate.high) ?? 0
+  const pessimistic = fitted((row) => row.estimate.low) ?? 1
+  const best = sorted.reduce((a, b) => (b.estimate.speedup > a.estimate.speedup ? b : a))
+  const enough = sorted.find((row) => row.estimate.speedup >= ENOUGH_SHARE * best.estimate.speedup) ?? best
+  const largest = sorted[sorted.length - 1]?.workers ?? first.workers
+  const tasks = first.tasks
+  const predict = (workers: number): PredictedSpeedup => {
+    const at = (f: number): number => Math.min(amdahlSpeedup(f, workers), batchCap(tasks, workers))
+    return { workers, speedup: at(value), low: at(Math.max(value, pessimistic)), high: at(Math.min(value, optimistic)) }
+  }
+  return {
+    model: first.model,
+    serialFraction: { value, low: Math.min(value, optimistic), high: Math.max(value, pessimistic) },
+    advice: {
+      workers: enough.workers,
+      speedup: enough.estimate.speedup,
+      memoryBytes: enough.memoryBytes === undefined ? undefined : enough.memoryBytes * enough.workers,
+    },
+    // More workers than tasks would only idle.
+    predictions: PREDICT_AT.filter((workers) => workers > largest && workers <= tasks).map(predict),
+  }
 }

@@ -112,6 +112,31 @@ export interface ModelRanking {
   workers: number
 }
 
+/** A speedup predicted by a model, not measured, with the range the measured intervals allow. */
+export interface PredictedSpeedup {
+  workers: number
+  speedup: number
+  low: number
+  high: number
+}
+
+/** What one model's measured pool sizes say about pool sizes: advice, and a model-based prediction. */
+export interface ScalingSummary {
+  model: Model
+  /**
+   * Amdahl's serial fraction fitted to the measured speedups (the point 1 worker = 1x is implied),
+   * and the fits to the intervals' upper and lower bounds (`low` is the optimistic one).
+   */
+  serialFraction: { value: number; low: number; high: number }
+  /** The smallest measured pool reaching 90% of the best measured speedup, and the memory its workers add. */
+  advice: { workers: number; speedup: number; memoryBytes?: number | undefined }
+  /**
+   * Amdahl's law with the fitted serial fraction at larger pools than measured, capped by the
+   * batch (tasks / ⌈tasks / workers⌉): a prediction from a model, not a measurement.
+   */
+  predictions: PredictedSpeedup[]
+}
+
 export interface BenchResult {
   /** Result schema version, bumped on breaking changes. */
   schema: 1
@@ -128,6 +153,8 @@ export interface BenchResult {
   recommendation?: string | undefined
   /** For `benchCompare`: threads' parallel batch time against processes', paired round by round. */
   ranking?: ModelRanking | undefined
+  /** Per model: the pool size to use, and what Amdahl's law predicts on larger machines. */
+  scaling?: ScalingSummary[] | undefined
   /** The machine that measured it (after --merge-reports, not necessarily the one reporting). */
   environment?: EnvironmentInfo | undefined
   /** Set when the bench failed to measure (error in fn, timeout, ...). */

@@ -19,6 +19,7 @@ import {
   groupedWarnings,
   levelOf,
   levelOverrideSentence,
+  predictionSentence,
   recommendation,
   rowLabel,
   scalingCurves,
@@ -211,6 +212,10 @@ export function stepSummaryMarkdown(
     }
     for (const { rows, warning } of groupedWarnings(bench.results)) {
       details.push(`⚠️ ${markdownText(`${rows.join(', ')}: ${warning}`)}`)
+    }
+    for (const summary of bench.scaling ?? []) {
+      const prediction = predictionSentence(summary, bench.results[0]?.tasks ?? 0)
+      if (prediction !== undefined) details.push(`📈 ${markdownText(prediction)}`)
     }
     const advice = recommendation(bench)
     if (advice === undefined && details.length === 0) continue

@@ -1,8 +1,16 @@
 // The terminal report: environment header, one table per bench, notes, scaling
 // curves and a plain recommendation. Pure: results in, string out; colours injected.
 import type { Colors } from 'picocolors/types.js'
-import { amdahlSerialFraction, karpFlatt } from '../scaling.js'
-import type { BenchResult, EnvironmentInfo, Level, ModelRanking, ModelResult, VerdictStatus } from '../types.js'
+import { amdahlSerialFraction, batchCap, ENOUGH_SHARE, karpFlatt, scalingSummary } from '../scaling.js'
+import type {
+  BenchResult,
+  EnvironmentInfo,
+  Level,
+  ModelRanking,
+  ModelResult,
+  ScalingSummary,
+  VerdictStatus,
+} from '../types.js'
 import { granularity, MAX_OVERHEAD_SHARE, rankingText } from '../verdict.js'
 import {
   formatBytes,
@@ -327,17 +335,34 @@ function compareSentence(
 
 function scalingSentence(points: readonly ModelResult[]): string {
   const model = points[0]?.model ?? 'threads'
+  const summary = scalingSummary(points)
   const best = points.reduce((a, b) => (b.estimate.speedup > a.estimate.speedup ? b : a))
-  // The smallest pool whose speedup cannot be told apart from the best one.
-  const enough = points.find((p) => p.estimate.high >= best.estimate.low) ?? best
+  const enough = points.find((p) => p.workers === summary?.advice.workers) ?? best
   const notPaying = doesNotPay([enough])
-  const advice =
-    enough.workers <= 1
-      ? `no pool size is measurably faster than one worker (best ${formatSpeedup(best.estimate.speedup)} at ${best.workers}): parallelism does not pay here`
-      : enough.workers < best.workers
-        ? `${enough.workers} workers (${formatSpeedup(enough.estimate.speedup)}) are indistinguishable from the best, ${formatSpeedup(best.estimate.speedup)} at ${best.workers}: use ${enough.workers}`
-        : `best ${formatSpeedup(best.estimate.speedup)} at ${best.workers} workers, measurably ahead of smaller pools: use ${best.workers}`
-  return `${model}: ${notPaying ?? advice}`
+  if (notPaying !== undefined) return `${model}: ${notPaying}`
+  if (best.estimate.low <= 1) {
+    return `${model}: no pool size is measurably faster than one worker (best ${formatSpeedup(best.estimate.speedup)} at ${best.workers}): parallelism does not pay here`
+  }
+  const memory = summary?.advice.memoryBytes === undefined ? '' : `, adding ${formatBytes(summary.advice.memoryBytes)}`
+  return enough.workers < best.workers
+    ? `${model}: use ${enough.workers} workers (${formatSpeedup(enough.estimate.speedup)}${memory}), the smallest pool within ${formatPercent(1 - ENOUGH_SHARE)} of the best measured, ${formatSpeedup(best.estimate.speedup)} at ${best.workers}`
+    : `${model}: use ${best.workers} workers (${formatSpeedup(best.estimate.speedup)}${memory}); smaller pools measured more than ${formatPercent(1 - ENOUGH_SHARE)} below it`
+}
+
+/**
+ * What Amdahl's law, fitted to the measured pool sizes, predicts on larger machines: clearly a
+ * prediction, with the range the measured intervals allow. `undefined` when nothing is predicted.
+ */
+export function predictionSentence(summary: ScalingSummary, tasks: number): string | undefined {
+  if (summary.predictions.length === 0) return undefined
+  const { value, low, high } = summary.serialFraction
+  const at = summary.predictions
+    .map((p) => `${p.workers} workers ${formatSpeedupWithInterval(p.speedup, p.low, p.high)}`)
+    .join(', ')
+  const capped = summary.predictions.some((p) => p.high >= batchCap(tasks, p.workers))
+    ? `; capped by this batch of ${tasks} tasks`
+    : ''
+  return `${summary.model} on more cores, predicted by Amdahl's law (serial fraction ${value.toFixed(3)} [${low.toFixed(3)}–${high.toFixed(3)}]), a model, not a measurement: ${at}${capped}`
 }
 
 function singleSentence(result: ModelResult): string {
@@ -382,7 +407,9 @@ export function recommendation(bench: BenchResult): string | undefined {
   if (new Set(only.map((r) => r.workers)).size > 1) {
     return scalingSentence([...only].sort((a, b) => a.workers - b.workers))
   }
-  return singleSentence(first)
+  // 'auto' with one size: the machine had nothing else to offer, and the advice should say so.
+  const auto = bench.options.workersAuto === true ? `; workers: 'auto' could measure only ${first.workers} here` : ''
+  return `${singleSentence(first)}${auto}`
 }
 
 /** Continuation lines of a multi-line message start with a bar, so no line can pass for a workflow command. */
@@ -472,6 +499,11 @@ function renderBench(bench: BenchResult, colors: Colors, width: number, verbose:
     lines.push(head.replace('!', colors.yellow('!')), ...tail)
   }
   lines.push(...renderScaling(bench, colors))
+  for (const summary of bench.scaling ?? []) {
+    const prediction = predictionSentence(summary, bench.results[0]?.tasks ?? 0)
+    if (prediction !== undefined)
+      lines.push(...wrapText(`~ ${prediction}`, width, '  ', '    ').map((l) => colors.dim(l)))
+  }
   const advice = recommendation(bench)
   if (advice !== undefined) lines.push(...wrapText(`→ ${advice}`, width, '  ', '    '))
   return lines

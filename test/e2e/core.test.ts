@@ -84,3 +84,23 @@ describe('the working core, end to end', () => {
     ).toBe(true)
   })
 })
+
+describe("workers: 'auto'", () => {
+  it('measures the pool sizes this machine has, advises one and predicts larger machines', async () => {
+    const run = await runVitest('core', ['auto'])
+    expect(run.code, run.output).toBe(0)
+    const bench = benchNamed(run, 'auto pool [threads]')
+    const cores = run.json?.environment.effectiveCores ?? 0
+    expect(bench.options).toMatchObject({ workersAuto: true })
+    expect(bench.results.map((r) => r.workers)).toEqual(
+      cores > 1 ? Array.from({ length: cores - 1 }, (_, i) => i + 2) : [1],
+    )
+    const [summary] = bench.scaling ?? []
+    expect(summary?.advice.workers).toBeGreaterThanOrEqual(1)
+    // Predictions start past the largest measured size and stop at the batch's 8 tasks.
+    expect(summary?.predictions.every((p) => p.workers > cores && p.workers <= 8)).toBe(true)
+    for (const p of summary?.predictions ?? []) expect(p.low).toBeLessThanOrEqual(p.high)
+    if (cores < 8) expect(run.stdout).toMatch(/threads on more cores, predicted by Amdahl's law/)
+    expect(run.stdout).toMatch(cores > 2 ? /→ threads: use \d workers/ : /workers: 'auto' could measure only 2 here/)
+  })
+})

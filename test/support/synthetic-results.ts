@@ -1,4 +1,5 @@
 // Deterministic, hand-made bench results for the reporter tests: no timing, no pools.
+import { scalingSummary } from '../../src/scaling.js'
 import { lookPlan } from '../../src/statistics.js'
 import type { BenchResult, EnvironmentInfo, Model, ModelResult, RoundSample, VerdictStatus } from '../../src/types.js'
 import { rankModels } from '../../src/verdict.js'
@@ -102,7 +103,9 @@ export function benchResult(
     results,
   }
   if (extra.error !== undefined) bench.error = extra.error
-  // As runBench stores it: a compare's ranking at the plan its rounds were looked at with.
+  // As runBench stores them: each model's scaling summary, and a compare's ranking at the plan its rounds were looked at with.
+  const models = [...new Set(results.map((r) => r.model))]
+  bench.scaling = models.flatMap((model) => scalingSummary(results.filter((r) => r.model === model)) ?? [])
   if (kind === 'compare') bench.ranking = rankModels(results, lookPlan(0.95, 10, 40))
   return bench
 }

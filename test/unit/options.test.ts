@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  autoWorkers,
   firstDecidingRound,
   reportableOptions,
   resolveOptions,
@@ -59,8 +60,10 @@ describe('resolveOptions', () => {
     [{ minSpeed: 2 }, TypeError, /Unknown option `minSpeed`\. Did you mean `minSpeedup`\?/],
     [{ tasks: '8' }, TypeError, /`tasks` must be an integer >= 1, got "8"/],
     [{ tasks: 2.5 }, RangeError, /`tasks` must be an integer >= 1, got 2.5/],
-    [{ workers: 0 }, RangeError, /`workers` must be an integer >= 1, got 0/],
-    [{ workers: [] }, RangeError, /`workers` must be an integer >= 1 or a non-empty array of them/],
+    [{ workers: 0 }, RangeError, /`workers` must be an integer >= 1, an array of them or 'auto', got 0/],
+    [{ workers: 'many' }, TypeError, /`workers` must be an integer >= 1, an array of them or 'auto', got "many"/],
+    [{ workers: [2, 0] }, RangeError, /`workers` must be an array of integers >= 1, got 0/],
+    [{ workers: [] }, RangeError, /`workers` must be an integer >= 1, a non-empty array of them or 'auto'/],
     [{ minSpeedup: -1 }, RangeError, /`minSpeedup` must be a number > 0, got -1/],
     [{ minEfficiency: 0 }, RangeError, /`minEfficiency` must be a number in \(0, 1\], got 0/],
     [{ minEfficiency: 1.01 }, RangeError, /`minEfficiency` must be a number in \(0, 1\], got 1.01/],
@@ -118,6 +121,25 @@ describe('rowConfidence', () => {
     expect(() => resolveOptions('compare', { minSpeedup: 1.5, minRounds: 6, maxRounds: 6 }, {}, 2, undefined)).toThrow(
       /`maxRounds` must be at least 7 to decide anything at confidence 0\.95 over 2 rows/,
     )
+  })
+})
+
+describe("workers: 'auto'", () => {
+  it('measures every pool size from 2 to the effective cores, as sizes of this machine', () => {
+    expect(resolveOptions('threads', { workers: 'auto' }, {}, 4, undefined)).toMatchObject({
+      workers: [2, 3, 4],
+      workersAuto: true,
+      workersSetByUser: false,
+      tasks: 16,
+    })
+    expect(autoWorkers(2)).toEqual([2])
+    // A pool of 1 is the serial arm itself; on one core there is nothing else to measure.
+    expect(autoWorkers(1)).toEqual([1])
+    expect(resolve({ workers: 2 }).workersAuto).toBe(false)
+  })
+
+  it('shares the error budget over the sizes it measures', () => {
+    expect(resolveOptions('threads', { workers: 'auto' }, {}, 4, undefined).rowConfidence).toBeCloseTo(1 - 0.05 / 3, 12)
   })
 })
 

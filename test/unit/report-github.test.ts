@@ -109,8 +109,11 @@ describe('stepSummaryMarkdown', () => {
 
       - **sha256 of 1 MiB chunks \\[threads vs processes\\]**: threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.83x \\[0.76–0.90\\] (95.2% CI) of processes'; processes cost 160 ms more to start
         - ⚠️ INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
+        - 📈 threads on more cores, predicted by Amdahl's law (serial fraction 0.036 \\[0.020–0.053\\]), a model, not a measurement: 4 workers 3.61x \\[3.45–3.77\\], 8 workers 6.38x \\[5.85–7.00\\]
+        - 📈 processes on more cores, predicted by Amdahl's law (serial fraction 0.266 \\[0.242–0.290\\]), a model, not a measurement: 4 workers 2.23x \\[2.14–2.32\\], 8 workers 2.80x \\[2.64–2.97\\]
       - **gzip blocks \\[processes\\]**: processes 1.21x \\[1.15–1.27\\] on 2 workers (61% efficiency)
         - ❌ FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
+        - 📈 processes on more cores, predicted by Amdahl's law (serial fraction 0.653 \\[0.575–0.739\\]), a model, not a measurement: 4 workers 1.35x \\[1.24–1.47\\], 8 workers 1.44x \\[1.30–1.59\\]
       - **broken parser \\[threads\\]**
         - ❌ ERROR TASK\\_FAILED: fn threw: Unexpected token } in JSON at position 3     at parse (parser.ts:3:9)
       "
@@ -131,7 +134,7 @@ describe('stepSummaryMarkdown', () => {
       |  | threads | 2 | 1.82x [1.78–1.86] | – | 91% | 72.0 ms | 85.0 µs | – | ℹ️ MEASURED |
       |  | threads | 4 | 3.08x [3.00–3.16] | – | 77% | 72.0 ms | 85.0 µs | – | ℹ️ MEASURED |
 
-      - **mandelbrot rows \\[threads\\]**: threads: best 3.08x at 4 workers, measurably ahead of smaller pools: use 4
+      - **mandelbrot rows \\[threads\\]**: threads: use 4 workers (3.08x); smaller pools measured more than 10% below it
 
       #### mandelbrot rows \\[threads\\]: threads scaling
 

@@ -135,6 +135,10 @@ describe('renderReport', () => {
             serial 796 ms · parallel 504 ms · efficiency 79% · startup 232 ms · round trip 120 µs · memory 48.0 MiB
             10 rounds
         INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
+        ~ threads on more cores, predicted by Amdahl's law (serial fraction 0.036 [0.020–0.053]), a model, not a measurement:
+          4 workers 3.61x [3.45–3.77], 8 workers 6.38x [5.85–7.00]
+        ~ processes on more cores, predicted by Amdahl's law (serial fraction 0.266 [0.242–0.290]), a model, not a
+          measurement: 4 workers 2.23x [2.14–2.32], 8 workers 2.80x [2.64–2.97]
         → threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.83x [0.76–0.90] (95.2% CI) of
           processes'; processes cost 160 ms more to start
 
@@ -170,7 +174,7 @@ describe('renderReport', () => {
                 2  1.82x [1.78–1.86]         91%       0.100
                 4  3.08x [3.00–3.16]         77%       0.100
           Amdahl serial fraction 0.100: at most 10.00x on any number of workers
-        → threads: best 3.08x at 4 workers, measurably ahead of smaller pools: use 4
+        → threads: use 4 workers (3.08x); smaller pools measured more than 10% below it
 
       Legend
         speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one
@@ -201,6 +205,8 @@ describe('renderReport', () => {
             serial 796 ms · parallel 658 ms · efficiency 61% · startup 232 ms · round trip 120 µs · memory 52.0 MiB
             10 rounds
         FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
+        ~ processes on more cores, predicted by Amdahl's law (serial fraction 0.653 [0.575–0.739]), a model, not a
+          measurement: 4 workers 1.35x [1.24–1.47], 8 workers 1.44x [1.30–1.59]
         → processes 1.21x [1.15–1.27] on 2 workers (61% efficiency)
 
       Legend
@@ -265,6 +271,8 @@ describe('renderReport', () => {
     expect(render([]).split('\n')).toHaveLength(2)
   })
 })
+
+const MiB = 1024 * 1024
 
 describe('recommendation', () => {
   test('threads measurably faster: prefer threads and say what processes cost to start', () => {
@@ -374,17 +382,17 @@ describe('recommendation', () => {
     )
   })
 
-  test('a scaling curve: the smallest pool indistinguishable from the best', () => {
+  test('a scaling curve: the smallest pool within 10% of the best, with the memory its workers add', () => {
     expect(recommendation(scalingBench())).toBe(
-      'threads: best 3.08x at 4 workers, measurably ahead of smaller pools: use 4',
+      'threads: use 4 workers (3.08x); smaller pools measured more than 10% below it',
     )
     const flat = benchResult('flat', 'processes', [
       modelResult({ model: 'processes', workers: 1, speedup: 1, low: 0.98, high: 1.02 }),
-      modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 2.0 }),
+      modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 2.0, memoryBytes: 48 * MiB }),
       modelResult({ model: 'processes', workers: 4, speedup: 1.95, low: 1.85, high: 2.05 }),
     ])
     expect(recommendation(flat)).toBe(
-      'processes: 2 workers (1.90x) are indistinguishable from the best, 1.95x at 4: use 2',
+      'processes: use 2 workers (1.90x, adding 96.0 MiB), the smallest pool within 10% of the best measured, 1.95x at 4',
     )
   })
 

@@ -1,5 +1,7 @@
-import { describe, expect, test } from 'vitest'
-import { amdahlSerialFraction, amdahlSpeedup, karpFlatt } from '../../src/scaling.js'
+import { describe, expect, it, test } from 'vitest'
+import { amdahlSerialFraction, amdahlSpeedup, batchCap, karpFlatt, scalingSummary } from '../../src/scaling.js'
+import type { ModelResult } from '../../src/types.js'
+import { modelResult } from '../support/synthetic-results.js'
 
 const exact = (f: number, workers: number[]) => workers.map((p) => ({ workers: p, speedup: amdahlSpeedup(f, p) }))
 
@@ -66,5 +68,48 @@ describe('karpFlatt', () => {
     expect(karpFlatt(1, 1)).toBeUndefined()
     expect(karpFlatt(0, 2)).toBeUndefined()
     expect(karpFlatt(Number.POSITIVE_INFINITY, 2)).toBeUndefined()
+  })
+})
+
+describe('scalingSummary', () => {
+  const row = (workers: number, speedup: number, low: number, high: number, memoryBytes?: number): ModelResult => ({
+    ...modelResult({ model: 'threads', workers, speedup, low, high, tasks: 8 }),
+    ...(memoryBytes === undefined ? {} : { memoryBytes }),
+  })
+
+  it('fits one pool size exactly and predicts larger ones, with the range of the interval bounds', () => {
+    const summary = scalingSummary([row(2, 1.6, 1.5, 1.7, 10)])
+    // S(2) = 1 / (f + (1 − f) / 2) → f = 2 / S − 1: 0.25 for 1.6x, 1/3 for 1.5x, 0.176 for 1.7x.
+    expect(summary?.serialFraction.value).toBeCloseTo(0.25, 6)
+    expect(summary?.serialFraction.high).toBeCloseTo(1 / 3, 6)
+    expect(summary?.serialFraction.low).toBeCloseTo(2 / 1.7 - 1, 6)
+    const [four, eight] = summary?.predictions ?? []
+    expect(four?.workers).toBe(4)
+    expect(four?.speedup).toBeCloseTo(1 / (0.25 + 0.75 / 4), 6)
+    expect(four?.low).toBeCloseTo(2, 6)
+    expect(four?.high).toBeCloseTo(1 / (2 / 1.7 - 1 + (2 - 2 / 1.7) / 4), 6)
+    expect(eight?.workers).toBe(8)
+    // No prediction past the batch's 8 tasks: more workers would idle.
+    expect(summary?.predictions.map((p) => p.workers)).toEqual([4, 8])
+    expect(summary?.advice).toEqual({ workers: 2, speedup: 1.6, memoryBytes: 20 })
+  })
+
+  it('advises the smallest pool within 10% of the best measured speedup', () => {
+    const summary = scalingSummary([row(4, 2.6, 2.5, 2.7), row(2, 1.9, 1.8, 2), row(3, 2.5, 2.4, 2.6)])
+    expect(summary?.advice.workers).toBe(3)
+    expect(summary?.predictions.map((p) => p.workers)).toEqual([8])
+  })
+
+  it('caps a prediction at what the batch allows: tasks / ⌈tasks / workers⌉', () => {
+    const summary = scalingSummary([row(2, 2, 1.95, 2.05)])
+    expect(summary?.serialFraction.value).toBe(0)
+    expect(summary?.predictions.find((p) => p.workers === 8)?.speedup).toBe(8)
+    expect(batchCap(8, 3)).toBeCloseTo(8 / 3, 12)
+  })
+
+  it('reads an unbounded interval as allowing anything', () => {
+    const summary = scalingSummary([row(2, 1.6, 0, Number.POSITIVE_INFINITY)])
+    expect(summary?.serialFraction).toMatchObject({ low: 0, high: 1 })
+    expect(summary?.predictions[0]).toMatchObject({ low: 1, high: 4 })
   })
 })

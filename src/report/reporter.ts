@@ -60,9 +60,12 @@ export function reviveBenchResult(bench: BenchResult): BenchResult {
   const unbounded = (interval: { high: number | null } | undefined): boolean => interval?.high === null
   const revive = <T extends { high: number }>(interval: T): T =>
     unbounded(interval as { high: number | null }) ? { ...interval, high: Number.POSITIVE_INFINITY } : interval
-  if (!bench.results.some((r) => unbounded(r.estimate) || unbounded(r.netInterval))) return bench
+  if (!bench.results.some((r) => unbounded(r.estimate) || unbounded(r.netInterval)) && !unbounded(bench.ranking)) {
+    return bench
+  }
   return {
     ...bench,
+    ...(bench.ranking === undefined ? {} : { ranking: revive(bench.ranking) }),
     results: bench.results.map((r) => ({
       ...r,
       estimate: revive(r.estimate),

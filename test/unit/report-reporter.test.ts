@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import ParallelBenchReporter, { isBenchResult } from '../../src/report/reporter.js'
+import { afterEach, beforeEach, describe, expect, it, test, vi } from 'vitest'
+import ParallelBenchReporter, { isBenchResult, reviveBenchResult } from '../../src/report/reporter.js'
 import type { BenchResult } from '../../src/types.js'
 import { erroredBench, failingBench, scalingBench, threadsWinCompare } from '../support/synthetic-results.js'
 
@@ -141,5 +141,25 @@ describe('isBenchResult', () => {
     expect(isBenchResult(undefined)).toBe(false)
     expect(isBenchResult({ ...threadsWinCompare(), schema: 2 })).toBe(false)
     expect(isBenchResult({ ...threadsWinCompare(), results: 'none' })).toBe(false)
+  })
+})
+
+describe('reviveBenchResult', () => {
+  it("turns JSON's null back into an unbounded interval end: estimates, net intervals and the ranking", () => {
+    const bench = threadsWinCompare()
+    const [first] = bench.results
+    if (first === undefined || bench.ranking === undefined) throw new Error('fixture changed')
+    first.estimate = { ...first.estimate, low: 0, high: Number.POSITIVE_INFINITY }
+    first.netInterval = { low: 0, high: Number.POSITIVE_INFINITY }
+    bench.ranking = { ...bench.ranking, low: 0, high: Number.POSITIVE_INFINITY }
+    const read = JSON.parse(JSON.stringify(bench)) as BenchResult
+    expect(read.ranking?.high).toBeNull()
+    const revived = reviveBenchResult(read)
+    expect(revived.results[0]?.estimate.high).toBe(Number.POSITIVE_INFINITY)
+    expect(revived.results[0]?.netInterval?.high).toBe(Number.POSITIVE_INFINITY)
+    expect(revived.ranking?.high).toBe(Number.POSITIVE_INFINITY)
+    // A copy: what was read stays as it was.
+    expect(read.ranking?.high).toBeNull()
+    expect(reviveBenchResult(threadsWinCompare())).toEqual(threadsWinCompare())
   })
 })

@@ -6,6 +6,7 @@ import { ParallelBenchError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import { otherCpuMs, sampleCpu } from './other-load.js'
 import type { BenchPool } from './pools/pool.js'
+import { descendants, privateBytesOf, privateBytesOfAll, processTree } from './process-tree.js'
 import type { BenchFunction } from './registry.js'
 import { estimateNetSpeedup, estimateSpeedup, lookLevel, lookPlan, median, sequentialCoverage } from './statistics.js'
 import type { RoundSample, SpeedupEstimate } from './types.js'
@@ -29,6 +30,8 @@ export interface PoolUnderTest {
   inlineFn?: BenchFunction | undefined
   /** This process's RSS before the pool was created: what a thread pool adds is measured against it. */
   residentBefore?: number | undefined
+  /** This process's descendants before the pool was created: those started later by a thread pool's fn count as its memory. */
+  processesBefore?: ReadonlySet<number> | undefined
 }
 
 export interface MeasureSpec {
@@ -280,7 +283,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
       // The serial arm timed every call inside its worker: that is the inline cost, paired and free.
       callMs:
         own.length === 0 ? undefined : median(own.map((r) => r.inlineMs ?? r.serialBusyMs)) / under.workload.tasks,
-      memoryBytes: await memoryPerWorker(under),
+      memoryBytes: await memoryPerWorker(under, pools),
       estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
       net: netEstimate(own, level, coverage),
       otherLoad:
@@ -295,17 +298,30 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
 
 /**
  * One measure for both models, memory added per worker: a child's private memory; for threads,
- * what the pool added to this process's resident memory, shared out.
+ * what the pool added to this process's resident memory, shared out. Both include the private
+ * memory of processes fn started that are still running (Linux): below a child, or, for threads,
+ * below this process and outside every pool.
  */
-async function memoryPerWorker(under: PoolUnderTest): Promise<number | undefined> {
+async function memoryPerWorker(under: PoolUnderTest, pools: readonly PoolUnderTest[]): Promise<number | undefined> {
   const { pool, residentBefore } = under
+  const tree = processTree()
   if (pool.model === 'threads') {
-    return residentBefore === undefined
-      ? undefined
-      : Math.max(0, process.memoryUsage().rss - residentBefore) / pool.size
+    if (residentBefore === undefined) return undefined
+    const own = Math.max(0, process.memoryUsage().rss - residentBefore) / pool.size
+    if (tree === undefined) return own
+    const inPools = new Set(
+      pools.flatMap((other) => other.pool.pids()).flatMap((pid) => [pid, ...descendants(tree, pid)]),
+    )
+    const started = descendants(tree, process.pid).filter(
+      (pid) => !inPools.has(pid) && under.processesBefore?.has(pid) !== true,
+    )
+    return own + privateBytesOfAll(started) / pool.size
   }
-  const memory = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
-  return Math.max(...memory.map((m) => m.bytes))
+  const replies = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
+  const own = Math.max(...replies.map((m) => m.bytes))
+  if (tree === undefined) return own
+  const perChild = pool.pids().map((pid) => (privateBytesOf(pid) ?? own) + privateBytesOfAll(descendants(tree, pid)))
+  return perChild.length === 0 ? own : Math.max(...perChild)
 }
 
 function netEstimate(rounds: RoundSample[], level: number, coverage: number): Measurement['net'] {

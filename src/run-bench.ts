@@ -13,6 +13,7 @@ import { benchOutcome } from './outcome.js'
 import type { BenchPool, PoolOptions } from './pools/pool.js'
 import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
+import { descendants, processTree } from './process-tree.js'
 import { type BenchFunction, benchKey } from './registry.js'
 import { recommendation } from './report/terminal.js'
 import { scalingSummary } from './scaling.js'
@@ -137,6 +138,8 @@ async function measureRows(
     // pool adds to this process's memory is not mixed up with the other pool's start.
     for (const model of [...models].sort((a, b) => (a === 'processes' ? -1 : b === 'processes' ? 1 : 0))) {
       const residentBefore = process.memoryUsage().rss
+      const tree = processTree()
+      const processesBefore = tree === undefined ? undefined : new Set(descendants(tree, process.pid))
       const pool: BenchPool = model === 'threads' ? createThreadPool(poolOptions) : createProcessPool(poolOptions)
       started.set(model, {
         pool,
@@ -148,6 +151,7 @@ async function measureRows(
         target: budget,
         inlineFn,
         residentBefore,
+        processesBefore,
       })
       await pool.ready
     }

@@ -1,9 +1,9 @@
 // The worker side, shared by the thread and process transports: load the
 // bench (load-target.ts), run tasks and time them. It never throws while
 // starting (a failed bootstrap can hang a pool): failures become replies.
-import { readFileSync } from 'node:fs'
 import { isMainThread, threadId } from 'node:worker_threads'
 import { type ErrorCode, ParallelBenchError, serializeError } from '../errors.js'
+import { privateBytesOf } from '../process-tree.js'
 import type { BenchFunction } from '../registry.js'
 import { cpuTimeMs } from './cpu-time.js'
 import { loadTarget } from './load-target.js'
@@ -32,16 +32,7 @@ function failure(
  * what it adds to the machine; RSS where Linux's rollup is not there (RSS counts shared pages in full).
  */
 function privateBytes(): number {
-  try {
-    const rollup = readFileSync('/proc/self/smaps_rollup', 'utf8')
-    const kib = (field: string): number =>
-      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? Number.NaN)
-    const bytes = (kib('Private_Clean') + kib('Private_Dirty')) * 1024
-    if (Number.isFinite(bytes)) return bytes
-  } catch {
-    // not Linux
-  }
-  return process.memoryUsage().rss
+  return privateBytesOf('self') ?? process.memoryUsage().rss
 }
 
 /** Results land here, so that the JIT cannot drop calls whose value is unused. */

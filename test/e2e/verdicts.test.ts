@@ -88,3 +88,20 @@ describe('verdicts, end to end', () => {
     expect(run.stdout).toMatch(/VITEST_PARALLEL_BENCH_LEVEL/)
   })
 })
+
+describe('memory per worker', () => {
+  // Linux only: elsewhere there is no /proc to find the processes fn started.
+  it.runIf(process.platform === 'linux')(
+    'includes the processes fn starts, for threads and processes alike',
+    async () => {
+      const run = await runVitest('verdicts', ['spawns'])
+      expect(run.code, run.output).toBe(0)
+      for (const title of ['spawns a helper [threads]', 'spawns a helper [processes]']) {
+        const [result] = benchNamed(run, title).results
+        // Each worker's helper holds 64 MiB of its own; the worker adds its own share on top.
+        expect(result?.memoryBytes, title).toBeGreaterThan(64 * 1024 * 1024)
+        expect(result?.memoryBytes, title).toBeLessThan(400 * 1024 * 1024)
+      }
+    },
+  )
+})

@@ -150,7 +150,8 @@ describe('renderReport', () => {
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
-        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread
+        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread; both with
+                       the processes fn started
         !              a warning about the measurement; → the recommendation"
     `)
   })
@@ -184,7 +185,8 @@ describe('renderReport', () => {
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
-        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread
+        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread; both with
+                       the processes fn started
         !              a warning about the measurement; → the recommendation"
     `)
   })
@@ -217,7 +219,8 @@ describe('renderReport', () => {
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
-        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread
+        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread; both with
+                       the processes fn started
         !              a warning about the measurement; → the recommendation"
     `)
   })

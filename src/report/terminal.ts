@@ -552,7 +552,10 @@ const LEGEND: readonly (readonly [string, string])[] = [
   ['efficiency', 'speedup / workers'],
   ['startup', 'spawn → ready per worker (median), never part of the speedup'],
   ['round-trip', 'dispatch + messaging + result return per task (median)'],
-  ['memory', "added per worker: a child process's private memory (USS), the host's RSS growth per thread; both with the processes fn started"],
+  [
+    'memory',
+    "added per worker: a child process's private memory (USS), the host's RSS growth per thread; both with the processes fn started",
+  ],
   ['!', 'a warning about the measurement; → the recommendation'],
 ]
 

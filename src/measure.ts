@@ -60,6 +60,8 @@ interface BatchTiming {
   busyMs: number
   /** The longest single task inside fn. */
   longestMs: number
+  /** Time inside fn per task, by input index. */
+  taskMs: number[]
   cpuMs: number | undefined
   /** Per task: latency seen by the host minus time inside fn. */
   overheadMs: number[]
@@ -106,36 +108,39 @@ async function runBatch(
   let next = 0
   let busyMs = 0
   let longestMs = 0
+  const taskMs: number[] = []
   let cpuMs: number | undefined = 0
   const overheadMs: number[] = []
   // One lane per worker: a task is dispatched only to an idle worker, so latency − busy is pure messaging.
   const lane = async (): Promise<void> => {
     while (next < inputs.length) {
-      const input = inputs[next++]
+      const index = next++
+      const input = inputs[index]
       const sent = performance.now()
       const reply = await pool.run({ op: 'run', input }, transfer ? transferables(input) : undefined)
       overheadMs.push(performance.now() - sent - reply.busyMs)
       busyMs += reply.busyMs
+      taskMs[index] = reply.busyMs
       longestMs = Math.max(longestMs, reply.busyMs)
       cpuMs = cpuMs === undefined || reply.cpuMs === undefined ? undefined : cpuMs + reply.cpuMs
     }
   }
   const start = performance.now()
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
-  return { wallMs: performance.now() - start, busyMs, longestMs, cpuMs, overheadMs }
+  return { wallMs: performance.now() - start, busyMs, longestMs, taskMs, cpuMs, overheadMs }
 }
 
 async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
-  let longestMs = 0
+  const taskMs: number[] = []
   const start = performance.now()
   for (const input of inputs) {
     const called = performance.now()
     const value = fn(input)
     if (value instanceof Promise) await value
-    longestMs = Math.max(longestMs, performance.now() - called)
+    taskMs.push(performance.now() - called)
   }
   const wallMs = performance.now() - start
-  return { wallMs, busyMs: wallMs, longestMs, cpuMs: undefined, overheadMs: [] }
+  return { wallMs, busyMs: wallMs, longestMs: Math.max(0, ...taskMs), taskMs, cpuMs: undefined, overheadMs: [] }
 }
 
 /** Below this time inside fn per task, the inline cost is taken from a batch timed as one loop. */
@@ -210,6 +215,7 @@ async function warmedArms(under: PoolUnderTest, warmupRounds: number, signal: Ab
           parallelBusyMs: parallel.busyMs,
           parallelCpuMs: parallel.cpuMs,
           serialLongestMs: serial.longestMs,
+          serialTaskMs: serial.taskMs,
           ...(inlineMs === undefined ? {} : { inlineMs }),
           ...(parallel.otherMs === undefined ? {} : { parallelOtherMs: parallel.otherMs }),
         },

@@ -34,6 +34,7 @@ import {
   budgetTarget,
   contention,
   decideVerdict,
+  dispatchOrder,
   granularity,
   parallelSlowdown,
   rankModels,
@@ -200,6 +201,8 @@ function judgeRow(
   if (grain.warning !== undefined) own.push(grain.warning)
   const balance = taskBalance(measurement.rounds, workers)
   if (balance !== undefined) own.push(balance)
+  const order = dispatchOrder(measurement.rounds, workers)
+  if (order !== undefined) own.push(order)
   if (starvation.starved) own.push(starvation.detail)
   // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
   else if (grain.warning === undefined) {

@@ -44,6 +44,8 @@ export interface RoundSample {
   parallelOtherMs?: number | undefined
   /** The longest single task inside fn in the serial arm, ms: no pool finishes a batch sooner. */
   serialLongestMs?: number | undefined
+  /** Time inside fn of each task in the serial arm, in dispatch (input) order, ms: the spread of task costs. */
+  serialTaskMs?: number[] | undefined
   /**
    * Tiny tasks only: the whole batch called in one loop inside a worker, ms. Below ~50 µs a task,
    * timing each call would mostly time the clock; this is then the inline cost instead of serialBusyMs.

@@ -360,6 +360,45 @@ export function taskBalance(rounds: readonly RoundSample[], workers: number): st
   return `one task dominates the batch: the longest is ${formatPercent(1 / cap)} of the time inside fn, so no pool can run this batch more than ${formatNumber(cap)}x faster than inline; split the long tasks or even out their work, and dispatch the longest first`
 }
 
+/** Per task (in dispatch order), the median over rounds of its time inside fn in the serial arm. */
+export function typicalTaskMs(rounds: readonly RoundSample[]): number[] | undefined {
+  const rows = rounds.map((r) => r.serialTaskMs).filter((t): t is number[] => t !== undefined && t.length > 0)
+  const count = rows[0]?.length ?? 0
+  if (count === 0 || rows.some((t) => t.length !== count)) return undefined
+  return Array.from({ length: count }, (_, i) => median(rows.map((t) => t[i] ?? 0)))
+}
+
+/** The batch's makespan when each task, in the order given, goes to the first worker to be free (as the pool dispatches). */
+export function listScheduleMs(taskMs: readonly number[], workers: number): number {
+  const free = new Array<number>(Math.max(1, workers)).fill(0)
+  for (const cost of taskMs) {
+    let first = 0
+    for (let w = 1; w < free.length; w++) if ((free[w] ?? 0) < (free[first] ?? 0)) first = w
+    free[first] = (free[first] ?? 0) + cost
+  }
+  return Math.max(...free)
+}
+
+/** Warn when dispatching in this order leaves the batch this much slower than longest-first. */
+export const ORDER_PENALTY = 1.1
+
+/**
+ * Unequal tasks in an unlucky order: with the typical task costs, the batch dispatched as given
+ * (each task to the first free worker) against the same tasks longest first (LPT). A long task
+ * started last leaves the other workers idle; sorting the inputs fixes that for free.
+ */
+export function dispatchOrder(rounds: readonly RoundSample[], workers: number): string | undefined {
+  const costs = typicalTaskMs(rounds)
+  if (costs === undefined || workers < 2) return undefined
+  const asGiven = listScheduleMs(costs, workers)
+  const longestFirst = listScheduleMs(
+    [...costs].sort((a, b) => b - a),
+    workers,
+  )
+  if (!(longestFirst > 0) || asGiven < longestFirst * ORDER_PENALTY) return undefined
+  return `the dispatch order costs time: task costs range ${formatMs(Math.min(...costs))}–${formatMs(Math.max(...costs))}, and in this order the busiest of ${workers} workers needs ${formatMs(asGiven)} inside fn against ${formatMs(longestFirst)} with the longest tasks first; order the inputs by cost, longest first`
+}
+
 /**
  * Ranks threads against processes by what a user waits for, the parallel batch time, at the
  * largest pool size both were measured at. Both ran in the same rounds, so their batch times pair

@@ -40,13 +40,20 @@ describe('verdicts, end to end', () => {
     for (const title of ['one task dominates [threads]', 'one task dominates [processes]']) {
       const [result] = benchNamed(run, title).results
       expect(result?.warnings.join('\n'), run.output).toMatch(
-        /one task dominates the batch: the longest is 7\d(\.\d)?% of the time inside fn/,
+        /one task dominates the batch: the longest is (6[5-9]|[78]\d)(\.\d)?% of the time inside fn/,
       )
+      // 75% in truth; a loaded machine stretches the long task most (it is preempted more often).
       // The cap is 12/9 ≈ 1.33x; the measured net speedup cannot exceed it by more than noise.
       expect(result?.netSpeedup).toBeLessThan(1.45)
       expect(result?.netInterval?.low).toBeLessThanOrEqual(result?.netSpeedup ?? 0)
       expect(result?.rounds.every((r) => (r.serialLongestMs ?? 0) > 0)).toBe(true)
     }
+    // The long task dispatched last: the order, not the pool, costs a third of the batch.
+    const [last] = benchNamed(run, 'longest last [threads]').results
+    expect(last?.rounds.every((r) => r.serialTaskMs?.length === 7)).toBe(true)
+    expect(last?.warnings.join('\n'), run.output).toMatch(
+      /the dispatch order costs time: .* with the longest tasks first; order the inputs by cost, longest first/,
+    )
   })
 
   it("async work on libuv's pool is the function's own CPU, not starvation: a budget it misses FAILs", async () => {

@@ -6,12 +6,15 @@ import {
   budgetTarget,
   contention,
   decideVerdict,
+  dispatchOrder,
   failureMessage,
   granularity,
   isDecided,
+  listScheduleMs,
   parallelSlowdown,
   rankModels,
   taskBalance,
+  typicalTaskMs,
 } from '../../src/verdict.js'
 import { modelResult } from '../support/synthetic-results.js'
 
@@ -534,5 +537,39 @@ describe('rankModels', () => {
     expect(ranking?.confidence).toBe(sequentialCoverage(plan))
     expect(ranking?.workers).toBe(2)
     expect(rankModels(rows(drifting, 1.05).slice(0, 1), plan)).toBeUndefined()
+  })
+})
+
+describe('dispatchOrder', () => {
+  const withTasks = (taskMs: number[]): RoundSample => ({
+    order: 'serial-first',
+    serialMs: 40,
+    parallelMs: 20,
+    serialBusyMs: taskMs.reduce((a, b) => a + b, 0),
+    parallelBusyMs: 40,
+    serialTaskMs: taskMs,
+  })
+
+  it('schedules each task on the first free worker, as the pool dispatches', () => {
+    // 1..8 in order on 2 workers: 1+3+5+7 = 16 and 2+4+6+8 = 20; longest first: 18 each.
+    expect(listScheduleMs([1, 2, 3, 4, 5, 6, 7, 8], 2)).toBe(20)
+    expect(listScheduleMs([8, 7, 6, 5, 4, 3, 2, 1], 2)).toBe(18)
+    expect(listScheduleMs([5, 5, 5], 4)).toBe(5)
+  })
+
+  it('warns when the order given is 10% or more slower than longest first, with the typical task costs', () => {
+    const ascending = [1, 2, 3, 4, 5, 6, 7, 8]
+    const rounds = [withTasks(ascending), withTasks(ascending.map((ms) => ms * 1.1)), withTasks(ascending)]
+    expect(typicalTaskMs(rounds)).toEqual(ascending)
+    expect(dispatchOrder(rounds, 2)).toBe(
+      'the dispatch order costs time: task costs range 1 ms–8 ms, and in this order the busiest of 2 workers needs 20 ms inside fn against 18 ms with the longest tasks first; order the inputs by cost, longest first',
+    )
+  })
+
+  it('is quiet for equal tasks, for the longest first, on one worker, and without per-task times', () => {
+    expect(dispatchOrder([withTasks([4, 4, 4, 4])], 2)).toBeUndefined()
+    expect(dispatchOrder([withTasks([8, 7, 6, 5, 4, 3, 2, 1])], 2)).toBeUndefined()
+    expect(dispatchOrder([withTasks([1, 2, 3, 4, 5, 6, 7, 8])], 1)).toBeUndefined()
+    expect(dispatchOrder([{ ...withTasks([1]), serialTaskMs: undefined }], 2)).toBeUndefined()
   })
 })

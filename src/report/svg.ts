@@ -308,3 +308,18 @@ export function benchChartSvg(bench: BenchResult, options: ChartOptions = {}): s
     '</svg>',
   ].join('\n')
 }
+
+/** The message of the annotation that carries the chart. */
+export const CHART_ANNOTATION = 'chart: speedup vs workers (ideal, Amdahl fit) and batch time per round'
+
+/**
+ * The chart as a Vitest annotation attachment, which the Vitest UI and its HTML reporter show
+ * as an image. Base64 (the encoding Vitest assumes for a string body) keeps it valid on every
+ * Vitest line; a body rather than a file path, so it travels inside blob reports to
+ * `--merge-reports`. `undefined` when there is nothing to draw.
+ */
+export function chartAttachment(bench: BenchResult): { body: string; contentType: 'image/svg+xml' } | undefined {
+  const svg = benchChartSvg(bench)
+  if (svg === undefined) return undefined
+  return { body: Buffer.from(svg, 'utf8').toString('base64'), contentType: 'image/svg+xml' }
+}

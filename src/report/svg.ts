@@ -3,6 +3,7 @@
 // batch times of every paired round. Pure and deterministic: results in, string out.
 import { amdahlSerialFraction, amdahlSpeedup } from '../scaling.js'
 import type { BenchResult, Model, ModelResult } from '../types.js'
+import { modelCurves } from './curves.js'
 import { formatDuration, formatSpeedup, formatSpeedupWithInterval, stripControl } from './format.js'
 import { benchTitle, rowLabel } from './terminal.js'
 
@@ -117,18 +118,8 @@ function axes(
 
 const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x)
 
-/** The results of one model, by pool size. */
-function byModel(bench: BenchResult): { model: Model; points: ModelResult[] }[] {
-  return (['threads', 'processes'] as const)
-    .map((model) => ({
-      model,
-      points: bench.results.filter((r) => r.model === model).sort((a, b) => a.workers - b.workers),
-    }))
-    .filter((curve) => curve.points.length > 0)
-}
-
 function scalingPanel(bench: BenchResult): string[] {
-  const curves = byModel(bench)
+  const curves = modelCurves(bench)
   const maxWorkers = Math.max(2, ...bench.results.map((r) => r.workers))
   const measured = bench.results.flatMap((r) => [r.estimate.speedup, r.estimate.low, r.estimate.high]).filter(finite)
   // Room for the ideal line and the intervals, but an interval open to ∞ must not flatten the chart.
@@ -262,7 +253,7 @@ function legend(bench: BenchResult): string[] {
   }
   swatches(
     SCALING_LEFT,
-    byModel(bench).map(({ model }) => ({ cls: MODEL_CLASS[model], label: model })),
+    modelCurves(bench).map(({ model }) => ({ cls: MODEL_CLASS[model], label: model })),
   )
   swatches(
     ROUNDS_LEFT,

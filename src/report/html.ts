@@ -133,12 +133,11 @@ function benchSection(bench: BenchResult, index: number): string {
   if (bench.file !== '') parts.push(`<div class="muted">${escapeHtml(bench.file)}</div>`)
   if (bench.error !== undefined) {
     parts.push(
-      `<p><span class="ERROR">ERROR ${escapeHtml(bench.error.code)}</span></p><pre>${escapeHtml(
-        bench.error.message
-          .split(/\r\n|\r|\n/)
-          .map(stripControl)
-          .join('\n'),
-      )}</pre>`,
+      // Line by line: escaping turns line breaks into spaces, and a stack reads best on its lines.
+      `<p><span class="ERROR">ERROR ${escapeHtml(bench.error.code)}</span></p><pre>${bench.error.message
+        .split(/\r\n|\r|\n/)
+        .map(escapeHtml)
+        .join('\n')}</pre>`,
     )
   }
   if (bench.results.length > 0) {

@@ -124,7 +124,10 @@ function scalingPanel(bench: BenchResult): string[] {
   const measured = bench.results.flatMap((r) => [r.estimate.speedup, r.estimate.low, r.estimate.high]).filter(finite)
   // Room for the ideal line and the intervals, but an interval open to ∞ must not flatten the chart.
   const top = Math.max(maxWorkers, ...measured.filter((v) => v <= 2 * maxWorkers)) * 1.05
-  const xTicks = niceTicks(1, maxWorkers, Math.min(maxWorkers - 1, 6)).filter((t) => t >= 1 && t <= maxWorkers)
+  // One worker (the serial arm) is always labelled: every curve starts there.
+  const xTicks = [
+    ...new Set([1, ...niceTicks(1, maxWorkers, Math.min(maxWorkers - 1, 6)).filter((t) => t > 1 && t <= maxWorkers)]),
+  ]
   const yTicks = niceTicks(0, top, 5).filter((t) => t <= top)
   const x = linear(1, maxWorkers, SCALING_LEFT + 12, SCALING_LEFT + PANEL.width - 12)
   const y = linear(0, yTicks[yTicks.length - 1] ?? top, PANEL.top + PANEL.height, PANEL.top)

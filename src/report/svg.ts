@@ -128,10 +128,11 @@ function scalingPanel(bench: BenchResult): string[] {
   const xTicks = [
     ...new Set([1, ...niceTicks(1, maxWorkers, Math.min(maxWorkers - 1, 6)).filter((t) => t > 1 && t <= maxWorkers)]),
   ]
-  const yTicks = niceTicks(0, top, 5).filter((t) => t <= top)
-  const x = linear(1, maxWorkers, SCALING_LEFT + 12, SCALING_LEFT + PANEL.width - 12)
-  const y = linear(0, yTicks[yTicks.length - 1] ?? top, PANEL.top + PANEL.height, PANEL.top)
+  // The axis ends at the first tick past everything drawn: nothing measured leaves the chart.
+  const yTicks = niceTicks(0, top, 5)
   const yMax = yTicks[yTicks.length - 1] ?? top
+  const x = linear(1, maxWorkers, SCALING_LEFT + 12, SCALING_LEFT + PANEL.width - 12)
+  const y = linear(0, yMax, PANEL.top + PANEL.height, PANEL.top)
   const parts = axes(SCALING_LEFT, xTicks, yTicks, x, y, String, (v) => `${v}x`, {
     x: 'workers',
     y: 'speedup',
@@ -196,7 +197,7 @@ function roundsPanel(bench: BenchResult): string[] {
   const times = rows.flatMap((r) => r.rounds.flatMap((round) => [round.serialMs, round.parallelMs])).filter(finite)
   const top = Math.max(...times, 0) * 1.05 || 1
   const xTicks = niceTicks(1, count, Math.min(count - 1, 6)).filter((t) => t >= 1 && t <= count && Number.isInteger(t))
-  const yTicks = niceTicks(0, top, 5).filter((t) => t <= top)
+  const yTicks = niceTicks(0, top, 5)
   const yMax = yTicks[yTicks.length - 1] ?? top
   const x = linear(1, count, ROUNDS_LEFT + 8, ROUNDS_LEFT + PANEL.width - 8)
   const y = linear(0, yMax, PANEL.top + PANEL.height, PANEL.top)

@@ -77,9 +77,7 @@ function decodePng(buffer) {
 
 const chromium = findChromium()
 if (chromium === undefined) {
-  fail(
-    'no Chromium found. Install one (Debian/Ubuntu: `apt-get install -y chromium`) or set CHROMIUM=/path/to/chrome.',
-  )
+  fail('no Chromium found. Install one (Debian/Ubuntu: `apt-get install -y chromium`) or set CHROMIUM=/path/to/chrome.')
 }
 
 // A real run of the reporting fixture writes its HTML report (htmlFile in its config).

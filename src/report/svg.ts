@@ -1,11 +1,11 @@
 // The chart of one bench as a hand-written SVG: the scaling curve (measured speedup with
 // its interval vs workers, the ideal line, the Amdahl fit) beside the serial and parallel
 // batch times of every paired round. Pure and deterministic: results in, string out.
-import { amdahlSerialFraction, amdahlSpeedup } from '../scaling.js'
+import { amdahlSpeedup } from '../scaling.js'
 import type { BenchResult, Model, ModelResult } from '../types.js'
 import { modelCurves } from './curves.js'
 import { formatDuration, formatSpeedup, formatSpeedupWithInterval, stripControl } from './format.js'
-import { benchTitle, rowLabel } from './terminal.js'
+import { benchTitle, curveSerialFraction, rowLabel } from './terminal.js'
 
 export interface ChartOptions {
   /** Prefix of the ids inside the SVG: several charts inlined in one HTML page need distinct ones. @default 'pb' */
@@ -150,7 +150,7 @@ function scalingPanel(bench: BenchResult): string[] {
   )
   for (const { model, points } of curves) {
     const cls = MODEL_CLASS[model]
-    const fraction = amdahlSerialFraction(points.map((p) => ({ workers: p.workers, speedup: p.estimate.speedup })))
+    const fraction = curveSerialFraction(points)
     const group: string[] = [`<g aria-label="${model}">`]
     if (fraction !== undefined) {
       const samples: [number, number][] = []

@@ -61,6 +61,8 @@ export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input'> 
   exclude?: string[]
   /** Write the JSON report here, relative to the Vitest root. @default none */
   outputFile?: string
+  /** Write a self-contained HTML report (every bench with its chart, verdicts, environment) here, relative to the Vitest root; must end in `.html` or `.htm`. @default none */
+  htmlFile?: string
   /** Make an INCONCLUSIVE result fail the test. @default false */
   strict?: boolean
   /** Print GitHub annotations and append to the step summary. @default process.env.GITHUB_ACTIONS === 'true' */
@@ -129,7 +131,7 @@ export const BENCH_KEYS = [
   'transfer',
   'expectFaster',
 ] as const
-const PLUGIN_ONLY_KEYS = ['include', 'exclude', 'outputFile', 'strict', 'github', 'verbose'] as const
+const PLUGIN_ONLY_KEYS = ['include', 'exclude', 'outputFile', 'htmlFile', 'strict', 'github', 'verbose'] as const
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
 /** Beyond this the per-look calibration costs seconds of host CPU (it grows with maxRounds²), for no gain. */
 export const MAX_ROUNDS = 1000
@@ -249,6 +251,18 @@ export function validatePluginOptions(options: unknown): ParallelBenchPluginOpti
   return options as ParallelBenchPluginOptions
 }
 
+function checkHtmlFile(htmlFile: unknown, outputFile: unknown): void {
+  if (typeof htmlFile !== 'string' || !/\.html?$/i.test(htmlFile)) {
+    throw new TypeError(
+      `\`htmlFile\` must be a path ending in .html or .htm (relative to the Vitest root), got ${describeValue(htmlFile)}`,
+    )
+  }
+  // Both reports written to one file would leave whichever came last.
+  if (htmlFile === outputFile) {
+    throw new RangeError(`\`htmlFile\` must differ from \`outputFile\`, got ${describeValue(htmlFile)} for both`)
+  }
+}
+
 function checkPluginOptions(options: unknown): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`options must be an object, got ${describeValue(options)}`)
@@ -269,6 +283,7 @@ function checkPluginOptions(options: unknown): void {
   if (o.outputFile !== undefined && (typeof o.outputFile !== 'string' || o.outputFile === '')) {
     throw new TypeError(`\`outputFile\` must be a non-empty string path, got ${describeValue(o.outputFile)}`)
   }
+  if (o.htmlFile !== undefined) checkHtmlFile(o.htmlFile, o.outputFile)
   if (o.strict !== undefined) checkBoolean('strict', o.strict)
   if (o.verbose !== undefined) checkBoolean('verbose', o.verbose)
   if (o.github !== undefined) checkBoolean('github', o.github)
@@ -487,6 +502,7 @@ export function benchDefaults(options: ParallelBenchPluginOptions): ParallelBenc
     include: _include,
     exclude: _exclude,
     outputFile: _outputFile,
+    htmlFile: _htmlFile,
     github: _github,
     verbose: _verbose,
     ...defaults

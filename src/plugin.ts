@@ -135,6 +135,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
 
       const reporterOptions: ParallelBenchReporterOptions = {
         ...(validated.outputFile === undefined ? {} : { outputFile: validated.outputFile }),
+        ...(validated.htmlFile === undefined ? {} : { htmlFile: validated.htmlFile }),
         github: validated.github ?? process.env.GITHUB_ACTIONS === 'true',
         ...(validated.verbose === undefined ? {} : { verbose: validated.verbose }),
         ...(process.env[LEVEL_ENV] ? { levelOverride: process.env[LEVEL_ENV] } : {}),

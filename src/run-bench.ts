@@ -15,6 +15,7 @@ import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
 import { descendants, processTree } from './process-tree.js'
 import { type BenchFunction, benchKey } from './registry.js'
+import { CHART_ANNOTATION, chartAttachment } from './report/svg.js'
 import { recommendation } from './report/terminal.js'
 import { scalingSummary } from './scaling.js'
 import { lookPlan } from './statistics.js'
@@ -351,6 +352,9 @@ async function judge(meta: BenchResult, options: ResolvedOptions, context: TestC
   for (const { message, type } of outcome.annotations) await context.annotate(message, type)
   const advice = recommendation(meta)
   if (advice !== undefined) await context.annotate(`→ ${advice}`, 'notice')
+  // Before any failure: a missed budget is when the picture matters most.
+  const chart = chartAttachment(meta)
+  if (chart !== undefined) await context.annotate(CHART_ANNOTATION, 'notice', chart)
   if (outcome.failure !== undefined) throw new ParallelBenchError(outcome.failure.code, outcome.failure.message)
   if (outcome.skipReason !== undefined) context.skip(outcome.skipReason)
 }

@@ -1,9 +1,12 @@
 // GitHub Actions output: workflow-command annotations and the step-summary markdown.
 // Pure: results in, strings out. The reporter prints / appends them.
+import { amdahlSpeedup } from '../scaling.js'
 import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
+import { modelCurves } from './curves.js'
 import {
   formatConfidence,
   formatDuration,
+  formatInterval,
   formatPercent,
   formatSpeedup,
   formatSpeedupWithInterval,
@@ -22,7 +25,6 @@ import {
   predictionSentence,
   recommendation,
   rowLabel,
-  scalingCurves,
   verdictLabel,
 } from './terminal.js'
 
@@ -130,27 +132,86 @@ function modelCells(result: ModelResult, bench: BenchResult, withConfidence: boo
   ]
 }
 
-function mermaidChart(bench: BenchResult, model: string, points: readonly ModelResult[]): string[] {
-  const workers = points.map((p) => p.workers)
-  const speedups = points.map((p) => (Number.isFinite(p.estimate.speedup) ? p.estimate.speedup : 0))
-  const top = Math.ceil(Math.max(...workers, ...speedups, 1))
+/** The chart's numbers: two decimals, never `NaN` or `Infinity` (mermaid would reject the chart). */
+function plotted(x: number): string {
+  return (Number.isFinite(x) ? x : 0).toFixed(2)
+}
+
+const SCALING_COLOURS = '#0969da, #8c959f, #bc4c00'
+
+/**
+ * Speedup vs workers of one model as a mermaid `xychart-beta` (GitHub summaries render mermaid,
+ * not images): bars for the measured speedups, one line for the ideal, one for the Amdahl fit.
+ * One worker is the serial arm itself (1.00x) when it was not measured, so a single pool size
+ * still draws a slope. Mermaid has no error bars: each label carries its interval.
+ */
+function mermaidScaling(bench: BenchResult, model: string, measured: readonly ModelResult[]): string[] {
+  const points = measured.some((p) => p.workers === 1) ? [...measured] : [undefined, ...measured]
+  const workers = points.map((p) => p?.workers ?? 1)
+  const speedups = points.map((p) => p?.estimate.speedup ?? 1)
+  const labels = points.map((p) =>
+    p === undefined ? '1 (serial)' : `${p.workers} (${formatInterval(p.estimate.low, p.estimate.high).slice(1, -1)})`,
+  )
+  const fraction = curveSerialFraction(measured)
+  const highs = measured.map((p) => p.estimate.high).filter((h) => Number.isFinite(h) && h <= 2 * Math.max(...workers))
+  const top = Math.ceil(Math.max(...workers, ...speedups.filter(Number.isFinite), ...highs, 1))
   return [
     '```mermaid',
+    // Series take colours in order: bars, ideal, fit; the caption names them.
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${SCALING_COLOURS}"}}}}%%`,
     'xychart-beta',
     `    title "${mermaidText(`${bench.name} ${model}`)}: speedup vs workers"`,
     // Quoted: pool sizes are categories on this axis, not a numeric range.
-    `    x-axis "workers" [${workers.map((w) => `"${w}"`).join(', ')}]`,
+    `    x-axis "workers [interval]" [${labels.map((l) => `"${mermaidText(l)}"`).join(', ')}]`,
     `    y-axis "speedup (x)" 0 --> ${top}`,
-    `    bar [${speedups.map((s) => s.toFixed(2)).join(', ')}]`,
+    `    bar [${speedups.map(plotted).join(', ')}]`,
     `    line [${workers.join(', ')}]`,
+    ...(fraction === undefined
+      ? []
+      : [`    line [${workers.map((w) => plotted(amdahlSpeedup(fraction, w))).join(', ')}]`]),
     '```',
+  ]
+}
+
+// Series colours of the rounds chart, in pairs: serial (light), parallel (dark) of each row.
+const ROUND_COLOURS: readonly (readonly [string, string, string])[] = [
+  ['#79b8ff', '#0550ae', 'blue'],
+  ['#ffb77c', '#953800', 'orange'],
+  ['#6fdd8b', '#116329', 'green'],
+  ['#d2a8ff', '#6639ba', 'purple'],
+  ['#ff9bce', '#99286e', 'pink'],
+  ['#eac54f', '#7d4e00', 'yellow'],
+]
+
+/** Serial and parallel batch time of every round, a pair of lines per row; the caption names the colours. */
+function mermaidRounds(bench: BenchResult): string[] {
+  const rows = bench.results.filter((r) => r.rounds.length > 0).slice(0, ROUND_COLOURS.length)
+  if (rows.length === 0) return []
+  const count = Math.max(...rows.map((r) => r.rounds.length))
+  const series = rows.flatMap((row) => [row.rounds.map((r) => r.serialMs), row.rounds.map((r) => r.parallelMs)])
+  const top = Math.ceil(Math.max(1, ...series.flat().filter(Number.isFinite)) * 1.05)
+  const palette = rows.flatMap((_, i) => (ROUND_COLOURS[i] ?? ROUND_COLOURS[0] ?? []).slice(0, 2)).join(', ')
+  const caption = rows
+    .map((row, i) => `${rowLabel(row)}: serial light ${ROUND_COLOURS[i]?.[2]}, parallel dark ${ROUND_COLOURS[i]?.[2]}`)
+    .join('; ')
+  return [
+    '```mermaid',
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
+    'xychart-beta',
+    `    title "${mermaidText(bench.name)}: batch time per round"`,
+    `    x-axis "round" [${Array.from({ length: count }, (_, i) => `"${i + 1}"`).join(', ')}]`,
+    `    y-axis "batch time (ms)" 0 --> ${top}`,
+    ...series.map((values) => `    line [${values.map(plotted).join(', ')}]`),
+    '```',
+    '',
+    `${markdownText(caption)}.`,
   ]
 }
 
 /**
  * The markdown appended to `GITHUB_STEP_SUMMARY`: environment, one table row per
- * (bench, model, workers), recommendations and notes, and a mermaid `xychart-beta` chart of
- * speedup vs workers (bars; the line is ideal linear speedup) for every scaling curve.
+ * (bench, model, workers), recommendations and notes, and for every measured bench mermaid
+ * `xychart-beta` charts: speedup vs workers per model, and (folded) batch time per round.
  */
 export function stepSummaryMarkdown(
   results: readonly BenchResult[],
@@ -224,16 +285,21 @@ export function stepSummaryMarkdown(
     notes.push(...details.map((detail) => `  - ${detail}`))
   }
   if (notes.length > 0) lines.push('', ...notes)
+  // Every measured bench gets its charts; the per-round chart folded, it is for a closer look.
   for (const bench of results) {
-    for (const { model, points } of scalingCurves(bench)) {
+    if (bench.results.length === 0) continue
+    lines.push('', `#### ${markdownText(benchTitle(bench))}`)
+    for (const { model, points } of modelCurves(bench)) {
       lines.push(
         '',
-        `#### ${markdownText(`${benchTitle(bench)}: ${model} scaling`)}`,
+        ...mermaidScaling(bench, model, points),
         '',
-        ...mermaidChart(bench, model, points),
-        '',
-        `Bars: measured speedup; line: ideal (speedup = workers). ${markdownText(describeSerialFraction(curveSerialFraction(points)))}.`,
+        `${markdownText(model)}: blue bars, measured speedup (its interval under each bar); grey line, ideal (speedup = workers); orange line, Amdahl fit. ${markdownText(describeSerialFraction(curveSerialFraction(points)))}.`,
       )
+    }
+    const rounds = mermaidRounds(bench)
+    if (rounds.length > 0) {
+      lines.push('', '<details><summary>Batch time per round</summary>', '', ...rounds, '', '</details>')
     }
   }
   return `${lines.join('\n')}\n`

@@ -1,10 +1,8 @@
 // The JSON report (`outputFile`): a versioned document with everything needed to
 // re-derive every number — environment, resolved options, every raw round sample,
 // the estimate, interval and verdict of each bench.
-import { randomBytes } from 'node:crypto'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import type { BenchResult, EnvironmentInfo } from '../types.js'
+import { writeFileAtomically } from './write-file.js'
 
 export const JSON_SCHEMA = 'vitest-parallel-bench/v1'
 
@@ -49,13 +47,5 @@ export function jsonReport(
  * so a reader never sees half a report and a failed write leaves the old one in place.
  */
 export async function writeJsonReport(path: string, doc: ParallelBenchJson): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  const temporary = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  try {
-    await writeFile(temporary, `${JSON.stringify(doc, null, 2)}\n`, 'utf8')
-    await rename(temporary, path)
-  } catch (error) {
-    await rm(temporary, { force: true })
-    throw error
-  }
+  await writeFileAtomically(path, `${JSON.stringify(doc, null, 2)}\n`)
 }

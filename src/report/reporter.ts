@@ -8,12 +8,16 @@ import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
 import { environmentInfo } from '../environment.js'
 import type { BenchResult, EnvironmentInfo } from '../types.js'
 import { annotationCommands, stepSummaryMarkdown } from './github.js'
+import { htmlReport } from './html.js'
 import { jsonReport, writeJsonReport } from './json.js'
 import { renderReport } from './terminal.js'
+import { writeFileAtomically } from './write-file.js'
 
 export interface ParallelBenchReporterOptions {
   /** Write the JSON report here, relative to the Vitest root. @default none */
   outputFile?: string | undefined
+  /** Write the self-contained HTML report (every bench with its chart) here, relative to the Vitest root. @default none */
+  htmlFile?: string | undefined
   /** Print GitHub annotations and append markdown to `GITHUB_STEP_SUMMARY`. @default false */
   github?: boolean | undefined
   /** The level forced by `VITEST_PARALLEL_BENCH_LEVEL`, shown in every report. @default none */
@@ -140,11 +144,18 @@ export default class ParallelBenchReporter implements Reporter {
     }
 
     // The JSON first: it must be written whatever else fails (and also when tests failed).
+    const root = this.#vitest?.config.root ?? process.cwd()
+    const generatedAt = new Date().toISOString()
     const outputFile = this.#options.outputFile
     if (outputFile !== undefined && outputFile !== '') {
-      const root = this.#vitest?.config.root ?? process.cwd()
-      const doc = jsonReport(results, environment, { levelOverride, generatedAt: new Date().toISOString() })
+      const doc = jsonReport(results, environment, { levelOverride, generatedAt })
       await attempt(`write ${outputFile}`, () => writeJsonReport(resolve(root, outputFile), doc))
+    }
+    const htmlFile = this.#options.htmlFile
+    if (htmlFile !== undefined && htmlFile !== '') {
+      await attempt(`write ${htmlFile}`, () =>
+        writeFileAtomically(resolve(root, htmlFile), htmlReport(results, environment, { levelOverride, generatedAt })),
+      )
     }
 
     await attempt('print the report', () => {

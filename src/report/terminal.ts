@@ -154,6 +154,27 @@ function renderTable(header: string[], rows: Cell[][], align: Align[], indent: s
   return [line(header.map((text) => ({ text, paint: colors.dim }))), ...rows.map(line)]
 }
 
+/** Characters of the bar beside each row's speedup. */
+export const IDEAL_BAR_WIDTH = 8
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'] as const
+
+/**
+ * Speedup against the ideal (speedup = workers) as a bar of eighths: full at the ideal, empty at
+ * none; past the ideal (superlinear) it stays full. The empty part is dots, so it reads without colour.
+ */
+export function idealBar(efficiency: number): { filled: string; empty: string } | undefined {
+  if (!Number.isFinite(efficiency) || efficiency < 0) return undefined
+  const eighths = Math.round(Math.min(1, efficiency) * IDEAL_BAR_WIDTH * 8)
+  const filled = '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8]
+  return { filled, empty: '·'.repeat(IDEAL_BAR_WIDTH - [...filled].length) }
+}
+
+function idealBarCell(result: ModelResult, colors: Colors): Cell {
+  const bar = idealBar(result.estimate.efficiency)
+  if (bar === undefined) return { text: MISSING }
+  return { text: bar.filled + bar.empty, paint: () => colors.cyan(bar.filled) + colors.dim(bar.empty) }
+}
+
 function modelRow(result: ModelResult, level: Level, colors: Colors): Cell[] {
   const { serialMs, parallelMs } = batchTimes(result)
   const { speedup, low, high, efficiency } = result.estimate
@@ -163,6 +184,7 @@ function modelRow(result: ModelResult, level: Level, colors: Colors): Cell[] {
     { text: formatDuration(serialMs) },
     { text: formatDuration(parallelMs) },
     { text: formatSpeedupWithInterval(speedup, low, high), paint: colors.bold },
+    idealBarCell(result, colors),
     { text: formatSpeedup(result.netSpeedup) },
     { text: formatPercent(efficiency) },
     { text: formatDuration(median(result.startupMs)) },
@@ -443,6 +465,7 @@ function benchTable(bench: BenchResult, colors: Colors, width: number, verbose: 
     'serial/batch',
     'parallel/batch',
     `speedup [${confidenceOf(bench.results)}]`,
+    'vs ideal',
     'net vs inline',
     'efficiency',
     'startup/worker',
@@ -451,14 +474,18 @@ function benchTable(bench: BenchResult, colors: Colors, width: number, verbose: 
     'rounds',
     'verdict',
   ]
-  const align: Align[] = ['left', ...Array<Align>(10).fill('right'), 'left']
+  const align: Align[] = ['left', 'right', 'right', 'right', 'right', 'left', ...Array<Align>(6).fill('right'), 'left']
   const rows = bench.results.map((r) => modelRow(r, level, colors))
+  const fits = (lines: string[]): boolean => lines.every((line) => displayWidth(stripAnsi(line)) <= width)
   const full = renderTable(header, rows, align, '  ', colors)
-  if (verbose || full.every((line) => displayWidth(stripAnsi(line)) <= width)) return full
-  // model, workers, speedup [CI], net vs inline, verdict
-  const keep = [0, 1, 4, 5, 11]
-  const pick = <T>(items: readonly T[]): T[] => keep.map((i) => items[i] as T)
-  const compact = renderTable(pick(header), rows.map(pick), pick(align), '  ', colors)
+  if (verbose || fits(full)) return full
+  // model, workers, speedup [CI], vs ideal, net vs inline, verdict; without the bar when even that is too wide.
+  const compactTable = (keep: number[]): string[] => {
+    const pick = <T>(items: readonly T[]): T[] => keep.map((i) => items[i] as T)
+    return renderTable(pick(header), rows.map(pick), pick(align), '  ', colors)
+  }
+  const withBar = compactTable([0, 1, 4, 5, 6, 12])
+  const compact = fits(withBar) ? withBar : compactTable([0, 1, 4, 6, 12])
   const lines = [compact[0] as string]
   bench.results.forEach((result, index) => {
     lines.push(compact[index + 1] as string)
@@ -549,6 +576,7 @@ const LEGEND: readonly (readonly [string, string])[] = [
     'net vs inline',
     'the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch, paired per round; below 1.00x parallelism does not pay',
   ],
+  ['vs ideal', 'speedup against the ideal (speedup = workers) as a bar: full at the ideal'],
   ['efficiency', 'speedup / workers'],
   ['startup', 'spawn → ready per worker (median), never part of the speedup'],
   ['round-trip', 'dispatch + messaging + result return per task (median)'],

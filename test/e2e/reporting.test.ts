@@ -5,10 +5,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { escapeHtml } from '../../src/report/html.js'
 import type { ParallelBenchJson } from '../../src/report/json.js'
+import { CHART_ANNOTATION } from '../../src/report/svg.js'
 import { recommendation } from '../../src/report/terminal.js'
 import { amdahlSerialFraction, karpFlatt } from '../../src/scaling.js'
 import type { BenchResult } from '../../src/types.js'
+import { absoluteUrls, checkMarkup } from '../support/markup.js'
 import { benchNamed, fixture, runVitest, type VitestRun } from '../support/run-vitest.js'
 import { line } from '../support/vitest-line.js'
 
@@ -159,7 +162,8 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
     expect(others).toEqual([])
     expect(report).toMatch(/^CPU .* · \d+ cores? · \d+ effective$/m)
     for (const title of MAIN_TITLES) expect(report).toContain(`● ${title}`)
-    expect(report).toMatch(/^ {2}processes +2 +[\d.]+x \[[\d.]+–[\d.]+\] +[\d.]+x +MEASURED$/m)
+    // Beside the speedup, a bar of it against the ideal (plain characters: not a terminal).
+    expect(report).toMatch(/^ {2}processes +2 +[\d.]+x \[[\d.]+–[\d.]+\] +[█▏▎▍▌▋▊▉·]{8} +[\d.]+x +MEASURED$/m)
     // Not a terminal: fitted to 120 columns, the other columns folded under each row.
     expect(report).toMatch(/^ {6}serial [\d.]+ (ms|s) · parallel [\d.]+ (ms|s) · efficiency \d+%/m)
     for (const line of (report ?? '').split('\n')) expect([...line].length).toBeLessThanOrEqual(120)
@@ -194,6 +198,8 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
           ...r.warnings.map((warning) => ({ type: 'warning', message: `${r.model} ×${r.workers}: ${warning}` })),
         ]),
         ...(advice === undefined ? [] : [{ type: 'notice', message: `→ ${advice}` }]),
+        // Last, the chart (its SVG is the annotation's attachment, which JUnit leaves out).
+        { type: 'notice', message: CHART_ANNOTATION },
       ])
     }
   })
@@ -225,6 +231,24 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
     const f = amdahlSerialFraction(curve.results.map((r) => ({ workers: r.workers, speedup: r.estimate.speedup })))
     expect(table[4]).toMatch(new RegExp(`^ {4}Amdahl serial fraction ${f?.toFixed(3)}: `))
     expect(section).toMatch(/→ threads: /)
+  })
+
+  it('writes the HTML report (htmlFile): one self-contained page, every bench with its chart', () => {
+    const html = run.html
+    if (html === undefined) throw new Error(`no parallel-bench.html was written\n${run.output}`)
+    expect(checkMarkup(html, ['meta', 'wbr']).problems).toEqual([])
+    expect(new Set(absoluteUrls(html))).toEqual(new Set(['http://www.w3.org/2000/svg']))
+    expect(html).not.toContain('<script')
+    const sections = html.split('<section ').slice(1)
+    expect(sections).toHaveLength(MAIN_TITLES.length)
+    for (const title of MAIN_TITLES) {
+      const section = sections.find((s) => s.includes(`<h2>${escapeHtml(title)}</h2>`))
+      expect(section, title).toBeDefined()
+      expect(section).toContain('<svg ')
+      expect(section).toContain('<td class="MEASURED">MEASURED</td>')
+    }
+    expect(html).toContain(`Vitest ${json(run).environment.vitest}`)
+    expect(html).toMatch(/<p class="advice">→ threads [\d.]+x vs processes [\d.]+x: /)
   })
 })
 
@@ -315,10 +339,13 @@ it('on GitHub Actions: warnings for FAIL (warn) and INCONCLUSIVE, a markdown tab
   )
   expect(markdown).toMatch(/^\| 50% off: a, b ::error::pwned \\\[threads\\\] \| threads \| 2 \| /m)
   expect(markdown).not.toMatch(/^::/m)
-  // The scaling curve as a mermaid chart.
+  // The scaling curve as a mermaid chart: measured bars with their intervals, the ideal, the Amdahl fit.
   expect(markdown).toMatch(
-    /```mermaid\nxychart-beta\n {4}title "curve spin threads: speedup vs workers"\n {4}x-axis "workers" \["1", "2"\]\n {4}y-axis "speedup \(x\)" 0 --> \d+\n {4}bar \[[\d.]+, [\d.]+\]\n {4}line \[1, 2\]\n```/,
+    /```mermaid\n%%\{init: .*\}%%\nxychart-beta\n {4}title "curve spin threads: speedup vs workers"\n {4}x-axis "workers \[interval\]" \["1 \([\d.]+–[\d.]+\)", "2 \([\d.]+–[\d.]+\)"\]\n {4}y-axis "speedup \(x\)" 0 --> \d+\n {4}bar \[[\d.]+, [\d.]+\]\n {4}line \[1, 2\]\n {4}line \[[\d.]+, [\d.]+\]\n```/,
   )
+  // Every measured bench has its charts, the rounds folded.
+  expect(markdown.match(/title "[^"]*: batch time per round"/g)).toHaveLength(4)
+  expect(markdown.match(/<details><summary>Batch time per round<\/summary>/g)).toHaveLength(4)
   expect(markdown).toMatch(/Amdahl serial fraction [\d.]+/)
 })
 
@@ -336,6 +363,20 @@ it('merges two shards (blob reports) into one terminal report and one JSON with 
     shards.push(shard)
   }
   expect(readdirSync(blobs).sort()).toEqual(['blob-1.json', 'blob-2.json'])
+  // Each bench's chart travels in the blob as its annotation's attachment: an SVG, base64, naming the bench.
+  const blobText = readdirSync(blobs)
+    .map((file) => readFileSync(join(blobs, file), 'utf8'))
+    .join('\n')
+  const charts = [...blobText.matchAll(/"(PHN2Zy[A-Za-z0-9+/]+=*)"/g)].map(([, body]) =>
+    Buffer.from(body ?? '', 'base64').toString('utf8'),
+  )
+  expect(blobText).toContain('image/svg+xml')
+  expect(blobText).toContain(CHART_ANNOTATION)
+  for (const title of MAIN_TITLES) {
+    expect(
+      charts.filter((svg) => svg.startsWith('<svg ') && svg.includes(`>${escapeHtml(title)}</text>`)),
+    ).toHaveLength(1)
+  }
   // Each shard measured a part of the benches, together all of them, none twice.
   const parts = shards.map((shard) => titles(json(shard)))
   expect(
@@ -356,6 +397,8 @@ it('merges two shards (blob reports) into one terminal report and one JSON with 
   const [report, ...others] = reports(merged)
   expect(others).toEqual([])
   for (const title of MAIN_TITLES) expect(report?.split(`● ${title}`)).toHaveLength(2)
+  // The merged HTML report has every shard's bench, charts drawn from the merged results.
+  expect(merged.html?.match(/<svg /g)).toHaveLength(MAIN_TITLES.length)
   expect(report).toContain('threads scaling')
   expect(existsSync(join(fixture(FIXTURE), '.vitest-reports'))).toBe(false)
 })

@@ -17,6 +17,8 @@ export interface VitestRun {
   output: string
   /** The JSON report, when the fixture writes one to parallel-bench.json. */
   json: ParallelBenchJson | undefined
+  /** The HTML report, when the fixture writes one to parallel-bench.html. */
+  html: string | undefined
 }
 
 export interface RunOptions {
@@ -40,7 +42,9 @@ export interface StartedVitest {
 export function startVitest(fixtureName: string, args: string[] = [], options: RunOptions = {}): StartedVitest {
   const root = fixture(fixtureName)
   const jsonPath = join(root, 'parallel-bench.json')
+  const htmlPath = join(root, 'parallel-bench.html')
   rmSync(jsonPath, { force: true })
+  rmSync(htmlPath, { force: true })
   const child = spawn(line.node, [line.vitestCli, ...(options.command ?? ['run']), '--root', root, ...args], {
     cwd: root,
     env: {
@@ -63,7 +67,8 @@ export function startVitest(fixtureName: string, args: string[] = [], options: R
     child.on('close', (code, signal) => {
       clearTimeout(timer)
       const json = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as ParallelBenchJson) : undefined
-      resolve({ code, signal, stdout, stderr, output: stdout + stderr, json })
+      const html = existsSync(htmlPath) ? readFileSync(htmlPath, 'utf8') : undefined
+      resolve({ code, signal, stdout, stderr, output: stdout + stderr, json, html })
     })
   })
   return { child, done }

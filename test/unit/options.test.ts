@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   autoWorkers,
+  benchDefaults,
   firstDecidingRound,
   reportableOptions,
   resolveOptions,
@@ -201,6 +202,7 @@ describe('validatePluginOptions', () => {
     const options = {
       include: ['bench/**/*.bench.ts'],
       outputFile: 'out.json',
+      htmlFile: 'reports/parallel-bench.html',
       strict: true,
       github: false,
       time: 1000,
@@ -216,5 +218,21 @@ describe('validatePluginOptions', () => {
     expect(() => validatePluginOptions({ input: 1 })).toThrow(/parallelBench\(\): Unknown option `input`/)
     expect(() => validatePluginOptions({ minSpeedup: 0 })).toThrow(RangeError)
     expect(() => validatePluginOptions({ outputFile: '' })).toThrow(/`outputFile` must be a non-empty string path/)
+  })
+
+  it('takes htmlFile only as a path to an .html file, apart from outputFile', () => {
+    expect(validatePluginOptions({ htmlFile: 'report.HTM' })).toEqual({ htmlFile: 'report.HTM' })
+    for (const htmlFile of ['', 'report.json', 'report', 42, true]) {
+      expect(() => validatePluginOptions({ htmlFile })).toThrow(
+        new TypeError(
+          `parallelBench(): \`htmlFile\` must be a path ending in .html or .htm (relative to the Vitest root), got ${typeof htmlFile === 'string' ? JSON.stringify(htmlFile) : String(htmlFile)}`,
+        ),
+      )
+    }
+    expect(() => validatePluginOptions({ htmlFile: 'out.html', outputFile: 'out.html' })).toThrow(
+      new RangeError('parallelBench(): `htmlFile` must differ from `outputFile`, got "out.html" for both'),
+    )
+    // A report setting, never a bench default.
+    expect(benchDefaults({ htmlFile: 'out.html', time: 5 })).toEqual({ time: 5 })
   })
 })

@@ -116,11 +116,88 @@ describe('stepSummaryMarkdown', () => {
         - 📈 processes on more cores, predicted by Amdahl's law (serial fraction 0.653 \\[0.575–0.739\\]), a model, not a measurement: 4 workers 1.35x \\[1.24–1.47\\], 8 workers 1.44x \\[1.30–1.59\\]
       - **broken parser \\[threads\\]**
         - ❌ ERROR TASK\\_FAILED: fn threw: Unexpected token } in JSON at position 3     at parse (parser.ts:3:9)
+
+      #### sha256 of 1 MiB chunks \\[threads vs processes\\]
+
+      \`\`\`mermaid
+      %%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #8c959f, #bc4c00"}}}}%%
+      xychart-beta
+          title "sha256 of 1 MiB chunks threads: speedup vs workers"
+          x-axis "workers [interval]" ["1 (serial)", "2 (1.90–1.96)"]
+          y-axis "speedup (x)" 0 --> 2
+          bar [1.00, 1.93]
+          line [1, 2]
+          line [1.00, 1.93]
+      \`\`\`
+
+      threads: blue bars, measured speedup (its interval under each bar); grey line, ideal (speedup = workers); orange line, Amdahl fit. Amdahl serial fraction 0.036: at most 27.57x on any number of workers.
+
+      \`\`\`mermaid
+      %%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #8c959f, #bc4c00"}}}}%%
+      xychart-beta
+          title "sha256 of 1 MiB chunks processes: speedup vs workers"
+          x-axis "workers [interval]" ["1 (serial)", "2 (1.55–1.61)"]
+          y-axis "speedup (x)" 0 --> 2
+          bar [1.00, 1.58]
+          line [1, 2]
+          line [1.00, 1.58]
+      \`\`\`
+
+      processes: blue bars, measured speedup (its interval under each bar); grey line, ideal (speedup = workers); orange line, Amdahl fit. Amdahl serial fraction 0.266: at most 3.76x on any number of workers.
+
+      <details><summary>Batch time per round</summary>
+
+      \`\`\`mermaid
+      %%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#79b8ff, #0550ae, #ffb77c, #953800"}}}}%%
+      xychart-beta
+          title "sha256 of 1 MiB chunks: batch time per round"
+          x-axis "round" ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+          y-axis "batch time (ms)" 0 --> 882
+          line [800.00, 808.00, 792.00, 816.00, 784.00, 824.00, 776.00, 832.00, 768.00, 840.00]
+          line [414.51, 418.65, 410.36, 422.80, 406.22, 426.94, 402.07, 431.09, 397.93, 435.23]
+          line [800.00, 792.00, 808.00, 784.00, 816.00, 776.00, 824.00, 768.00, 832.00, 760.00]
+          line [506.33, 501.27, 511.39, 496.20, 516.46, 491.14, 521.52, 486.08, 526.58, 481.01]
+      \`\`\`
+
+      threads ×2: serial light blue, parallel dark blue; processes ×2: serial light orange, parallel dark orange.
+
+      </details>
+
+      #### gzip blocks \\[processes\\]
+
+      \`\`\`mermaid
+      %%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #8c959f, #bc4c00"}}}}%%
+      xychart-beta
+          title "gzip blocks processes: speedup vs workers"
+          x-axis "workers [interval]" ["1 (serial)", "2 (1.15–1.27)"]
+          y-axis "speedup (x)" 0 --> 2
+          bar [1.00, 1.21]
+          line [1, 2]
+          line [1.00, 1.21]
+      \`\`\`
+
+      processes: blue bars, measured speedup (its interval under each bar); grey line, ideal (speedup = workers); orange line, Amdahl fit. Amdahl serial fraction 0.653: at most 1.53x on any number of workers.
+
+      <details><summary>Batch time per round</summary>
+
+      \`\`\`mermaid
+      %%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#79b8ff, #0550ae"}}}}%%
+      xychart-beta
+          title "gzip blocks: batch time per round"
+          x-axis "round" ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+          y-axis "batch time (ms)" 0 --> 874
+          line [800.00, 792.00, 808.00, 784.00, 816.00, 776.00, 824.00, 768.00, 832.00, 760.00]
+          line [661.16, 654.55, 667.77, 647.93, 674.38, 641.32, 680.99, 634.71, 687.60, 628.10]
+      \`\`\`
+
+      processes ×2: serial light blue, parallel dark blue.
+
+      </details>
       "
     `)
   })
 
-  test('a scaling curve becomes a mermaid xychart-beta of speedup vs workers', () => {
+  test('every bench gets mermaid xychart-beta charts: speedup vs workers (ideal, fit, intervals) and, folded, batch time per round', () => {
     expect(stepSummaryMarkdown([scalingBench()], environment, { levelOverride: 'off' })).toMatchInlineSnapshot(`
       "## Parallel bench
 
@@ -136,18 +213,40 @@ describe('stepSummaryMarkdown', () => {
 
       - **mandelbrot rows \\[threads\\]**: threads: use 4 workers (3.08x); smaller pools measured more than 10% below it
 
-      #### mandelbrot rows \\[threads\\]: threads scaling
+      #### mandelbrot rows \\[threads\\]
 
       \`\`\`mermaid
+      %%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #8c959f, #bc4c00"}}}}%%
       xychart-beta
           title "mandelbrot rows threads: speedup vs workers"
-          x-axis "workers" ["1", "2", "4"]
+          x-axis "workers [interval]" ["1 (0.99–1.01)", "2 (1.78–1.86)", "4 (3.00–3.16)"]
           y-axis "speedup (x)" 0 --> 4
           bar [1.00, 1.82, 3.08]
           line [1, 2, 4]
+          line [1.00, 1.82, 3.08]
       \`\`\`
 
-      Bars: measured speedup; line: ideal (speedup = workers). Amdahl serial fraction 0.100: at most 10.00x on any number of workers.
+      threads: blue bars, measured speedup (its interval under each bar); grey line, ideal (speedup = workers); orange line, Amdahl fit. Amdahl serial fraction 0.100: at most 10.00x on any number of workers.
+
+      <details><summary>Batch time per round</summary>
+
+      \`\`\`mermaid
+      %%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#79b8ff, #0550ae, #ffb77c, #953800, #6fdd8b, #116329"}}}}%%
+      xychart-beta
+          title "mandelbrot rows: batch time per round"
+          x-axis "round" ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]
+          y-axis "batch time (ms)" 0 --> 882
+          line [800.00, 808.00, 792.00, 816.00, 784.00, 824.00, 776.00, 832.00, 768.00, 840.00]
+          line [800.00, 808.00, 792.00, 816.00, 784.00, 824.00, 776.00, 832.00, 768.00, 840.00]
+          line [800.00, 808.00, 792.00, 816.00, 784.00, 824.00, 776.00, 832.00, 768.00, 840.00]
+          line [440.00, 444.40, 435.60, 448.80, 431.20, 453.20, 426.80, 457.60, 422.40, 462.00]
+          line [800.00, 808.00, 792.00, 816.00, 784.00, 824.00, 776.00, 832.00, 768.00, 840.00]
+          line [260.00, 262.60, 257.40, 265.20, 254.80, 267.80, 252.20, 270.40, 249.60, 273.00]
+      \`\`\`
+
+      threads ×1: serial light blue, parallel dark blue; threads ×2: serial light orange, parallel dark orange; threads ×4: serial light green, parallel dark green.
+
+      </details>
       "
     `)
   })
@@ -169,11 +268,15 @@ describe('stepSummaryMarkdown', () => {
     bench.fullName = `${bench.name} [threads]`
     const markdown = stepSummaryMarkdown([bench], environment)
     const chart = markdown.slice(markdown.indexOf('```mermaid'))
-    expect(chart.split('\n').slice(0, 3)).toEqual([
+    expect(chart.split('\n').slice(0, 4)).toEqual([
       '```mermaid',
+      expect.stringMatching(/^%%\{init: /),
       'xychart-beta',
       '    title "x /script quot threads: speedup vs workers"',
     ])
-    expect(markdown.match(/```/g)).toHaveLength(2)
+    expect(markdown).toContain('    title "x /script quot: batch time per round"')
+    // Two charts (scaling, rounds), each opened and closed: nothing of the name ends a block.
+    expect(markdown.match(/```/g)).toHaveLength(4)
+    expect(markdown).not.toContain('</script>')
   })
 })

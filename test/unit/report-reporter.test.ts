@@ -54,6 +54,40 @@ describe('ParallelBenchReporter', () => {
     expect(report).not.toContain('\u001b[')
   })
 
+  test('writes the HTML report relative to the root, atomically, next to the JSON', async () => {
+    const { vitest } = fakeVitest(root)
+    const reporter = new ParallelBenchReporter({
+      outputFile: 'parallel-bench.json',
+      htmlFile: 'reports/parallel-bench.html',
+      levelOverride: 'warn',
+      colors: false,
+    })
+    reporter.onInit(vitest)
+    reporter.onTestCaseResult(benchCase('t1', threadsWinCompare()))
+    reporter.onTestCaseResult(benchCase('t2', scalingBench()))
+    await reporter.onTestRunEnd([])
+
+    // No temporary file left behind.
+    expect(await readdir(join(root, 'reports'))).toEqual(['parallel-bench.html'])
+    const html = await readFile(join(root, 'reports', 'parallel-bench.html'), 'utf8')
+    const doc = JSON.parse(await readFile(join(root, 'parallel-bench.json'), 'utf8'))
+    // One report, two views: the same moment and the same benches.
+    expect(html).toContain(`Generated ${doc.generatedAt}`)
+    expect(html.match(/<section /g)).toHaveLength(2)
+    expect(html.match(/<svg /g)).toHaveLength(2)
+    expect(html).toContain('Level overridden to &#39;warn&#39;')
+  })
+
+  test('an HTML report that cannot be written still leaves the JSON, then rejects naming the file', async () => {
+    await writeFile(join(root, 'blocker'), '')
+    const { vitest } = fakeVitest(root)
+    const reporter = new ParallelBenchReporter({ outputFile: 'out.json', htmlFile: 'blocker/out.html', colors: false })
+    reporter.onInit(vitest)
+    reporter.onTestCaseResult(benchCase('t1', threadsWinCompare()))
+    await expect(reporter.onTestRunEnd([])).rejects.toThrow(/could not write blocker\/out\.html/)
+    expect(JSON.parse(await readFile(join(root, 'out.json'), 'utf8')).benches).toHaveLength(1)
+  })
+
   test('prints and writes nothing when no bench ran', async () => {
     const { logs, vitest } = fakeVitest(root)
     const reporter = new ParallelBenchReporter({ outputFile: 'parallel-bench.json', github: true })

@@ -9,7 +9,7 @@ import {
   formatSpeedupWithInterval,
   stripControl,
 } from '../../src/report/format.js'
-import { recommendation, renderReport } from '../../src/report/terminal.js'
+import { idealBar, recommendation, renderReport } from '../../src/report/terminal.js'
 import type { BenchResult } from '../../src/types.js'
 import {
   benchResult,
@@ -94,7 +94,10 @@ describe('fitting the terminal', () => {
 
   test('a narrow terminal gets the deciding columns, the rest folded under each row, sentences wrapped', () => {
     const report = renderReport([threadsWinCompare()], environment, plain, { width: 80 })
+    // At 80 columns even the bar beside the speedup gives way; at 100 it stays.
     expect(report).toContain('  model      workers   speedup [95% CI]  net vs inline  verdict')
+    const wider = renderReport([threadsWinCompare()], environment, plain, { width: 100 })
+    expect(wider).toContain('  model      workers   speedup [95% CI]  vs ideal  net vs inline  verdict')
     expect(report).toMatch(/^ {6}serial 804 ms · parallel 417 ms · efficiency 97%/m)
     // Folded at the separators, never inside "10 rounds".
     expect(report).not.toMatch(/ 10\n/)
@@ -107,6 +110,38 @@ describe('fitting the terminal', () => {
       expect(report).toContain('serial/batch  parallel/batch')
       expect(report).toMatch(/^ {2}threads +2 +804 ms +417 ms +1\.93x \[1\.90–1\.96\]/m)
     }
+  })
+})
+
+describe('speedup against the ideal', () => {
+  test('a bar of eighths: full at the ideal, dots for the rest, full past it, none when not a number', () => {
+    const text = (efficiency: number) => {
+      const bar = idealBar(efficiency)
+      return bar === undefined ? undefined : bar.filled + bar.empty
+    }
+    expect([1, 0.5, 0.97, 0, 1.3, 1 / 64].map(text)).toEqual([
+      '████████',
+      '████····',
+      '███████▊',
+      '········',
+      '████████',
+      '▏·······',
+    ])
+    expect(text(Number.NaN)).toBeUndefined()
+    for (const efficiency of [0, 0.01, 0.33, 0.5, 0.99, 1, 2]) expect([...(text(efficiency) ?? '')]).toHaveLength(8)
+  })
+
+  test('beside each row: plain characters without colours, the filled part coloured with them', () => {
+    const bench = threadsWinCompare()
+    const plainReport = renderReport([bench], environment, plain, { width: 100 })
+    expect(plainReport).toMatch(/^ {2}threads +2 +1\.93x \[1\.90–1\.96\] +███████▊ +1\.90x +PASS/m)
+    expect(plainReport).toMatch(/^ {2}processes +2 +1\.58x \[1\.55–1\.61\] +██████▍· +1\.55x +INCONCLUSIVE/m)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for colour codes is the point.
+    expect(plainReport).not.toMatch(/\u001b\[/)
+    const colours = createColors(true)
+    const coloured = renderReport([bench], environment, colours, { width: 100 })
+    expect(coloured).toContain(colours.cyan('███████▊'))
+    expect(coloured).toContain(`${colours.cyan('██████▍')}${colours.dim('·')}`)
   })
 })
 
@@ -127,11 +162,11 @@ describe('renderReport', () => {
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
 
       ● sha256 of 1 MiB chunks [threads vs processes]  bench/hash.bench.ts
-        model      workers   speedup [95% CI]  net vs inline  verdict
-        threads          2  1.93x [1.90–1.96]          1.90x  PASS ≥1.60x
+        model      workers   speedup [95% CI]  vs ideal  net vs inline  verdict
+        threads          2  1.93x [1.90–1.96]  ███████▊          1.90x  PASS ≥1.60x
             serial 804 ms · parallel 417 ms · efficiency 97% · startup 72.0 ms · round trip 85.0 µs · memory 8.50 MiB
             10 rounds
-        processes        2  1.58x [1.55–1.61]          1.55x  INCONCLUSIVE ≥1.60x
+        processes        2  1.58x [1.55–1.61]  ██████▍·          1.55x  INCONCLUSIVE ≥1.60x
             serial 796 ms · parallel 504 ms · efficiency 79% · startup 232 ms · round trip 120 µs · memory 48.0 MiB
             10 rounds
         INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
@@ -147,6 +182,7 @@ describe('renderReport', () => {
                        worker of the same kind (or inline with baseline: inline)
         net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch,
                        paired per round; below 1.00x parallelism does not pay
+        vs ideal       speedup against the ideal (speedup = workers) as a bar: full at the ideal
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
@@ -162,12 +198,12 @@ describe('renderReport', () => {
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
 
       ● mandelbrot rows [threads]  bench/hash.bench.ts
-        model    workers   speedup [95% CI]  net vs inline  verdict
-        threads        1  1.00x [0.99–1.01]              –  MEASURED
+        model    workers   speedup [95% CI]  vs ideal  net vs inline  verdict
+        threads        1  1.00x [0.99–1.01]  ████████              –  MEASURED
             serial 804 ms · parallel 804 ms · efficiency 100% · startup 72.0 ms · round trip 85.0 µs · memory – · 10 rounds
-        threads        2  1.82x [1.78–1.86]              –  MEASURED
+        threads        2  1.82x [1.78–1.86]  ███████▎              –  MEASURED
             serial 804 ms · parallel 442 ms · efficiency 91% · startup 72.0 ms · round trip 85.0 µs · memory – · 10 rounds
-        threads        4  3.08x [3.00–3.16]              –  MEASURED
+        threads        4  3.08x [3.00–3.16]  ██████▏·              –  MEASURED
             serial 804 ms · parallel 261 ms · efficiency 77% · startup 72.0 ms · round trip 85.0 µs · memory – · 10 rounds
         threads scaling
           workers   speedup [95% CI]  efficiency  Karp–Flatt
@@ -182,6 +218,7 @@ describe('renderReport', () => {
                        worker of the same kind (or inline with baseline: inline)
         net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch,
                        paired per round; below 1.00x parallelism does not pay
+        vs ideal       speedup against the ideal (speedup = workers) as a bar: full at the ideal
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
@@ -202,8 +239,8 @@ describe('renderReport', () => {
         │     at parse (parser.ts:3:9)
 
       ● gzip blocks [processes]  bench/hash.bench.ts
-        model      workers   speedup [95% CI]  net vs inline  verdict
-        processes        2  1.21x [1.15–1.27]              –  FAIL ≥1.60x (warn)
+        model      workers   speedup [95% CI]  vs ideal  net vs inline  verdict
+        processes        2  1.21x [1.15–1.27]  ████▉···              –  FAIL ≥1.60x (warn)
             serial 796 ms · parallel 658 ms · efficiency 61% · startup 232 ms · round trip 120 µs · memory 52.0 MiB
             10 rounds
         FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
@@ -216,6 +253,7 @@ describe('renderReport', () => {
                        worker of the same kind (or inline with baseline: inline)
         net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch,
                        paired per round; below 1.00x parallelism does not pay
+        vs ideal       speedup against the ideal (speedup = workers) as a bar: full at the ideal
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)

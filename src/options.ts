@@ -7,10 +7,7 @@ import type { LoaderSetup } from './worker/module-runner.js'
 
 /** Options of `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
 export interface BenchOptions<Input = unknown> {
-  /**
-   * Pool size; an array (`[1, 2, 4]`) measures a scaling curve; `'auto'` measures every size from 2
-   * to the effective cores and advises the smallest that reaches 90% of the best. @default effective cores
-   */
+  /** Pool size; an array (`[1, 2, 4]`) measures a scaling curve; `'auto'`: every size from 2 to the effective cores, with pool-size advice. @default effective cores */
   workers?: number | number[] | 'auto'
   /** Tasks per batch: one `fn(input(i))` call each. @default 4 * workers */
   tasks?: number
@@ -26,7 +23,7 @@ export interface BenchOptions<Input = unknown> {
   baseline?: Baseline
   /** Measurement budget per bench after warm-up, ms. @default 10_000 */
   time?: number
-  /** Fewest paired rounds before a verdict may be drawn. @default the first round the interval can decide at (8 at 95%) */
+  /** Fewest paired rounds before a verdict may be drawn. @default the first round the interval can decide at (7 at 95%) */
   minRounds?: number
   /** Most paired rounds. @default 40 */
   maxRounds?: number

@@ -34,7 +34,7 @@ describe('reliability', () => {
       ['wrong type [threads]', /TypeError: .*`tasks` must be an integer >= 1, got "8"/],
       ['minSpeedup <= 0 [threads]', /RangeError: .*`minSpeedup` must be a number > 0, got 0/],
       ['minEfficiency above 1 [processes]', /RangeError: .*`minEfficiency` must be a number in \(0, 1\], got 1\.5/],
-      ['zero workers [threads]', /RangeError: .*`workers` must be an integer >= 1, got 0/],
+      ['zero workers [threads]', /RangeError: .*`workers` must be an integer >= 1, an array of them or 'auto', got 0/],
       ['fractional tasks [processes]', /RangeError: .*`tasks` must be an integer >= 1, got 2\.5/],
       ['unknown level [threads]', /RangeError: .*`level` must be one of 'error', 'warn', 'off', got "loud"/],
     ]

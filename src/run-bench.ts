@@ -4,6 +4,7 @@
 import { isAbsolute, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
+import { baselineNotice, benchIdentity, comparedWith } from './baseline-file.js'
 import { cpuCapacity } from './effective-cores.js'
 import { environmentInfo } from './environment.js'
 import { ParallelBenchError } from './errors.js'
@@ -14,6 +15,7 @@ import type { BenchPool, PoolOptions } from './pools/pool.js'
 import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
 import { type BenchFunction, benchKey } from './registry.js'
+import { baselineRowFor, compareWithBaseline, type RegressionRow } from './regression.js'
 import { recommendation } from './report/terminal.js'
 import type {
   BenchKind,
@@ -23,6 +25,7 @@ import type {
   Model,
   ModelResult,
   ModuleFunction,
+  Regression,
   Verdict,
 } from './types.js'
 import {
@@ -110,6 +113,7 @@ async function measureOne(
   inlineFn: BenchFunction | undefined,
   warnings: string[],
   skipReason: string | undefined,
+  compare: ((row: RegressionRow) => Regression) | undefined,
 ): Promise<ModelResult> {
   const poolOptions: PoolOptions = {
     size: workers,
@@ -170,6 +174,16 @@ async function measureOne(
         `stopped by the time budget (${options.time} ms) after ${measurement.rounds.length} rounds; raise \`time\` for a decision`,
       )
     }
+    const regression = compare?.({
+      model,
+      workers,
+      workersSetByUser: options.workersSetByUser,
+      serialArm: options.baseline,
+      rounds: measurement.rounds,
+      speedup: measurement.estimate.speedup,
+      effectiveCores: environment?.effectiveCores ?? workers,
+      starved: starvation.starved,
+    })
     return {
       model,
       workers,
@@ -183,6 +197,7 @@ async function measureOne(
       netSpeedup: measurement.net?.speedup,
       netInterval: measurement.net === undefined ? undefined : { low: measurement.net.low, high: measurement.net.high },
       verdict,
+      ...(regression === undefined ? {} : { regression }),
       warnings: own,
     }
   } finally {
@@ -222,6 +237,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     options: {},
     results: [],
     environment: machine,
+    ...(settings?.comparison === undefined ? {} : { comparedWith: comparedWith(settings.comparison) }),
   }
   context.task.meta.parallelBench = meta
   let resolved: ResolvedOptions
@@ -266,6 +282,20 @@ export async function runBench(input: RunBenchInput): Promise<void> {
       skipReasons.set(workers, feasibility.kind === 'skip' ? feasibility.reason : undefined)
     }
 
+    // Against the stored run (compareWith), in this test, so a regression fails it like a budget, also under --shard.
+    const comparison = settings.comparison
+    const baselineRows =
+      comparison?.problem === undefined ? comparison?.benches[benchIdentity(meta.file, meta.fullName)] : undefined
+    const compare =
+      comparison === undefined || comparison.problem !== undefined
+        ? undefined
+        : (row: RegressionRow): Regression =>
+            compareWithBaseline(row, baselineRowFor(baselineRows, row), {
+              maxRegression: options.maxRegression,
+              // The same share of the test's error budget as the row's speedup interval.
+              confidence: options.rowConfidence,
+            })
+
     const inline =
       options.baseline === 'inline' ? await inlineBaseline(target, input.subject, settings.loader) : undefined
     try {
@@ -273,7 +303,18 @@ export async function runBench(input: RunBenchInput): Promise<void> {
         for (const workers of options.workers) {
           const skip = skipReasons.get(workers)
           meta.results.push(
-            await measureOne(model, workers, target, options, input, settings.loader, inline?.fn, warnings, skip),
+            await measureOne(
+              model,
+              workers,
+              target,
+              options,
+              input,
+              settings.loader,
+              inline?.fn,
+              warnings,
+              skip,
+              compare,
+            ),
           )
         }
       }
@@ -294,15 +335,29 @@ export async function runBench(input: RunBenchInput): Promise<void> {
       failure.stack = `${failure.name}: ${failure.message}\n${input.definedAt}`
     }
     meta.error = { code, message: failure instanceof Error ? failure.message : String(failure) }
+    await annotateBaselineProblem(settings, context)
     throw failure
   }
   // A missed budget is a verdict, not a failure to measure: it does not set meta.error.
-  await judge(meta, resolved, context, machine.effectiveCores)
+  await judge(meta, resolved, context, machine.effectiveCores, settings)
+}
+
+/** A baseline that could not be read is said on every bench (the UI shows annotations only), never thrown. */
+async function annotateBaselineProblem(settings: ProvidedSettings | undefined, context: TestContext): Promise<void> {
+  const comparison = settings?.comparison
+  if (comparison?.problem !== undefined) await context.annotate(baselineNotice(comparison), 'warning')
 }
 
 /** Annotates every result, then fails or skips the test as the verdicts and options say. */
-async function judge(meta: BenchResult, options: ResolvedOptions, context: TestContext, cores: number): Promise<void> {
+async function judge(
+  meta: BenchResult,
+  options: ResolvedOptions,
+  context: TestContext,
+  cores: number,
+  settings: ProvidedSettings,
+): Promise<void> {
   const outcome = benchOutcome(meta.results, options, cores)
+  await annotateBaselineProblem(settings, context)
   for (const { message, type } of outcome.annotations) await context.annotate(message, type)
   const advice = recommendation(meta)
   if (advice !== undefined) await context.annotate(`→ ${advice}`, 'notice')

@@ -4,9 +4,10 @@
 // unreadable or of another schema gives a `problem` to report, never an exception.
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { otherLoadCores, poolCpuCores } from './regression.js'
 import { JSON_SCHEMA } from './report/json.js'
 import { median } from './statistics.js'
-import type { Baseline, ComparedWith, Model } from './types.js'
+import type { Baseline, ComparedWith, Model, RoundSample } from './types.js'
 
 /** One (model, pool size) row of the stored run, as the comparison needs it. */
 export interface BaselineRow {
@@ -24,6 +25,10 @@ export interface BaselineRow {
   effectiveCores: number
   /** That run's own report said its workers were starved of CPU. */
   starved: boolean
+  /** Cores other processes took during its parallel arms (`otherLoadCores`); undefined where not measured. */
+  otherCores?: number | undefined
+  /** Cores its pool used during its parallel arms (`poolCpuCores`); undefined where not measured. */
+  cpuCores?: number | undefined
 }
 
 /** What the bench tests get: where the stored run came from, and its usable rows. */
@@ -133,9 +138,16 @@ function baselineRow(
     return undefined
   }
   const logRatios: number[] = []
+  const loads: Pick<RoundSample, 'parallelMs' | 'parallelOtherMs' | 'parallelCpuMs'>[] = []
   for (const round of result.rounds) {
     if (!isObject(round) || !isPositive(round.serialMs) || !isPositive(round.parallelMs)) return undefined
     logRatios.push(Math.log(round.serialMs / round.parallelMs))
+    const { parallelOtherMs, parallelCpuMs } = round
+    loads.push({
+      parallelMs: round.parallelMs,
+      parallelOtherMs: typeof parallelOtherMs === 'number' ? parallelOtherMs : undefined,
+      parallelCpuMs: typeof parallelCpuMs === 'number' ? parallelCpuMs : undefined,
+    })
   }
   if (logRatios.length === 0) return undefined
   const warnings = Array.isArray(result.warnings) ? result.warnings : []
@@ -146,6 +158,8 @@ function baselineRow(
     logRatios,
     speedup: Math.exp(median(logRatios)),
     starved: warnings.some((warning) => typeof warning === 'string' && warning.startsWith('workers were starved')),
+    otherCores: otherLoadCores(loads),
+    cpuCores: poolCpuCores(loads),
   }
 }
 

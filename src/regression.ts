@@ -4,9 +4,17 @@
 // change (now / baseline speedup) has an interval, and only an interval wholly below
 // 1 − maxRegression fails.
 import type { BaselineRow } from './baseline-file.js'
-import { formatChange, formatChangeInterval, formatConfidence, formatPercent, formatSpeedup } from './report/format.js'
+import {
+  formatChange,
+  formatChangeInterval,
+  formatConfidence,
+  formatCores,
+  formatPercent,
+  formatSpeedup,
+} from './report/format.js'
 import { logRatios, shiftInterval } from './statistics.js'
 import type { Baseline, Model, Regression, RoundSample } from './types.js'
+import { OTHER_LOAD_SLACK } from './verdict.js'
 
 /** The row of this run, as the comparison needs it. */
 export interface RegressionRow {
@@ -43,6 +51,53 @@ export function baselineRowFor(
     same.find((r) => r.workers === row.workers) ??
     (row.workersSetByUser ? undefined : same.find((r) => !r.workersSetByUser))
   )
+}
+
+type LoadSample = Pick<RoundSample, 'parallelMs' | 'parallelOtherMs' | 'parallelCpuMs'>
+
+/** Sum of `part` over sum of parallel wall time, over the rounds that measured `part`: cores, on average. */
+function coresDuringParallelArms(rounds: readonly LoadSample[], part: (round: LoadSample) => number | undefined) {
+  let partMs = 0
+  let wallMs = 0
+  for (const round of rounds) {
+    const value = part(round)
+    if (value === undefined || !(round.parallelMs > 0)) continue
+    partMs += Math.max(0, value)
+    wallMs += round.parallelMs
+  }
+  return wallMs > 0 ? partMs / wallMs : undefined
+}
+
+/**
+ * Cores other processes took on average during the parallel arms: total other CPU over total
+ * parallel wall time (a ratio of sums, as /proc's 10 ms ticks say little about one short arm).
+ * Undefined where the platform could not tell.
+ */
+export function otherLoadCores(rounds: readonly LoadSample[]): number | undefined {
+  return coresDuringParallelArms(rounds, (round) => round.parallelOtherMs)
+}
+
+/** Cores the pool itself used during the parallel arms (its workers' CPU time over wall time). */
+export function poolCpuCores(rounds: readonly LoadSample[]): number | undefined {
+  return coresDuringParallelArms(rounds, (round) => round.parallelCpuMs)
+}
+
+/**
+ * Whether other load may explain a drop, so a FAIL is only INCONCLUSIVE: the machine was busier
+ * than when the baseline was measured (by more than a budget's slack) and what that load left was
+ * less than the CPU the pool used then. Two runs beside the same steady neighbour, or a pool that
+ * needs little CPU (fn waits), still compare like for like. Where other load is not measured,
+ * starved workers excuse the drop, as they do a missed budget.
+ */
+export function machineToBlame(now: RegressionRow, baseline: BaselineRow): boolean {
+  const nowLoad = otherLoadCores(now.rounds)
+  if (nowLoad === undefined || baseline.otherCores === undefined) return now.starved
+  const needed = Math.min(
+    baseline.cpuCores ?? capacity(baseline.workers, baseline.effectiveCores),
+    capacity(now.workers, now.effectiveCores),
+  )
+  const busier = nowLoad > baseline.otherCores + OTHER_LOAD_SLACK
+  return busier && now.effectiveCores - nowLoad < needed - OTHER_LOAD_SLACK
 }
 
 /** What caps the speedup of a row: its pool size, or the cores it could actually use. */
@@ -90,9 +145,9 @@ export function compareWithBaseline(
 
   const notes: string[] = []
   let status: Exclude<Regression['status'], 'NEW'>
+  const excused = high < floor && machineToBlame(now, baseline)
   if (high < floor) {
-    status = now.starved ? 'INCONCLUSIVE' : 'FAIL'
-    if (now.starved) notes.push('the workers were starved of CPU by other load, so the machine may be to blame')
+    status = excused ? 'INCONCLUSIVE' : 'FAIL'
   } else if (low >= floor) {
     status = low > 1 ? 'IMPROVED' : 'PASS'
   } else {
@@ -103,7 +158,22 @@ export function compareWithBaseline(
       `efficiency compared, speedup / min(workers, effective cores): ${capacityThen} then, ${capacityNow} now (${baseline.effectiveCores} → ${now.effectiveCores} effective cores)`,
     )
   }
-  if (baseline.starved) notes.push("the baseline's workers were starved of CPU, so it may understate the speedup")
+  const nowLoad = otherLoadCores(now.rounds)
+  const loads =
+    nowLoad === undefined || baseline.otherCores === undefined
+      ? undefined
+      : `other processes took ${formatCores(baseline.otherCores)} then, ${formatCores(nowLoad)} now`
+  if (excused) {
+    notes.push(
+      loads === undefined
+        ? 'the workers were starved of CPU by other load, so the machine may be to blame'
+        : `the machine was busier than for the baseline and left the pool less CPU than it used then (${loads}), so the machine may be to blame`,
+    )
+  } else if ((now.starved || baseline.starved) && loads !== undefined) {
+    notes.push(`${loads}, not enough more to take CPU the pool needed: the runs compare like for like`)
+  } else if (baseline.starved) {
+    notes.push("the baseline's workers were starved of CPU, so it may understate the speedup")
+  }
 
   const measured = `baseline ${formatSpeedup(baseline.speedup)} → now ${formatSpeedup(now.speedup)}`
   const changeText = `${metric === 'efficiency' ? 'efficiency change' : 'change'} ${formatChange(change)} ${formatChangeInterval(low, high)}`

@@ -93,6 +93,12 @@ export function formatConfidence(confidence: number): string {
   return `${String(Math.floor(confidence * 1000 + 1e-9) / 10)}%`
 }
 
+/** A number of CPU cores, two decimals: `1.34 cores`. */
+export function formatCores(cores: number | undefined): string {
+  if (cores === undefined || !Number.isFinite(cores)) return MISSING
+  return `${cores.toFixed(2)} cores`
+}
+
 /** A byte count in binary units: `12.3 MiB`. */
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined || !Number.isFinite(bytes)) return MISSING

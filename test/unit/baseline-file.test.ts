@@ -48,6 +48,8 @@ describe('readBaseline', () => {
     // The bench's own options and machine: defaulted pool, inline serial arm, 4 cores (not the report's 2).
     expect(first).toMatchObject({ workersSetByUser: false, serialArm: 'inline', effectiveCores: 4, starved: false })
     expect(second?.starved).toBe(true)
+    // The synthetic rounds carry no other-load measure.
+    expect(second?.otherCores).toBeUndefined()
     // Missing fields (older reports): exact pool sizes, worker serial arm, the report's machine.
     expect(snapshot.benches[benchIdentity(single.file, single.fullName)]?.[0]).toMatchObject({
       workersSetByUser: true,

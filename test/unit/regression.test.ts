@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { BaselineRow } from '../../src/baseline-file.js'
-import { baselineRowFor, compareWithBaseline, type RegressionRow } from '../../src/regression.js'
+import {
+  baselineRowFor,
+  compareWithBaseline,
+  machineToBlame,
+  otherLoadCores,
+  poolCpuCores,
+  type RegressionRow,
+} from '../../src/regression.js'
 import type { Regression, RegressionComparison, RoundSample } from '../../src/types.js'
 
 // Per-round log-ratios log(speedup) + k·ε for k = −2..2: both samples share the pattern, so the
@@ -23,6 +30,15 @@ function roundsWith(values: readonly number[]): RoundSample[] {
     parallelMs: 100,
     serialBusyMs: 100 * Math.exp(value),
     parallelBusyMs: 100 * Math.exp(value),
+  }))
+}
+
+/** The same rounds with other processes taking `otherCores` and the pool `poolCores` during each parallel arm. */
+function withLoad(rounds: RoundSample[], otherCores: number, poolCores: number): RoundSample[] {
+  return rounds.map((round) => ({
+    ...round,
+    parallelOtherMs: round.parallelMs * otherCores,
+    parallelCpuMs: round.parallelMs * poolCores,
   }))
 }
 
@@ -103,10 +119,37 @@ describe('compareWithBaseline', () => {
     expect(compareWithBaseline(now(1.2), baseline(), { ...settings, maxRegression: 0.5 }).status).toBe('PASS')
   })
 
-  it('does not FAIL when this run was starved of CPU: the machine may be to blame', () => {
-    const result = compareWithBaseline(now(1.2, { starved: true }), baseline(), settings)
+  it('does not FAIL when a busier machine left the pool less CPU than it used for the baseline', () => {
+    // Then: 0.1 cores of other load, the pool used 2; now 1 core of other load leaves 1 of 2.
+    const busy = now(1.2, { starved: true, rounds: withLoad(roundsWith(logs(1.2)), 1, 2) })
+    const result = compareWithBaseline(busy, baseline({ otherCores: 0.1, cpuCores: 2 }), settings)
+    expect(machineToBlame(busy, baseline({ otherCores: 0.1, cpuCores: 2 }))).toBe(true)
     expect(result.status).toBe('INCONCLUSIVE')
-    expect(result.reason).toMatch(/starved of CPU by other load, so the machine may be to blame/)
+    expect(result.reason).toMatch(
+      /the machine was busier than for the baseline and left the pool less CPU than it used then \(other processes took 0\.10 cores then, 1\.00 cores now\), so the machine may be to blame$/,
+    )
+    // Where other load was not measured, starved workers excuse the drop, as they do a missed budget.
+    const unmeasured = compareWithBaseline(now(1.2, { starved: true }), baseline(), settings)
+    expect(unmeasured.status).toBe('INCONCLUSIVE')
+    expect(unmeasured.reason).toMatch(/starved of CPU by other load, so the machine may be to blame$/)
+  })
+
+  it('still FAILs beside the same steady neighbour in both runs: like for like', () => {
+    const busy = now(1.2, { starved: true, rounds: withLoad(roundsWith(logs(1.2)), 0.9, 1) })
+    const then = baseline({ starved: true, otherCores: 0.8, cpuCores: 1.2 })
+    expect(machineToBlame(busy, then)).toBe(false)
+    const result = compareWithBaseline(busy, then, settings)
+    expect(result.status).toBe('FAIL')
+    expect(result.reason).toMatch(
+      /other processes took 0\.80 cores then, 0\.90 cores now, not enough more to take CPU the pool needed: the runs compare like for like$/,
+    )
+  })
+
+  it('still FAILs a pool that needs little CPU (fn waits), however busy the machine got', () => {
+    const busy = now(1.2, { starved: true, rounds: withLoad(roundsWith(logs(1.2)), 1.5, 0.05) })
+    const then = baseline({ otherCores: 0, cpuCores: 0.05 })
+    expect(machineToBlame(busy, then)).toBe(false)
+    expect(compareWithBaseline(busy, then, settings).status).toBe('FAIL')
   })
 
   it("says when the baseline's own workers were starved", () => {
@@ -185,5 +228,23 @@ describe('baselineRowFor', () => {
   it('finds nothing for a pool size set by the user that the baseline did not measure', () => {
     expect(baselineRowFor(rows, { model: 'threads', workers: 2, workersSetByUser: true })).toBeUndefined()
     expect(baselineRowFor(undefined, { model: 'threads', workers: 2, workersSetByUser: false })).toBeUndefined()
+  })
+})
+
+describe('otherLoadCores', () => {
+  it('is total other CPU over total parallel wall time, over the rounds that measured it', () => {
+    const rounds = [
+      { parallelMs: 100, parallelOtherMs: 10 },
+      { parallelMs: 300, parallelOtherMs: 190 },
+      { parallelMs: 50, parallelOtherMs: undefined },
+    ]
+    expect(otherLoadCores(rounds)).toBeCloseTo(0.5, 12)
+    expect(otherLoadCores([{ parallelMs: 100, parallelOtherMs: undefined }])).toBeUndefined()
+    expect(
+      poolCpuCores([
+        { parallelMs: 100, parallelCpuMs: 150 },
+        { parallelMs: 100, parallelCpuMs: 250 },
+      ]),
+    ).toBe(2)
   })
 })

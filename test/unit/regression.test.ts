@@ -248,3 +248,47 @@ describe('otherLoadCores', () => {
     ).toBe(2)
   })
 })
+
+describe('error rates of the regression verdict (seeded simulation, no timing)', () => {
+  /** mulberry32: a small seeded generator, so the simulation is the same on every run. */
+  function generator(seed: number): () => number {
+    let state = seed >>> 0
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0
+      let t = state
+      t = Math.imul(t ^ (t >>> 15), t | 1)
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+
+  /** Skewed per-round log-ratios around log(speedup): mostly normal jitter, 10% of rounds hit by a slow spell. */
+  function sample(random: () => number, speedup: number, rounds: number): number[] {
+    return Array.from({ length: rounds }, () => {
+      const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random())
+      const spell = random() < 0.1 ? -0.3 * random() : 0
+      return Math.log(speedup) + 0.08 * normal + spell
+    })
+  }
+
+  function failRate(trueChange: number, trials: number, seed: number): number {
+    const random = generator(seed)
+    let fails = 0
+    for (let i = 0; i < trials; i++) {
+      const then = baseline({ logRatios: sample(random, 1.9, 12) })
+      const current = now(1.9 * trueChange, { rounds: roundsWith(sample(random, 1.9 * trueChange, 12)) })
+      if (compareWithBaseline(current, then, settings).status === 'FAIL') fails++
+    }
+    return fails / trials
+  }
+
+  it('FAILs a change exactly at 1 − maxRegression at most ~2.5% of the time (one side of a 95% interval)', () => {
+    // 1000 trials: the binomial standard error at 2.5% is 0.5%.
+    expect(failRate(0.9, 1000, 1)).toBeLessThanOrEqual(0.035)
+  })
+
+  it('almost never FAILs an unchanged speedup, and almost always FAILs 1.9x → 1.2x', () => {
+    expect(failRate(1, 1000, 2)).toBeLessThan(0.005)
+    expect(failRate(1.2 / 1.9, 300, 3)).toBeGreaterThan(0.99)
+  })
+})

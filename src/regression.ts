@@ -109,8 +109,8 @@ function capacity(workers: number, effectiveCores: number): number {
  * Compares a row with its baseline row. The change is exp(Hodges–Lehmann shift) of this run's
  * per-round log-ratios against the baseline's, with their Mann–Whitney interval at the row's
  * confidence: FAIL when its upper bound is below 1 − maxRegression, PASS when its lower bound
- * reaches it (IMPROVED above 1), INCONCLUSIVE otherwise. A FAIL while this run's workers were
- * starved is INCONCLUSIVE (the machine may be to blame), as for a budget.
+ * reaches it (IMPROVED above 1), INCONCLUSIVE otherwise. A FAIL that other load may explain
+ * (`machineToBlame`) is INCONCLUSIVE, as a starved budget's is.
  *
  * When the two rows could use different numbers of cores (min(workers, effective cores) differs,
  * e.g. 4 → 2 effective cores), the speedups are not comparable but the efficiencies are:

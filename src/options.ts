@@ -61,11 +61,7 @@ export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input'> 
   exclude?: string[]
   /** Write the JSON report here, relative to the Vitest root. @default none */
   outputFile?: string
-  /**
-   * A stored JSON report (`outputFile` of an earlier run, e.g. main's) to compare every row's
-   * speedup with, relative to the Vitest root; `VITEST_PARALLEL_BENCH_COMPARE_WITH` overrides it
-   * for one run. Read once, when Vitest starts. @default none
-   */
+  /** An earlier run's JSON report (e.g. main's) to compare every row with, relative to the Vitest root; `VITEST_PARALLEL_BENCH_COMPARE_WITH` overrides it for one run. @default none */
   compareWith?: string
   /** Make an INCONCLUSIVE result fail the test. @default false */
   strict?: boolean

@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'BUDGET_UNREACHABLE'
   /** The budget was missed (verdict FAIL at level `error`). */
   | 'BUDGET_MISSED'
+  /** The speedup fell by more than `maxRegression` against the stored baseline (`compareWith`), at level `error`. */
+  | 'REGRESSION'
   /** The result was inconclusive under `strict`. */
   | 'INCONCLUSIVE'
   /** benchCompare's `expectFaster` did not hold. */

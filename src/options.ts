@@ -1,6 +1,7 @@
 // Options in, resolved options out: validated once, here, before anything is
 // spawned. Everything downstream takes `ResolvedOptions` and never re-checks.
 
+import type { BaselineSnapshot } from './baseline-file.js'
 import { widestCoverage } from './statistics.js'
 import type { Baseline, BenchKind, Level, Model } from './types.js'
 import type { LoaderSetup } from './worker/module-runner.js'
@@ -39,6 +40,8 @@ export interface BenchOptions<Input = unknown> {
   maxMemoryMb?: number
   /** Move `ArrayBuffer`s / typed arrays in inputs to the worker instead of copying them (the host's copy is detached, so inputs are re-made per task). @default false */
   transfer?: boolean
+  /** Share of the speedup that may be lost against the stored run of `compareWith` before the row FAILs (0.1 = 10%), in [0, 1). @default 0.1 */
+  maxRegression?: number
 }
 
 /** What only `benchCompare` takes on top of `BenchOptions`. */
@@ -60,6 +63,8 @@ export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input'> 
   outputFile?: string
   /** Write a self-contained HTML report (every bench with its chart, verdicts, environment) here, relative to the Vitest root; must end in `.html` or `.htm`. @default none */
   htmlFile?: string
+  /** An earlier run's JSON report (e.g. main's) to compare every row with, relative to the Vitest root; `VITEST_PARALLEL_BENCH_COMPARE_WITH` overrides it for one run. @default none */
+  compareWith?: string
   /** Make an INCONCLUSIVE result fail the test. @default false */
   strict?: boolean
   /** Print GitHub annotations and append to the step summary. @default process.env.GITHUB_ACTIONS === 'true' */
@@ -95,9 +100,12 @@ export interface ResolvedOptions {
   transfer: boolean
   expectFaster: Model | undefined
   strict: boolean
+  maxRegression: number
 }
 
 export const LEVEL_ENV = 'VITEST_PARALLEL_BENCH_LEVEL'
+/** Points at a baseline JSON for one run (CI downloads main's), overriding `compareWith`. */
+export const COMPARE_WITH_ENV = 'VITEST_PARALLEL_BENCH_COMPARE_WITH'
 /** Key under which the plugin provides bench defaults to the test workers (Vitest provide/inject). */
 export const PROVIDE_KEY = 'vitest-parallel-bench'
 
@@ -107,6 +115,8 @@ export interface ProvidedSettings {
   defaults: ParallelBenchPluginOptions
   /** How bench workers load modules (the module server of the Vitest main process). */
   loader: LoaderSetup
+  /** The stored run to compare with (`compareWith`), read once by the plugin; absent when none was set. */
+  comparison?: BaselineSnapshot | undefined
 }
 
 export const BENCH_KEYS = [
@@ -127,8 +137,18 @@ export const BENCH_KEYS = [
   'maxMemoryMb',
   'transfer',
   'expectFaster',
+  'maxRegression',
 ] as const
-const PLUGIN_ONLY_KEYS = ['include', 'exclude', 'outputFile', 'htmlFile', 'strict', 'github', 'verbose'] as const
+const PLUGIN_ONLY_KEYS = [
+  'include',
+  'exclude',
+  'outputFile',
+  'htmlFile',
+  'compareWith',
+  'strict',
+  'github',
+  'verbose',
+] as const
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
 /** Beyond this the per-look calibration costs seconds of host CPU (it grows with maxRounds²), for no gain. */
 export const MAX_ROUNDS = 1000
@@ -174,6 +194,8 @@ interface NumberRule {
   above?: number
   /** Inclusive upper bound. */
   max?: number
+  /** Exclusive upper bound. */
+  below?: number
   /** How the expectation reads in the error, e.g. "an integer >= 1". */
   expected: string
 }
@@ -187,6 +209,7 @@ function checkNumber(name: string, value: unknown, rule: NumberRule): number {
     (rule.min !== undefined && value < rule.min) ||
     (rule.above !== undefined && value <= rule.above) ||
     (rule.max !== undefined && value > rule.max) ||
+    (rule.below !== undefined && value >= rule.below) ||
     !Number.isFinite(value)
   if (outOfRange) {
     throw new RangeError(`\`${name}\` must be ${rule.expected}, got ${describeValue(value)}`)
@@ -281,6 +304,7 @@ function checkPluginOptions(options: unknown): void {
     throw new TypeError(`\`outputFile\` must be a non-empty string path, got ${describeValue(o.outputFile)}`)
   }
   if (o.htmlFile !== undefined) checkHtmlFile(o.htmlFile, o.outputFile)
+  if (o.compareWith !== undefined) checkCompareWith('compareWith', o.compareWith)
   if (o.strict !== undefined) checkBoolean('strict', o.strict)
   if (o.verbose !== undefined) checkBoolean('verbose', o.verbose)
   if (o.github !== undefined) checkBoolean('github', o.github)
@@ -394,6 +418,7 @@ export function resolveOptions(
   const timeoutValue = pick('taskTimeout')
   const startupTimeoutValue = pick('startupTimeout')
   const memoryValue = pick('maxMemoryMb')
+  const maxRegressionValue = pick('maxRegression')
 
   return {
     workers,
@@ -444,7 +469,24 @@ export function resolveOptions(
     transfer: transferValue === undefined ? false : checkBoolean('transfer', transferValue),
     expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),
     strict: defaults.strict ?? false,
+    maxRegression:
+      maxRegressionValue === undefined
+        ? 0.1
+        : checkNumber('maxRegression', maxRegressionValue, { min: 0, below: 1, expected: 'a number in [0, 1)' }),
   }
+}
+
+/**
+ * The path of a baseline JSON (`compareWith`, or the environment variable that overrides it):
+ * a non-empty string. Whether the file exists is told in the report, never thrown.
+ */
+export function checkCompareWith(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new TypeError(
+      `\`${name}\` must be a non-empty path to a JSON report (an earlier run's outputFile), got ${describeValue(value)}`,
+    )
+  }
+  return value
 }
 
 /**
@@ -500,6 +542,7 @@ export function benchDefaults(options: ParallelBenchPluginOptions): ParallelBenc
     exclude: _exclude,
     outputFile: _outputFile,
     htmlFile: _htmlFile,
+    compareWith: _compareWith,
     github: _github,
     verbose: _verbose,
     ...defaults

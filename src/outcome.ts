@@ -3,7 +3,7 @@
 // of level / strict / expectFaster is unit-tested on synthetic results.
 import type { ErrorCode } from './errors.js'
 import type { ResolvedOptions } from './options.js'
-import type { BenchResult } from './types.js'
+import type { BenchResult, ModelResult } from './types.js'
 import { budgetOption, failureMessage, rankingText } from './verdict.js'
 
 export interface Annotation {
@@ -23,6 +23,32 @@ type OutcomeOptions = Pick<
   ResolvedOptions,
   'level' | 'strict' | 'expectFaster' | 'minSpeedup' | 'minEfficiency' | 'workers' | 'confidence'
 >
+
+/**
+ * A row against its stored baseline (`compareWith`): `level` maps a FAIL as it does a missed
+ * budget, `strict` fails an INCONCLUSIVE one, and every comparison is annotated.
+ */
+function regressionOutcome(
+  result: ModelResult,
+  options: OutcomeOptions,
+  annotations: Annotation[],
+  failures: { code: ErrorCode; message: string }[],
+): void {
+  const { regression } = result
+  if (regression === undefined) return
+  const row = `${result.model} ×${result.workers}`
+  if (regression.status === 'FAIL' && options.level === 'error') {
+    failures.push({ code: 'REGRESSION', message: `${row} regressed against the baseline: ${regression.reason}` })
+  } else if (regression.status === 'INCONCLUSIVE' && options.strict) {
+    failures.push({
+      code: 'INCONCLUSIVE',
+      message: `${row} against the baseline: inconclusive, and strict mode fails inconclusive results — ${regression.reason}`,
+    })
+  }
+  if (regression.status === 'FAIL' && options.level === 'off') return
+  const attention = regression.status === 'FAIL' || regression.status === 'INCONCLUSIVE'
+  annotations.push({ message: `${row} vs baseline: ${regression.reason}`, type: attention ? 'warning' : 'notice' })
+}
 
 export function benchOutcome(
   bench: Pick<BenchResult, 'results' | 'ranking'>,
@@ -57,6 +83,7 @@ export function benchOutcome(
       annotations.push({ message: `${result.model} ×${result.workers}: ${warning}`, type: 'warning' })
     }
   }
+  for (const result of results) regressionOutcome(result, options, annotations, failures)
   if (options.expectFaster !== undefined) {
     if (ranking !== undefined) {
       const measured = `threads' parallel batch took ${rankingText(ranking)} of processes' at ${ranking.workers} workers`

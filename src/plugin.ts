@@ -5,11 +5,14 @@
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
 import type { TestProject, TestSequencerConstructor, TestSpecification, Vitest } from 'vitest/node'
+import { type BaselineSnapshot, readBaseline } from './baseline-file.js'
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, excludePatterns, findBenchFiles } from './bench-files.js'
 import { type ModuleSource, viteModuleRunnerUrl, vitestModuleSource, workerModuleAnswer } from './bench-modules.js'
 import { startModuleServer } from './module-server.js'
 import {
   benchDefaults,
+  COMPARE_WITH_ENV,
+  checkCompareWith,
   LEVEL_ENV,
   type ParallelBenchPluginOptions,
   PROVIDE_KEY,
@@ -60,6 +63,21 @@ function runBenchesLast(vitest: Vitest): void {
   } as TestSequencerConstructor
 }
 
+/** The stored run to compare with: the environment variable's for this run, else `compareWith`; read once. */
+async function baselineSnapshot(root: string, option: string | undefined): Promise<BaselineSnapshot | undefined> {
+  const fromEnv = process.env[COMPARE_WITH_ENV]
+  if (fromEnv !== undefined && fromEnv !== '') {
+    try {
+      checkCompareWith(COMPARE_WITH_ENV, fromEnv)
+    } catch (error) {
+      if (error instanceof Error) error.message = `parallelBench(): ${error.message}`
+      throw error
+    }
+    return readBaseline(root, fromEnv, 'environment')
+  }
+  return option === undefined ? undefined : readBaseline(root, option, 'option')
+}
+
 export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin {
   const validated = validatePluginOptions(options)
   const include = validated.include ?? DEFAULT_INCLUDE
@@ -82,6 +100,9 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         )
         return
       }
+
+      // Before any bench runs, so `compareWith` may name this run's own outputFile (the previous run's).
+      const comparison = await baselineSnapshot(root, validated.compareWith)
 
       const sources = new Map<string, ModuleSource>()
       const moduleServer = await startModuleServer(workerModuleAnswer((name) => sources.get(name)))
@@ -123,6 +144,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
             defines: { ...project.config.defines },
             env: { ...project.config.env },
           },
+          ...(comparison === undefined ? {} : { comparison }),
         }
         project.provide(PROVIDE_KEY, settings)
       }

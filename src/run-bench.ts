@@ -4,6 +4,7 @@
 import { isAbsolute, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
+import { baselineNotice, benchIdentity, comparedWith } from './baseline-file.js'
 import { cpuCapacity } from './effective-cores.js'
 import { environmentInfo } from './environment.js'
 import { ParallelBenchError } from './errors.js'
@@ -15,6 +16,7 @@ import { createProcessPool } from './pools/process-pool.js'
 import { createThreadPool } from './pools/thread-pool.js'
 import { descendants, processTree } from './process-tree.js'
 import { type BenchFunction, benchKey } from './registry.js'
+import { baselineRowFor, compareWithBaseline, type RegressionRow } from './regression.js'
 import { CHART_ANNOTATION, chartAttachment } from './report/svg.js'
 import { recommendation } from './report/terminal.js'
 import { scalingSummary } from './scaling.js'
@@ -27,6 +29,7 @@ import type {
   Model,
   ModelResult,
   ModuleFunction,
+  Regression,
   Verdict,
 } from './types.js'
 import {
@@ -120,6 +123,7 @@ async function measureRows(
   inlineFn: BenchFunction | undefined,
   warnings: string[],
   skipReason: string | undefined,
+  compare: ((row: RegressionRow) => Regression) | undefined,
 ): Promise<ModelResult[]> {
   const poolOptions: PoolOptions = {
     size: workers,
@@ -164,7 +168,7 @@ async function measureRows(
       signal: input.context.signal,
     })
     return models.map((model, index) =>
-      judgeRow(model, workers, measurements[index] as Measurement, options, warnings, skipReason),
+      judgeRow(model, workers, measurements[index] as Measurement, options, warnings, skipReason, compare),
     )
   } finally {
     input.context.signal.removeEventListener('abort', stop)
@@ -180,6 +184,7 @@ function judgeRow(
   options: ResolvedOptions,
   warnings: readonly string[],
   skipReason: string | undefined,
+  compare: ((row: RegressionRow) => Regression) | undefined,
 ): ModelResult {
   const budget = budgetTarget(options, workers)
   const starvation = contention(
@@ -215,6 +220,16 @@ function judgeRow(
       `stopped by the time budget (${options.time} ms) after ${measurement.rounds.length} rounds; raise \`time\` for a decision`,
     )
   }
+  const regression = compare?.({
+    model,
+    workers,
+    workersSetByUser: options.workersSetByUser,
+    serialArm: options.baseline,
+    rounds: measurement.rounds,
+    speedup: measurement.estimate.speedup,
+    effectiveCores: environment?.effectiveCores ?? workers,
+    starved: starvation.starved,
+  })
   return {
     model,
     workers,
@@ -228,6 +243,7 @@ function judgeRow(
     netSpeedup: measurement.net?.speedup,
     netInterval: measurement.net === undefined ? undefined : { low: measurement.net.low, high: measurement.net.high },
     verdict,
+    ...(regression === undefined ? {} : { regression }),
     warnings: own,
   }
 }
@@ -263,6 +279,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     options: {},
     results: [],
     environment: machine,
+    ...(settings?.comparison === undefined ? {} : { comparedWith: comparedWith(settings.comparison) }),
   }
   context.task.meta.parallelBench = meta
   let resolved: ResolvedOptions
@@ -307,6 +324,20 @@ export async function runBench(input: RunBenchInput): Promise<void> {
       skipReasons.set(workers, feasibility.kind === 'skip' ? feasibility.reason : undefined)
     }
 
+    // Against the stored run (compareWith), in this test, so a regression fails it like a budget, also under --shard.
+    const comparison = settings.comparison
+    const baselineRows =
+      comparison?.problem === undefined ? comparison?.benches[benchIdentity(meta.file, meta.fullName)] : undefined
+    const compare =
+      comparison === undefined || comparison.problem !== undefined
+        ? undefined
+        : (row: RegressionRow): Regression =>
+            compareWithBaseline(row, baselineRowFor(baselineRows, row), {
+              maxRegression: options.maxRegression,
+              // The same share of the test's error budget as the row's speedup interval.
+              confidence: options.rowConfidence,
+            })
+
     const inline =
       options.baseline === 'inline' ? await inlineBaseline(target, input.subject, settings.loader) : undefined
     try {
@@ -314,7 +345,18 @@ export async function runBench(input: RunBenchInput): Promise<void> {
         const skip = skipReasons.get(workers)
         // Pushed as measured, so a later failure keeps what was measured.
         meta.results.push(
-          ...(await measureRows(models, workers, target, options, input, settings.loader, inline?.fn, warnings, skip)),
+          ...(await measureRows(
+            models,
+            workers,
+            target,
+            options,
+            input,
+            settings.loader,
+            inline?.fn,
+            warnings,
+            skip,
+            compare,
+          )),
         )
       }
       // Rows in the report's order: by model, then pool size.
@@ -340,15 +382,29 @@ export async function runBench(input: RunBenchInput): Promise<void> {
       failure.stack = `${failure.name}: ${failure.message}\n${input.definedAt}`
     }
     meta.error = { code, message: failure instanceof Error ? failure.message : String(failure) }
+    await annotateBaselineProblem(settings, context)
     throw failure
   }
   // A missed budget is a verdict, not a failure to measure: it does not set meta.error.
-  await judge(meta, resolved, context, machine.effectiveCores)
+  await judge(meta, resolved, context, machine.effectiveCores, settings)
+}
+
+/** A baseline that could not be read is said on every bench (the UI shows annotations only), never thrown. */
+async function annotateBaselineProblem(settings: ProvidedSettings | undefined, context: TestContext): Promise<void> {
+  const comparison = settings?.comparison
+  if (comparison?.problem !== undefined) await context.annotate(baselineNotice(comparison), 'warning')
 }
 
 /** Annotates every result, then fails or skips the test as the verdicts and options say. */
-async function judge(meta: BenchResult, options: ResolvedOptions, context: TestContext, cores: number): Promise<void> {
+async function judge(
+  meta: BenchResult,
+  options: ResolvedOptions,
+  context: TestContext,
+  cores: number,
+  settings: ProvidedSettings,
+): Promise<void> {
   const outcome = benchOutcome(meta, options, cores)
+  await annotateBaselineProblem(settings, context)
   for (const { message, type } of outcome.annotations) await context.annotate(message, type)
   const advice = recommendation(meta)
   if (advice !== undefined) await context.annotate(`→ ${advice}`, 'notice')

@@ -341,17 +341,56 @@ export function shiftInterval(a: readonly number[], b: readonly number[], confid
   for (const x of a) for (const y of b) differences.push(x - y)
   differences.sort((p, q) => p - q)
   const shift = median(differences)
-  const cdf = mannWhitneyCdf(a.length, b.length)
   const alpha = 1 - confidence
-  // The largest k with P(U ≤ k − 1) ≤ α/2: the interval is [d_k, d_(nm+1−k)] (1-based).
-  let k = 0
-  while (k < cdf.length && (cdf[k] ?? 1) <= alpha / 2 + 1e-12) k++
+  const { rank: k, tail } = mannWhitneyRank(a.length, b.length, alpha / 2)
   if (k === 0) return { shift, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY, confidence: 1 }
   const total = differences.length
   return {
     shift,
     low: differences[k - 1] as number,
     high: differences[total - k] as number,
-    confidence: 1 - 2 * (cdf[k - 1] ?? 0),
+    confidence: 1 - 2 * tail,
   }
+}
+
+/**
+ * Samples up to this size get the exact null distribution of U; larger ones its normal
+ * approximation, as R's wilcox.test does from 50. The exact recursion costs O(n·m·n·m):
+ * 34 ms for 40 and 40 rounds, 1.4 s for 120 and 120, hours for `maxRounds` 1000.
+ */
+export const EXACT_MANN_WHITNEY_MAX = 49
+
+/**
+ * The largest k with P(U ≤ k − 1) ≤ `tailProbability` (0 when none), and that probability:
+ * the interval is then [d_k, d_(nm+1−k)] (1-based) of the sorted pairwise differences.
+ */
+function mannWhitneyRank(n: number, m: number, tailProbability: number): { rank: number; tail: number } {
+  let cdf: (u: number) => number
+  if (n <= EXACT_MANN_WHITNEY_MAX && m <= EXACT_MANN_WHITNEY_MAX) {
+    const exact = mannWhitneyCdf(n, m)
+    cdf = (u) => exact[u] ?? 1
+  } else {
+    // Mean n·m/2, variance n·m·(n+m+1)/12, with a continuity correction.
+    const sd = Math.sqrt((n * m * (n + m + 1)) / 12)
+    cdf = (u) => normalCdf((u + 0.5 - (n * m) / 2) / sd)
+  }
+  let k = 0
+  while (k <= n * m && cdf(k) <= tailProbability + 1e-12) k++
+  return { rank: k, tail: k === 0 ? 0 : cdf(k - 1) }
+}
+
+/** Chebyshev coefficients of erfc (Numerical Recipes' erfcc), highest power of t last. */
+const ERFC_COEFFICIENTS = [
+  -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587, -0.82215223,
+  0.17087277,
+]
+
+/** Φ(z), the standard normal CDF, from erfc with |error| < 1.2e-7 (Numerical Recipes' erfcc). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2
+  const t = 1 / (1 + 0.5 * x)
+  let poly = 0
+  for (let i = ERFC_COEFFICIENTS.length - 1; i >= 0; i--) poly = poly * t + (ERFC_COEFFICIENTS[i] ?? 0)
+  const erfc = t * Math.exp(-x * x + poly)
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2
 }

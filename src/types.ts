@@ -97,6 +97,8 @@ export interface ModelResult {
   /** The interval of `netSpeedup`, at the speedup's confidence (`high` is null in JSON when unbounded). */
   netInterval?: { low: number; high: number } | undefined
   verdict: Verdict
+  /** This row against the same row of a stored run (`compareWith`); absent when no baseline was set or it could not be read. */
+  regression?: Regression | undefined
   /** Diagnostics for the reader: too-small tasks, starved workers, overridden level, ... */
   warnings: string[]
 }
@@ -139,6 +141,65 @@ export interface ScalingSummary {
   predictions: PredictedSpeedup[]
 }
 
+/**
+ * How a row compares with the same row (file, full name, model, pool size) of a stored run:
+ * - `PASS`: the interval's lower bound on the change is ≥ 1 − maxRegression;
+ * - `IMPROVED`: a PASS whose lower bound is above 1 (measurably faster than the baseline);
+ * - `FAIL`: the interval's upper bound is below 1 − maxRegression (fails the test at level `error`);
+ * - `INCONCLUSIVE`: the interval straddles 1 − maxRegression, or a FAIL while the workers were starved;
+ * - `NEW`: no comparable row in the baseline.
+ */
+export type RegressionStatus = 'PASS' | 'IMPROVED' | 'FAIL' | 'INCONCLUSIVE' | 'NEW'
+
+/** A row with nothing to compare with: the bench is new, or its baseline row is not comparable. */
+export interface RegressionNew {
+  status: 'NEW'
+  /** One plain line: why there is no comparison. */
+  reason: string
+  maxRegression: number
+}
+
+/** A row compared with its baseline row, on the per-round log-ratios of both runs. */
+export interface RegressionComparison {
+  status: Exclude<RegressionStatus, 'NEW'>
+  /** One plain line: baseline → now, the change with its interval, the status. */
+  reason: string
+  /** The share of the speedup that may be lost, e.g. 0.1. */
+  maxRegression: number
+  /**
+   * `speedup`; or `efficiency` = speedup / min(workers, effective cores) when that capacity differs
+   * between the runs (different effective cores), so a smaller machine is not read as a regression.
+   */
+  metric: 'speedup' | 'efficiency'
+  /** The baseline row: its speedup (exp of the median log-ratio), pool size, machine and round count. */
+  baseline: { speedup: number; workers: number; effectiveCores: number; rounds: number }
+  /** This run's speedup and effective cores. */
+  now: { speedup: number; effectiveCores: number }
+  /** now / baseline of the metric: exp(Hodges–Lehmann shift between the two runs' per-round log-ratios). */
+  change: number
+  /** Bounds of the change's distribution-free (Mann–Whitney) interval; `high` is null in JSON when unbounded. */
+  low: number
+  high: number
+  /** Achieved coverage of [low, high], at least the row's confidence. */
+  confidence: number
+}
+
+export type Regression = RegressionNew | RegressionComparison
+
+/** The stored run a bench was compared with (`compareWith`): where it is, when it was measured, or why it could not be read. */
+export interface ComparedWith {
+  /** The path as given (the option's value, or the environment variable's). */
+  file: string
+  /** Where the path came from: `compareWith`, or VITEST_PARALLEL_BENCH_COMPARE_WITH. */
+  from: 'option' | 'environment'
+  /** The stored run's `generatedAt`. */
+  generatedAt?: string | undefined
+  /** Why nothing could be compared (missing file, bad JSON, another schema); absent when it was read. */
+  problem?: string | undefined
+  /** Rows of the stored run that could not be used (no valid rounds, unknown model). */
+  skippedRows: number
+}
+
 export interface BenchResult {
   /** Result schema version, bumped on breaking changes. */
   schema: 1
@@ -159,6 +220,8 @@ export interface BenchResult {
   scaling?: ScalingSummary[] | undefined
   /** The machine that measured it (after --merge-reports, not necessarily the one reporting). */
   environment?: EnvironmentInfo | undefined
+  /** The stored run its rows were compared with, when `compareWith` (or its environment variable) was set. */
+  comparedWith?: ComparedWith | undefined
   /** Set when the bench failed to measure (error in fn, timeout, ...). */
   error?: { code: string; message: string } | undefined
 }

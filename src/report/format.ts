@@ -67,15 +67,36 @@ export function formatSpeedupWithInterval(speedup: number, low: number, high: nu
   return `${formatSpeedup(speedup)} ${formatInterval(low, high)}`
 }
 
-/** A fraction as a whole percentage: `0.965` → `97%`. */
-export function formatPercent(fraction: number | undefined): string {
+/** A fraction as a whole percentage: `0.965` → `97%`; with `decimals`, up to that many (`0.125`, 1 → `12.5%`). */
+export function formatPercent(fraction: number | undefined, decimals = 0): string {
   if (fraction === undefined || !Number.isFinite(fraction)) return MISSING
-  return `${Math.round(fraction * 100)}%`
+  const scale = 10 ** decimals
+  return `${String(Math.round(fraction * 100 * scale) / scale)}%`
+}
+
+/** A ratio as a signed change in whole percent: `0.63` → `−37%`, `1.05` → `+5%`, `1` → `0%`; unbounded (`null`, ∞) → `+∞%`. */
+export function formatChange(ratio: number | null): string {
+  if (ratio === null || ratio === Number.POSITIVE_INFINITY) return '+∞%'
+  if (!Number.isFinite(ratio)) return MISSING
+  const percent = Math.round((ratio - 1) * 100)
+  // Unicode minus, as in the rest of the report's sentences; 0 has no sign.
+  return percent === 0 ? '0%' : percent < 0 ? `−${-percent}%` : `+${percent}%`
+}
+
+/** An interval of changes: `[−45%, −28%]`; an unbounded one `[−100%, +∞%]`. */
+export function formatChangeInterval(low: number, high: number | null): string {
+  return `[${formatChange(low)}, ${formatChange(high)}]`
 }
 
 /** A confidence level, rounded down to 0.1% so it is never overstated: `0.95` → `95%`, `0.95264` → `95.2%`. */
 export function formatConfidence(confidence: number): string {
   return `${String(Math.floor(confidence * 1000 + 1e-9) / 10)}%`
+}
+
+/** A number of CPU cores, two decimals: `1.34 cores`. */
+export function formatCores(cores: number | undefined): string {
+  if (cores === undefined || !Number.isFinite(cores)) return MISSING
+  return `${cores.toFixed(2)} cores`
 }
 
 /** A byte count in binary units: `12.3 MiB`. */

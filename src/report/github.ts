@@ -1,9 +1,12 @@
 // GitHub Actions output: workflow-command annotations and the step-summary markdown.
 // Pure: results in, strings out. The reporter prints / appends them.
+import { baselineNotice } from '../baseline-file.js'
 import { amdahlSpeedup } from '../scaling.js'
-import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
+import type { BenchResult, EnvironmentInfo, ModelResult, RegressionStatus, VerdictStatus } from '../types.js'
 import { modelCurves } from './curves.js'
 import {
+  formatChange,
+  formatChangeInterval,
   formatConfidence,
   formatDuration,
   formatInterval,
@@ -14,6 +17,7 @@ import {
   median,
   stripControl,
 } from './format.js'
+import { comparedWithOf } from './json.js'
 import {
   benchTitle,
   curveSerialFraction,
@@ -24,6 +28,8 @@ import {
   levelOverrideSentence,
   predictionSentence,
   recommendation,
+  regressionLabel,
+  regressionLine,
   rowLabel,
   verdictLabel,
 } from './terminal.js'
@@ -49,6 +55,18 @@ function annotationFor(status: VerdictStatus, level: ReturnType<typeof levelOf>)
   return undefined
 }
 
+/** Against the baseline: a FAIL as a budget's FAIL, INCONCLUSIVE a warning, IMPROVED a notice; PASS and NEW are in the summary only. */
+function regressionAnnotationFor(
+  status: RegressionStatus,
+  level: ReturnType<typeof levelOf>,
+): AnnotationCommand | undefined {
+  if (level === 'off') return undefined
+  if (status === 'FAIL') return level === 'error' ? 'error' : 'warning'
+  if (status === 'INCONCLUSIVE') return 'warning'
+  if (status === 'IMPROVED') return 'notice'
+  return undefined
+}
+
 // Terminal escapes are removed line by line; line breaks are kept for escapeData to encode.
 function safeMessage(message: string): string {
   return message
@@ -69,16 +87,26 @@ export function annotationCommands(results: readonly BenchResult[]): string[] {
     for (const result of bench.results) {
       const command = annotationFor(result.verdict.status, level)
       if (command === undefined) continue
-      const properties = [
-        ...(bench.file === '' ? [] : [`file=${escapeProperty(stripControl(bench.file))}`]),
-        `title=${escapeProperty(benchTitle(bench))}`,
-      ].join(',')
       const { speedup, low, high } = result.estimate
       const message = `${result.verdict.status} ${rowLabel(result)}, speedup ${formatSpeedupWithInterval(speedup, low, high)}: ${result.verdict.reason}`
-      commands.push(`::${command} ${properties}::${escapeData(safeMessage(message))}`)
+      commands.push(`::${command} ${properties(bench)}::${escapeData(safeMessage(message))}`)
+    }
+    for (const result of bench.results) {
+      const status = result.regression?.status
+      const command = status === undefined ? undefined : regressionAnnotationFor(status, level)
+      const line = regressionLine(result)
+      if (command === undefined || line === undefined) continue
+      commands.push(`::${command} ${properties(bench)}::${escapeData(safeMessage(`vs baseline, ${line}`))}`)
     }
   }
   return commands
+}
+
+function properties(bench: BenchResult): string {
+  return [
+    ...(bench.file === '' ? [] : [`file=${escapeProperty(stripControl(bench.file))}`]),
+    `title=${escapeProperty(benchTitle(bench))}`,
+  ].join(',')
 }
 
 /**
@@ -110,6 +138,50 @@ const STATUS_MARK: Record<VerdictStatus, string> = {
   INCONCLUSIVE: '⚠️',
   SKIPPED: '⏭️',
   MEASURED: 'ℹ️',
+}
+
+const REGRESSION_MARK: Record<RegressionStatus, string> = {
+  PASS: '✅',
+  IMPROVED: '📈',
+  FAIL: '❌',
+  INCONCLUSIVE: '⚠️',
+  NEW: '🆕',
+}
+
+/** The rows compared with the stored baseline, as their own table: baseline → now, the change and its interval. */
+function regressionTable(results: readonly BenchResult[]): string[] {
+  const rows: string[] = []
+  for (const bench of results) {
+    const title = markdownText(benchTitle(bench))
+    bench.results.forEach((result, index) => {
+      const { regression } = result
+      const label = regressionLabel(result, levelOf(bench))
+      if (regression === undefined || label === undefined) return
+      const compared = regression.status === 'NEW' ? undefined : regression
+      rows.push(
+        tableRow([
+          index === 0 ? title : '',
+          result.model,
+          String(result.workers),
+          compared === undefined ? MISSING : formatSpeedup(compared.baseline.speedup),
+          formatSpeedup(result.estimate.speedup),
+          compared === undefined
+            ? MISSING
+            : `${compared.metric === 'efficiency' ? 'efficiency ' : ''}${formatChange(compared.change)} ${formatChangeInterval(compared.low, compared.high)} (${formatConfidence(compared.confidence)})`,
+          `${REGRESSION_MARK[regression.status]} ${regression.status === 'NEW' ? markdownText(regression.reason) : label} (max −${formatPercent(regression.maxRegression, 1)})`,
+        ]),
+      )
+    })
+  }
+  if (rows.length === 0) return []
+  return [
+    '',
+    '#### Against the baseline',
+    '',
+    tableRow(['bench', 'model', 'workers', 'baseline', 'now', 'change [CI]', 'verdict']),
+    tableRow([':--', ':--', '--:', '--:', '--:', '--:', ':--']),
+    ...rows,
+  ]
 }
 
 function tableRow(cells: readonly string[]): string {
@@ -228,6 +300,8 @@ export function stepSummaryMarkdown(
   if (options.levelOverride !== undefined && options.levelOverride !== '') {
     lines.push(`> ${markdownText(levelOverrideSentence(options.levelOverride))}`, '')
   }
+  const comparedWith = comparedWithOf(results)
+  if (comparedWith !== undefined) lines.push(`> ${markdownText(baselineNotice(comparedWith))}`, '')
   // One label in the header when every row has the same confidence; else each row says its own.
   const levels = new Set(results.flatMap((b) => b.results).map((r) => formatConfidence(r.estimate.confidence)))
   const [only] = levels
@@ -259,6 +333,7 @@ export function stepSummaryMarkdown(
       lines.push(tableRow([first ? title : '', ...modelCells(result, bench, perRow)]))
     })
   }
+  lines.push(...regressionTable(results))
   const notes: string[] = []
   for (const bench of results) {
     const details: string[] = []
@@ -269,6 +344,13 @@ export function stepSummaryMarkdown(
       const { status, reason } = result.verdict
       if (status === 'FAIL' || status === 'INCONCLUSIVE' || status === 'SKIPPED') {
         details.push(`${STATUS_MARK[status]} ${markdownText(`${status} ${rowLabel(result)}: ${reason}`)}`)
+      }
+    }
+    for (const result of bench.results) {
+      const status = result.regression?.status
+      const line = regressionLine(result)
+      if ((status === 'FAIL' || status === 'INCONCLUSIVE') && line !== undefined) {
+        details.push(`${REGRESSION_MARK[status]} ${markdownText(`vs baseline, ${line}`)}`)
       }
     }
     for (const { rows, warning } of groupedWarnings(bench.results)) {

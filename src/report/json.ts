@@ -1,7 +1,7 @@
 // The JSON report (`outputFile`): a versioned document with everything needed to
 // re-derive every number — environment, resolved options, every raw round sample,
 // the estimate, interval and verdict of each bench.
-import type { BenchResult, EnvironmentInfo } from '../types.js'
+import type { BenchResult, ComparedWith, EnvironmentInfo } from '../types.js'
 import { writeFileAtomically } from './write-file.js'
 
 export const JSON_SCHEMA = 'vitest-parallel-bench/v1'
@@ -17,6 +17,12 @@ export interface ParallelBenchJson {
   /** The level forced on every bench by `VITEST_PARALLEL_BENCH_LEVEL`; absent when not overridden. */
   levelOverride?: string
   /**
+   * The stored run the rows were compared with (`compareWith` or VITEST_PARALLEL_BENCH_COMPARE_WITH):
+   * its path, `generatedAt`, or the `problem` that kept it from being read; absent when none was set.
+   * Each row's comparison is its `regression`.
+   */
+  comparedWith?: ComparedWith
+  /**
    * One entry per bench test, in run order: resolved options, one `ModelResult` per (model,
    * workers) with every raw round sample, startup times, the speedup estimate with its
    * interval and the verdict; or `error` when the bench failed to measure. JSON has no
@@ -26,17 +32,24 @@ export interface ParallelBenchJson {
   benches: BenchResult[]
 }
 
+/** The stored run this run was compared with, as the benches recorded it (the first that did: one per run). */
+export function comparedWithOf(results: readonly BenchResult[]): ComparedWith | undefined {
+  return results.find((bench) => bench.comparedWith !== undefined)?.comparedWith
+}
+
 /** The JSON report document. Pure. */
 export function jsonReport(
   results: readonly BenchResult[],
   env: EnvironmentInfo,
   meta: { levelOverride?: string | undefined; generatedAt: string },
 ): ParallelBenchJson {
+  const comparedWith = comparedWithOf(results)
   return {
     schema: JSON_SCHEMA,
     generatedAt: meta.generatedAt,
     environment: env,
     ...(meta.levelOverride === undefined || meta.levelOverride === '' ? {} : { levelOverride: meta.levelOverride }),
+    ...(comparedWith === undefined ? {} : { comparedWith }),
     benches: [...results],
   }
 }

@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import picocolors from 'picocolors'
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
 import { environmentInfo } from '../environment.js'
-import type { BenchResult, EnvironmentInfo } from '../types.js'
+import type { BenchResult, EnvironmentInfo, ModelResult, RegressionComparison } from '../types.js'
 import { annotationCommands, stepSummaryMarkdown } from './github.js'
 import { htmlReport } from './html.js'
 import { jsonReport, writeJsonReport } from './json.js'
@@ -64,17 +64,23 @@ export function reviveBenchResult(bench: BenchResult): BenchResult {
   const unbounded = (interval: { high: number | null } | undefined): boolean => interval?.high === null
   const revive = <T extends { high: number }>(interval: T): T =>
     unbounded(interval as { high: number | null }) ? { ...interval, high: Number.POSITIVE_INFINITY } : interval
-  if (!bench.results.some((r) => unbounded(r.estimate) || unbounded(r.netInterval)) && !unbounded(bench.ranking)) {
-    return bench
-  }
+  const compared = (r: ModelResult): RegressionComparison | undefined =>
+    r.regression?.status === 'NEW' ? undefined : r.regression
+  const changed = (r: ModelResult): boolean =>
+    unbounded(r.estimate) || unbounded(r.netInterval) || unbounded(compared(r))
+  if (!bench.results.some(changed) && !unbounded(bench.ranking)) return bench
   return {
     ...bench,
     ...(bench.ranking === undefined ? {} : { ranking: revive(bench.ranking) }),
-    results: bench.results.map((r) => ({
-      ...r,
-      estimate: revive(r.estimate),
-      ...(r.netInterval === undefined ? {} : { netInterval: revive(r.netInterval) }),
-    })),
+    results: bench.results.map((r) => {
+      const regression = compared(r)
+      return {
+        ...r,
+        estimate: revive(r.estimate),
+        ...(r.netInterval === undefined ? {} : { netInterval: revive(r.netInterval) }),
+        ...(regression === undefined ? {} : { regression: revive(regression) }),
+      }
+    }),
   }
 }
 

@@ -1,6 +1,7 @@
 // The terminal report: environment header, one table per bench, notes, scaling
 // curves and a plain recommendation. Pure: results in, string out; colours injected.
 import type { Colors } from 'picocolors/types.js'
+import { baselineNotice } from '../baseline-file.js'
 import { amdahlSerialFraction, batchCap, ENOUGH_SHARE, karpFlatt, scalingSummary } from '../scaling.js'
 import type {
   BenchResult,
@@ -8,6 +9,7 @@ import type {
   Level,
   ModelRanking,
   ModelResult,
+  RegressionStatus,
   ScalingSummary,
   VerdictStatus,
 } from '../types.js'
@@ -23,6 +25,7 @@ import {
   median,
   stripControl,
 } from './format.js'
+import { comparedWithOf } from './json.js'
 
 export interface RenderOptions {
   /** The level forced by `VITEST_PARALLEL_BENCH_LEVEL` for this run, shown in the header. */
@@ -129,6 +132,47 @@ function verdictPaint(status: VerdictStatus, colors: Colors): Paint {
     case 'MEASURED':
       return colors.dim
   }
+}
+
+function regressionPaint(status: RegressionStatus, colors: Colors): Paint {
+  switch (status) {
+    case 'PASS':
+    case 'IMPROVED':
+      return colors.green
+    case 'FAIL':
+      return colors.red
+    case 'INCONCLUSIVE':
+      return colors.yellow
+    case 'NEW':
+      return colors.dim
+  }
+}
+
+/** `threads ×2: baseline 1.92x → now 1.21x, change −37% [−45%, −28%] FAIL (maxRegression 10%, 95% CI)`; undefined without a comparison. */
+export function regressionLine(result: ModelResult): string | undefined {
+  const { regression } = result
+  return regression === undefined ? undefined : `${rowLabel(result)}: ${stripControl(regression.reason)}`
+}
+
+/** The status of a comparison as a label, softened as a budget's is: `FAIL (warn)`. */
+export function regressionLabel(result: ModelResult, level: Level): string | undefined {
+  const status = result.regression?.status
+  if (status === undefined) return undefined
+  return status === 'FAIL' && level !== 'error' ? `${status} (${level})` : status
+}
+
+/** One line per row against the stored baseline, its status coloured. */
+function regressionLines(bench: BenchResult, colors: Colors, width: number): string[] {
+  const lines: string[] = []
+  for (const result of bench.results) {
+    const line = regressionLine(result)
+    const status = result.regression?.status
+    if (line === undefined || status === undefined) continue
+    const [head = '', ...tail] = wrapText(line, width, '  ', '    ')
+    const paint = regressionPaint(status, colors)
+    lines.push(status === 'NEW' ? paint(head) : head.replace(` ${status} (`, ` ${paint(status)} (`), ...tail)
+  }
+  return lines
 }
 
 function displayWidth(text: string): number {
@@ -521,6 +565,7 @@ function renderBench(bench: BenchResult, colors: Colors, width: number, verbose:
       lines.push(head.replace(status, paint(status)), ...tail)
     }
   }
+  lines.push(...regressionLines(bench, colors, width))
   for (const { rows: where, warning } of groupedWarnings(bench.results)) {
     const [head = '', ...tail] = wrapText(`! ${where.join(', ')}: ${warning}`, width, '  ', '    ')
     lines.push(head.replace('!', colors.yellow('!')), ...tail)
@@ -587,10 +632,16 @@ const LEGEND: readonly (readonly [string, string])[] = [
   ['!', 'a warning about the measurement; → the recommendation'],
 ]
 
-function legendLines(colors: Colors, width: number): string[] {
-  const keys = Math.max(...LEGEND.map(([key]) => displayWidth(key)))
+const BASELINE_LEGEND: readonly [string, string] = [
+  'baseline',
+  "change = now / baseline speedup: the Hodges–Lehmann shift between both runs' per-round log-ratios, with its Mann–Whitney interval; FAIL when the whole interval is below 1 − maxRegression, PASS when it is above, IMPROVED when above 1",
+]
+
+function legendLines(colors: Colors, width: number, withBaseline: boolean): string[] {
+  const legend = withBaseline ? [...LEGEND, BASELINE_LEGEND] : LEGEND
+  const keys = Math.max(...legend.map(([key]) => displayWidth(key)))
   const hang = ' '.repeat(keys + 4)
-  return LEGEND.flatMap(([key, text]) =>
+  return legend.flatMap(([key, text]) =>
     wrapText(text, width, `  ${key.padEnd(keys)}  `, hang).map((line) => colors.dim(line)),
   )
 }
@@ -610,12 +661,18 @@ export function renderReport(
   if (options.levelOverride !== undefined && options.levelOverride !== '') {
     lines.push(colors.yellow(levelOverrideSentence(options.levelOverride)))
   }
+  const comparedWith = comparedWithOf(results)
+  if (comparedWith !== undefined) {
+    const notice = stripControl(baselineNotice(comparedWith))
+    lines.push(comparedWith.problem === undefined ? notice : colors.yellow(notice))
+  }
   const width = Math.max(60, options.width ?? DEFAULT_WIDTH)
   for (const bench of results) {
     lines.push('', ...renderBench(bench, colors, width, options.verbose === true))
   }
   if (results.some((bench) => bench.results.length > 0)) {
-    lines.push('', colors.dim('Legend'), ...legendLines(colors, width))
+    const withBaseline = results.some((bench) => bench.results.some((r) => r.regression !== undefined))
+    lines.push('', colors.dim('Legend'), ...legendLines(colors, width, withBaseline))
   }
   return lines.map((line) => line.trimEnd()).join('\n')
 }

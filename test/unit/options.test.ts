@@ -236,3 +236,35 @@ describe('validatePluginOptions', () => {
     expect(benchDefaults({ htmlFile: 'out.html', time: 5 })).toEqual({ time: 5 })
   })
 })
+
+describe('regression options', () => {
+  it('takes maxRegression from the bench, else the plugin, else 0.1', () => {
+    expect(resolve({}).maxRegression).toBe(0.1)
+    expect(resolve({}, { maxRegression: 0.2 }).maxRegression).toBe(0.2)
+    expect(resolve({ maxRegression: 0 }, { maxRegression: 0.2 }).maxRegression).toBe(0)
+  })
+
+  it('rejects a maxRegression outside [0, 1), naming it and what was expected', () => {
+    expect(() => resolve({ maxRegression: 1 })).toThrow(
+      new RangeError('`maxRegression` must be a number in [0, 1), got 1'),
+    )
+    expect(() => resolve({ maxRegression: -0.1 })).toThrow(RangeError)
+    expect(() => resolve({ maxRegression: '10%' })).toThrow(
+      new TypeError('`maxRegression` must be a number in [0, 1), got "10%"'),
+    )
+  })
+
+  it('takes compareWith on the plugin only, as a non-empty path, and keeps it from the bench defaults', () => {
+    const options = { compareWith: 'parallel-bench.main.json', maxRegression: 0.2 }
+    expect(validatePluginOptions(options)).toBe(options)
+    expect(benchDefaults(options)).toEqual({ maxRegression: 0.2 })
+    expect(() => validatePluginOptions({ compareWith: '' })).toThrow(
+      new TypeError(
+        'parallelBench(): `compareWith` must be a non-empty path to a JSON report (an earlier run\'s outputFile), got ""',
+      ),
+    )
+    expect(() => validatePluginOptions({ compareWith: 1 })).toThrow(TypeError)
+    expect(() => resolve({ compareWith: 'x.json' })).toThrow(/Unknown option `compareWith`/)
+    expect(() => validatePluginOptions({ compareWidth: 'x.json' })).toThrow(/Did you mean `compareWith`\?/)
+  })
+})

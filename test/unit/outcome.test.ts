@@ -188,3 +188,61 @@ describe('benchOutcome with mixed budgets', () => {
     expect(message).not.toContain('minEfficiency 0.9')
   })
 })
+
+describe('benchOutcome against a stored baseline', () => {
+  const reason = 'baseline 1.92x → now 1.21x, change −37% [−45%, −28%] FAIL (maxRegression 10%, 95% CI)'
+  const withRegression = (status: 'FAIL' | 'INCONCLUSIVE' | 'IMPROVED' | 'NEW') =>
+    ({
+      ...pass,
+      regression:
+        status === 'NEW'
+          ? { status, reason: 'new, no baseline', maxRegression: 0.1 }
+          : {
+              status,
+              reason,
+              maxRegression: 0.1,
+              metric: 'speedup',
+              baseline: { speedup: 1.92, workers: 2, effectiveCores: 2, rounds: 10 },
+              now: { speedup: 1.21, effectiveCores: 2 },
+              change: 0.63,
+              low: 0.55,
+              high: 0.72,
+              confidence: 0.95,
+            },
+    }) satisfies typeof pass
+
+  it("fails a regression at level 'error', with the line and its interval, even when the budget passes", () => {
+    const outcome = benchOutcome({ results: [withRegression('FAIL')] }, base, 2)
+    expect(outcome.failure).toEqual({
+      code: 'REGRESSION',
+      message: `processes ×2 regressed against the baseline: ${reason}`,
+    })
+    expect(outcome.annotations).toContainEqual({ message: `processes ×2 vs baseline: ${reason}`, type: 'warning' })
+  })
+
+  it("only annotates it at 'warn', and neither fails nor annotates it at 'off'", () => {
+    const warned = benchOutcome({ results: [withRegression('FAIL')] }, { ...base, level: 'warn' }, 2)
+    expect(warned.failure).toBeUndefined()
+    expect(warned.annotations).toContainEqual({ message: `processes ×2 vs baseline: ${reason}`, type: 'warning' })
+    const off = benchOutcome({ results: [withRegression('FAIL')] }, { ...base, level: 'off' }, 2)
+    expect(off.failure).toBeUndefined()
+    expect(off.annotations.some((a) => a.message.includes('vs baseline'))).toBe(false)
+  })
+
+  it('fails an inconclusive comparison under strict only', () => {
+    expect(benchOutcome({ results: [withRegression('INCONCLUSIVE')] }, base, 2).failure).toBeUndefined()
+    expect(
+      benchOutcome({ results: [withRegression('INCONCLUSIVE')] }, { ...base, strict: true }, 2).failure?.code,
+    ).toBe('INCONCLUSIVE')
+  })
+
+  it('notes an improvement and a new bench without failing', () => {
+    const outcome = benchOutcome({ results: [withRegression('IMPROVED'), withRegression('NEW')] }, base, 2)
+    expect(outcome.failure).toBeUndefined()
+    expect(outcome.annotations).toContainEqual({ message: `processes ×2 vs baseline: ${reason}`, type: 'notice' })
+    expect(outcome.annotations).toContainEqual({
+      message: 'processes ×2 vs baseline: new, no baseline',
+      type: 'notice',
+    })
+  })
+})

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
+  EXACT_MANN_WHITNEY_MAX,
   estimateNetSpeedup,
   estimateSpeedup,
   logRatios,
   lookLevel,
   lookPlan,
   median,
+  normalCdf,
   sequentialCoverage,
   sequentialOneSidedError,
   shiftInterval,
@@ -281,5 +283,33 @@ describe('shiftInterval', () => {
     expect(same.high).toBeGreaterThan(0)
     const shifted = shiftInterval([101, 103, 105, 107, 109, 111], [2, 4, 6, 8, 10, 12], 0.95)
     expect(shifted.low).toBeGreaterThan(0)
+  })
+})
+
+describe('shiftInterval, by hand and for large samples', () => {
+  it('uses the exact null distribution for unequal sizes (3 and 2 at 80%: [min, max] of the differences)', () => {
+    // The 10 orderings of 3 and 2 give U = 0..6 with counts 1,1,2,2,2,1,1: P(U ≤ 0) = 0.1, so k = 1.
+    // Differences a − b: 8, 9, 18, 19, 28, 29; Hodges–Lehmann = (18 + 19) / 2.
+    expect(shiftInterval([10, 20, 30], [1, 2], 0.8)).toEqual({ shift: 18.5, low: 8, high: 29, confidence: 0.8 })
+  })
+
+  it(`switches to the normal approximation of U above ${EXACT_MANN_WHITNEY_MAX} per sample, agreeing with the exact ranks at the switch`, () => {
+    const sample = (n: number, offset: number) => Array.from({ length: n }, (_, i) => i + offset)
+    const exact = shiftInterval(sample(EXACT_MANN_WHITNEY_MAX, 0), sample(EXACT_MANN_WHITNEY_MAX, 0.5), 0.95)
+    const approximate = shiftInterval(
+      sample(EXACT_MANN_WHITNEY_MAX + 1, 0),
+      sample(EXACT_MANN_WHITNEY_MAX + 1, 0.5),
+      0.95,
+    )
+    expect(approximate.low).toBe(exact.low)
+    expect(approximate.high).toBe(exact.high)
+    expect(approximate.confidence).toBeGreaterThanOrEqual(0.95)
+    expect(approximate.confidence).toBeCloseTo(exact.confidence, 3)
+  })
+
+  it('has Φ from erfc to 1e-7', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7)
+    expect(normalCdf(1.959963985)).toBeCloseTo(0.975, 7)
+    expect(normalCdf(-1.644853627)).toBeCloseTo(0.05, 7)
   })
 })

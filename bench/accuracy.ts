@@ -5,7 +5,7 @@
 // ~25 ms each; never time-based spinning) on 2 workers. Theory:
 // tasks / ⌈tasks / workers⌉ → 4 tasks: 2.0x, 3 tasks: 1.5x, 6 tasks: 2.0x.
 // One repetition of a configuration = three independent runs of the full
-// procedure (fresh pool, warm-up, rounds from minRounds 10 up to
+// procedure (fresh pool, warm-up, rounds from the default minRounds (7) up to
 // maxRounds 40, stop once decided), one per budget, because when the procedure
 // stops depends on the budget:
 //   theory × 0.9 (should PASS), theory × 1.1 (should FAIL), theory (should be
@@ -33,6 +33,7 @@ import { readFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { type Measurement, measure } from '../dist/measure.js'
+import { firstDecidingRound } from '../dist/options.js'
 import type { BenchPool, PoolOptions } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
@@ -91,7 +92,13 @@ const PILOT_ROUNDS = positiveInteger(flags['pilot-rounds'], '--pilot-rounds')
 const PILOT_POOL_ROUNDS = 100
 
 /** The engine's defaults, except `time`: maxRounds, not the clock, should end a run here (a shorter look only lowers the error). */
-const OPTIONS = { time: 120_000, minRounds: 10, maxRounds: 40, warmupRounds: 1, confidence: 0.95 } as const
+const OPTIONS = {
+  time: 120_000,
+  minRounds: firstDecidingRound(0.95),
+  maxRounds: 40,
+  warmupRounds: 1,
+  confidence: 0.95,
+} as const
 
 const GOALS = { error: 0.03, coverage: 0.95, below: 0.95, above: 0.95, atPass: 0.05, atFail: 0.05 } as const
 

@@ -157,7 +157,12 @@ interface Arms {
   round(serialFirst: boolean): Promise<{ sample: RoundSample; overheadMs: number[] }>
 }
 
-async function warmedArms(under: PoolUnderTest, warmupRounds: number, signal: AbortSignal | undefined): Promise<Arms> {
+async function warmedArms(
+  under: PoolUnderTest,
+  warmupRounds: number,
+  signal: AbortSignal | undefined,
+  ownPids: () => number[],
+): Promise<Arms> {
   const { pool, workload, inlineFn } = under
   const fixedInputs = workload.transfer ? undefined : makeInputs(workload)
   const inputsForBatch = (): unknown[] => fixedInputs ?? makeInputs(workload)
@@ -170,9 +175,9 @@ async function warmedArms(under: PoolUnderTest, warmupRounds: number, signal: Ab
   const parallelArm = (): Promise<BatchTiming> => runBatch(pool, inputsForBatch(), pool.size, workload.transfer)
   // Other load during the parallel arm; the samples bracket the arm, outside its timed span.
   const parallelWithLoad = async (): Promise<BatchTiming & { otherMs: number | undefined }> => {
-    const before = sampleCpu(pool.pids())
+    const before = sampleCpu(ownPids())
     const timing = await parallelArm()
-    const after = before === undefined ? undefined : sampleCpu(pool.pids())
+    const after = before === undefined ? undefined : sampleCpu(ownPids())
     return {
       ...timing,
       otherMs: before === undefined || after === undefined ? undefined : otherCpuMs(before, after),
@@ -232,11 +237,13 @@ async function warmedArms(under: PoolUnderTest, warmupRounds: number, signal: Ab
  */
 export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
   const { pools, options, signal } = spec
+  // Every pool's children are ours: in a compare, one pool's work is never the other's "other load".
+  const ownPids = (): number[] => pools.flatMap((under) => under.pool.pids())
   const startups: number[][] = []
   const arms: Arms[] = []
   for (const under of pools) {
     startups.push(await under.pool.ready)
-    arms.push(await warmedArms(under, options.warmupRounds, signal))
+    arms.push(await warmedArms(under, options.warmupRounds, signal, ownPids))
   }
 
   const plan = lookPlan(options.confidence, options.minRounds, options.maxRounds)
@@ -244,7 +251,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
   const overheads: number[][] = pools.map(() => [])
   const estimates: (SpeedupEstimate | undefined)[] = pools.map(() => undefined)
   const started = performance.now()
-  const runStarts = pools.map((under) => sampleCpu(under.pool.pids()))
+  const runStart = sampleCpu(ownPids())
   let stoppedBecause: Measurement['stoppedBecause'] = 'maxRounds'
   for (let round = 0; round < options.maxRounds; round++) {
     const order = pools.map((_, index) => index)
@@ -280,8 +287,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
     const own = rounds[index] as RoundSample[]
     const level = lookLevel(plan, own.length)
     const final = estimates[index] ?? estimateSpeedup(own, under.pool.size, level)
-    const runStart = runStarts[index]
-    const runEnd = runStart === undefined ? undefined : sampleCpu(under.pool.pids())
+    const runEnd = runStart === undefined ? undefined : sampleCpu(ownPids())
     results.push({
       rounds: own,
       startupMs: startups[index] as number[],

@@ -5,7 +5,7 @@
 // Needs the package built (the npm script builds) and a Chromium: Debian/Ubuntu
 // `apt-get install -y chromium`, or set CHROMIUM to the browser's path.
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -93,6 +93,8 @@ const html = join(out, 'parallel-bench.html')
 copyFileSync(report, html)
 
 const screenshot = join(out, dark ? 'parallel-bench-dark.png' : 'parallel-bench.png')
+// Chromium's profile for this one screenshot: removed as soon as it is taken.
+const profile = mkdtempSync(join(tmpdir(), 'parallel-bench-chromium-'))
 const shot = spawnSync(
   chromium.path,
   [
@@ -105,7 +107,7 @@ const shot = spawnSync(
     '--disable-component-update',
     '--disable-sync',
     '--hide-scrollbars',
-    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'parallel-bench-chromium-'))}`,
+    `--user-data-dir=${profile}`,
     // Blink's preferred colour scheme: 0 is dark, 1 light.
     `--blink-settings=preferredColorScheme=${dark ? 0 : 1}`,
     `--screenshot=${screenshot}`,
@@ -114,6 +116,7 @@ const shot = spawnSync(
   ],
   { encoding: 'utf8', timeout: 120_000 },
 )
+rmSync(profile, { recursive: true, force: true })
 if (!existsSync(screenshot)) fail(`${chromium.version} wrote no screenshot\n${shot.stdout}${shot.stderr}`)
 
 const { width, height, channels, pixels } = decodePng(readFileSync(screenshot))

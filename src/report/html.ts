@@ -3,7 +3,6 @@
 // Pure: results in, string out; the reporter writes it.
 import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
 import {
-  formatConfidence,
   formatDuration,
   formatPercent,
   formatSpeedup,
@@ -15,6 +14,7 @@ import { benchChartSvg, escapeXml } from './svg.js'
 import {
   batchTimes,
   benchTitle,
+  confidenceOf,
   curveSerialFraction,
   describeSerialFraction,
   formatMemory,
@@ -86,15 +86,13 @@ function modelRow(result: ModelResult, bench: BenchResult): string {
 }
 
 function benchTable(bench: BenchResult): string {
-  const confidence = bench.results[0]?.estimate.confidence
-  const ci = confidence === undefined ? 'CI' : `${formatConfidence(confidence)} CI`
   const headers = [
     'model',
     'workers',
     'tasks',
     'serial/batch',
     'parallel/batch',
-    `speedup [${ci}]`,
+    `speedup [${confidenceOf(bench.results)}]`,
     'net vs inline',
     'efficiency',
     'startup/worker',

@@ -239,7 +239,8 @@ function modelRow(result: ModelResult, level: Level, colors: Colors): Cell[] {
   ]
 }
 
-function confidenceOf(results: readonly ModelResult[]): string {
+/** The CI label of a table's speedup column, e.g. `95% CI`. */
+export function confidenceOf(results: readonly ModelResult[]): string {
   const confidence = results[0]?.estimate.confidence
   return confidence === undefined ? 'CI' : `${formatConfidence(confidence)} CI`
 }

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { benchOutcome } from '../../src/outcome.js'
-import { lookPlan } from '../../src/statistics.js'
 import type { ModelResult } from '../../src/types.js'
-import { budgetOption, rankModels } from '../../src/verdict.js'
+import { budgetOption } from '../../src/verdict.js'
+import { benchResult, modelResult } from '../support/synthetic-results.js'
 
 /** A compare's rows with their ranking, as runBench stores them. */
-function compared(
-  threads: ModelResult,
-  processes: ModelResult,
-): { results: ModelResult[]; ranking: ReturnType<typeof rankModels> } {
-  const results = [threads, processes]
-  return { results, ranking: rankModels(results, lookPlan(0.95, 7, 40)) }
-}
-
-import { modelResult } from '../support/synthetic-results.js'
+const compared = (threads: ModelResult, processes: ModelResult) =>
+  benchResult('compare', 'compare', [threads, processes])
 
 type Options = Parameters<typeof benchOutcome>[1]
 const base: Options = {

@@ -6,7 +6,7 @@ import { ParallelBenchError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import { otherCpuMs, sampleCpu } from './other-load.js'
 import type { BenchPool } from './pools/pool.js'
-import { descendants, privateBytesOf, privateBytesOfAll, processTree } from './process-tree.js'
+import { descendants, type ProcessTree, privateBytesOf, privateBytesOfAll, processTree } from './process-tree.js'
 import type { BenchFunction } from './registry.js'
 import { estimateNetSpeedup, estimateSpeedup, lookLevel, lookPlan, median, sequentialCoverage } from './statistics.js'
 import type { RoundSample, SpeedupEstimate } from './types.js'
@@ -282,6 +282,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
 
   // Report the coverage that holds jointly over every look, i.e. at whatever round the run stopped.
   const coverage = sequentialCoverage(plan)
+  const tree = processTree()
   const results: Measurement[] = []
   for (const [index, under] of pools.entries()) {
     const own = rounds[index] as RoundSample[]
@@ -295,7 +296,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
       // The serial arm timed every call inside its worker: that is the inline cost, paired and free.
       callMs:
         own.length === 0 ? undefined : median(own.map((r) => r.inlineMs ?? r.serialBusyMs)) / under.workload.tasks,
-      memoryBytes: await memoryPerWorker(under, pools),
+      memoryBytes: await memoryPerWorker(under, pools, tree),
       estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
       net: netEstimate(own, level, coverage),
       otherLoad:
@@ -314,9 +315,12 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
  * memory of processes fn started that are still running (Linux): below a child, or, for threads,
  * below this process and outside every pool.
  */
-async function memoryPerWorker(under: PoolUnderTest, pools: readonly PoolUnderTest[]): Promise<number | undefined> {
+async function memoryPerWorker(
+  under: PoolUnderTest,
+  pools: readonly PoolUnderTest[],
+  tree: ProcessTree | undefined,
+): Promise<number | undefined> {
   const { pool, residentBefore } = under
-  const tree = processTree()
   if (pool.model === 'threads') {
     if (residentBefore === undefined) return undefined
     const own = Math.max(0, process.memoryUsage().rss - residentBefore) / pool.size
@@ -329,11 +333,17 @@ async function memoryPerWorker(under: PoolUnderTest, pools: readonly PoolUnderTe
     )
     return own + privateBytesOfAll(started) / pool.size
   }
+  // Read from here where /proc has it; only elsewhere does each child report its own memory.
+  const perChild =
+    tree === undefined
+      ? []
+      : pool.pids().map((pid) => {
+          const own = privateBytesOf(pid)
+          return own === undefined ? undefined : own + privateBytesOfAll(descendants(tree, pid))
+        })
+  if (perChild.length > 0 && perChild.every((bytes) => bytes !== undefined)) return Math.max(...perChild)
   const replies = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
-  const own = Math.max(...replies.map((m) => m.bytes))
-  if (tree === undefined) return own
-  const perChild = pool.pids().map((pid) => (privateBytesOf(pid) ?? own) + privateBytesOfAll(descendants(tree, pid)))
-  return perChild.length === 0 ? own : Math.max(...perChild)
+  return Math.max(...replies.map((m) => m.bytes))
 }
 
 function netEstimate(rounds: RoundSample[], level: number, coverage: number): Measurement['net'] {

@@ -5,6 +5,7 @@
 // Work that fn does elsewhere in our tree (libuv's pool, helper threads) is ours,
 // not "other load", so it can no longer pass for starvation.
 import { cpuCapacity, type FileReader, parseCpusAllowed, readSystemFile } from './effective-cores.js'
+import { statFieldsAfterName } from './process-tree.js'
 
 /** Linux's USER_HZ: /proc times are in 1/100 s. */
 const TICK_MS = 10
@@ -37,7 +38,7 @@ export function parseProcStatBusy(stat: string, cpus: readonly number[] | undefi
 
 /** utime + stime + cutime + cstime of a /proc/<pid>/stat line, in ticks (the name may hold spaces and parentheses). */
 export function parsePidStatTicks(stat: string): number | undefined {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const fields = statFieldsAfterName(stat)
   // Fields after the name start at state (3rd field): utime is the 14th field overall.
   const ticks = [11, 12, 13, 14].map((index) => Number(fields[index]))
   return ticks.every(Number.isFinite) ? ticks.reduce((a, b) => a + b, 0) : undefined

@@ -7,9 +7,14 @@ import { type FileReader, readSystemFile } from './effective-cores.js'
 /** Parent pid → child pids, from every /proc/<pid>/stat; undefined where /proc cannot be listed. */
 export type ProcessTree = Map<number, number[]>
 
-/** The parent pid of a /proc/<pid>/stat line (the name may hold spaces and parentheses). */
+/** The fields of a /proc/<pid>/stat line after the name, state first (the name may hold spaces and parentheses). */
+export function statFieldsAfterName(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+}
+
+/** The parent pid of a /proc/<pid>/stat line. */
 export function parseParentPid(stat: string): number | undefined {
-  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  const ppid = Number(statFieldsAfterName(stat)[1])
   return Number.isInteger(ppid) ? ppid : undefined
 }
 

@@ -144,7 +144,8 @@ async function measureRows(
     // pool adds to this process's memory is not mixed up with the other pool's start.
     for (const model of [...models].sort((a, b) => (a === 'processes' ? -1 : b === 'processes' ? 1 : 0))) {
       const residentBefore = process.memoryUsage().rss
-      const tree = processTree()
+      // Processes a thread pool's fn starts are children of this process: know which were here before.
+      const tree = model === 'threads' ? processTree() : undefined
       const processesBefore = tree === undefined ? undefined : new Set(descendants(tree, process.pid))
       const pool: BenchPool = model === 'threads' ? createThreadPool(poolOptions) : createProcessPool(poolOptions)
       started.set(model, {

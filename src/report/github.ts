@@ -26,7 +26,7 @@ import {
   groupedWarnings,
   levelOf,
   levelOverrideSentence,
-  predictionSentence,
+  predictionSentences,
   recommendation,
   regressionLabel,
   regressionLine,
@@ -356,10 +356,7 @@ export function stepSummaryMarkdown(
     for (const { rows, warning } of groupedWarnings(bench.results)) {
       details.push(`⚠️ ${markdownText(`${rows.join(', ')}: ${warning}`)}`)
     }
-    for (const summary of bench.scaling ?? []) {
-      const prediction = predictionSentence(summary, bench.results[0]?.tasks ?? 0)
-      if (prediction !== undefined) details.push(`📈 ${markdownText(prediction)}`)
-    }
+    for (const prediction of predictionSentences(bench)) details.push(`📈 ${markdownText(prediction)}`)
     const advice = recommendation(bench)
     if (advice === undefined && details.length === 0) continue
     const title = `**${markdownText(benchTitle(bench))}**`

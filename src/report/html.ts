@@ -21,7 +21,7 @@ import {
   groupedWarnings,
   levelOf,
   levelOverrideSentence,
-  predictionSentence,
+  predictionSentences,
   recommendation,
   rowLabel,
   scalingCurves,
@@ -124,9 +124,8 @@ function notes(bench: BenchResult): string[] {
   for (const { model, points } of scalingCurves(bench)) {
     items.push(`<li>${escapeHtml(`${model}: ${describeSerialFraction(curveSerialFraction(points))}`)}</li>`)
   }
-  for (const summary of bench.scaling ?? []) {
-    const prediction = predictionSentence(summary, bench.results[0]?.tasks ?? 0)
-    if (prediction !== undefined) items.push(`<li><span class="muted">predicted</span> ${escapeHtml(prediction)}</li>`)
+  for (const prediction of predictionSentences(bench)) {
+    items.push(`<li><span class="muted">predicted</span> ${escapeHtml(prediction)}</li>`)
   }
   return items.length === 0 ? [] : ['<ul>', ...items, '</ul>']
 }

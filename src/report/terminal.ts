@@ -420,7 +420,7 @@ function scalingSentence(points: readonly ModelResult[]): string {
  * What Amdahl's law, fitted to the measured pool sizes, predicts on larger machines: clearly a
  * prediction, with the range the measured intervals allow. `undefined` when nothing is predicted.
  */
-export function predictionSentence(summary: ScalingSummary, tasks: number): string | undefined {
+function predictionSentence(summary: ScalingSummary, tasks: number): string | undefined {
   if (summary.predictions.length === 0) return undefined
   const { value, low, high } = summary.serialFraction
   const at = summary.predictions
@@ -430,6 +430,12 @@ export function predictionSentence(summary: ScalingSummary, tasks: number): stri
     ? `; capped by this batch of ${tasks} tasks`
     : ''
   return `${summary.model} on more cores, predicted by Amdahl's law (serial fraction ${value.toFixed(3)} [${low.toFixed(3)}–${high.toFixed(3)}]), a model, not a measurement: ${at}${capped}`
+}
+
+/** A bench's predictions, one sentence per model that has one: what every report prints. */
+export function predictionSentences(bench: BenchResult): string[] {
+  const tasks = bench.results[0]?.tasks ?? 0
+  return (bench.scaling ?? []).flatMap((summary) => predictionSentence(summary, tasks) ?? [])
 }
 
 function singleSentence(result: ModelResult): string {
@@ -572,10 +578,8 @@ function renderBench(bench: BenchResult, colors: Colors, width: number, verbose:
     lines.push(head.replace('!', colors.yellow('!')), ...tail)
   }
   lines.push(...renderScaling(bench, colors))
-  for (const summary of bench.scaling ?? []) {
-    const prediction = predictionSentence(summary, bench.results[0]?.tasks ?? 0)
-    if (prediction !== undefined)
-      lines.push(...wrapText(`~ ${prediction}`, width, '  ', '    ').map((l) => colors.dim(l)))
+  for (const prediction of predictionSentences(bench)) {
+    lines.push(...wrapText(`~ ${prediction}`, width, '  ', '    ').map((l) => colors.dim(l)))
   }
   const advice = recommendation(bench)
   if (advice !== undefined) lines.push(...wrapText(`→ ${advice}`, width, '  ', '    '))

@@ -432,10 +432,18 @@ function predictionSentence(summary: ScalingSummary, tasks: number): string | un
   return `${summary.model} on more cores, predicted by Amdahl's law (serial fraction ${value.toFixed(3)} [${low.toFixed(3)}–${high.toFixed(3)}]), a model, not a measurement: ${at}${capped}`
 }
 
-/** A bench's predictions, one sentence per model that has one: what every report prints. */
+/**
+ * A bench's predictions, one sentence per model that has one: what every report prints. None for
+ * a model none of whose pools beat calling fn inline: more cores would only scale the overhead,
+ * and a speedup beside "does not pay" reads as a contradiction.
+ */
 export function predictionSentences(bench: BenchResult): string[] {
   const tasks = bench.results[0]?.tasks ?? 0
-  return (bench.scaling ?? []).flatMap((summary) => predictionSentence(summary, tasks) ?? [])
+  return (bench.scaling ?? []).flatMap((summary) => {
+    const rows = bench.results.filter((r) => r.model === summary.model)
+    if (rows.length > 0 && rows.every((r) => pays(r) === 'no')) return []
+    return predictionSentence(summary, tasks) ?? []
+  })
 }
 
 function singleSentence(result: ModelResult): string {

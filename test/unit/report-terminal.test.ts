@@ -9,7 +9,7 @@ import {
   formatSpeedupWithInterval,
   stripControl,
 } from '../../src/report/format.js'
-import { idealBar, recommendation, renderReport } from '../../src/report/terminal.js'
+import { idealBar, predictionSentences, recommendation, renderReport } from '../../src/report/terminal.js'
 import type { BenchResult } from '../../src/types.js'
 import {
   benchResult,
@@ -408,6 +408,17 @@ describe('recommendation', () => {
     expect(recommendation(starvedBench)).toBe(
       'threads 1.20x [1.10–1.30] on 2 workers (60% efficiency): the workers were starved by other load; rerun on a quieter machine before deciding',
     )
+  })
+
+  test('predictions: one per model, none for a model whose pools never beat calling fn inline', () => {
+    const both = benchResult('tiny', 'compare', [
+      modelResult({ model: 'threads', workers: 2, speedup: 1.5, low: 1.4, high: 1.6, netSpeedup: 1.4 }),
+      modelResult({ model: 'processes', workers: 2, speedup: 1.2, low: 1.1, high: 1.3, netSpeedup: 0.4 }),
+    ])
+    const sentences = predictionSentences(both)
+    expect(sentences).toHaveLength(1)
+    expect(sentences[0]).toMatch(/^threads on more cores, predicted by Amdahl's law .*: 4 workers 2\.\d\dx/)
+    expect(predictionSentences(notPayingBench())).toEqual([])
   })
 
   test('net speedup vs inline below 1: parallelism does not pay here', () => {

@@ -11,10 +11,10 @@
 import { availableParallelism, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
-import { type Measurement, measure } from '../dist/measure.js'
+import { median } from '../dist/analysis/statistics.js'
+import { type Measurement, measure } from '../dist/host/measure.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
-import { median } from '../dist/statistics.js'
 import { startBenchLoader } from './support/module-loader.mjs'
 
 process.execArgv.splice(0)

@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { Piscina } from 'piscina'
-import { type Measurement, measure, transferables } from '../dist/measure.js'
+import { type Measurement, measure, transferables } from '../dist/host/measure.js'
 import type { BenchPool } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
@@ -167,7 +167,7 @@ async function perTask(count: number, run: (i: number) => Promise<unknown>): Pro
   return (performance.now() - start) / count
 }
 
-/** The per-task work of runBatch's lane in src/measure.ts (kept in step with it by hand). */
+/** The per-task work of runBatch's lane in src/host/measure.ts (kept in step with it by hand). */
 async function measureLane(pool: BenchPool, inputs: readonly unknown[], transfer: boolean): Promise<number> {
   let next = 0
   let busyMs = 0

@@ -5,7 +5,6 @@
 //
 //   node --import tsx bench/sequential-simulation.ts [repetitions=20000] [minRounds=the default]
 
-import { firstDecidingRound } from '../src/options.js'
 import {
   estimateSpeedup,
   type LookPlan,
@@ -13,9 +12,10 @@ import {
   lookPlan,
   sequentialCoverage,
   sequentialOneSidedError,
-} from '../src/statistics.js'
+} from '../src/analysis/statistics.js'
+import { decideVerdict, isDecided } from '../src/analysis/verdict.js'
+import { firstDecidingRound } from '../src/host/options.js'
 import type { RoundSample, SpeedupEstimate, VerdictStatus } from '../src/types.js'
-import { decideVerdict, isDecided } from '../src/verdict.js'
 
 const CONFIDENCE = 0.95
 const MIN_ROUNDS = Number(process.argv[3] ?? firstDecidingRound(CONFIDENCE))

@@ -1,8 +1,8 @@
-export type { BenchHelper, CompareHelper } from './define-helpers.js'
 export type { ErrorCode } from './errors.js'
 export { ParallelBenchError } from './errors.js'
-export { benchCompare, benchProcesses, benchThreads } from './helpers.js'
-export type { BenchOptions, CompareOnlyOptions, CompareOptions, ParallelBenchPluginOptions } from './options.js'
+export type { BenchHelper, CompareHelper } from './host/define-helpers.js'
+export { benchCompare, benchProcesses, benchThreads } from './host/helpers.js'
+export type { BenchOptions, CompareOnlyOptions, CompareOptions, ParallelBenchPluginOptions } from './host/options.js'
 export type {
   BenchKind,
   BenchResult,

@@ -3,8 +3,8 @@
 // every worker over the same private channel (no Vitest project, no setup files).
 // Plain JavaScript, so that bench/startup.mjs (run without tsx) shares it.
 import { createServer } from 'vite'
-import { viteModuleRunnerUrl, workerModuleAnswer } from '../../dist/bench-modules.js'
-import { startModuleServer } from '../../dist/module-server.js'
+import { viteModuleRunnerUrl, workerModuleAnswer } from '../../dist/plugin/bench-modules.js'
+import { startModuleServer } from '../../dist/plugin/module-server.js'
 
 /** @param {string} root @returns {Promise<import('./module-loader.d.mts').BenchLoader>} */
 export async function startBenchLoader(root) {

@@ -1,6 +1,6 @@
 // Number, duration and byte formatting shared by the terminal, markdown and
 // annotation renderers, plus sanitising of user-supplied text. Pure functions.
-import { median as medianOf } from '../statistics.js'
+import { median as medianOf } from '../analysis/statistics.js'
 
 const DASH = '–'
 

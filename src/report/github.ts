@@ -1,7 +1,8 @@
 // GitHub Actions output: workflow-command annotations and the step-summary markdown.
 // Pure: results in, strings out. The reporter prints / appends them.
-import { baselineNotice } from '../baseline-file.js'
-import { amdahlSpeedup } from '../scaling.js'
+
+import { amdahlSpeedup } from '../analysis/scaling.js'
+import { baselineNotice } from '../plugin/baseline-file.js'
 import type { BenchResult, EnvironmentInfo, ModelResult, RegressionStatus, VerdictStatus } from '../types.js'
 import { modelCurves } from './curves.js'
 import {

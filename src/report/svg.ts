@@ -1,7 +1,7 @@
 // The chart of one bench as a hand-written SVG: the scaling curve (measured speedup with
 // its interval vs workers, the ideal line, the Amdahl fit) beside the serial and parallel
 // batch times of every paired round. Pure and deterministic: results in, string out.
-import { amdahlSpeedup } from '../scaling.js'
+import { amdahlSpeedup } from '../analysis/scaling.js'
 import type { BenchResult, Model, ModelResult } from '../types.js'
 import { modelCurves } from './curves.js'
 import { formatDuration, formatSpeedup, formatSpeedupWithInterval, stripControl } from './format.js'

@@ -1,8 +1,9 @@
 // The terminal report: environment header, one table per bench, notes, scaling
 // curves and a plain recommendation. Pure: results in, string out; colours injected.
 import type { Colors } from 'picocolors/types.js'
-import { baselineNotice } from '../baseline-file.js'
-import { amdahlSerialFraction, batchCap, ENOUGH_SHARE, karpFlatt, scalingSummary } from '../scaling.js'
+import { amdahlSerialFraction, batchCap, ENOUGH_SHARE, karpFlatt, scalingSummary } from '../analysis/scaling.js'
+import { granularity, MAX_OVERHEAD_SHARE, rankingText } from '../analysis/verdict.js'
+import { baselineNotice } from '../plugin/baseline-file.js'
 import type {
   BenchResult,
   EnvironmentInfo,
@@ -13,7 +14,6 @@ import type {
   ScalingSummary,
   VerdictStatus,
 } from '../types.js'
-import { granularity, MAX_OVERHEAD_SHARE, rankingText } from '../verdict.js'
 import {
   formatBytes,
   formatConfidence,

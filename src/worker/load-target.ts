@@ -5,9 +5,9 @@
 import { fileURLToPath } from 'node:url'
 import type { ModuleRunner } from 'vite/module-runner'
 import { ParallelBenchError } from '../errors.js'
-import { type BenchFunction, installRegistry, lookup } from '../registry.js'
 import { createModuleRunner, type LoaderSetup } from './module-runner.js'
 import type { BenchTarget } from './protocol.js'
+import { type BenchFunction, installRegistry, lookup } from './registry.js'
 
 const LOADING_DOCS = 'See "How workers load your code" in the vitest-parallel-bench README.'
 

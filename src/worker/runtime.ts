@@ -3,11 +3,11 @@
 // starting (a failed bootstrap can hang a pool): failures become replies.
 import { isMainThread, threadId } from 'node:worker_threads'
 import { type ErrorCode, ParallelBenchError, serializeError } from '../errors.js'
-import { privateBytesOf } from '../process-tree.js'
-import type { BenchFunction } from '../registry.js'
+import { privateBytesOf } from '../machine/process-tree.js'
 import { cpuTimeMs } from './cpu-time.js'
 import { loadTarget } from './load-target.js'
 import { epochNow, READY, type ReadyMessage, type TaskReply, type TaskRequest, type WorkerSetup } from './protocol.js'
+import type { BenchFunction } from './registry.js'
 
 export interface Runtime {
   ready: ReadyMessage

@@ -1,7 +1,7 @@
 // What `import … from 'vitest'` resolves to inside a bench worker. `describe`
 // runs its callback (so benches inside it register under the right path);
 // tests, hooks and everything else do nothing. The worker never runs tests.
-import { workerRegistry } from '../registry.js'
+import { workerRegistry } from './registry.js'
 
 type Callback = () => unknown
 

@@ -1,8 +1,8 @@
 // Deterministic, hand-made bench results for the reporter tests: no timing, no pools.
-import { scalingSummary } from '../../src/scaling.js'
-import { lookPlan } from '../../src/statistics.js'
+import { scalingSummary } from '../../src/analysis/scaling.js'
+import { lookPlan } from '../../src/analysis/statistics.js'
+import { rankModels } from '../../src/analysis/verdict.js'
 import type { BenchResult, EnvironmentInfo, Model, ModelResult, RoundSample, VerdictStatus } from '../../src/types.js'
-import { rankModels } from '../../src/verdict.js'
 
 export const environment: EnvironmentInfo = {
   node: 'v20.19.0',

@@ -1,0 +1,88 @@
+// benchThreads / benchProcesses / benchCompare in the Vitest host: each call
+// registers one Vitest test, whose body measures the bench (run-bench.ts).
+// Bench workers never run this file: they load worker/bench-entry.ts instead.
+import { fileURLToPath } from 'node:url'
+import { inject, type TestContext, test } from 'vitest'
+import { effectiveCores } from '../machine/effective-cores.js'
+import { stripControl } from '../report/format.js'
+import type { BenchKind } from '../types.js'
+import { registerInWorker } from '../worker/registry.js'
+import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from './define-helpers.js'
+import { PROVIDE_KEY, type ProvidedSettings, resolveOptions, testTimeoutMs } from './options.js'
+
+export type { BenchHelper, CompareHelper } from './define-helpers.js'
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    'vitest-parallel-bench': import('./options.js').ProvidedSettings
+  }
+  interface TaskMeta {
+    parallelBench?: import('../types.js').BenchResult
+  }
+}
+
+const TITLES: Record<BenchKind, string> = {
+  threads: 'threads',
+  processes: 'processes',
+  compare: 'threads vs processes',
+}
+
+/**
+ * This package's own files, as paths and URLs: frames there are ours, not the user's (mapped
+ * stacks name src/, unmapped ones dist/).
+ */
+const OWN = ['../../dist/', '../../src/'].flatMap((folder) => {
+  const url = new URL(folder, import.meta.url)
+  return [fileURLToPath(url), url.href]
+})
+
+/** The stack frames of a helper call below this package: the user's bench file first. */
+function callerFrames(stack: string | undefined): string | undefined {
+  const frames = stack
+    ?.split('\n')
+    .slice(1)
+    .filter((line) => !OWN.some((own) => line.includes(own)))
+  return frames === undefined || frames.length === 0 ? undefined : frames.join('\n')
+}
+
+/** Options that do not resolve fail the test at once: a minute is plenty for that. */
+const INVALID_OPTIONS_TIMEOUT = 60_000
+
+let cores: number | undefined
+
+/** The test's timeout: the longest the bench can take by its own options (testTimeoutMs). */
+function benchTimeout(kind: BenchKind, options: unknown, settings: ProvidedSettings | undefined): number {
+  try {
+    cores ??= effectiveCores()
+    const resolved = resolveOptions(kind, options, settings?.defaults ?? {}, cores, undefined)
+    return testTimeoutMs(resolved, kind === 'compare' ? 2 : 1)
+  } catch {
+    return INVALID_OPTIONS_TIMEOUT
+  }
+}
+
+const defineBench: DefineBench = (kind, variant, name, subject, options) => {
+  // A project that inlines this package (ssr.noExternal) loads it in workers too: register there.
+  if (registerInWorker(kind, name, subject)) return
+  // Vitest's own reporters print titles as they are: one clean line, so a name cannot start a workflow command.
+  const title = `${stripControl(name)} [${TITLES[kind]}]`
+  const definedAt = callerFrames(new Error().stack)
+  const body = async (context: TestContext): Promise<void> => {
+    const { runBench } = await import('./run-bench.js')
+    await runBench({ kind, name, subject, options, context, settings: inject(PROVIDE_KEY), definedAt })
+  }
+  const timeout = benchTimeout(kind, options, inject(PROVIDE_KEY))
+  if (variant === 'skip') test.skip(title, body, timeout)
+  // biome-ignore lint/suspicious/noFocusedTests: forwards the user's own benchThreads.only.
+  else if (variant === 'only') test.only(title, body, timeout)
+  else test(title, body, timeout)
+}
+
+const helpers = defineHelpers(defineBench)
+
+/** Runs `fn` as a batch of tasks serially and across a pool of worker threads (piscina), and measures the speedup. */
+export const benchThreads: BenchHelper = helpers.benchThreads
+/** Runs `fn` as a batch of tasks serially and across a pool of child processes (fork), and measures the speedup. */
+export const benchProcesses: BenchHelper = helpers.benchProcesses
+/** Measures `fn` under worker threads and child processes side by side, and recommends one. */
+export const benchCompare: CompareHelper = helpers.benchCompare

@@ -1,0 +1,368 @@
+// The measurement: warm the pools, then paired, interleaved rounds (serial arm
+// and parallel arm back to back, order alternating: ABBA; with two pools, both
+// in every round), stopping as soon as the verdicts are decided (after
+// minRounds) or at maxRounds / the time budget.
+
+import {
+  estimateNetSpeedup,
+  estimateSpeedup,
+  lookLevel,
+  lookPlan,
+  median,
+  sequentialCoverage,
+} from '../analysis/statistics.js'
+import { isDecided } from '../analysis/verdict.js'
+import { ParallelBenchError } from '../errors.js'
+import { otherCpuMs, sampleCpu } from '../machine/other-load.js'
+import {
+  descendants,
+  type ProcessTree,
+  privateBytesOf,
+  privateBytesOfAll,
+  processTree,
+} from '../machine/process-tree.js'
+import type { BenchPool } from '../pools/pool.js'
+import type { RoundSample, SpeedupEstimate } from '../types.js'
+import type { BenchFunction } from '../worker/registry.js'
+import type { ResolvedOptions } from './options.js'
+
+export interface Workload {
+  tasks: number
+  /** Input of task i, made in the host. */
+  input: (index: number) => unknown
+  /** Move ArrayBuffers to the worker instead of copying (threads only). */
+  transfer: boolean
+}
+
+/** One pool under test, with what its arms run. */
+export interface PoolUnderTest {
+  pool: BenchPool
+  workload: Workload
+  /** Speedup the budget asks for; stopping waits until it is decided. */
+  target: number | undefined
+  /** For `baseline: 'inline'`: the serial arm calls this in the host. */
+  inlineFn?: BenchFunction | undefined
+  /** This process's RSS before the pool was created: what a thread pool adds is measured against it. */
+  residentBefore?: number | undefined
+  /** This process's descendants before the pool was created: those started later by a thread pool's fn count as its memory. */
+  processesBefore?: ReadonlySet<number> | undefined
+}
+
+export interface MeasureSpec {
+  /** Measured in the same rounds, one after the other (their order alternating), so they can be paired. */
+  pools: readonly PoolUnderTest[]
+  options: Pick<ResolvedOptions, 'time' | 'minRounds' | 'maxRounds' | 'warmupRounds' | 'confidence'>
+  signal?: AbortSignal | undefined
+}
+
+export interface Measurement {
+  rounds: RoundSample[]
+  startupMs: number[]
+  roundTripMs: number
+  callMs: number | undefined
+  memoryBytes: number | undefined
+  estimate: SpeedupEstimate
+  /** Net speedup vs calling fn inline, paired per round (estimateNetSpeedup). */
+  net: { speedup: number; low: number; high: number; confidence: number } | undefined
+  /** CPU time other processes took over all rounds, and how long they lasted (contention's fallback for short arms). */
+  otherLoad: { cpuMs: number; wallMs: number } | undefined
+  stoppedBecause: 'decided' | 'maxRounds' | 'time'
+}
+
+interface BatchTiming {
+  wallMs: number
+  busyMs: number
+  /** The longest single task inside fn. */
+  longestMs: number
+  /** Time inside fn per task, by input index. */
+  taskMs: number[]
+  cpuMs: number | undefined
+  /** Per task: latency seen by the host minus time inside fn. */
+  overheadMs: number[]
+}
+
+/** ArrayBuffers reachable at the top level or one level down (typed arrays, arrays, plain objects). */
+export function transferables(value: unknown): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>()
+  const visit = (item: unknown, depth: number): void => {
+    if (item instanceof ArrayBuffer) found.add(item)
+    else if (ArrayBuffer.isView(item) && item.buffer instanceof ArrayBuffer) found.add(item.buffer)
+    else if (depth > 0 && item !== null && typeof item === 'object') {
+      for (const child of Array.isArray(item) ? item : Object.values(item)) visit(child, depth - 1)
+    }
+  }
+  visit(value, 1)
+  return [...found]
+}
+
+/** The input of task `index`; the user's `input` function runs in the host, so its failure is coded apart. */
+function inputOf(workload: Workload, index: number): unknown {
+  try {
+    return workload.input(index)
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    const failure = new ParallelBenchError('INPUT_FAILED', `input(${index}) threw in the host: ${reason}`, {
+      cause: error,
+    })
+    if (error instanceof Error && error.stack !== undefined) failure.stack = error.stack
+    throw failure
+  }
+}
+
+function makeInputs(workload: Workload): unknown[] {
+  return Array.from({ length: workload.tasks }, (_, i) => inputOf(workload, i))
+}
+
+async function runBatch(
+  pool: BenchPool,
+  inputs: readonly unknown[],
+  concurrency: number,
+  transfer: boolean,
+): Promise<BatchTiming> {
+  let next = 0
+  let busyMs = 0
+  let longestMs = 0
+  const taskMs: number[] = []
+  let cpuMs: number | undefined = 0
+  const overheadMs: number[] = []
+  // One lane per worker: a task is dispatched only to an idle worker, so latency − busy is pure messaging.
+  const lane = async (): Promise<void> => {
+    while (next < inputs.length) {
+      const index = next++
+      const input = inputs[index]
+      const sent = performance.now()
+      const reply = await pool.run({ op: 'run', input }, transfer ? transferables(input) : undefined)
+      overheadMs.push(performance.now() - sent - reply.busyMs)
+      busyMs += reply.busyMs
+      taskMs[index] = reply.busyMs
+      longestMs = Math.max(longestMs, reply.busyMs)
+      cpuMs = cpuMs === undefined || reply.cpuMs === undefined ? undefined : cpuMs + reply.cpuMs
+    }
+  }
+  const start = performance.now()
+  await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
+  return { wallMs: performance.now() - start, busyMs, longestMs, taskMs, cpuMs, overheadMs }
+}
+
+async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
+  const taskMs: number[] = []
+  const start = performance.now()
+  for (const input of inputs) {
+    const called = performance.now()
+    const value = fn(input)
+    if (value instanceof Promise) await value
+    taskMs.push(performance.now() - called)
+  }
+  const wallMs = performance.now() - start
+  return { wallMs, busyMs: wallMs, longestMs: Math.max(0, ...taskMs), taskMs, cpuMs: undefined, overheadMs: [] }
+}
+
+/** Below this time inside fn per task, the inline cost is taken from a batch timed as one loop. */
+export const INLINE_ARM_BELOW_MS = 0.05
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true)
+    throw new ParallelBenchError('ABORTED', 'the bench was aborted', { cause: signal.reason })
+}
+
+/** One pool's arms, warmed up and ready for rounds. */
+interface Arms {
+  /** One paired round: the serial and the parallel arm back to back, in the order given. */
+  round(serialFirst: boolean): Promise<{ sample: RoundSample; overheadMs: number[] }>
+}
+
+async function warmedArms(
+  under: PoolUnderTest,
+  warmupRounds: number,
+  signal: AbortSignal | undefined,
+  ownPids: () => number[],
+): Promise<Arms> {
+  const { pool, workload, inlineFn } = under
+  const fixedInputs = workload.transfer ? undefined : makeInputs(workload)
+  const inputsForBatch = (): unknown[] => fixedInputs ?? makeInputs(workload)
+  // Inline, fn gets the very objects: fresh ones per batch (made before the clock starts), or an
+  // in-place sort would measure sorted data from the second batch on. Workers get clones anyway.
+  const serialArm = (): Promise<BatchTiming> =>
+    inlineFn === undefined
+      ? runBatch(pool, inputsForBatch(), 1, workload.transfer)
+      : runInline(inlineFn, makeInputs(workload))
+  const parallelArm = (): Promise<BatchTiming> => runBatch(pool, inputsForBatch(), pool.size, workload.transfer)
+  // Other load during the parallel arm; the samples bracket the arm, outside its timed span.
+  const parallelWithLoad = async (): Promise<BatchTiming & { otherMs: number | undefined }> => {
+    const before = sampleCpu(ownPids())
+    const timing = await parallelArm()
+    const after = before === undefined ? undefined : sampleCpu(ownPids())
+    return {
+      ...timing,
+      otherMs: before === undefined || after === undefined ? undefined : otherCpuMs(before, after),
+    }
+  }
+
+  // The pool runs fn first: a fn that exits, crashes or hangs shows it there, not in the Vitest worker.
+  let warmSerial: BatchTiming | undefined
+  for (let i = 0; i < warmupRounds; i++) {
+    checkAborted(signal)
+    await parallelArm()
+    warmSerial = await serialArm()
+  }
+  // Tiny tasks: time the batch as one loop too (an arm as cheap as the tasks), since per-call
+  // timing would mostly measure the clock. Judged on the warm serial arm (or an extra one).
+  warmSerial ??= inlineFn === undefined ? await serialArm() : undefined
+  const inlineArm =
+    warmSerial !== undefined && warmSerial.busyMs / workload.tasks < INLINE_ARM_BELOW_MS
+      ? async (): Promise<number> => (await pool.run({ op: 'inline', inputs: inputsForBatch() })).busyMs
+      : undefined
+
+  return {
+    async round(serialFirst) {
+      let serial: BatchTiming
+      let parallel: BatchTiming & { otherMs: number | undefined }
+      if (serialFirst) {
+        serial = await serialArm()
+        parallel = await parallelWithLoad()
+      } else {
+        parallel = await parallelWithLoad()
+        serial = await serialArm()
+      }
+      const inlineMs = inlineArm === undefined ? undefined : await inlineArm()
+      return {
+        sample: {
+          order: serialFirst ? 'serial-first' : 'parallel-first',
+          serialMs: serial.wallMs,
+          parallelMs: parallel.wallMs,
+          serialBusyMs: serial.busyMs,
+          parallelBusyMs: parallel.busyMs,
+          parallelCpuMs: parallel.cpuMs,
+          serialLongestMs: serial.longestMs,
+          serialTaskMs: serial.taskMs,
+          ...(inlineMs === undefined ? {} : { inlineMs }),
+          ...(parallel.otherMs === undefined ? {} : { parallelOtherMs: parallel.otherMs }),
+        },
+        overheadMs: [...serial.overheadMs, ...parallel.overheadMs],
+      }
+    },
+  }
+}
+
+/**
+ * Measures every pool of the spec in the same rounds: round r runs each pool's paired arms, the
+ * pools' order alternating round by round, so two pools' rounds pair up (drift hits both alike).
+ * Stops once every pool's verdict is decided (after minRounds), or at maxRounds / `time`.
+ */
+export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
+  const { pools, options, signal } = spec
+  // Every pool's children are ours: in a compare, one pool's work is never the other's "other load".
+  const ownPids = (): number[] => pools.flatMap((under) => under.pool.pids())
+  const startups: number[][] = []
+  const arms: Arms[] = []
+  for (const under of pools) {
+    startups.push(await under.pool.ready)
+    arms.push(await warmedArms(under, options.warmupRounds, signal, ownPids))
+  }
+
+  const plan = lookPlan(options.confidence, options.minRounds, options.maxRounds)
+  const rounds: RoundSample[][] = pools.map(() => [])
+  const overheads: number[][] = pools.map(() => [])
+  const estimates: (SpeedupEstimate | undefined)[] = pools.map(() => undefined)
+  const started = performance.now()
+  const runStart = sampleCpu(ownPids())
+  let stoppedBecause: Measurement['stoppedBecause'] = 'maxRounds'
+  for (let round = 0; round < options.maxRounds; round++) {
+    const order = pools.map((_, index) => index)
+    if (round % 2 === 1) order.reverse()
+    for (const index of order) {
+      checkAborted(signal)
+      const under = pools[index] as PoolUnderTest
+      // ABBA; with the inline baseline and no warm-up, the pool still goes first.
+      const serialFirst = (round + (under.inlineFn !== undefined && options.warmupRounds === 0 ? 1 : 0)) % 2 === 0
+      const { sample, overheadMs } = await (arms[index] as Arms).round(serialFirst)
+      ;(rounds[index] as RoundSample[]).push(sample)
+      ;(overheads[index] as number[]).push(...overheadMs)
+    }
+    if (round + 1 < options.minRounds) continue
+    const level = lookLevel(plan, round + 1)
+    pools.forEach((under, index) => {
+      estimates[index] = estimateSpeedup(rounds[index] as RoundSample[], under.pool.size, level)
+    })
+    if (pools.every((under, index) => isDecided(estimates[index] as SpeedupEstimate, under.target))) {
+      stoppedBecause = 'decided'
+      break
+    }
+    if (performance.now() - started >= options.time) {
+      stoppedBecause = 'time'
+      break
+    }
+  }
+
+  // Report the coverage that holds jointly over every look, i.e. at whatever round the run stopped.
+  const coverage = sequentialCoverage(plan)
+  const tree = processTree()
+  const results: Measurement[] = []
+  for (const [index, under] of pools.entries()) {
+    const own = rounds[index] as RoundSample[]
+    const level = lookLevel(plan, own.length)
+    const final = estimates[index] ?? estimateSpeedup(own, under.pool.size, level)
+    const runEnd = runStart === undefined ? undefined : sampleCpu(ownPids())
+    results.push({
+      rounds: own,
+      startupMs: startups[index] as number[],
+      roundTripMs: (overheads[index] as number[]).length === 0 ? 0 : Math.max(0, median(overheads[index] as number[])),
+      // The serial arm timed every call inside its worker: that is the inline cost, paired and free.
+      callMs:
+        own.length === 0 ? undefined : median(own.map((r) => r.inlineMs ?? r.serialBusyMs)) / under.workload.tasks,
+      memoryBytes: await memoryPerWorker(under, pools, tree),
+      estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
+      net: netEstimate(own, level, coverage),
+      otherLoad:
+        runStart === undefined || runEnd === undefined
+          ? undefined
+          : { cpuMs: otherCpuMs(runStart, runEnd), wallMs: runEnd.atMs - runStart.atMs },
+      stoppedBecause,
+    })
+  }
+  return results
+}
+
+/**
+ * One measure for both models, memory added per worker: a child's private memory; for threads,
+ * what the pool added to this process's resident memory, shared out. Both include the private
+ * memory of processes fn started that are still running (Linux): below a child, or, for threads,
+ * below this process and outside every pool.
+ */
+async function memoryPerWorker(
+  under: PoolUnderTest,
+  pools: readonly PoolUnderTest[],
+  tree: ProcessTree | undefined,
+): Promise<number | undefined> {
+  const { pool, residentBefore } = under
+  if (pool.model === 'threads') {
+    if (residentBefore === undefined) return undefined
+    const own = Math.max(0, process.memoryUsage().rss - residentBefore) / pool.size
+    if (tree === undefined) return own
+    const inPools = new Set(
+      pools.flatMap((other) => other.pool.pids()).flatMap((pid) => [pid, ...descendants(tree, pid)]),
+    )
+    const started = descendants(tree, process.pid).filter(
+      (pid) => !inPools.has(pid) && under.processesBefore?.has(pid) !== true,
+    )
+    return own + privateBytesOfAll(started) / pool.size
+  }
+  // Read from here where /proc has it; only elsewhere does each child report its own memory.
+  const perChild =
+    tree === undefined
+      ? []
+      : pool.pids().map((pid) => {
+          const own = privateBytesOf(pid)
+          return own === undefined ? undefined : own + privateBytesOfAll(descendants(tree, pid))
+        })
+  if (perChild.length > 0 && perChild.every((bytes) => bytes !== undefined)) return Math.max(...perChild)
+  const replies = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
+  return Math.max(...replies.map((m) => m.bytes))
+}
+
+function netEstimate(rounds: RoundSample[], level: number, coverage: number): Measurement['net'] {
+  const net = estimateNetSpeedup(rounds, level)
+  return net === undefined
+    ? undefined
+    : { speedup: net.speedup, low: net.low, high: net.high, confidence: Math.min(net.confidence, coverage) }
+}

@@ -1,0 +1,178 @@
+// The stored run a later run compares with (`compareWith`): read and checked once, in Vitest's
+// main process, and reduced to what the bench tests need (per row: the per-round log-ratios,
+// pool size, machine), which travels to them through provide/inject. A file that is missing,
+// unreadable or of another schema gives a `problem` to report, never an exception.
+import { readFile } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { otherLoadCores, poolCpuCores } from '../analysis/regression.js'
+import { median } from '../analysis/statistics.js'
+import { JSON_SCHEMA } from '../report/json.js'
+import type { Baseline, ComparedWith, Model, RoundSample } from '../types.js'
+
+/** One (model, pool size) row of the stored run, as the comparison needs it. */
+export interface BaselineRow {
+  model: Model
+  workers: number
+  /** False when the pool size defaulted to that machine's effective cores. */
+  workersSetByUser: boolean
+  /** The serial arm of that run (`baseline` option): speedups over different arms do not compare. */
+  serialArm: Baseline
+  /** log(serialMs / parallelMs) per round. */
+  logRatios: number[]
+  /** exp(median of logRatios). */
+  speedup: number
+  /** Effective cores of the machine that measured it. */
+  effectiveCores: number
+  /** That run's own report said its workers were starved of CPU. */
+  starved: boolean
+  /** Cores other processes took during its parallel arms (`otherLoadCores`); undefined where not measured. */
+  otherCores?: number | undefined
+  /** Cores its pool used during its parallel arms (`poolCpuCores`); undefined where not measured. */
+  cpuCores?: number | undefined
+}
+
+/** What the bench tests get: where the stored run came from, and its usable rows. */
+export interface BaselineSnapshot extends ComparedWith {
+  /** Rows by bench: `benchIdentity(file, fullName)` → that bench's rows. */
+  benches: Record<string, BaselineRow[]>
+}
+
+/** The snapshot without its rows: what each bench result records. */
+export function comparedWith(snapshot: BaselineSnapshot): ComparedWith {
+  const { benches: _benches, ...rest } = snapshot
+  return rest
+}
+
+/** The key of a bench in a snapshot: its file (relative, as in the JSON) and full test name. */
+export function benchIdentity(file: string, fullName: string): string {
+  return JSON.stringify([file, fullName])
+}
+
+type Json = Record<string, unknown>
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * Reads the stored run at `file` (relative to `root`). Never throws: whatever is wrong with the
+ * file becomes `problem`, and rows that cannot be used are counted in `skippedRows`.
+ */
+export async function readBaseline(
+  root: string,
+  file: string,
+  from: BaselineSnapshot['from'],
+): Promise<BaselineSnapshot> {
+  const snapshot: BaselineSnapshot = { file, from, skippedRows: 0, benches: {} }
+  let text: string
+  try {
+    text = await readFile(resolve(root, file), 'utf8')
+  } catch (error) {
+    const code = (error as { code?: unknown }).code
+    snapshot.problem = code === 'ENOENT' ? 'not found' : `could not be read (${errorText(error)})`
+    return snapshot
+  }
+  let doc: unknown
+  try {
+    doc = JSON.parse(text)
+  } catch (error) {
+    snapshot.problem = `is not valid JSON (${errorText(error)})`
+    return snapshot
+  }
+  if (!isObject(doc) || typeof doc.schema !== 'string') {
+    snapshot.problem = 'is not a vitest-parallel-bench JSON report (no `schema`)'
+    return snapshot
+  }
+  if (doc.schema !== JSON_SCHEMA) {
+    snapshot.problem = `has schema ${JSON.stringify(doc.schema)}; this version reads ${JSON.stringify(JSON_SCHEMA)}`
+    return snapshot
+  }
+  const machineCores = isObject(doc.environment) ? doc.environment.effectiveCores : undefined
+  if (!Array.isArray(doc.benches) || !isPositive(machineCores)) {
+    snapshot.problem = 'is malformed (no `benches` list or no `environment.effectiveCores`)'
+    return snapshot
+  }
+  if (typeof doc.generatedAt === 'string') snapshot.generatedAt = doc.generatedAt
+  for (const bench of doc.benches) {
+    if (!isObject(bench) || typeof bench.file !== 'string' || typeof bench.fullName !== 'string') {
+      snapshot.skippedRows++
+      continue
+    }
+    if (!Array.isArray(bench.results)) continue
+    const options = isObject(bench.options) ? bench.options : {}
+    const benchCores = isObject(bench.environment) ? bench.environment.effectiveCores : undefined
+    const rows: BaselineRow[] = []
+    for (const result of bench.results) {
+      const row = baselineRow(result, {
+        // Reports from before these fields existed: exact pool sizes, worker serial arm.
+        workersSetByUser: options.workersSetByUser !== false,
+        serialArm: options.baseline === 'inline' ? 'inline' : 'worker',
+        // The machine that measured this bench (after --merge-reports, not necessarily the report's).
+        effectiveCores: isPositive(benchCores) ? benchCores : machineCores,
+      })
+      if (row === undefined) snapshot.skippedRows++
+      else rows.push(row)
+    }
+    const key = benchIdentity(bench.file, bench.fullName)
+    // A title used twice in one file: the first one, as the report lists them in run order.
+    if (rows.length > 0 && snapshot.benches[key] === undefined) snapshot.benches[key] = rows
+  }
+  return snapshot
+}
+
+function isPositive(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0
+}
+
+function baselineRow(
+  result: unknown,
+  bench: Pick<BaselineRow, 'workersSetByUser' | 'serialArm' | 'effectiveCores'>,
+): BaselineRow | undefined {
+  if (!isObject(result) || !Array.isArray(result.rounds)) return undefined
+  const { model, workers } = result
+  if ((model !== 'threads' && model !== 'processes') || !(Number.isInteger(workers) && (workers as number) >= 1)) {
+    return undefined
+  }
+  const logRatios: number[] = []
+  const loads: Pick<RoundSample, 'parallelMs' | 'parallelOtherMs' | 'parallelCpuMs'>[] = []
+  for (const round of result.rounds) {
+    if (!isObject(round) || !isPositive(round.serialMs) || !isPositive(round.parallelMs)) return undefined
+    logRatios.push(Math.log(round.serialMs / round.parallelMs))
+    const { parallelOtherMs, parallelCpuMs } = round
+    loads.push({
+      parallelMs: round.parallelMs,
+      parallelOtherMs: typeof parallelOtherMs === 'number' ? parallelOtherMs : undefined,
+      parallelCpuMs: typeof parallelCpuMs === 'number' ? parallelCpuMs : undefined,
+    })
+  }
+  if (logRatios.length === 0) return undefined
+  const warnings = Array.isArray(result.warnings) ? result.warnings : []
+  return {
+    model,
+    workers: workers as number,
+    ...bench,
+    logRatios,
+    speedup: Math.exp(median(logRatios)),
+    starved: warnings.some((warning) => typeof warning === 'string' && warning.startsWith('workers were starved')),
+    otherCores: otherLoadCores(loads),
+    cpuCores: poolCpuCores(loads),
+  }
+}
+
+/** One line for the report's header: what this run is compared with, or why it is not. */
+export function baselineNotice(snapshot: ComparedWith): string {
+  const where = snapshot.from === 'environment' ? ' (from VITEST_PARALLEL_BENCH_COMPARE_WITH)' : ''
+  if (snapshot.problem !== undefined) {
+    return `No regression check: the baseline ${snapshot.file}${where} ${snapshot.problem}.`
+  }
+  const when = snapshot.generatedAt === undefined ? '' : `, measured ${snapshot.generatedAt}`
+  const skipped =
+    snapshot.skippedRows === 0
+      ? ''
+      : `; ${snapshot.skippedRows} unreadable ${snapshot.skippedRows === 1 ? 'row' : 'rows'} left out`
+  return `Compared with the baseline ${snapshot.file}${where}${when}${skipped}.`
+}

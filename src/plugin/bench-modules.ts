@@ -1,0 +1,135 @@
+// Main process: what a bench worker's module runner gets when it asks for a
+// module. Modules come from Vitest's own fetch for the bench project (the same
+// transforms, plugins and externalization as its test workers), with two
+// exceptions: `vitest` is the inert shim, and this package's entry is its worker
+// view (helpers that only register their function).
+import { realpathSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { isAbsolute } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { TestProject } from 'vitest/node'
+import type { ModuleRequest, ModuleResponse } from '../worker/module-channel.js'
+import { type ModuleAnswer, plainError } from './module-server.js'
+import { importPath, packageVersion } from './package-exports.js'
+import { splitCodeFile } from './vitest-compat.js'
+
+type Response = ModuleResponse['response']
+
+/** Bench workers run in Node: their modules come from Vite's server-side environment, as for Vitest's node tests. */
+const ENVIRONMENT = 'ssr'
+
+function externalize(url: URL): Response {
+  return { result: { externalize: url.href, type: 'module' } }
+}
+
+const SHIM = externalize(new URL('../worker/vitest-shim.js', import.meta.url))
+const WORKER_ENTRY = externalize(new URL('../worker/bench-entry.js', import.meta.url))
+const PACKAGE_ENTRY = realpathSync(fileURLToPath(new URL('../index.js', import.meta.url)))
+
+function realPath(file: string): string {
+  try {
+    return realpathSync(file)
+  } catch {
+    return file
+  }
+}
+
+/** Where a fetch result's module lives on disk, inlined or externalized (a path or a file URL). */
+function moduleFile(result: { externalize?: string; file?: string | null }): string | undefined {
+  const { externalize } = result
+  if (externalize?.startsWith('file:')) return realPath(fileURLToPath(externalize))
+  if (externalize !== undefined && isAbsolute(externalize)) return realPath(externalize)
+  return result.file ? realPath(result.file) : undefined
+}
+
+const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/
+
+/**
+ * Vitest shapes code for its own evaluator (vm with a file name, no line offset; Vitest 4 inlines
+ * the source map, Vitest 5 sends it beside the code). Vite's evaluator needs what Vite's
+ * fetchModule gives it: a `//# sourceURL` (else frames read "eval at runInlinedModule"), and an
+ * inline source map shifted by the lines its function wrapper adds.
+ */
+function forViteEvaluator(code: string, file: string, startOffset: number, separateMap: string | undefined): string {
+  let body = code
+  let map = separateMap
+  const inline = INLINE_MAP.exec(body)
+  if (inline?.[1] !== undefined) {
+    map = Buffer.from(inline[1], 'base64').toString('utf8')
+    body = body.slice(0, inline.index)
+  }
+  if (map !== undefined) {
+    const decoded = JSON.parse(map) as { mappings: string }
+    decoded.mappings = ';'.repeat(startOffset) + decoded.mappings
+    body = `${body.trimEnd()}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(decoded)).toString('base64')}`
+  }
+  return body.includes('\n//# sourceURL=') ? `${body}\n` : `${body.trimEnd()}\n//# sourceURL=${file}\n`
+}
+
+/** `vite/module-runner` of the Vite that Vitest runs on: a runner must speak its server's protocol. */
+export function viteModuleRunnerUrl(): string {
+  const vitestManifest = importPath('vitest', './package.json', fileURLToPath(import.meta.url))
+  const runner = vitestManifest && importPath('vite', './module-runner', vitestManifest)
+  if (runner === undefined) {
+    const vite = vitestManifest ? packageVersion('vite', vitestManifest) : 'unknown'
+    throw new Error(`vitest-parallel-bench needs Vite 6 or later (vite/module-runner); Vitest runs on vite ${vite}`)
+  }
+  return pathToFileURL(runner).href
+}
+
+type FetchOptions = { cached?: boolean; startOffset?: number }
+type FetchResult = {
+  externalize?: string
+  file?: string | null
+  tmp?: string
+  code?: string
+  /** Vitest 5: the source map, beside the code. */
+  sourceMap?: string
+  cache?: boolean
+}
+
+/** Where modules come from: Vitest's fetch for a project, or (bench/ scripts) a plain Vite environment. */
+export interface ModuleSource {
+  fetch(url: string, importer: string | undefined, options: FetchOptions | undefined): Promise<FetchResult>
+  /** Every other runner request (getBuiltins), answered by the Vite environment itself. */
+  handleInvoke(payload: ModuleRequest['payload']): Promise<Response>
+}
+
+/** Answers module requests from `sourceOf(project)`, with the shim and the worker entry swapped in. */
+export function workerModuleAnswer(sourceOf: (project: string) => ModuleSource | undefined): ModuleAnswer {
+  const vitestEntry = importPath('vitest', '.', fileURLToPath(import.meta.url))
+  return async (project, payload) => {
+    const source = sourceOf(project)
+    if (source === undefined) return { error: plainError(new Error(`no Vitest project named "${project}"`)) }
+    const { name, data } = payload.data
+    if (name !== 'fetchModule') return source.handleInvoke(payload)
+    const [url, importer, options] = data as [string, string | undefined, FetchOptions | undefined]
+    if (url === 'vitest') return SHIM
+    const result = await source.fetch(url, importer, options)
+    const file = moduleFile(result)
+    if (file === vitestEntry) return SHIM
+    if (file === PACKAGE_ENTRY) return WORKER_ENTRY
+    // With Vitest's file cache on, the code (and on Vitest 5 its map) waits in a file.
+    const { code, sourceMap } =
+      result.tmp === undefined
+        ? { code: result.code, sourceMap: result.sourceMap }
+        : splitCodeFile(await readFile(result.tmp, 'utf8'))
+    if (code === undefined || result.file == null) return { result }
+    const { sourceMap: _separate, tmp: _tmp, ...rest } = result
+    return { result: { ...rest, code: forViteEvaluator(code, result.file, options?.startOffset ?? 0, sourceMap) } }
+  }
+}
+
+/** The module source of a Vitest project: Vitest's own fetch (`createMethodsRPC`, as its pools use it). */
+export async function vitestModuleSource(project: TestProject): Promise<ModuleSource> {
+  const { createMethodsRPC } = await import('vitest/node')
+  const rpc = createMethodsRPC(project)
+  const environment = project.vite.environments[ENVIRONMENT]
+  return {
+    fetch: (url, importer, options) => rpc.fetch(url, importer, ENVIRONMENT, options) as Promise<FetchResult>,
+    handleInvoke: async (payload) =>
+      environment === undefined
+        ? { error: plainError(new Error(`the project "${project.name}" has no "${ENVIRONMENT}" Vite environment`)) }
+        : ((await environment.hot.handleInvoke(payload)) as Response),
+  }
+}

@@ -1,0 +1,171 @@
+// parallelBench(): a Vite plugin that gives Vitest a project of its own for
+// bench files — one file at a time, after every other test (so unit tests do
+// not steal the CPU being measured) — serves that project's modules to the
+// bench workers, and adds the parallel-bench reporter.
+import { fileURLToPath } from 'node:url'
+import type { Plugin } from 'vitest/config'
+import type { TestProject, TestSequencerConstructor, TestSpecification, Vitest } from 'vitest/node'
+import {
+  benchDefaults,
+  COMPARE_WITH_ENV,
+  checkCompareWith,
+  LEVEL_ENV,
+  type ParallelBenchPluginOptions,
+  PROVIDE_KEY,
+  type ProvidedSettings,
+  validatePluginOptions,
+} from '../host/options.js'
+import type { ParallelBenchReporterOptions } from '../report/reporter.js'
+import { type BaselineSnapshot, readBaseline } from './baseline-file.js'
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, excludePatterns, findBenchFiles } from './bench-files.js'
+import { type ModuleSource, viteModuleRunnerUrl, vitestModuleSource, workerModuleAnswer } from './bench-modules.js'
+import { startModuleServer } from './module-server.js'
+import { dropProjects, isBenchmarkClone, isVitest4BenchCommand, NO_BENCHMARK_CLONE } from './vitest-compat.js'
+
+export type { ParallelBenchPluginOptions } from '../host/options.js'
+
+export const PROJECT_NAME = 'parallel-bench'
+
+/**
+ * configureVitest runs once per project that carries the plugin, concurrently, and a config may
+ * bundle its own copy of this module: the claim lives on the Vitest instance, under a global symbol.
+ */
+const CLAIMED = Symbol.for('vitest-parallel-bench/configured')
+
+function claim(vitest: Vitest): boolean {
+  const holder = vitest as Vitest & { [CLAIMED]?: true }
+  if (holder[CLAIMED]) return false
+  holder[CLAIMED] = true
+  return true
+}
+
+function projectDir(project: TestProject): string {
+  return project.config.dir || project.config.root
+}
+
+/**
+ * Bench files go last, whatever the other projects' groups and maxWorkers: our project sits in
+ * Vitest's trailing sequential group (isolate, groupOrder 0, one worker), and inside that group
+ * this sequencer puts its files after everyone else's.
+ */
+function runBenchesLast(vitest: Vitest): void {
+  const Base = vitest.config.sequence.sequencer
+  const isOurs = (spec: TestSpecification): boolean => spec.project.name === PROJECT_NAME
+  vitest.config.sequence.sequencer = class extends Base {
+    constructor(context: Vitest) {
+      super(context)
+      const sort = this.sort.bind(this)
+      this.sort = async (files: TestSpecification[]): Promise<TestSpecification[]> => {
+        const sorted = await sort(files)
+        return [...sorted.filter((spec) => !isOurs(spec)), ...sorted.filter(isOurs)]
+      }
+    }
+  } as TestSequencerConstructor
+}
+
+/** The stored run to compare with: the environment variable's for this run, else `compareWith`; read once. */
+async function baselineSnapshot(root: string, option: string | undefined): Promise<BaselineSnapshot | undefined> {
+  const fromEnv = process.env[COMPARE_WITH_ENV]
+  if (fromEnv !== undefined && fromEnv !== '') {
+    try {
+      checkCompareWith(COMPARE_WITH_ENV, fromEnv)
+    } catch (error) {
+      if (error instanceof Error) error.message = `parallelBench(): ${error.message}`
+      throw error
+    }
+    return readBaseline(root, fromEnv, 'environment')
+  }
+  return option === undefined ? undefined : readBaseline(root, option, 'option')
+}
+
+export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin {
+  const validated = validatePluginOptions(options)
+  const include = validated.include ?? DEFAULT_INCLUDE
+  const exclude = [...DEFAULT_EXCLUDE, ...(validated.exclude ?? [])]
+
+  return {
+    name: 'vitest-parallel-bench',
+    async configureVitest({ vitest, injectTestProjects }) {
+      if (!claim(vitest)) return
+      const root = vitest.config.dir || vitest.config.root
+      const files = await findBenchFiles(root, include, exclude)
+      const excludeOurs = (project: TestProject): void => {
+        project.config.exclude.push(...excludePatterns(projectDir(project), files.ours))
+      }
+      if (isVitest4BenchCommand(vitest)) {
+        // Vitest 4's bench mode would collect our files (its include is benchmark.include) and skip every test.
+        for (const project of vitest.projects) excludeOurs(project)
+        vitest.logger.log(
+          'vitest-parallel-bench: `vitest bench` on Vitest 4 runs only bench(); run `vitest run` for the parallel benches.',
+        )
+        return
+      }
+
+      // Before any bench runs, so `compareWith` may name this run's own outputFile (the previous run's).
+      const comparison = await baselineSnapshot(root, validated.compareWith)
+
+      const sources = new Map<string, ModuleSource>()
+      const moduleServer = await startModuleServer(workerModuleAnswer((name) => sources.get(name)))
+      vitest.onClose(() => moduleServer.close())
+      const moduleRunnerUrl = viteModuleRunnerUrl()
+
+      const injected = await injectTestProjects({
+        extends: true,
+        test: {
+          name: PROJECT_NAME,
+          include,
+          exclude,
+          // One bench file at a time: parallel benches would measure each other.
+          fileParallelism: false,
+          isolate: true,
+          pool: 'forks',
+          sequence: { groupOrder: 0 },
+          ...NO_BENCHMARK_CLONE,
+        },
+      })
+      // Our benches run once, in our project, under `vitest run` and `vitest bench` alike.
+      const clones = injected.filter(isBenchmarkClone)
+      dropProjects(vitest, clones)
+      const ours = injected.filter((project) => !clones.includes(project))
+
+      for (const project of ours) {
+        // `extends: true` merged the root's include/exclude into ours: the plugin's own are the rule here.
+        project.config.include = [...include]
+        project.config.exclude = [...exclude, ...excludePatterns(projectDir(project), files.others)]
+        sources.set(project.name, await vitestModuleSource(project))
+        // Settings travel to the bench tests through Vitest's provide/inject.
+        const settings: ProvidedSettings = {
+          defaults: benchDefaults(validated),
+          loader: {
+            channel: { address: moduleServer.address, token: moduleServer.token, project: project.name },
+            moduleRunnerUrl,
+            setupFiles: [...project.config.setupFiles],
+            globals: project.config.globals,
+            defines: { ...project.config.defines },
+            env: { ...project.config.env },
+          },
+          ...(comparison === undefined ? {} : { comparison }),
+        }
+        project.provide(PROVIDE_KEY, settings)
+      }
+      // No other project (the root, test.projects, Vitest 5's "(bench)" clones) collects our files.
+      for (const project of vitest.projects) if (!ours.includes(project)) excludeOurs(project)
+      runBenchesLast(vitest)
+      // Bench files only register benches in the Vitest worker: they would read as uncovered code.
+      const coverageExclude = (vitest.config.coverage as { exclude?: string[] }).exclude
+      if (Array.isArray(coverageExclude)) coverageExclude.push(...include)
+
+      const reporterOptions: ParallelBenchReporterOptions = {
+        ...(validated.outputFile === undefined ? {} : { outputFile: validated.outputFile }),
+        ...(validated.htmlFile === undefined ? {} : { htmlFile: validated.htmlFile }),
+        github: validated.github ?? process.env.GITHUB_ACTIONS === 'true',
+        ...(validated.verbose === undefined ? {} : { verbose: validated.verbose }),
+        ...(process.env[LEVEL_ENV] ? { levelOverride: process.env[LEVEL_ENV] } : {}),
+      }
+      const reporter = fileURLToPath(new URL('../report/reporter.js', import.meta.url))
+      vitest.config.reporters.push([reporter, reporterOptions as Record<string, unknown>])
+    },
+  }
+}
+
+export default parallelBench

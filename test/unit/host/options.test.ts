@@ -1,0 +1,270 @@
+import { describe, expect, it } from 'vitest'
+import {
+  autoWorkers,
+  benchDefaults,
+  firstDecidingRound,
+  reportableOptions,
+  resolveOptions,
+  smallestDecidingMaxRounds,
+  testTimeoutMs,
+  validatePluginOptions,
+} from '../../../src/host/options.js'
+
+const resolve = (options: unknown, defaults = {}, env?: string) => resolveOptions('threads', options, defaults, 2, env)
+
+describe('resolveOptions', () => {
+  it('fills the documented defaults, with workers from the effective cores', () => {
+    expect(resolve({})).toMatchObject({
+      workers: [2],
+      workersSetByUser: false,
+      tasks: 8,
+      tasksSetByUser: false,
+      level: 'error',
+      baseline: 'worker',
+      time: 10_000,
+      minRounds: 7,
+      maxRounds: 40,
+      warmupRounds: 1,
+      taskTimeout: 30_000,
+      startupTimeout: 60_000,
+      confidence: 0.95,
+      rowConfidence: 0.95,
+      transfer: false,
+      strict: false,
+    })
+  })
+
+  it('sorts and de-duplicates a scaling curve, and sizes tasks for its largest count', () => {
+    const options = resolve({ workers: [4, 1, 2, 2] })
+    expect(options.workers).toEqual([1, 2, 4])
+    expect(options.tasks).toBe(16)
+  })
+
+  it('lets bench options win over plugin defaults, and takes strict from the plugin', () => {
+    const options = resolve({ time: 500 }, { time: 2000, minSpeedup: 1.5, strict: true })
+    expect(options.time).toBe(500)
+    expect(options.minSpeedup).toBe(1.5)
+    expect(options.strict).toBe(true)
+  })
+
+  it('lets VITEST_PARALLEL_BENCH_LEVEL override every level and remembers the original', () => {
+    const options = resolve({ level: 'error' }, {}, 'warn')
+    expect(options.level).toBe('warn')
+    expect(options.levelOverriddenFrom).toBe('error')
+    expect(resolve({ level: 'warn' }, {}, 'warn').levelOverriddenFrom).toBeUndefined()
+    expect(() => resolve({}, {}, 'silent')).toThrow(
+      /`VITEST_PARALLEL_BENCH_LEVEL` must be one of 'error', 'warn', 'off', got "silent"/,
+    )
+  })
+
+  it.each([
+    [{ minSpeed: 2 }, TypeError, /Unknown option `minSpeed`\. Did you mean `minSpeedup`\?/],
+    [{ tasks: '8' }, TypeError, /`tasks` must be an integer >= 1, got "8"/],
+    [{ tasks: 2.5 }, RangeError, /`tasks` must be an integer >= 1, got 2.5/],
+    [{ workers: 0 }, RangeError, /`workers` must be an integer >= 1, an array of them or 'auto', got 0/],
+    [{ workers: 'many' }, TypeError, /`workers` must be an integer >= 1, an array of them or 'auto', got "many"/],
+    [{ workers: [2, 0] }, RangeError, /`workers` must be an array of integers >= 1, got 0/],
+    [{ workers: [] }, RangeError, /`workers` must be an integer >= 1, a non-empty array of them or 'auto'/],
+    [{ minSpeedup: -1 }, RangeError, /`minSpeedup` must be a number > 0, got -1/],
+    [{ minEfficiency: 0 }, RangeError, /`minEfficiency` must be a number in \(0, 1\], got 0/],
+    [{ minEfficiency: 1.01 }, RangeError, /`minEfficiency` must be a number in \(0, 1\], got 1.01/],
+    [{ level: 'loud' }, RangeError, /`level` must be one of 'error', 'warn', 'off', got "loud"/],
+    [{ level: 3 }, TypeError, /`level` must be one of 'error', 'warn', 'off', got 3/],
+    [{ minRounds: 2 }, RangeError, /`minRounds` must be an integer in \[3, 1000\], got 2/],
+    [
+      { minRounds: 20, maxRounds: 10 },
+      RangeError,
+      /`maxRounds` must be an integer in \[minRounds \(20\), 1000\], got 10/,
+    ],
+    [{ maxRounds: 8300 }, RangeError, /`maxRounds` must be an integer in \[minRounds \(7\), 1000\], got 8300/],
+    [{ startupTimeout: 0 }, RangeError, /`startupTimeout` must be a number of ms > 0, got 0/],
+    [
+      { minSpeedup: 1.5, minRounds: 3, maxRounds: 5 },
+      RangeError,
+      /`maxRounds` must be at least 6 to decide anything at confidence 0\.95 \(with minRounds 3\), got 5/,
+    ],
+    [
+      { minEfficiency: 0.5, minRounds: 3, maxRounds: 7, confidence: 0.999 },
+      RangeError,
+      /`maxRounds` must be at least 11/,
+    ],
+    [{ time: Number.NaN }, TypeError, /`time` must be a number of ms >= 0, got NaN/],
+    [{ taskTimeout: 0 }, RangeError, /`taskTimeout` must be a number of ms > 0, got 0/],
+    [{ confidence: 1 }, RangeError, /`confidence` must be a number in \(0\.5, 0\.999\], got 1/],
+    [{ transfer: 'yes' }, TypeError, /`transfer` must be a boolean, got "yes"/],
+    [{ expectFaster: 'threads' }, TypeError, /`expectFaster` is only valid for benchCompare/],
+    [null, TypeError, /options must be an object, got null/],
+  ])('rejects %j', (options, type, message) => {
+    expect(() => resolve(options)).toThrow(type)
+    expect(() => resolve(options)).toThrow(message)
+  })
+
+  it('accepts expectFaster on benchCompare only', () => {
+    expect(resolveOptions('compare', { expectFaster: 'processes' }, {}, 2, undefined).expectFaster).toBe('processes')
+    expect(() => resolveOptions('compare', { expectFaster: 'fibers' }, {}, 2, undefined)).toThrow(RangeError)
+  })
+
+  it('reports options as plain data, without the input function', () => {
+    expect(reportableOptions(resolve({ input: (i: number) => i })).input).toBe('function')
+    expect(reportableOptions(resolve({ input: [1, 2] })).input).toBe('value')
+    expect(JSON.parse(JSON.stringify(reportableOptions(resolve({}))))).toMatchObject({ workers: [2], level: 'error' })
+  })
+})
+
+describe('rowConfidence', () => {
+  it('spreads the error budget of one test over its (model, pool size) rows', () => {
+    expect(resolve({}).rowConfidence).toBeCloseTo(0.95, 12)
+    expect(resolve({ workers: [1, 2] }).rowConfidence).toBeCloseTo(0.975, 12)
+    expect(resolveOptions('compare', { workers: [1, 2] }, {}, 2, undefined).rowConfidence).toBeCloseTo(0.9875, 12)
+  })
+
+  it('needs more rounds to decide when the share is smaller', () => {
+    expect(() => resolveOptions('compare', { minSpeedup: 1.5, minRounds: 6, maxRounds: 6 }, {}, 2, undefined)).toThrow(
+      /`maxRounds` must be at least 7 to decide anything at confidence 0\.95 over 2 rows/,
+    )
+  })
+})
+
+describe("workers: 'auto'", () => {
+  it('measures every pool size from 2 to the effective cores, as sizes of this machine', () => {
+    expect(resolveOptions('threads', { workers: 'auto' }, {}, 4, undefined)).toMatchObject({
+      workers: [2, 3, 4],
+      workersAuto: true,
+      workersSetByUser: false,
+      tasks: 16,
+    })
+    expect(autoWorkers(2)).toEqual([2])
+    // A pool of 1 is the serial arm itself; on one core there is nothing else to measure.
+    expect(autoWorkers(1)).toEqual([1])
+    expect(resolve({ workers: 2 }).workersAuto).toBe(false)
+  })
+
+  it('shares the error budget over the sizes it measures', () => {
+    expect(resolveOptions('threads', { workers: 'auto' }, {}, 4, undefined).rowConfidence).toBeCloseTo(1 - 0.05 / 3, 12)
+  })
+})
+
+describe('firstDecidingRound', () => {
+  it('is the first round where all rounds on one side spend at most half the error budget', () => {
+    // 2·0.5^7 = 1.56% ≤ 2.5%, 2·0.5^6 = 3.1% is not; 2·0.5^8 = 0.78% ≤ 1.25%; 2·0.5^12 = 0.049% ≤ 0.05%.
+    expect(firstDecidingRound(0.95)).toBe(7)
+    expect(firstDecidingRound(0.975)).toBe(8)
+    expect(firstDecidingRound(0.999)).toBe(12)
+  })
+
+  it('is the default minRounds, with the share of a test with several rows', () => {
+    expect(resolve({}).minRounds).toBe(7)
+    expect(resolveOptions('compare', {}, {}, 2, undefined).minRounds).toBe(8)
+    expect(resolve({ minRounds: 5 }).minRounds).toBe(5)
+  })
+})
+
+describe('smallestDecidingMaxRounds', () => {
+  it('is the first maxRounds whose widest interval reaches the confidence', () => {
+    expect(smallestDecidingMaxRounds(0.95, 3)).toBe(6)
+    expect(smallestDecidingMaxRounds(0.99, 3)).toBe(8)
+    expect(smallestDecidingMaxRounds(0.95, 10)).toBe(10)
+  })
+
+  it('lets a bench without a budget report an unbounded interval from few rounds', () => {
+    expect(resolve({ minRounds: 3, maxRounds: 3 }).maxRounds).toBe(3)
+  })
+})
+
+describe('testTimeoutMs', () => {
+  it('bounds a bench by its own options: start-up, warm-up and minRounds rounds of taskTimeout tasks, time, the memory probe, shutdown', () => {
+    const options = resolve({ workers: 2, tasks: 4, taskTimeout: 1000, startupTimeout: 2000, time: 3000 })
+    // rounds: 1 warm-up + 7 + 1 = 9, each (4 serial + 2 parallel) tasks of 1 s; + time + the memory probe + 5 s shutdown
+    const perPool = 2000 + 9 * 6 * 1000 + 3000 + 1000 + 5000
+    expect(testTimeoutMs(options, 1)).toBe(perPool)
+    expect(testTimeoutMs(options, 2)).toBe(2 * perPool)
+  })
+
+  it('adds one pool per size of a scaling curve, and never exceeds what a timer can hold', () => {
+    const curve = resolve({
+      workers: [1, 2],
+      tasks: 2,
+      taskTimeout: 100,
+      startupTimeout: 100,
+      time: 0,
+      warmupRounds: 0,
+    })
+    // Two rows share the error budget: minRounds defaults to 8, so 0 warm-up + 8 + 1 rounds.
+    const one = 100 + 9 * (2 + 2) * 100 + 0 + 100 + 5000
+    const two = 100 + 9 * (2 + 1) * 100 + 0 + 100 + 5000
+    expect(testTimeoutMs(curve, 1)).toBe(one + two)
+    expect(testTimeoutMs(resolve({ taskTimeout: 1e9 }), 2)).toBe(2 ** 31 - 1)
+  })
+})
+
+describe('validatePluginOptions', () => {
+  it('accepts bench defaults and plugin-only settings', () => {
+    const options = {
+      include: ['bench/**/*.bench.ts'],
+      outputFile: 'out.json',
+      htmlFile: 'reports/parallel-bench.html',
+      strict: true,
+      github: false,
+      time: 1000,
+    }
+    expect(validatePluginOptions(options)).toBe(options)
+    expect(validatePluginOptions(undefined)).toEqual({})
+  })
+
+  it('names the plugin and the option in errors', () => {
+    expect(() => validatePluginOptions({ include: 'x' })).toThrow(
+      /^parallelBench\(\): `include` must be a non-empty array of glob strings, got "x"$/,
+    )
+    expect(() => validatePluginOptions({ input: 1 })).toThrow(/parallelBench\(\): Unknown option `input`/)
+    expect(() => validatePluginOptions({ minSpeedup: 0 })).toThrow(RangeError)
+    expect(() => validatePluginOptions({ outputFile: '' })).toThrow(/`outputFile` must be a non-empty string path/)
+  })
+
+  it('takes htmlFile only as a path to an .html file, apart from outputFile', () => {
+    expect(validatePluginOptions({ htmlFile: 'report.HTM' })).toEqual({ htmlFile: 'report.HTM' })
+    for (const htmlFile of ['', 'report.json', 'report', 42, true]) {
+      expect(() => validatePluginOptions({ htmlFile })).toThrow(
+        new TypeError(
+          `parallelBench(): \`htmlFile\` must be a path ending in .html or .htm (relative to the Vitest root), got ${typeof htmlFile === 'string' ? JSON.stringify(htmlFile) : String(htmlFile)}`,
+        ),
+      )
+    }
+    expect(() => validatePluginOptions({ htmlFile: 'out.html', outputFile: 'out.html' })).toThrow(
+      new RangeError('parallelBench(): `htmlFile` must differ from `outputFile`, got "out.html" for both'),
+    )
+    // A report setting, never a bench default.
+    expect(benchDefaults({ htmlFile: 'out.html', time: 5 })).toEqual({ time: 5 })
+  })
+})
+
+describe('regression options', () => {
+  it('takes maxRegression from the bench, else the plugin, else 0.1', () => {
+    expect(resolve({}).maxRegression).toBe(0.1)
+    expect(resolve({}, { maxRegression: 0.2 }).maxRegression).toBe(0.2)
+    expect(resolve({ maxRegression: 0 }, { maxRegression: 0.2 }).maxRegression).toBe(0)
+  })
+
+  it('rejects a maxRegression outside [0, 1), naming it and what was expected', () => {
+    expect(() => resolve({ maxRegression: 1 })).toThrow(
+      new RangeError('`maxRegression` must be a number in [0, 1), got 1'),
+    )
+    expect(() => resolve({ maxRegression: -0.1 })).toThrow(RangeError)
+    expect(() => resolve({ maxRegression: '10%' })).toThrow(
+      new TypeError('`maxRegression` must be a number in [0, 1), got "10%"'),
+    )
+  })
+
+  it('takes compareWith on the plugin only, as a non-empty path, and keeps it from the bench defaults', () => {
+    const options = { compareWith: 'parallel-bench.main.json', maxRegression: 0.2 }
+    expect(validatePluginOptions(options)).toBe(options)
+    expect(benchDefaults(options)).toEqual({ maxRegression: 0.2 })
+    expect(() => validatePluginOptions({ compareWith: '' })).toThrow(
+      new TypeError(
+        'parallelBench(): `compareWith` must be a non-empty path to a JSON report (an earlier run\'s outputFile), got ""',
+      ),
+    )
+    expect(() => validatePluginOptions({ compareWith: 1 })).toThrow(TypeError)
+    expect(() => resolve({ compareWith: 'x.json' })).toThrow(/Unknown option `compareWith`/)
+    expect(() => validatePluginOptions({ compareWidth: 'x.json' })).toThrow(/Did you mean `compareWith`\?/)
+  })
+})

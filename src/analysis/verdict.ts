@@ -225,7 +225,7 @@ function cpuShareContention(rounds: RoundSample[]): Contention {
     if (share < STARVED_CPU_SHARE) starvedRounds++
   }
   const starved = starvedRounds > 0 && starvedRounds >= rounds.length * STARVED_ROUND_SHARE
-  const stretch = busyStretch(rounds)
+  const stretch = busyStretch(rounds, false)
   const stretchNote =
     stretch !== undefined && stretch >= STRETCH_WARNING
       ? `; calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm`
@@ -548,16 +548,30 @@ function capitalize(text: string): string {
  * workers had their CPU: they compete for something else (memory bandwidth, caches, a lock,
  * I/O). Never a verdict (see contention), but the reader must know that more rounds will not
  * change the result: the code, not the pool or the machine's load, limits the speedup.
+ * Where the run-queue delay is measured, it is taken out of both arms first: calls that only
+ * waited for a CPU (other load) are said to have waited, with the number, never blamed on the code.
  */
 export function parallelSlowdown(rounds: RoundSample[]): string | undefined {
-  const stretch = busyStretch(rounds)
+  const stretch = busyStretch(rounds, false)
   if (stretch === undefined || stretch < STRETCH_WARNING) return undefined
-  return `calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm than in the serial arm: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
+  const onCpu = busyStretch(rounds, true)
+  if (onCpu !== undefined && onCpu < STRETCH_WARNING) {
+    const waited = median(rounds.map((r) => (r.parallelDelayMs ?? 0) / r.parallelBusyMs))
+    return `calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm than in the serial arm because the workers waited for a CPU: other load kept them in the run queue ${formatPercent(waited)} of their time inside fn; on the CPU they got, calls took ${formatNumber(onCpu)}x as long`
+  }
+  return `calls took ${formatNumber(onCpu ?? stretch)}x longer inside fn in the parallel arm than in the serial arm${onCpu === undefined ? '' : ' on the CPU they got'}: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
 }
 
-function busyStretch(rounds: RoundSample[]): number | undefined {
-  const ratios = rounds
-    .filter((round) => round.serialBusyMs > 0 && round.parallelBusyMs > 0)
-    .map((round) => round.parallelBusyMs / round.serialBusyMs)
+/** Median over rounds of the parallel arm's time inside fn over the serial arm's; `onCpu`: with the run-queue delay taken out of both. */
+function busyStretch(rounds: RoundSample[], onCpu: boolean): number | undefined {
+  const ratios: number[] = []
+  for (const round of rounds) {
+    const serialDelay = onCpu ? round.serialDelayMs : 0
+    const parallelDelay = onCpu ? round.parallelDelayMs : 0
+    if (serialDelay === undefined || parallelDelay === undefined) return undefined
+    const serial = round.serialBusyMs - serialDelay
+    const parallel = round.parallelBusyMs - parallelDelay
+    if (serial > 0 && parallel > 0) ratios.push(parallel / serial)
+  }
   return ratios.length === 0 ? undefined : median(ratios)
 }

@@ -3,6 +3,7 @@
 // in every round), stopping as soon as the verdicts are decided (after
 // minRounds) or at maxRounds / the time budget.
 
+import { isDecidedUnderLoad, type RowEvidence, rowEvidence } from '../analysis/row-verdict.js'
 import {
   estimateNetSpeedup,
   estimateSpeedup,
@@ -11,7 +12,6 @@ import {
   median,
   sequentialCoverage,
 } from '../analysis/statistics.js'
-import { isDecided } from '../analysis/verdict.js'
 import { ParallelBenchError } from '../errors.js'
 import { otherCpuMs, sampleCpu } from '../machine/other-load.js'
 import {
@@ -21,6 +21,7 @@ import {
   privateBytesOfAll,
   processTree,
 } from '../machine/process-tree.js'
+import { threadSchedstat } from '../machine/schedstat.js'
 import type { BenchPool } from '../pools/pool.js'
 import type { RoundSample, SpeedupEstimate } from '../types.js'
 import type { BenchFunction } from '../worker/registry.js'
@@ -62,6 +63,8 @@ export interface Measurement {
   callMs: number | undefined
   memoryBytes: number | undefined
   estimate: SpeedupEstimate
+  /** The load's cost, the speedup on the CPU the pool got and the batch's bound, at the estimate's level. */
+  evidence: RowEvidence
   /** Net speedup vs calling fn inline, paired per round (estimateNetSpeedup). */
   net: { speedup: number; low: number; high: number; confidence: number } | undefined
   /** CPU time other processes took over all rounds, and how long they lasted (contention's fallback for short arms). */
@@ -77,8 +80,32 @@ interface BatchTiming {
   /** Time inside fn per task, by input index. */
   taskMs: number[]
   cpuMs: number | undefined
+  /** Run-queue delay of the threads calling fn, summed over tasks, ms; undefined unless every task had one. */
+  delayMs: number | undefined
+  /** The part of that delay on the batch's critical path, ms (see criticalPathDelayMs). */
+  pathDelayMs: number | undefined
   /** Per task: latency seen by the host minus time inside fn. */
   overheadMs: number[]
+}
+
+function sumDelay(workers: readonly { delayMs: number }[]): number {
+  return workers.reduce((sum, worker) => sum + worker.delayMs, 0)
+}
+
+/**
+ * The run-queue delay on a batch's critical path: the busiest worker's time inside fn, minus what
+ * the busiest worker would have needed without its delay. One worker: all of its delay. Two
+ * workers with 60 ms inside fn each, one delayed 20 ms: 60 − max(40, 60) = 0, the other worker
+ * finished no sooner. It is never more than the largest single worker's delay.
+ */
+export function criticalPathDelayMs(perWorker: Iterable<{ busyMs: number; delayMs: number }>): number {
+  let busiest = 0
+  let busiestWithoutDelay = 0
+  for (const { busyMs, delayMs } of perWorker) {
+    busiest = Math.max(busiest, busyMs)
+    busiestWithoutDelay = Math.max(busiestWithoutDelay, busyMs - Math.max(0, delayMs))
+  }
+  return Math.max(0, busiest - busiestWithoutDelay)
 }
 
 /** ArrayBuffers reachable at the top level or one level down (typed arrays, arrays, plain objects). */
@@ -124,6 +151,8 @@ async function runBatch(
   let longestMs = 0
   const taskMs: number[] = []
   let cpuMs: number | undefined = 0
+  let delayed = true
+  const perWorker = new Map<string, { busyMs: number; delayMs: number }>()
   const overheadMs: number[] = []
   // One lane per worker: a task is dispatched only to an idle worker, so latency − busy is pure messaging.
   const lane = async (): Promise<void> => {
@@ -137,15 +166,34 @@ async function runBatch(
       taskMs[index] = reply.busyMs
       longestMs = Math.max(longestMs, reply.busyMs)
       cpuMs = cpuMs === undefined || reply.cpuMs === undefined ? undefined : cpuMs + reply.cpuMs
+      delayed &&= reply.delayMs !== undefined
+      const worker = perWorker.get(reply.workerId) ?? { busyMs: 0, delayMs: 0 }
+      worker.busyMs += reply.busyMs
+      worker.delayMs += reply.delayMs ?? 0
+      perWorker.set(reply.workerId, worker)
     }
   }
   const start = performance.now()
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
-  return { wallMs: performance.now() - start, busyMs, longestMs, taskMs, cpuMs, overheadMs }
+  const wallMs = performance.now() - start
+  const workers = [...perWorker.values()]
+  return {
+    wallMs,
+    busyMs,
+    longestMs,
+    taskMs,
+    cpuMs,
+    delayMs: delayed ? sumDelay(workers) : undefined,
+    // One task at a time (the serial arm) puts every task on the path, whichever worker ran it.
+    pathDelayMs: !delayed ? undefined : concurrency === 1 ? sumDelay(workers) : criticalPathDelayMs(workers),
+    overheadMs,
+  }
 }
 
 async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
   const taskMs: number[] = []
+  // The host's own thread calls fn here: its run-queue delay over the batch is the arm's.
+  const before = threadSchedstat()
   const start = performance.now()
   for (const input of inputs) {
     const called = performance.now()
@@ -154,7 +202,18 @@ async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise
     taskMs.push(performance.now() - called)
   }
   const wallMs = performance.now() - start
-  return { wallMs, busyMs: wallMs, longestMs: Math.max(0, ...taskMs), taskMs, cpuMs: undefined, overheadMs: [] }
+  const after = before === undefined ? undefined : threadSchedstat()
+  const delayMs = before === undefined || after === undefined ? undefined : after.delayMs - before.delayMs
+  return {
+    wallMs,
+    busyMs: wallMs,
+    longestMs: Math.max(0, ...taskMs),
+    taskMs,
+    cpuMs: undefined,
+    delayMs,
+    pathDelayMs: delayMs,
+    overheadMs: [],
+  }
 }
 
 /** Below this time inside fn per task, the inline cost is taken from a batch timed as one loop. */
@@ -233,6 +292,9 @@ async function warmedArms(
           serialBusyMs: serial.busyMs,
           parallelBusyMs: parallel.busyMs,
           parallelCpuMs: parallel.cpuMs,
+          ...(serial.delayMs === undefined ? {} : { serialDelayMs: serial.delayMs }),
+          ...(parallel.delayMs === undefined ? {} : { parallelDelayMs: parallel.delayMs }),
+          ...(parallel.pathDelayMs === undefined ? {} : { parallelPathDelayMs: parallel.pathDelayMs }),
           serialLongestMs: serial.longestMs,
           serialTaskMs: serial.taskMs,
           ...(inlineMs === undefined ? {} : { inlineMs }),
@@ -264,6 +326,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
   const rounds: RoundSample[][] = pools.map(() => [])
   const overheads: number[][] = pools.map(() => [])
   const estimates: (SpeedupEstimate | undefined)[] = pools.map(() => undefined)
+  const evidences: (RowEvidence | undefined)[] = pools.map(() => undefined)
   const started = performance.now()
   const runStart = sampleCpu(ownPids())
   let stoppedBecause: Measurement['stoppedBecause'] = 'maxRounds'
@@ -283,8 +346,11 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
     const level = lookLevel(plan, round + 1)
     pools.forEach((under, index) => {
       estimates[index] = estimateSpeedup(rounds[index] as RoundSample[], under.pool.size, level)
+      evidences[index] = rowEvidence(rounds[index] as RoundSample[], under.pool.size, level)
     })
-    if (pools.every((under, index) => isDecided(estimates[index] as SpeedupEstimate, under.target))) {
+    const decided = (under: PoolUnderTest, index: number): boolean =>
+      isDecidedUnderLoad(estimates[index] as SpeedupEstimate, evidences[index] as RowEvidence, under.target)
+    if (pools.every(decided)) {
       stoppedBecause = 'decided'
       break
     }
@@ -302,6 +368,8 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
     const own = rounds[index] as RoundSample[]
     const level = lookLevel(plan, own.length)
     const final = estimates[index] ?? estimateSpeedup(own, under.pool.size, level)
+    const evidence = evidences[index] ?? rowEvidence(own, under.pool.size, level)
+    const onCpuGot = evidence.onCpuGot
     const runEnd = runStart === undefined ? undefined : sampleCpu(ownPids())
     results.push({
       rounds: own,
@@ -312,6 +380,11 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
         own.length === 0 ? undefined : median(own.map((r) => r.inlineMs ?? r.serialBusyMs)) / under.workload.tasks,
       memoryBytes: await memoryPerWorker(under, pools, tree),
       estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
+      evidence: {
+        ...evidence,
+        onCpuGot:
+          onCpuGot === undefined ? undefined : { ...onCpuGot, confidence: Math.min(onCpuGot.confidence, coverage) },
+      },
       net: netEstimate(own, level, coverage),
       otherLoad:
         runStart === undefined || runEnd === undefined

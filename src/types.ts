@@ -44,21 +44,30 @@ export interface RoundSample {
   parallelOtherMs?: number | undefined
   /**
    * Run-queue delay (Linux schedstat: time runnable but waiting for a CPU) of the thread calling fn,
-   * summed over the serial arm's tasks, ms. One thread runs them one after the other, so all of it
-   * lies on the arm's critical path. Undefined where the platform cannot tell, or tasks under 1 ms.
+   * inside the calls, summed over the serial arm's tasks, ms. Undefined where the platform cannot
+   * tell, or for tasks under 1 ms.
    */
   serialDelayMs?: number | undefined
   /** The same, summed over every task of the parallel arm (on every worker), ms. */
   parallelDelayMs?: number | undefined
   /**
-   * The part of the parallel arm's delay on its critical path, ms: the busiest worker's time inside fn
-   * minus the busiest worker's time inside fn with its delay taken out. Never more than one worker's delay.
+   * The serial arm's run-queue delay on its critical path, ms: its worker's, inside the calls and
+   * waking up to take each task, and the host thread's, which dispatches each task. One task at a
+   * time, so all of it.
+   */
+  serialPathDelayMs?: number | undefined
+  /**
+   * The parallel arm's run-queue delay on its critical path, ms: the longest any worker was occupied
+   * minus the longest any would have been without its delay (never more than one worker's delay),
+   * plus the host thread's.
    */
   parallelPathDelayMs?: number | undefined
   /** The longest single task inside fn in the serial arm, ms: no pool finishes a batch sooner. */
   serialLongestMs?: number | undefined
   /** Time inside fn of each task in the serial arm, in dispatch (input) order, ms: the spread of task costs. */
   serialTaskMs?: number[] | undefined
+  /** Run-queue delay of each task in the serial arm, in dispatch order, ms: the task costs on the CPU are the difference. */
+  serialTaskDelayMs?: number[] | undefined
   /**
    * Tiny tasks only: the whole batch called in one loop inside a worker, ms. Below ~50 µs a task,
    * timing each call would mostly time the clock; this is then the inline cost instead of serialBusyMs.

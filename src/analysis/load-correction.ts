@@ -4,11 +4,13 @@
 // Derivation. An arm's wall time is its time inside fn plus messaging; time inside fn is time on
 // a CPU plus time runnable but waiting for one (the run-queue delay, Linux schedstat field 2),
 // plus time fn blocks on its own (I/O, a lock). Other load on the machine adds only to the delay.
-//   serial arm:   one thread runs every task, so all its delay Dₛ lies on the critical path:
-//                 S′ = S − Dₛ.
-//   parallel arm: the batch ends with its busiest worker; without delay it would have ended with
-//                 the busiest worker's delay-free time: P′ = P − (maxᵥ Bᵥ − maxᵥ (Bᵥ − Dᵥ)),
-//                 where Bᵥ and Dᵥ are worker v's time inside fn and its delay (measure.ts).
+//   serial arm:   one task at a time, so all the delay Dₛ of the thread calling fn (inside the
+//                 calls, and waking up to take each task) lies on the critical path, with the host
+//                 thread's Dₕ (it dispatches each task): S′ = S − Dₛ − Dₕ.
+//   parallel arm: the batch ends with its longest-occupied worker; without delay it would have
+//                 ended with the longest delay-free span: P′ = P − (maxᵥ Lᵥ − maxᵥ (Lᵥ − Dᵥ)) − Dₕ,
+//                 where Lᵥ is worker v's time occupied with its tasks (host-seen latency) and Dᵥ
+//                 its thread's delay in that time (measure.ts).
 // Per round, log(S′ / P′); the estimate is exp(median) with the same sign-test interval and the
 // same sequential looks as the measured speedup (statistics.ts), so coverage is unchanged.
 // Only measured delay is taken out: a correction never exceeds what the delay explains. What the
@@ -42,9 +44,9 @@ export interface LoadEffect {
 
 /** A round with its arms' delay taken out; undefined when the round carries no delay (not Linux, tiny tasks). */
 export function roundOnCpuGot(round: RoundSample): RoundSample | undefined {
-  const { serialDelayMs, parallelPathDelayMs } = round
-  if (serialDelayMs === undefined || parallelPathDelayMs === undefined) return undefined
-  const serialMs = round.serialMs - Math.max(0, serialDelayMs)
+  const { serialPathDelayMs, parallelPathDelayMs } = round
+  if (serialPathDelayMs === undefined || parallelPathDelayMs === undefined) return undefined
+  const serialMs = round.serialMs - Math.max(0, serialPathDelayMs)
   const parallelMs = round.parallelMs - Math.max(0, parallelPathDelayMs)
   if (!(serialMs > 0 && parallelMs > 0)) return undefined
   return { ...round, serialMs, parallelMs }
@@ -65,7 +67,7 @@ export function roundsOnCpuGot(rounds: readonly RoundSample[]): RoundSample[] | 
 /** The load's effect on these rounds; undefined where the run-queue delay was not measured. */
 export function loadEffect(rounds: readonly RoundSample[]): LoadEffect | undefined {
   if (roundsOnCpuGot(rounds) === undefined) return undefined
-  const serialShare = median(rounds.map((r) => Math.max(0, r.serialDelayMs ?? 0) / r.serialMs))
+  const serialShare = median(rounds.map((r) => Math.max(0, r.serialPathDelayMs ?? 0) / r.serialMs))
   const parallelShare = median(rounds.map((r) => Math.max(0, r.parallelPathDelayMs ?? 0) / r.parallelMs))
   return {
     serialShare,

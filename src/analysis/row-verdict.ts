@@ -15,16 +15,21 @@ export const BOUND_TOLERANCE = 0.02
 
 /**
  * The most any pool of `workers` can speed this batch up, from the batch's own measured task costs
- * (the serial arm's time inside fn per task, median over rounds): equal tasks, tasks / ⌈tasks /
- * workers⌉; unequal ones, their total over a longest-first schedule's makespan (so never more than
- * the total over the longest task). Undefined when the rounds carry no per-task costs.
+ * (the serial arm's time inside fn per task with its run-queue delay taken out, median over
+ * rounds): equal tasks (`equalTasks`: every task got the same input; or costs within 10% of their
+ * median), tasks / ⌈tasks / workers⌉; unequal ones, their total over a longest-first schedule's
+ * makespan (so never more than the total over the longest task). Undefined without per-task costs.
  */
-export function structuralBound(rounds: readonly RoundSample[], workers: number): number | undefined {
-  const costs = typicalTaskMs(rounds)
+export function structuralBound(
+  rounds: readonly RoundSample[],
+  workers: number,
+  equalTasks = false,
+): number | undefined {
+  const costs = typicalTaskMs(rounds.map(onCpuTaskCosts))
   if (costs === undefined || costs.length === 0 || workers < 1) return undefined
   const typical = median(costs)
   if (!(typical > 0)) return undefined
-  if (costs.every((cost) => Math.abs(cost - typical) <= typical * EQUAL_TASK_SPREAD)) {
+  if (equalTasks || costs.every((cost) => Math.abs(cost - typical) <= typical * EQUAL_TASK_SPREAD)) {
     return costs.length / Math.ceil(costs.length / workers)
   }
   const total = costs.reduce((sum, cost) => sum + cost, 0)
@@ -33,6 +38,13 @@ export function structuralBound(rounds: readonly RoundSample[], workers: number)
     workers,
   )
   return longestFirst > 0 ? total / longestFirst : undefined
+}
+
+/** The serial arm's per-task times with each task's run-queue delay taken out, where it was measured. */
+function onCpuTaskCosts(round: RoundSample): RoundSample {
+  const { serialTaskMs, serialTaskDelayMs } = round
+  if (serialTaskMs === undefined || serialTaskDelayMs?.length !== serialTaskMs.length) return round
+  return { ...round, serialTaskMs: serialTaskMs.map((ms, i) => Math.max(0, ms - (serialTaskDelayMs[i] ?? 0))) }
 }
 
 /** True when a budget asks for more than the batch allows (see structuralBound). */
@@ -50,12 +62,17 @@ export interface RowEvidence {
 }
 
 /** The corrected estimate (when material), the load and the bound of some rounds, at an interval level. */
-export function rowEvidence(rounds: readonly RoundSample[], workers: number, level: number): RowEvidence {
+export function rowEvidence(
+  rounds: readonly RoundSample[],
+  workers: number,
+  level: number,
+  equalTasks = false,
+): RowEvidence {
   const load = loadEffect(rounds)
   return {
     onCpuGot: load?.material === true ? estimateOnCpuGot(rounds, workers, level) : undefined,
     load,
-    bound: structuralBound(rounds, workers),
+    bound: structuralBound(rounds, workers, equalTasks),
   }
 }
 
@@ -109,17 +126,15 @@ export function rowVerdict(input: RowVerdictInput): Verdict {
     }
   }
   if (onCpuGot !== undefined && load !== undefined) {
-    const verdict = decideVerdict({ estimate: onCpuGot, target, starved: false, option })
-    return {
-      ...verdict,
-      reason: `On the CPU it got (${times(measured.speedup)} measured; run-queue delay ${percent(load.parallelShare)} of the parallel arm, ${percent(load.serialShare)} of the serial arm): ${lowerFirst(verdict.reason)}`,
-      basis: 'on-cpu-got',
-    }
+    const verdict = decideVerdict({
+      estimate: onCpuGot,
+      target,
+      starved: false,
+      option,
+      onCpuGot: { measured: measured.speedup, parallelShare: load.parallelShare, serialShare: load.serialShare },
+    })
+    return { ...verdict, basis: 'on-cpu-got' }
   }
   const starved = load === undefined && input.starvedByFallback
   return { ...decideVerdict({ estimate: measured, target, starved, option }), basis: 'measured' }
-}
-
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1)
 }

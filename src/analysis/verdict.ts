@@ -251,29 +251,37 @@ export function decideVerdict(input: {
   target: number | undefined
   starved: boolean
   option: BudgetOption
+  /** The estimate is the speedup on the CPU the pool got: what was measured and what the load cost. */
+  onCpuGot?: { measured: number; parallelShare: number; serialShare: number } | undefined
 }): Verdict {
-  const { estimate, target, starved, option } = input
+  const { estimate, target, starved, option, onCpuGot } = input
+  // `speedup 1.92x (95% CI 1.85–1.97x) on the CPU it got`, and the measured figure at the end.
+  const where = onCpuGot === undefined ? '' : ' on the CPU it got'
+  const after =
+    onCpuGot === undefined
+      ? ''
+      : ` (${measured(onCpuGot.measured)}x measured; run-queue delay ${formatPercent(onCpuGot.parallelShare)} of the parallel arm, ${formatPercent(onCpuGot.serialShare)} of the serial arm)`
   if (target === undefined) {
-    return { status: 'MEASURED', reason: `Speedup ${describeSpeedup(estimate)}; no budget set.` }
+    return { status: 'MEASURED', reason: `Speedup ${describeSpeedup(estimate)}${where}${after}; no budget set.` }
   }
-  const measured = describe(estimate, option)
+  const subject = `${capitalize(describe(estimate, option))}${where}`
   const budget = describeBudget(estimate, target, option)
   if (estimate.low >= target) {
-    return { status: 'PASS', reason: `${capitalize(measured)} reaches ${budget}.`, target }
+    return { status: 'PASS', reason: `${subject} reaches ${budget}${after}.`, target }
   }
   if (estimate.high < target) {
     if (starved) {
       return {
         status: 'INCONCLUSIVE',
-        reason: `${capitalize(measured)} is below ${budget}, but the workers were starved of CPU by other load, so the machine may be to blame.`,
+        reason: `${subject} is below ${budget}, but the workers were starved of CPU by other load, so the machine may be to blame.`,
         target,
       }
     }
-    return { status: 'FAIL', reason: `${capitalize(measured)} is below ${budget}.`, target }
+    return { status: 'FAIL', reason: `${subject} is below ${budget}${after}.`, target }
   }
   return {
     status: 'INCONCLUSIVE',
-    reason: `${capitalize(measured)} straddles ${budget}: more rounds or a quieter machine would decide it.`,
+    reason: `${subject} straddles ${budget}${after}: more rounds or a quieter machine would decide it.`,
     target,
   }
 }
@@ -297,17 +305,29 @@ export function isDecided(estimate: SpeedupEstimate, target: number | undefined)
  */
 export function failureMessage(
   model: Model,
-  result: { estimate: SpeedupEstimate; workers: number },
+  result: Pick<ModelResult, 'estimate' | 'workers' | 'onCpuGot' | 'structuralBound'> & {
+    verdict?: Pick<ModelResult['verdict'], 'basis'> | undefined
+  },
   target: number,
   option: BudgetOption,
   effectiveCores: number,
 ): string {
-  const { estimate, workers } = result
-  const measured =
+  const { workers, onCpuGot, verdict } = result
+  // The estimate the verdict rests on: on the CPU the pool got, when other load made that material.
+  const estimate =
+    verdict?.basis === 'on-cpu-got' && onCpuGot !== undefined
+      ? { ...onCpuGot, efficiency: onCpuGot.speedup / workers }
+      : result.estimate
+  const where = verdict?.basis === 'on-cpu-got' && onCpuGot !== undefined ? ' on the CPU it got' : ''
+  const missed =
     option === 'minEfficiency'
-      ? `efficiency ${describeEfficiency(estimate, workers)} is below minEfficiency ${formatNumber(target / workers)}`
-      : `speedup ${describeSpeedup(estimate)} is below minSpeedup ${formatSpeedup(target)}`
-  return `${model} ${measured} — ${workers} ${plural(workers, 'worker')} on ${formatNumber(effectiveCores)} ${plural(effectiveCores, 'core')}`
+      ? `efficiency ${describeEfficiency(estimate, workers)}${where} is below minEfficiency ${formatNumber(target / workers)}`
+      : `speedup ${describeSpeedup(estimate)}${where} is below minSpeedup ${formatSpeedup(target)}`
+  const bound =
+    verdict?.basis === 'bound' && result.structuralBound !== undefined
+      ? `; no pool of ${workers} ${plural(workers, 'worker')} can run this batch more than ${measured(result.structuralBound)}x faster, whatever the load`
+      : ''
+  return `${model} ${missed} — ${workers} ${plural(workers, 'worker')} on ${formatNumber(effectiveCores)} ${plural(effectiveCores, 'core')}${bound}`
 }
 
 /**

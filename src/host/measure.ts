@@ -33,6 +33,8 @@ export interface Workload {
   input: (index: number) => unknown
   /** Move ArrayBuffers to the worker instead of copying (threads only). */
   transfer: boolean
+  /** Every task gets the same input (a fixed `input`, or none), so every task costs the same. */
+  equalTasks?: boolean | undefined
 }
 
 /** One pool under test, with what its arms run. */
@@ -79,10 +81,15 @@ interface BatchTiming {
   longestMs: number
   /** Time inside fn per task, by input index. */
   taskMs: number[]
+  /** Run-queue delay per task, by input index, where every task had one. */
+  taskDelayMs: number[] | undefined
   cpuMs: number | undefined
-  /** Run-queue delay of the threads calling fn, summed over tasks, ms; undefined unless every task had one. */
+  /** Run-queue delay of the threads calling fn inside the calls, summed over tasks, ms; undefined unless every task had one. */
   delayMs: number | undefined
-  /** The part of that delay on the batch's critical path, ms (see criticalPathDelayMs). */
+  /**
+   * The run-queue delay on the batch's critical path, ms: the workers' (inside the calls and waking
+   * up to take each task; see criticalPathDelayMs) plus the host thread's, which dispatches every task.
+   */
   pathDelayMs: number | undefined
   /** Per task: latency seen by the host minus time inside fn. */
   overheadMs: number[]
@@ -93,19 +100,19 @@ function sumDelay(workers: readonly { delayMs: number }[]): number {
 }
 
 /**
- * The run-queue delay on a batch's critical path: the busiest worker's time inside fn, minus what
- * the busiest worker would have needed without its delay. One worker: all of its delay. Two
- * workers with 60 ms inside fn each, one delayed 20 ms: 60 − max(40, 60) = 0, the other worker
- * finished no sooner. It is never more than the largest single worker's delay.
+ * The run-queue delay on a batch's critical path: the longest any worker was occupied with its
+ * tasks, minus the longest any worker would have been without its delay. One worker: all of its
+ * delay. Two workers occupied 60 ms each, one delayed 20 ms: 60 − max(40, 60) = 0, the other
+ * worker finished no sooner. It is never more than the largest single worker's delay.
  */
-export function criticalPathDelayMs(perWorker: Iterable<{ busyMs: number; delayMs: number }>): number {
-  let busiest = 0
-  let busiestWithoutDelay = 0
-  for (const { busyMs, delayMs } of perWorker) {
-    busiest = Math.max(busiest, busyMs)
-    busiestWithoutDelay = Math.max(busiestWithoutDelay, busyMs - Math.max(0, delayMs))
+export function criticalPathDelayMs(perWorker: Iterable<{ spanMs: number; delayMs: number }>): number {
+  let longest = 0
+  let longestWithoutDelay = 0
+  for (const { spanMs, delayMs } of perWorker) {
+    longest = Math.max(longest, spanMs)
+    longestWithoutDelay = Math.max(longestWithoutDelay, spanMs - Math.max(0, delayMs))
   }
-  return Math.max(0, busiest - busiestWithoutDelay)
+  return Math.max(0, longest - longestWithoutDelay)
 }
 
 /** ArrayBuffers reachable at the top level or one level down (typed arrays, arrays, plain objects). */
@@ -150,9 +157,12 @@ async function runBatch(
   let busyMs = 0
   let longestMs = 0
   const taskMs: number[] = []
+  const taskDelayMs: number[] = []
   let cpuMs: number | undefined = 0
   let delayed = true
-  const perWorker = new Map<string, { busyMs: number; delayMs: number }>()
+  // Per worker: how long it was occupied with its tasks (host-seen latency) and the run-queue delay
+  // of its thread in that time (inside the calls, and waking up to take each task).
+  const perWorker = new Map<string, { spanMs: number; delayMs: number }>()
   const overheadMs: number[] = []
   // One lane per worker: a task is dispatched only to an idle worker, so latency − busy is pure messaging.
   const lane = async (): Promise<void> => {
@@ -161,31 +171,39 @@ async function runBatch(
       const input = inputs[index]
       const sent = performance.now()
       const reply = await pool.run({ op: 'run', input }, transfer ? transferables(input) : undefined)
-      overheadMs.push(performance.now() - sent - reply.busyMs)
+      const latencyMs = performance.now() - sent
+      overheadMs.push(latencyMs - reply.busyMs)
       busyMs += reply.busyMs
       taskMs[index] = reply.busyMs
+      taskDelayMs[index] = reply.delayMs ?? 0
       longestMs = Math.max(longestMs, reply.busyMs)
       cpuMs = cpuMs === undefined || reply.cpuMs === undefined ? undefined : cpuMs + reply.cpuMs
       delayed &&= reply.delayMs !== undefined
-      const worker = perWorker.get(reply.workerId) ?? { busyMs: 0, delayMs: 0 }
-      worker.busyMs += reply.busyMs
-      worker.delayMs += reply.delayMs ?? 0
+      const worker = perWorker.get(reply.workerId) ?? { spanMs: 0, delayMs: 0 }
+      worker.spanMs += latencyMs
+      worker.delayMs += (reply.delayMs ?? 0) + (reply.waitMs ?? 0)
       perWorker.set(reply.workerId, worker)
     }
   }
+  // The host's own thread dispatches and takes every reply: its delay is on both arms' paths.
+  const hostBefore = threadSchedstat()
   const start = performance.now()
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
   const wallMs = performance.now() - start
+  const hostAfter = hostBefore === undefined ? undefined : threadSchedstat()
+  const hostDelayMs = hostAfter === undefined || hostBefore === undefined ? 0 : hostAfter.delayMs - hostBefore.delayMs
   const workers = [...perWorker.values()]
+  // One task at a time (the serial arm) puts every task on the path, whichever worker ran it.
+  const workersPath = concurrency === 1 ? sumDelay(workers) : criticalPathDelayMs(workers)
   return {
     wallMs,
     busyMs,
     longestMs,
     taskMs,
+    taskDelayMs: delayed ? taskDelayMs : undefined,
     cpuMs,
-    delayMs: delayed ? sumDelay(workers) : undefined,
-    // One task at a time (the serial arm) puts every task on the path, whichever worker ran it.
-    pathDelayMs: !delayed ? undefined : concurrency === 1 ? sumDelay(workers) : criticalPathDelayMs(workers),
+    delayMs: delayed ? taskDelayMs.reduce((sum, ms) => sum + ms, 0) : undefined,
+    pathDelayMs: delayed ? Math.min(wallMs, workersPath + hostDelayMs) : undefined,
     overheadMs,
   }
 }
@@ -209,6 +227,7 @@ async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise
     busyMs: wallMs,
     longestMs: Math.max(0, ...taskMs),
     taskMs,
+    taskDelayMs: undefined,
     cpuMs: undefined,
     delayMs,
     pathDelayMs: delayMs,
@@ -293,10 +312,12 @@ async function warmedArms(
           parallelBusyMs: parallel.busyMs,
           parallelCpuMs: parallel.cpuMs,
           ...(serial.delayMs === undefined ? {} : { serialDelayMs: serial.delayMs }),
+          ...(serial.pathDelayMs === undefined ? {} : { serialPathDelayMs: serial.pathDelayMs }),
           ...(parallel.delayMs === undefined ? {} : { parallelDelayMs: parallel.delayMs }),
           ...(parallel.pathDelayMs === undefined ? {} : { parallelPathDelayMs: parallel.pathDelayMs }),
           serialLongestMs: serial.longestMs,
           serialTaskMs: serial.taskMs,
+          ...(serial.taskDelayMs === undefined ? {} : { serialTaskDelayMs: serial.taskDelayMs }),
           ...(inlineMs === undefined ? {} : { inlineMs }),
           ...(parallel.otherMs === undefined ? {} : { parallelOtherMs: parallel.otherMs }),
         },
@@ -346,7 +367,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
     const level = lookLevel(plan, round + 1)
     pools.forEach((under, index) => {
       estimates[index] = estimateSpeedup(rounds[index] as RoundSample[], under.pool.size, level)
-      evidences[index] = rowEvidence(rounds[index] as RoundSample[], under.pool.size, level)
+      evidences[index] = rowEvidence(rounds[index] as RoundSample[], under.pool.size, level, under.workload.equalTasks)
     })
     const decided = (under: PoolUnderTest, index: number): boolean =>
       isDecidedUnderLoad(estimates[index] as SpeedupEstimate, evidences[index] as RowEvidence, under.target)
@@ -368,7 +389,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
     const own = rounds[index] as RoundSample[]
     const level = lookLevel(plan, own.length)
     const final = estimates[index] ?? estimateSpeedup(own, under.pool.size, level)
-    const evidence = evidences[index] ?? rowEvidence(own, under.pool.size, level)
+    const evidence = evidences[index] ?? rowEvidence(own, under.pool.size, level, under.workload.equalTasks)
     const onCpuGot = evidence.onCpuGot
     const runEnd = runStart === undefined ? undefined : sampleCpu(ownPids())
     results.push({

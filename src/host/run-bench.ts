@@ -155,6 +155,7 @@ async function measureRows(
           tasks: options.tasks,
           input: workloadInput(options),
           transfer: options.transfer && model === 'threads',
+          equalTasks: typeof options.input !== 'function',
         },
         target: budget,
         inlineFn,
@@ -213,8 +214,8 @@ function judgeRow(
   if (balance !== undefined) own.push(balance)
   const order = dispatchOrder(measurement.rounds, workers)
   if (order !== undefined) own.push(order)
-  if (starvation.starved) own.push(starvation.detail)
   if (load?.material === true && onCpuGot !== undefined) own.push(loadNote(measurement.estimate, onCpuGot, load))
+  if (starvation.starved) own.push(starvation.detail)
   // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
   else if (grain.warning === undefined) {
     const slowdown = parallelSlowdown(measurement.rounds)

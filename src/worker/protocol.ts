@@ -30,6 +30,8 @@ export type TaskReply =
       cpuMs: number | undefined
       /** Run-queue delay of the calling thread during the call, ms (Linux schedstat). */
       delayMs: number | undefined
+      /** Its run-queue delay between its previous reply and this call: waking up to take the task, ms. */
+      waitMs: number | undefined
       value: unknown
     }
   | { ok: true; op: 'memory'; workerId: string; bytes: number }

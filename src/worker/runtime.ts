@@ -82,17 +82,31 @@ export async function startRuntime(setup: WorkerSetup): Promise<Runtime> {
     loadError = failure('LOAD_FAILED', error)
   }
   let lastBusyMs = Number.POSITIVE_INFINITY
+  // The reading at the end of the last sampled call: the delay since then, up to this call, is the
+  // time this thread waited for a CPU to take the task in (a wake-up delayed by other load).
+  let lastEnd: ThreadTimes | undefined
 
   function done(value: unknown, start: number, before: ThreadTimes | undefined): TaskReply {
     const busyMs = performance.now() - start
     const after = before === undefined ? undefined : threadTimes()
     lastBusyMs = busyMs
-    const between = (field: keyof ThreadTimes): number | undefined => {
-      const from = before?.[field]
-      const to = after?.[field]
-      return from === undefined || to === undefined ? undefined : to - from
+    const between = (from: ThreadTimes | undefined, to: ThreadTimes | undefined, field: keyof ThreadTimes) => {
+      const a = from?.[field]
+      const b = to?.[field]
+      return a === undefined || b === undefined ? undefined : b - a
     }
-    return { ok: true, op: 'run', workerId, busyMs, cpuMs: between('cpuMs'), delayMs: between('delayMs'), value }
+    const waitMs = between(lastEnd, before, 'delayMs')
+    lastEnd = after
+    return {
+      ok: true,
+      op: 'run',
+      workerId,
+      busyMs,
+      cpuMs: between(before, after, 'cpuMs'),
+      delayMs: between(before, after, 'delayMs'),
+      waitMs,
+      value,
+    }
   }
 
   async function settle(promise: Promise<unknown>, start: number, before: ThreadTimes | undefined): Promise<TaskReply> {

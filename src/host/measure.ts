@@ -13,7 +13,7 @@ import {
   sequentialCoverage,
 } from '../analysis/statistics.js'
 import { ParallelBenchError } from '../errors.js'
-import { otherCpuMs, sampleCpu } from '../machine/other-load.js'
+import { otherCpuMs, sampleCpu, stealShare } from '../machine/other-load.js'
 import {
   descendants,
   type ProcessTree,
@@ -71,6 +71,8 @@ export interface Measurement {
   net: { speedup: number; low: number; high: number; confidence: number } | undefined
   /** CPU time other processes took over all rounds, and how long they lasted (contention's fallback for short arms). */
   otherLoad: { cpuMs: number; wallMs: number } | undefined
+  /** The share of the CPUs' time a hypervisor took over all rounds (steal): not in any run-queue delay. */
+  stealShare: number | undefined
   stoppedBecause: 'decided' | 'maxRounds' | 'time'
 }
 
@@ -411,6 +413,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
         runStart === undefined || runEnd === undefined
           ? undefined
           : { cpuMs: otherCpuMs(runStart, runEnd), wallMs: runEnd.atMs - runStart.atMs },
+      stealShare: runStart === undefined || runEnd === undefined ? undefined : stealShare(runStart, runEnd),
       stoppedBecause,
     })
   }

@@ -216,6 +216,11 @@ function judgeRow(
   if (order !== undefined) own.push(order)
   if (load?.material === true && onCpuGot !== undefined) own.push(loadNote(measurement.estimate, onCpuGot, load))
   if (starvation.starved) own.push(starvation.detail)
+  if (measurement.stealShare !== undefined && measurement.stealShare >= STEAL_WARNING) {
+    own.push(
+      `the hypervisor took ${Math.round(measurement.stealShare * 100)}% of this machine's CPU time during the run (steal): the whole VM lost it, so no run-queue delay shows it and it is not corrected`,
+    )
+  }
   // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
   else if (grain.warning === undefined) {
     const slowdown = parallelSlowdown(measurement.rounds)
@@ -259,6 +264,9 @@ function judgeRow(
     warnings: own,
   }
 }
+
+/** Hypervisor steal above this share of the run is worth saying: it slows both arms uncorrected. */
+const STEAL_WARNING = 0.05
 
 /** `1.01x measured · 1.92x [1.85–1.97] on the CPU it got (run-queue delay 34% of the parallel arm, 2% of the serial arm)`. */
 function loadNote(

@@ -1,6 +1,9 @@
 // Shapes shared by the measurement engine, the verdict logic and the reporters.
 // Everything here is plain data: it is stored in `task.meta`, survives blob
-// reports + `--merge-reports`, and is written to the JSON output as is.
+// reports + `--merge-reports`, and is written to the JSON output with its facts put in words
+// (report/json.ts). Facts, not sentences: see facts.ts.
+import type { BenchErrorCode } from './errors.js'
+import type { Diagnostic, VerdictReason } from './facts.js'
 
 export type Model = 'threads' | 'processes'
 export type Level = 'error' | 'warn' | 'off'
@@ -68,8 +71,8 @@ export interface SpeedupEstimate {
 
 export interface Verdict {
   status: VerdictStatus
-  /** One plain sentence: why this status. */
-  reason: string
+  /** Why this status, as data (report/summary.ts `verdictReasonText` says it in one sentence). */
+  why: VerdictReason
   /** The speedup the budget asks for (minSpeedup, or minEfficiency × workers), when a budget is set. */
   target?: number | undefined
 }
@@ -99,8 +102,8 @@ export interface ModelResult {
   verdict: Verdict
   /** This row against the same row of a stored run (`compareWith`); absent when no baseline was set or it could not be read. */
   regression?: Regression | undefined
-  /** Diagnostics for the reader: too-small tasks, starved workers, overridden level, ... */
-  warnings: string[]
+  /** Diagnostics for the reader: too-small tasks, starved workers, overridden level, ... (words: report/summary.ts). */
+  diagnostics: Diagnostic[]
 }
 
 /** Which model runs the batch faster, by absolute parallel batch time, with an interval on the ratio. */
@@ -212,8 +215,6 @@ export interface BenchResult {
   /** Options after defaults and validation (functions are omitted). */
   options: Record<string, unknown>
   results: ModelResult[]
-  /** For `benchCompare`: which model won and by how much; plain sentence. */
-  recommendation?: string | undefined
   /** For `benchCompare`: threads' parallel batch time against processes', paired round by round. */
   ranking?: ModelRanking | undefined
   /** Per model: the pool size to use, and what Amdahl's law predicts on larger machines. */
@@ -223,7 +224,7 @@ export interface BenchResult {
   /** The stored run its rows were compared with, when `compareWith` (or its environment variable) was set. */
   comparedWith?: ComparedWith | undefined
   /** Set when the bench failed to measure (error in fn, timeout, ...). */
-  error?: { code: string; message: string } | undefined
+  error?: { code: BenchErrorCode; message: string } | undefined
 }
 
 export interface EnvironmentInfo {

@@ -1,14 +1,14 @@
 // Pure verdict logic: what the budget asks for, whether it can be reached at
 // all, whether the workers were starved, and PASS / FAIL / INCONCLUSIVE with
-// one plain sentence of why. Numbers in, data out; no I/O.
+// the facts of why. Numbers in, data out; no I/O, no words (report/summary.ts).
 
-import { formatConfidence } from '../report/format.js'
-import type { Model, ModelRanking, ModelResult, RoundSample, SpeedupEstimate, Verdict } from '../types.js'
+import type { BudgetOption, ContentionFinding, Diagnostic, SkipFact, UnreachableFact, VerdictReason } from '../facts.js'
+import type { ModelRanking, ModelResult, RoundSample, SpeedupEstimate, Verdict } from '../types.js'
 import { type LookPlan, lookLevel, median, sequentialCoverage, signTestInterval } from './statistics.js'
 
-export type BudgetOption = 'minSpeedup' | 'minEfficiency'
+export type { BudgetOption } from '../facts.js'
 
-export type Feasibility = { kind: 'ok' } | { kind: 'skip'; reason: string } | { kind: 'impossible'; message: string }
+export type Feasibility = { kind: 'ok' } | SkipFact | UnreachableFact
 
 export interface FeasibilityInput {
   /** The speedup the budget asks for (`budgetTarget`). */
@@ -24,22 +24,22 @@ export interface FeasibilityInput {
    * Whether every task does the same work (a fixed `input`, or none). Only then
    * do `tasks` on `workers` cap the speedup at tasks / ⌈tasks / workers⌉; with
    * unequal tasks (sizes 2, 1, 1 on 2 workers) 2x is reachable, so only
-   * min(tasks, workers) is a hard cap. @default true
+   * min(tasks, workers) is a hard cap.
    */
-  equalTasks?: boolean | undefined
+  equalTasks: boolean
 }
 
 export interface Contention {
   starvedRounds: number
   starved: boolean
-  /** One plain sentence for the reader. */
-  detail: string
+  /** What the check saw; a `starved` finding is also the row's warning. */
+  finding: ContentionFinding
 }
 
 export interface Granularity {
   /** roundTrip / (roundTrip + callMs): the share of each task's cost that is messaging. */
   overheadShare: number | undefined
-  warning: string | undefined
+  warning: Extract<Diagnostic, { kind: 'granularity' }> | undefined
 }
 
 /** Relative slack so 0.7 × 3 = 2.0999999999999996 is not "above 2.1". */
@@ -106,11 +106,9 @@ export function budgetTarget(
  *   `tasks` that defaulted from them) → `skip`, never a false FAIL.
  */
 export function budgetFeasibility(input: FeasibilityInput): Feasibility {
-  const { target, option, tasks, workers, tasksSetByUser, workersSetByUser, effectiveCores } = input
+  const { target, option, tasks, workers, tasksSetByUser, workersSetByUser, effectiveCores, equalTasks } = input
   if (target === undefined) return { kind: 'ok' }
-  const equalTasks = input.equalTasks ?? true
   const above = (cap: number): boolean => target > cap * (1 + EPSILON)
-  const asked = askedFor(option, target, workers)
 
   // Machine-independent caps, from the settings the user chose.
   // minEfficiency with defaulted workers scales with the machine, so it is never a settings mistake.
@@ -118,21 +116,15 @@ export function budgetFeasibility(input: FeasibilityInput): Feasibility {
   if (workersFixed || (tasksSetByUser && option === 'minSpeedup')) {
     const cap = workersFixed ? speedupCap(tasks, workers, equalTasks) : tasks
     if (above(cap)) {
-      const cause = capCause(tasks, workers, workersFixed, equalTasks, cap)
-      return {
-        kind: 'impossible',
-        message: `${asked} can never be reached: ${cause.who} ${cause.singular ? 'caps' : 'cap'} the speedup at ${formatSpeedup(cap)} (${cause.setting})`,
-      }
+      const cappedBy = capCause(tasks, workers, workersFixed, equalTasks, cap)
+      return { kind: 'impossible', option, target, workers, tasks, cappedBy, cap }
     }
   }
 
   // This machine's caps.
   if (above(effectiveCores)) {
     const needed = coresNeeded(target, tasksSetByUser ? tasks : undefined, equalTasks)
-    return {
-      kind: 'skip',
-      reason: `${asked} needs ≥ ${needed} ${plural(needed, 'core')}, this machine has ${formatNumber(effectiveCores)} effective ${plural(effectiveCores, 'core')}`,
-    }
+    return { kind: 'skip', option, target, workers, coresNeeded: needed, effectiveCores }
   }
   if (!workersSetByUser) {
     const cap = speedupCap(tasks, workers, equalTasks)
@@ -140,10 +132,14 @@ export function budgetFeasibility(input: FeasibilityInput): Feasibility {
       // minEfficiency scales with the defaulted pool, so more cores would not help it.
       const needed =
         option === 'minSpeedup' ? coresNeeded(target, tasksSetByUser ? tasks : undefined, equalTasks) : undefined
-      const need = needed === undefined ? 'is out of reach here' : `needs ≥ ${needed} ${plural(needed, 'core')}`
       return {
         kind: 'skip',
-        reason: `${asked} ${need}: ${tasks} ${plural(tasks, 'task')} on ${workers} ${plural(workers, 'worker')} (defaulted from this machine's ${formatNumber(effectiveCores)} effective ${plural(effectiveCores, 'core')}) cap the speedup at ${formatSpeedup(cap)}`,
+        option,
+        target,
+        workers,
+        coresNeeded: needed,
+        effectiveCores,
+        cap: { tasks, speedup: cap },
       }
     }
   }
@@ -188,7 +184,12 @@ export function contention(
       return {
         starvedRounds: 0,
         starved: false,
-        detail: `contention not checked: parallel arms under ${MIN_OTHER_LOAD_WINDOW_MS} ms and a run under ${MIN_WHOLE_RUN_MS} ms are too short for the kernel's 10 ms CPU accounting`,
+        finding: {
+          kind: 'contention-unchecked',
+          basis: 'short-run',
+          windowMs: MIN_OTHER_LOAD_WINDOW_MS,
+          wholeRunMs: MIN_WHOLE_RUN_MS,
+        },
       }
     }
     const load = cores(wholeRun.cpuMs, wholeRun.wallMs)
@@ -196,19 +197,27 @@ export function contention(
     return {
       starvedRounds: starved ? measured.length : 0,
       starved,
-      detail: starved
-        ? `workers were starved of CPU: other processes took ${formatNumber(load)} cores over the whole run while the pool needed ${formatNumber(needed)} of this machine's ${formatNumber(effectiveCores)}`
-        : `no sign of contention: other processes took ${formatNumber(load)} cores over the whole run`,
+      finding: starved
+        ? { kind: 'starved', basis: 'whole-run', otherCores: load, needed, effectiveCores }
+        : { kind: 'not-starved', basis: 'whole-run', otherCores: load },
     }
   }
   const loads = long.map((round) => cores(round.parallelOtherMs ?? 0, round.parallelMs))
   const starvedLoads = loads.filter(starvedBy)
   const starvedRounds = starvedLoads.length
   const starved = starvedRounds > 0 && starvedRounds >= loads.length * STARVED_ROUND_SHARE
-  const detail = starved
-    ? `workers were starved of CPU in ${starvedRounds} of ${loads.length} rounds: other processes took a median ${formatNumber(median(starvedLoads))} cores while the pool needed ${formatNumber(needed)} of this machine's ${formatNumber(effectiveCores)}`
-    : `no sign of contention: other processes took a median ${formatNumber(median(loads))} cores during the parallel arm`
-  return { starvedRounds, starved, detail }
+  const finding: ContentionFinding = starved
+    ? {
+        kind: 'starved',
+        basis: 'rounds',
+        rounds: starvedRounds,
+        of: loads.length,
+        otherCores: median(starvedLoads),
+        needed,
+        effectiveCores,
+      }
+    : { kind: 'not-starved', basis: 'rounds', otherCores: median(loads) }
+  return { starvedRounds, starved, finding }
 }
 
 /** The fallback: CPU time against time inside fn (see contention). */
@@ -225,20 +234,18 @@ function cpuShareContention(rounds: RoundSample[]): Contention {
     if (share < STARVED_CPU_SHARE) starvedRounds++
   }
   const starved = starvedRounds > 0 && starvedRounds >= rounds.length * STARVED_ROUND_SHARE
-  const stretch = busyStretch(rounds)
-  const stretchNote =
-    stretch !== undefined && stretch >= STRETCH_WARNING
-      ? `; calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm`
-      : ''
-  let detail: string
+  const busy = busyStretch(rounds)
+  const stretch = busy !== undefined && busy >= STRETCH_WARNING ? busy : undefined
+  const of = rounds.length
+  let finding: ContentionFinding
   if (measured === 0) {
-    detail = `contention not checked: no round reported CPU time for ≥ ${MIN_CPU_SAMPLE_MS} ms of work${stretchNote}`
+    finding = { kind: 'contention-unchecked', basis: 'no-cpu-sample', sampleMs: MIN_CPU_SAMPLE_MS, stretch }
   } else if (starved) {
-    detail = `workers were starved of CPU in ${starvedRounds} of ${rounds.length} rounds (CPU time a median ${formatPercent(median(shares))} of the time inside fn), probably other load on the machine${stretchNote}`
+    finding = { kind: 'starved', basis: 'cpu-share', rounds: starvedRounds, of, cpuShare: median(shares), stretch }
   } else {
-    detail = `no sign of contention: ${starvedRounds} of ${rounds.length} rounds starved of CPU${stretchNote}`
+    finding = { kind: 'not-starved', basis: 'cpu-share', rounds: starvedRounds, of, stretch }
   }
-  return { starvedRounds, starved, detail }
+  return { starvedRounds, starved, finding }
 }
 
 /**
@@ -253,29 +260,14 @@ export function decideVerdict(input: {
   option: BudgetOption
 }): Verdict {
   const { estimate, target, starved, option } = input
-  if (target === undefined) {
-    return { status: 'MEASURED', reason: `Speedup ${describeSpeedup(estimate)}; no budget set.` }
-  }
-  const measured = describe(estimate, option)
-  const budget = describeBudget(estimate, target, option)
-  if (estimate.low >= target) {
-    return { status: 'PASS', reason: `${capitalize(measured)} reaches ${budget}.`, target }
-  }
+  if (target === undefined) return { status: 'MEASURED', why: { kind: 'no-budget' } }
+  if (estimate.low >= target) return { status: 'PASS', why: { kind: 'reaches', option, target }, target }
   if (estimate.high < target) {
-    if (starved) {
-      return {
-        status: 'INCONCLUSIVE',
-        reason: `${capitalize(measured)} is below ${budget}, but the workers were starved of CPU by other load, so the machine may be to blame.`,
-        target,
-      }
-    }
-    return { status: 'FAIL', reason: `${capitalize(measured)} is below ${budget}.`, target }
+    const why: VerdictReason = { kind: 'below', option, target, starved }
+    // Starved workers: the machine, not the code, may be to blame.
+    return { status: starved ? 'INCONCLUSIVE' : 'FAIL', why, target }
   }
-  return {
-    status: 'INCONCLUSIVE',
-    reason: `${capitalize(measured)} straddles ${budget}: more rounds or a quieter machine would decide it.`,
-    target,
-  }
+  return { status: 'INCONCLUSIVE', why: { kind: 'straddles', option, target }, target }
 }
 
 /**
@@ -289,25 +281,6 @@ export function isDecided(estimate: SpeedupEstimate, target: number | undefined)
   if (target !== undefined) return estimate.low >= target || estimate.high < target
   if (!(estimate.low > 0 && Number.isFinite(estimate.high))) return false
   return estimate.high / estimate.speedup <= MEASURED_PRECISION && estimate.speedup / estimate.low <= MEASURED_PRECISION
-}
-
-/**
- * The message of a failed test, DESIGN §2:
- * `threads speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores`.
- */
-export function failureMessage(
-  model: Model,
-  result: { estimate: SpeedupEstimate; workers: number },
-  target: number,
-  option: BudgetOption,
-  effectiveCores: number,
-): string {
-  const { estimate, workers } = result
-  const measured =
-    option === 'minEfficiency'
-      ? `efficiency ${describeEfficiency(estimate, workers)} is below minEfficiency ${formatNumber(target / workers)}`
-      : `speedup ${describeSpeedup(estimate)} is below minSpeedup ${formatSpeedup(target)}`
-  return `${model} ${measured} — ${workers} ${plural(workers, 'worker')} on ${formatNumber(effectiveCores)} ${plural(effectiveCores, 'core')}`
 }
 
 /**
@@ -329,15 +302,17 @@ export function granularity(callMs: number | undefined, roundTripMs: number): Gr
     callMs > 0
       ? Number(Math.ceil((roundTrip * (1 - MAX_OVERHEAD_SHARE)) / MAX_OVERHEAD_SHARE / callMs).toPrecision(2))
       : undefined
-  const advice =
-    roundTrip > PAYLOAD_ROUND_TRIP_MS
-      ? 'the round trip is the data crossing over, not dispatch: transfer inputs (`transfer: true` for ArrayBuffers), return less, or load the data in the worker'
-      : batch === undefined
-        ? 'batch more work into each task'
-        : `batch about ${batch.toLocaleString('en-US')} calls into each task to bring it under ${formatPercent(MAX_OVERHEAD_SHARE)}`
   return {
     overheadShare,
-    warning: `tasks are too small for their overhead: messaging is ${formatPercent(overheadShare)} of each task (round trip ${formatMs(roundTrip)} vs ${formatMs(callMs)} inside fn); ${advice}`,
+    warning: {
+      kind: 'granularity',
+      overheadShare,
+      roundTripMs: roundTrip,
+      callMs,
+      batch,
+      maxShare: MAX_OVERHEAD_SHARE,
+      payload: roundTrip > PAYLOAD_ROUND_TRIP_MS,
+    },
   }
 }
 
@@ -350,14 +325,17 @@ export const BALANCE_SHARE = 0.9
  * below the pool size, the batch, not the pool, limits the speedup, and dispatch order matters
  * (a long task started last leaves the other workers idle).
  */
-export function taskBalance(rounds: readonly RoundSample[], workers: number): string | undefined {
+export function taskBalance(
+  rounds: readonly RoundSample[],
+  workers: number,
+): Extract<Diagnostic, { kind: 'task-balance' }> | undefined {
   const caps = rounds
     .filter((r) => r.serialLongestMs !== undefined && r.serialLongestMs > 0 && r.serialBusyMs > 0)
     .map((r) => r.serialBusyMs / (r.serialLongestMs as number))
   if (caps.length === 0 || workers < 2) return undefined
   const cap = median(caps)
   if (cap >= workers * BALANCE_SHARE) return undefined
-  return `one task dominates the batch: the longest is ${formatPercent(1 / cap)} of the time inside fn, so no pool can run this batch more than ${formatNumber(cap)}x faster than inline; split the long tasks or even out their work, and dispatch the longest first`
+  return { kind: 'task-balance', longestShare: 1 / cap, cap }
 }
 
 /** Per task (in dispatch order), the median over rounds of its time inside fn in the serial arm. */
@@ -387,7 +365,10 @@ export const ORDER_PENALTY = 1.1
  * (each task to the first free worker) against the same tasks longest first (LPT). A long task
  * started last leaves the other workers idle; sorting the inputs fixes that for free.
  */
-export function dispatchOrder(rounds: readonly RoundSample[], workers: number): string | undefined {
+export function dispatchOrder(
+  rounds: readonly RoundSample[],
+  workers: number,
+): Extract<Diagnostic, { kind: 'dispatch-order' }> | undefined {
   const costs = typicalTaskMs(rounds)
   if (costs === undefined || workers < 2) return undefined
   const asGiven = listScheduleMs(costs, workers)
@@ -396,7 +377,14 @@ export function dispatchOrder(rounds: readonly RoundSample[], workers: number): 
     workers,
   )
   if (!(longestFirst > 0) || asGiven < longestFirst * ORDER_PENALTY) return undefined
-  return `the dispatch order costs time: task costs range ${formatMs(Math.min(...costs))}–${formatMs(Math.max(...costs))}, and in this order the busiest of ${workers} workers needs ${formatMs(asGiven)} inside fn against ${formatMs(longestFirst)} with the longest tasks first; order the inputs by cost, longest first`
+  return {
+    kind: 'dispatch-order',
+    shortestMs: Math.min(...costs),
+    longestMs: Math.max(...costs),
+    workers,
+    asGivenMs: asGiven,
+    longestFirstMs: longestFirst,
+  }
 }
 
 /**
@@ -431,72 +419,6 @@ export function rankModels(results: readonly ModelResult[], plan: LookPlan): Mod
   }
 }
 
-/** `0.93x [0.90–0.96] (95% CI)`: a ranking's ratio with its interval. */
-export function rankingText(ranking: ModelRanking): string {
-  const two = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : x > 0 ? '∞' : '0')
-  return `${two(ranking.ratio)}x [${two(ranking.low)}–${two(ranking.high)}] (${formatConfidence(ranking.confidence)} CI)`
-}
-
-// ── formatting ────────────────────────────────────────────────────────────
-
-/** 1.21x, 1.5x, 1x; ∞ for an undecidable bound. */
-function formatSpeedup(value: number): string {
-  return `${formatNumber(value)}x`
-}
-
-/** Up to two decimals, trailing zeros dropped. */
-function formatNumber(value: number): string {
-  if (value === Number.POSITIVE_INFINITY) return '∞'
-  return String(Number(value.toFixed(2)))
-}
-
-function formatPercent(share: number): string {
-  return `${String(Math.round(share * 1000) / 10)}%`
-}
-
-function formatMs(ms: number): string {
-  return `${String(Number(ms.toPrecision(2)))} ms`
-}
-
-/** `1.21x (95% CI 1.15–1.27x)` */
-/** A measured value as the report's table prints it: two decimals, so a sentence and its row agree. */
-function measured(value: number): string {
-  return value === Number.POSITIVE_INFINITY ? '∞' : value.toFixed(2)
-}
-
-function describeSpeedup(estimate: SpeedupEstimate): string {
-  return `${measured(estimate.speedup)}x (${formatConfidence(estimate.confidence)} CI ${measured(estimate.low)}–${measured(estimate.high)}x)`
-}
-
-/** `0.61 (95% CI 0.58–0.64)` */
-function describeEfficiency(estimate: SpeedupEstimate, workers: number): string {
-  return `${measured(estimate.speedup / workers)} (${formatConfidence(estimate.confidence)} CI ${measured(estimate.low / workers)}–${measured(estimate.high / workers)})`
-}
-
-function describe(estimate: SpeedupEstimate, option: BudgetOption): string {
-  return option === 'minEfficiency'
-    ? `efficiency ${describeEfficiency(estimate, workersOf(estimate))}`
-    : `speedup ${describeSpeedup(estimate)}`
-}
-
-function describeBudget(estimate: SpeedupEstimate, target: number, option: BudgetOption): string {
-  return option === 'minEfficiency'
-    ? `minEfficiency ${formatNumber(target / workersOf(estimate))}`
-    : `minSpeedup ${formatSpeedup(target)}`
-}
-
-/** `minSpeedup 1.9` or `minEfficiency 0.8 (1.6x on 2 workers)`. */
-function askedFor(option: BudgetOption, target: number, workers: number): string {
-  return option === 'minEfficiency'
-    ? `\`minEfficiency\` ${formatNumber(target / workers)} (${formatSpeedup(target)} on ${workers} ${plural(workers, 'worker')})`
-    : `\`minSpeedup\` ${formatNumber(target)}`
-}
-
-/** The estimate carries efficiency = speedup / workers, so the pool size is recoverable. */
-function workersOf(estimate: SpeedupEstimate): number {
-  return Math.max(1, Math.round(estimate.speedup / estimate.efficiency))
-}
-
 // ── caps ──────────────────────────────────────────────────────────────────
 
 /** Best possible speedup of `tasks` tasks on `workers` workers over one worker. */
@@ -519,28 +441,10 @@ function capCause(
   workersFixed: boolean,
   equalTasks: boolean,
   cap: number,
-): { who: string; singular: boolean; setting: string } {
-  const byTasks = { who: `${tasks} ${plural(tasks, 'task')}`, singular: tasks === 1, setting: `\`tasks\`: ${tasks}` }
-  if (!workersFixed || (tasks <= workers && cap === tasks)) return byTasks
-  const byWorkers = {
-    who: `${workers} ${plural(workers, 'worker')}`,
-    singular: workers === 1,
-    setting: `\`workers\`: ${workers}`,
-  }
-  if (cap === workers || !equalTasks) return byWorkers
-  return {
-    who: `${byTasks.who} on ${byWorkers.who}`,
-    singular: false,
-    setting: `${byTasks.setting}, ${byWorkers.setting}`,
-  }
-}
-
-function plural(count: number, noun: string): string {
-  return count === 1 ? noun : `${noun}s`
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
+): UnreachableFact['cappedBy'] {
+  if (!workersFixed || (tasks <= workers && cap === tasks)) return 'tasks'
+  if (cap === workers || !equalTasks) return 'workers'
+  return 'both'
 }
 
 /**
@@ -549,10 +453,12 @@ function capitalize(text: string): string {
  * I/O). Never a verdict (see contention), but the reader must know that more rounds will not
  * change the result: the code, not the pool or the machine's load, limits the speedup.
  */
-export function parallelSlowdown(rounds: RoundSample[]): string | undefined {
+export function parallelSlowdown(
+  rounds: RoundSample[],
+): Extract<Diagnostic, { kind: 'parallel-slowdown' }> | undefined {
   const stretch = busyStretch(rounds)
   if (stretch === undefined || stretch < STRETCH_WARNING) return undefined
-  return `calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm than in the serial arm: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
+  return { kind: 'parallel-slowdown', stretch }
 }
 
 function busyStretch(rounds: RoundSample[]): number | undefined {

@@ -4,7 +4,6 @@
 import { isAbsolute, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
-import { benchOutcome } from '../analysis/outcome.js'
 import { baselineRowFor, compareWithBaseline, type RegressionRow } from '../analysis/regression.js'
 import { scalingSummary } from '../analysis/scaling.js'
 import { lookPlan } from '../analysis/statistics.js'
@@ -21,6 +20,7 @@ import {
   taskBalance,
 } from '../analysis/verdict.js'
 import { ParallelBenchError } from '../errors.js'
+import type { Diagnostic, SkipFact } from '../facts.js'
 import { cpuCapacity } from '../machine/effective-cores.js'
 import { environmentInfo } from '../machine/environment.js'
 import { descendants, processTree } from '../machine/process-tree.js'
@@ -28,6 +28,7 @@ import { baselineNotice, benchIdentity, comparedWith } from '../plugin/baseline-
 import type { BenchPool, PoolOptions } from '../pools/pool.js'
 import { createProcessPool } from '../pools/process-pool.js'
 import { createThreadPool } from '../pools/thread-pool.js'
+import { errorExplanation, unreachableText } from '../report/summary.js'
 import { CHART_ANNOTATION, chartAttachment } from '../report/svg.js'
 import { recommendation } from '../report/terminal.js'
 import type {
@@ -47,6 +48,7 @@ import type { BenchTarget } from '../worker/protocol.js'
 import { type BenchFunction, benchKey } from '../worker/registry.js'
 import { type Measurement, measure, type PoolUnderTest } from './measure.js'
 import { LEVEL_ENV, type ProvidedSettings, type ResolvedOptions, reportableOptions, resolveOptions } from './options.js'
+import { benchOutcome } from './outcome.js'
 
 export interface RunBenchInput {
   kind: BenchKind
@@ -121,8 +123,8 @@ async function measureRows(
   input: RunBenchInput,
   loader: LoaderSetup,
   inlineFn: BenchFunction | undefined,
-  warnings: string[],
-  skipReason: string | undefined,
+  warnings: readonly Diagnostic[],
+  skip: SkipFact | undefined,
   compare: ((row: RegressionRow) => Regression) | undefined,
 ): Promise<ModelResult[]> {
   const poolOptions: PoolOptions = {
@@ -169,7 +171,7 @@ async function measureRows(
       signal: input.context.signal,
     })
     return models.map((model, index) =>
-      judgeRow(model, workers, measurements[index] as Measurement, options, warnings, skipReason, compare),
+      judgeRow(model, workers, measurements[index] as Measurement, options, warnings, skip, compare),
     )
   } finally {
     input.context.signal.removeEventListener('abort', stop)
@@ -183,8 +185,8 @@ function judgeRow(
   workers: number,
   measurement: Measurement,
   options: ResolvedOptions,
-  warnings: readonly string[],
-  skipReason: string | undefined,
+  warnings: readonly Diagnostic[],
+  skip: SkipFact | undefined,
   compare: ((row: RegressionRow) => Regression) | undefined,
 ): ModelResult {
   const budget = budgetTarget(options, workers)
@@ -196,30 +198,28 @@ function judgeRow(
   )
   const grain = granularity(measurement.callMs, measurement.roundTripMs)
   const verdict: Verdict =
-    skipReason === undefined
+    skip === undefined
       ? decideVerdict({
           estimate: measurement.estimate,
           target: budget,
           starved: starvation.starved,
           option: budgetOption(options, workers),
         })
-      : { status: 'SKIPPED', reason: skipReason, target: budget }
-  const own = [...warnings]
+      : { status: 'SKIPPED', why: skip, target: budget }
+  const own: Diagnostic[] = [...warnings]
   if (grain.warning !== undefined) own.push(grain.warning)
   const balance = taskBalance(measurement.rounds, workers)
   if (balance !== undefined) own.push(balance)
   const order = dispatchOrder(measurement.rounds, workers)
   if (order !== undefined) own.push(order)
-  if (starvation.starved) own.push(starvation.detail)
+  if (starvation.finding.kind === 'starved') own.push(starvation.finding)
   // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
   else if (grain.warning === undefined) {
     const slowdown = parallelSlowdown(measurement.rounds)
     if (slowdown !== undefined) own.push(slowdown)
   }
   if (measurement.stoppedBecause === 'time' && verdict.status === 'INCONCLUSIVE') {
-    own.push(
-      `stopped by the time budget (${options.time} ms) after ${measurement.rounds.length} rounds; raise \`time\` for a decision`,
-    )
+    own.push({ kind: 'time-budget', timeMs: options.time, rounds: measurement.rounds.length })
   }
   const regression = compare?.({
     model,
@@ -245,19 +245,14 @@ function judgeRow(
     netInterval: measurement.net === undefined ? undefined : { low: measurement.net.low, high: measurement.net.high },
     verdict,
     ...(regression === undefined ? {} : { regression }),
-    warnings: own,
+    diagnostics: own,
   }
-}
-
-const EXPLANATIONS: Partial<Record<string, string>> = {
-  NOT_CLONEABLE:
-    'Inputs and return values cross to the worker by structured clone: functions, class instances with native handles (sockets, streams) and similar values cannot. Return plain data, and build such objects inside fn.',
 }
 
 /** Prefixes the bench's identity (and, for some codes, what to do) to an error. */
 function withContext(error: unknown, where: string): unknown {
   if (!(error instanceof Error)) return error
-  const explanation = error instanceof ParallelBenchError ? EXPLANATIONS[error.code] : undefined
+  const explanation = error instanceof ParallelBenchError ? errorExplanation(error.code) : undefined
   error.message = `${where}: ${error.message}${explanation === undefined ? '' : `\n${explanation}`}`
   if (error.stack !== undefined) {
     const firstLine = error.stack.indexOf('\n')
@@ -301,13 +296,18 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     meta.options = reportableOptions(options)
     const target = benchTarget(input)
     const models: Model[] = kind === 'compare' ? ['threads', 'processes'] : [kind]
-    const warnings: string[] = []
+    const warnings: Diagnostic[] = []
     if (options.levelOverriddenFrom !== undefined) {
-      warnings.push(`level '${options.levelOverriddenFrom}' overridden to '${options.level}' by ${LEVEL_ENV}`)
+      warnings.push({
+        kind: 'level-overridden',
+        from: options.levelOverriddenFrom,
+        to: options.level,
+        variable: LEVEL_ENV,
+      })
     }
 
     // Budgets that no machine could meet fail now, before anything is spawned.
-    const skipReasons = new Map<number, string | undefined>()
+    const skipReasons = new Map<number, SkipFact | undefined>()
     for (const workers of options.workers) {
       const feasibility = budgetFeasibility({
         target: budgetTarget(options, workers),
@@ -321,8 +321,10 @@ export async function runBench(input: RunBenchInput): Promise<void> {
         // Tasks may differ in cost (input-dependent), so only min(tasks, workers) is a hard cap.
         equalTasks: false,
       })
-      if (feasibility.kind === 'impossible') throw new ParallelBenchError('BUDGET_UNREACHABLE', feasibility.message)
-      skipReasons.set(workers, feasibility.kind === 'skip' ? feasibility.reason : undefined)
+      if (feasibility.kind === 'impossible') {
+        throw new ParallelBenchError('BUDGET_UNREACHABLE', unreachableText(feasibility))
+      }
+      skipReasons.set(workers, feasibility.kind === 'skip' ? feasibility : undefined)
     }
 
     // Against the stored run (compareWith), in this test, so a regression fails it like a budget, also under --shard.

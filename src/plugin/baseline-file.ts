@@ -150,14 +150,14 @@ function baselineRow(
     })
   }
   if (logRatios.length === 0) return undefined
-  const warnings = Array.isArray(result.warnings) ? result.warnings : []
+  const diagnostics = Array.isArray(result.diagnostics) ? result.diagnostics : []
   return {
     model,
     workers: workers as number,
     ...bench,
     logRatios,
     speedup: Math.exp(median(logRatios)),
-    starved: warnings.some((warning) => typeof warning === 'string' && warning.startsWith('workers were starved')),
+    starved: diagnostics.some((diagnostic) => isObject(diagnostic) && diagnostic.kind === 'starved'),
     otherCores: otherLoadCores(loads),
     cpuCores: poolCpuCores(loads),
   }

@@ -19,6 +19,7 @@ import {
   stripControl,
 } from './format.js'
 import { comparedWithOf } from './json.js'
+import { reasonOf } from './summary.js'
 import {
   benchTitle,
   curveSerialFraction,
@@ -89,7 +90,7 @@ export function annotationCommands(results: readonly BenchResult[]): string[] {
       const command = annotationFor(result.verdict.status, level)
       if (command === undefined) continue
       const { speedup, low, high } = result.estimate
-      const message = `${result.verdict.status} ${rowLabel(result)}, speedup ${formatSpeedupWithInterval(speedup, low, high)}: ${result.verdict.reason}`
+      const message = `${result.verdict.status} ${rowLabel(result)}, speedup ${formatSpeedupWithInterval(speedup, low, high)}: ${reasonOf(result)}`
       commands.push(`::${command} ${properties(bench)}::${escapeData(safeMessage(message))}`)
     }
     for (const result of bench.results) {
@@ -342,9 +343,9 @@ export function stepSummaryMarkdown(
       details.push(`❌ ${markdownText(`ERROR ${bench.error.code}: ${bench.error.message}`)}`)
     }
     for (const result of bench.results) {
-      const { status, reason } = result.verdict
+      const { status } = result.verdict
       if (status === 'FAIL' || status === 'INCONCLUSIVE' || status === 'SKIPPED') {
-        details.push(`${STATUS_MARK[status]} ${markdownText(`${status} ${rowLabel(result)}: ${reason}`)}`)
+        details.push(`${STATUS_MARK[status]} ${markdownText(`${status} ${rowLabel(result)}: ${reasonOf(result)}`)}`)
       }
     }
     for (const result of bench.results) {

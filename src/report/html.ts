@@ -10,6 +10,7 @@ import {
   median,
   stripControl,
 } from './format.js'
+import { reasonOf } from './summary.js'
 import { benchChartSvg, escapeXml } from './svg.js'
 import {
   batchTimes,
@@ -113,9 +114,9 @@ function benchTable(bench: BenchResult): string {
 function notes(bench: BenchResult): string[] {
   const items: string[] = []
   for (const result of bench.results) {
-    const { status, reason } = result.verdict
+    const { status } = result.verdict
     items.push(
-      `<li><span class="${status}">${status}</span> ${escapeHtml(`${rowLabel(result)}: ${stripControl(reason)}`)}</li>`,
+      `<li><span class="${status}">${status}</span> ${escapeHtml(`${rowLabel(result)}: ${stripControl(reasonOf(result))}`)}</li>`,
     )
   }
   for (const { rows, warning } of groupedWarnings(bench.results)) {

@@ -1,7 +1,8 @@
 // The JSON report (`outputFile`): a versioned document with everything needed to
 // re-derive every number — environment, resolved options, every raw round sample,
 // the estimate, interval and verdict of each bench.
-import type { BenchResult, ComparedWith, EnvironmentInfo } from '../types.js'
+import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Verdict } from '../types.js'
+import { reasonOf, warningsOf } from './summary.js'
 import { writeFileAtomically } from './write-file.js'
 
 export const JSON_SCHEMA = 'vitest-parallel-bench/v1'
@@ -29,7 +30,27 @@ export interface ParallelBenchJson {
    * `Infinity`: an unbounded interval (too few rounds for the confidence asked) has
    * `estimate.high: null` (and `estimate.low: 0`).
    */
-  benches: BenchResult[]
+  benches: JsonBench[]
+}
+
+/**
+ * A row as written: its facts (`verdict.why`, `diagnostics`), and the same facts in the report's
+ * words (`verdict.reason`, `warnings`) for people and scripts that read text. Branch on the facts.
+ */
+export type JsonModelResult = ModelResult & { verdict: Verdict & { reason: string }; warnings: string[] }
+
+export type JsonBench = Omit<BenchResult, 'results'> & { results: JsonModelResult[] }
+
+/** A bench as written: each row's facts with their words beside them. */
+export function jsonBench(bench: BenchResult): JsonBench {
+  return {
+    ...bench,
+    results: bench.results.map((result) => ({
+      ...result,
+      verdict: { ...result.verdict, reason: reasonOf(result) },
+      warnings: warningsOf(result),
+    })),
+  }
 }
 
 /** The stored run this run was compared with, as the benches recorded it (the first that did: one per run). */
@@ -50,7 +71,7 @@ export function jsonReport(
     environment: env,
     ...(meta.levelOverride === undefined || meta.levelOverride === '' ? {} : { levelOverride: meta.levelOverride }),
     ...(comparedWith === undefined ? {} : { comparedWith }),
-    benches: [...results],
+    benches: results.map(jsonBench),
   }
 }
 

@@ -2,7 +2,7 @@
 // curves and a plain recommendation. Pure: results in, string out; colours injected.
 import type { Colors } from 'picocolors/types.js'
 import { amdahlSerialFraction, batchCap, ENOUGH_SHARE, karpFlatt, scalingSummary } from '../analysis/scaling.js'
-import { granularity, MAX_OVERHEAD_SHARE, rankingText } from '../analysis/verdict.js'
+import { granularity, MAX_OVERHEAD_SHARE } from '../analysis/verdict.js'
 import { baselineNotice } from '../plugin/baseline-file.js'
 import type {
   BenchResult,
@@ -26,6 +26,7 @@ import {
   stripControl,
 } from './format.js'
 import { comparedWithOf } from './json.js'
+import { diagnosticText, rankingText, reasonOf } from './summary.js'
 
 export interface RenderOptions {
   /** The level forced by `VITEST_PARALLEL_BENCH_LEVEL` for this run, shown in the header. */
@@ -249,8 +250,8 @@ export function confidenceOf(results: readonly ModelResult[]): string {
 export function groupedWarnings(results: readonly ModelResult[]): { rows: string[]; warning: string }[] {
   const groups = new Map<string, string[]>()
   for (const result of results) {
-    for (const warning of result.warnings) {
-      const text = stripControl(warning)
+    for (const diagnostic of result.diagnostics) {
+      const text = stripControl(diagnosticText(diagnostic))
       const rows = groups.get(text) ?? []
       rows.push(rowLabel(result))
       groups.set(text, rows)
@@ -338,7 +339,7 @@ const BREAK_EVEN_WIDTH = 1.15
 
 /** Starved workers make every sentence about paying off premature. */
 function starved(result: ModelResult): boolean {
-  return result.warnings.some((warning) => warning.startsWith('workers were starved'))
+  return result.diagnostics.some((diagnostic) => diagnostic.kind === 'starved')
 }
 
 function doesNotPay(results: readonly ModelResult[]): string | undefined {
@@ -484,7 +485,7 @@ export function recommendation(bench: BenchResult): string | undefined {
   }
   const only = threads.length > 0 ? threads : processes
   const first = only[0]
-  if (first === undefined) return bench.recommendation === undefined ? undefined : stripControl(bench.recommendation)
+  if (first === undefined) return undefined
   if (new Set(only.map((r) => r.workers)).size > 1) {
     return scalingSentence([...only].sort((a, b) => a.workers - b.workers))
   }
@@ -568,11 +569,11 @@ function renderBench(bench: BenchResult, colors: Colors, width: number, verbose:
   }
   lines.push(...benchTable(bench, colors, width, verbose))
   for (const result of bench.results) {
-    const { status, reason } = result.verdict
+    const { status } = result.verdict
     if (status === 'FAIL' || status === 'INCONCLUSIVE' || status === 'SKIPPED') {
       const paint = verdictPaint(status, colors)
       const [head = '', ...tail] = wrapText(
-        `${status} ${rowLabel(result)}: ${stripControl(reason)}`,
+        `${status} ${rowLabel(result)}: ${stripControl(reasonOf(result))}`,
         width,
         '  ',
         '    ',

@@ -1,20 +1,29 @@
 import { describe, expect, it } from 'vitest'
 import { lookPlan, sequentialCoverage, shiftInterval } from '../../../src/analysis/statistics.js'
 import {
-  budgetFeasibility,
   budgetTarget,
-  contention,
-  decideVerdict,
-  dispatchOrder,
-  failureMessage,
-  granularity,
+  contention as contentionFact,
+  dispatchOrder as dispatchOrderFact,
+  type Feasibility,
+  type FeasibilityInput,
+  budgetFeasibility as feasibilityFact,
+  granularity as granularityFact,
   isDecided,
   listScheduleMs,
-  parallelSlowdown,
+  parallelSlowdown as parallelSlowdownFact,
   rankModels,
-  taskBalance,
+  taskBalance as taskBalanceFact,
   typicalTaskMs,
+  decideVerdict as verdictFact,
 } from '../../../src/analysis/verdict.js'
+import {
+  contentionText,
+  diagnosticText,
+  failureMessage,
+  skipText,
+  unreachableText,
+  verdictReasonText,
+} from '../../../src/report/summary.js'
 import type { ModelResult, RoundSample, SpeedupEstimate } from '../../../src/types.js'
 import { modelResult } from '../../support/synthetic-results.js'
 
@@ -34,7 +43,56 @@ function round(cpuMs: number | undefined, busyMs = 100, serialBusyMs = busyMs): 
   }
 }
 
+// The analysis returns facts; these wrappers put them in the report's words (report/summary.ts),
+// so each test checks the fact and the sentence every view prints for it.
+function budgetFeasibility(
+  input: FeasibilityInput,
+): { kind: 'ok' } | { kind: 'skip'; reason: string } | { kind: 'impossible'; message: string } {
+  const fact: Feasibility = feasibilityFact(input)
+  if (fact.kind === 'skip') return { kind: 'skip', reason: skipText(fact) }
+  if (fact.kind === 'impossible') return { kind: 'impossible', message: unreachableText(fact) }
+  return fact
+}
+
+function contention(...args: Parameters<typeof contentionFact>): {
+  starvedRounds: number
+  starved: boolean
+  detail: string
+} {
+  const { starvedRounds, starved, finding } = contentionFact(...args)
+  expect(finding.kind === 'starved').toBe(starved)
+  return { starvedRounds, starved, detail: contentionText(finding) }
+}
+
+function decideVerdict(input: Parameters<typeof verdictFact>[0]): {
+  status: string
+  reason: string
+  target?: number | undefined
+} {
+  const { why, ...verdict } = verdictFact(input)
+  return { ...verdict, reason: verdictReasonText(why, input.estimate) }
+}
+
+function granularity(
+  callMs: number | undefined,
+  roundTripMs: number,
+): { overheadShare: number | undefined; warning: string | undefined } {
+  const { overheadShare, warning } = granularityFact(callMs, roundTripMs)
+  return { overheadShare, warning: warning === undefined ? undefined : diagnosticText(warning) }
+}
+
+const worded =
+  <A extends unknown[]>(fact: (...args: A) => Parameters<typeof diagnosticText>[0] | undefined) =>
+  (...args: A): string | undefined => {
+    const found = fact(...args)
+    return found === undefined ? undefined : diagnosticText(found)
+  }
+const taskBalance = worded(taskBalanceFact)
+const dispatchOrder = worded(dispatchOrderFact)
+const parallelSlowdown = worded(parallelSlowdownFact)
+
 const feasible = {
+  equalTasks: true,
   option: 'minSpeedup' as const,
   tasks: 8,
   workers: 2,

@@ -22,7 +22,7 @@ const processes = modelResult({
   speedup: 1.6,
   low: 1.5,
   high: 1.7,
-  warnings: ['workers were starved of CPU in 3 of 6 rounds: ...'],
+  diagnostics: [{ kind: 'starved', basis: 'rounds', rounds: 3, of: 6, otherCores: 1.5, needed: 2, effectiveCores: 2 }],
 })
 const compare = benchResult('hash', 'compare', [threads, processes])
 compare.options = { ...compare.options, workersSetByUser: false, baseline: 'inline' }

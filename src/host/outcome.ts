@@ -1,10 +1,11 @@
 // What a bench's verdicts mean for its Vitest test: the annotations to add,
 // and whether (and why) the test fails or is skipped. Pure, so every mapping
 // of level / strict / expectFaster is unit-tested on synthetic results.
+import { budgetOption } from '../analysis/verdict.js'
 import type { ErrorCode } from '../errors.js'
-import type { ResolvedOptions } from '../host/options.js'
+import { diagnosticText, failureMessage, rankingText, reasonOf } from '../report/summary.js'
 import type { BenchResult, ModelResult } from '../types.js'
-import { budgetOption, failureMessage, rankingText } from './verdict.js'
+import type { ResolvedOptions } from './options.js'
 
 export interface Annotation {
   message: string
@@ -59,7 +60,8 @@ export function benchOutcome(
   const annotations: Annotation[] = []
   const failures: { code: ErrorCode; message: string }[] = []
   for (const result of results) {
-    const { status, target, reason } = result.verdict
+    const { status, target } = result.verdict
+    const reason = reasonOf(result)
     const missed = status === 'FAIL' && target !== undefined
     if (missed && options.level === 'error') {
       failures.push({
@@ -79,7 +81,8 @@ export function benchOutcome(
       type: missed || status === 'INCONCLUSIVE' ? 'warning' : 'notice',
     })
     // The HTML reporter and the UI show annotations only: the warnings belong beside the verdict.
-    for (const warning of result.warnings) {
+    for (const diagnostic of result.diagnostics) {
+      const warning = diagnosticText(diagnostic)
       annotations.push({ message: `${result.model} ×${result.workers}: ${warning}`, type: 'warning' })
     }
   }
@@ -106,6 +109,6 @@ export function benchOutcome(
   return {
     annotations,
     failure: first === undefined ? undefined : { code: first.code, message: failures.map((f) => f.message).join('\n') },
-    skipReason: allSkipped ? results[0]?.verdict.reason : undefined,
+    skipReason: allSkipped && results[0] !== undefined ? reasonOf(results[0]) : undefined,
   }
 }

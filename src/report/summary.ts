@@ -1,0 +1,243 @@
+// The one home of words: every fact the analysis returns (facts.ts) becomes a sentence here, and
+// every view (terminal, GitHub annotations and step summary, HTML, the JSON's readable fields, the
+// test's annotations and failure messages) prints these sentences. Reword a warning here and
+// every view follows.
+import type { ErrorCode } from '../errors.js'
+import type { BudgetOption, ContentionFinding, Diagnostic, SkipFact, UnreachableFact, VerdictReason } from '../facts.js'
+import type { Model, ModelRanking, SpeedupEstimate, Verdict } from '../types.js'
+import { formatConfidence } from './format.js'
+
+// ── numbers inside sentences ─────────────────────────────────────────────
+
+/** Up to two decimals, trailing zeros dropped; ∞ for an unbounded value. */
+function formatNumber(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return '∞'
+  return String(Number(value.toFixed(2)))
+}
+
+/** 1.21x, 1.5x, 1x: a budget or a cap, as the user wrote it. */
+function formatSpeedup(value: number): string {
+  return `${formatNumber(value)}x`
+}
+
+function formatPercent(share: number): string {
+  return `${String(Math.round(share * 1000) / 10)}%`
+}
+
+function formatMs(ms: number): string {
+  return `${String(Number(ms.toPrecision(2)))} ms`
+}
+
+/** A measured value as the report's table prints it: two decimals, so a sentence and its row agree. */
+function measured(value: number): string {
+  return value === Number.POSITIVE_INFINITY ? '∞' : value.toFixed(2)
+}
+
+function plural(count: number, noun: string): string {
+  return count === 1 ? noun : `${noun}s`
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+// ── budgets and verdicts ─────────────────────────────────────────────────
+
+/** `1.21x (95% CI 1.15–1.27x)` */
+function describeSpeedup(estimate: SpeedupEstimate): string {
+  return `${measured(estimate.speedup)}x (${formatConfidence(estimate.confidence)} CI ${measured(estimate.low)}–${measured(estimate.high)}x)`
+}
+
+/** `0.61 (95% CI 0.58–0.64)` */
+function describeEfficiency(estimate: SpeedupEstimate, workers: number): string {
+  return `${measured(estimate.speedup / workers)} (${formatConfidence(estimate.confidence)} CI ${measured(estimate.low / workers)}–${measured(estimate.high / workers)})`
+}
+
+/** The estimate carries efficiency = speedup / workers, so the pool size is recoverable. */
+function workersOf(estimate: SpeedupEstimate): number {
+  return Math.max(1, Math.round(estimate.speedup / estimate.efficiency))
+}
+
+function describeMeasured(estimate: SpeedupEstimate, option: BudgetOption): string {
+  return option === 'minEfficiency'
+    ? `efficiency ${describeEfficiency(estimate, workersOf(estimate))}`
+    : `speedup ${describeSpeedup(estimate)}`
+}
+
+function describeBudget(estimate: SpeedupEstimate, target: number, option: BudgetOption): string {
+  return option === 'minEfficiency'
+    ? `minEfficiency ${formatNumber(target / workersOf(estimate))}`
+    : `minSpeedup ${formatSpeedup(target)}`
+}
+
+/** `minSpeedup 1.9` or `minEfficiency 0.8 (1.6x on 2 workers)`. */
+function askedFor(option: BudgetOption, target: number, workers: number): string {
+  return option === 'minEfficiency'
+    ? `\`minEfficiency\` ${formatNumber(target / workers)} (${formatSpeedup(target)} on ${workers} ${plural(workers, 'worker')})`
+    : `\`minSpeedup\` ${formatNumber(target)}`
+}
+
+/** Why a row was skipped: `` `minSpeedup` 3 needs ≥ 3 cores, this machine has 2 effective cores ``. */
+export function skipText(skip: SkipFact): string {
+  const { option, target, workers, coresNeeded, effectiveCores, cap } = skip
+  const asked = askedFor(option, target, workers)
+  const cores = `${formatNumber(effectiveCores)} effective ${plural(effectiveCores, 'core')}`
+  if (cap === undefined) {
+    return `${asked} needs ≥ ${coresNeeded} ${plural(coresNeeded ?? 0, 'core')}, this machine has ${cores}`
+  }
+  const need =
+    coresNeeded === undefined ? 'is out of reach here' : `needs ≥ ${coresNeeded} ${plural(coresNeeded, 'core')}`
+  return `${asked} ${need}: ${cap.tasks} ${plural(cap.tasks, 'task')} on ${workers} ${plural(workers, 'worker')} (defaulted from this machine's ${cores}) cap the speedup at ${formatSpeedup(cap.speedup)}`
+}
+
+/** Why a budget can never be reached: the message of BUDGET_UNREACHABLE. */
+export function unreachableText(fact: UnreachableFact): string {
+  const { option, target, workers, tasks, cappedBy, cap } = fact
+  const byTasks = { who: `${tasks} ${plural(tasks, 'task')}`, singular: tasks === 1, setting: `\`tasks\`: ${tasks}` }
+  const byWorkers = {
+    who: `${workers} ${plural(workers, 'worker')}`,
+    singular: workers === 1,
+    setting: `\`workers\`: ${workers}`,
+  }
+  const cause =
+    cappedBy === 'tasks'
+      ? byTasks
+      : cappedBy === 'workers'
+        ? byWorkers
+        : {
+            who: `${byTasks.who} on ${byWorkers.who}`,
+            singular: false,
+            setting: `${byTasks.setting}, ${byWorkers.setting}`,
+          }
+  return `${askedFor(option, target, workers)} can never be reached: ${cause.who} ${cause.singular ? 'caps' : 'cap'} the speedup at ${formatSpeedup(cap)} (${cause.setting})`
+}
+
+/** One sentence: why this verdict. */
+export function verdictReasonText(why: VerdictReason, estimate: SpeedupEstimate): string {
+  if (why.kind === 'no-budget') return `Speedup ${describeSpeedup(estimate)}; no budget set.`
+  if (why.kind === 'skip') return skipText(why)
+  const measuredText = capitalize(describeMeasured(estimate, why.option))
+  const budget = describeBudget(estimate, why.target, why.option)
+  switch (why.kind) {
+    case 'reaches':
+      return `${measuredText} reaches ${budget}.`
+    case 'below':
+      return why.starved
+        ? `${measuredText} is below ${budget}, but the workers were starved of CPU by other load, so the machine may be to blame.`
+        : `${measuredText} is below ${budget}.`
+    case 'straddles':
+      return `${measuredText} straddles ${budget}: more rounds or a quieter machine would decide it.`
+  }
+}
+
+/** A row's verdict reason (shorthand for the views). */
+export function reasonOf(result: { verdict: Verdict; estimate: SpeedupEstimate }): string {
+  return verdictReasonText(result.verdict.why, result.estimate)
+}
+
+/**
+ * The message of a failed test, DESIGN §2:
+ * `threads speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores`.
+ */
+export function failureMessage(
+  model: Model,
+  result: { estimate: SpeedupEstimate; workers: number },
+  target: number,
+  option: BudgetOption,
+  effectiveCores: number,
+): string {
+  const { estimate, workers } = result
+  const measuredText =
+    option === 'minEfficiency'
+      ? `efficiency ${describeEfficiency(estimate, workers)} is below minEfficiency ${formatNumber(target / workers)}`
+      : `speedup ${describeSpeedup(estimate)} is below minSpeedup ${formatSpeedup(target)}`
+  return `${model} ${measuredText} — ${workers} ${plural(workers, 'worker')} on ${formatNumber(effectiveCores)} ${plural(effectiveCores, 'core')}`
+}
+
+/** `0.93x [0.90–0.96] (95% CI)`: a ranking's ratio with its interval. */
+export function rankingText(ranking: ModelRanking): string {
+  const two = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : x > 0 ? '∞' : '0')
+  return `${two(ranking.ratio)}x [${two(ranking.low)}–${two(ranking.high)}] (${formatConfidence(ranking.confidence)} CI)`
+}
+
+// ── warnings ─────────────────────────────────────────────────────────────
+
+function stretchNote(stretch: number | undefined): string {
+  return stretch === undefined ? '' : `; calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm`
+}
+
+/** What the contention check saw, in one sentence (a `starved` finding is also a warning). */
+export function contentionText(finding: ContentionFinding): string {
+  switch (finding.kind) {
+    case 'starved':
+      return diagnosticText(finding)
+    case 'not-starved':
+      switch (finding.basis) {
+        case 'rounds':
+          return `no sign of contention: other processes took a median ${formatNumber(finding.otherCores)} cores during the parallel arm`
+        case 'whole-run':
+          return `no sign of contention: other processes took ${formatNumber(finding.otherCores)} cores over the whole run`
+        case 'cpu-share':
+          return `no sign of contention: ${finding.rounds} of ${finding.of} rounds starved of CPU${stretchNote(finding.stretch)}`
+      }
+      break
+    case 'contention-unchecked':
+      return finding.basis === 'short-run'
+        ? `contention not checked: parallel arms under ${finding.windowMs} ms and a run under ${finding.wholeRunMs} ms are too short for the kernel's 10 ms CPU accounting`
+        : `contention not checked: no round reported CPU time for ≥ ${finding.sampleMs} ms of work${stretchNote(finding.stretch)}`
+  }
+}
+
+/** One warning about a row, as every view prints it. */
+export function diagnosticText(diagnostic: Diagnostic): string {
+  switch (diagnostic.kind) {
+    case 'starved': {
+      const pool = (needed: number, effectiveCores: number): string =>
+        `while the pool needed ${formatNumber(needed)} of this machine's ${formatNumber(effectiveCores)}`
+      switch (diagnostic.basis) {
+        case 'rounds':
+          return `workers were starved of CPU in ${diagnostic.rounds} of ${diagnostic.of} rounds: other processes took a median ${formatNumber(diagnostic.otherCores)} cores ${pool(diagnostic.needed, diagnostic.effectiveCores)}`
+        case 'whole-run':
+          return `workers were starved of CPU: other processes took ${formatNumber(diagnostic.otherCores)} cores over the whole run ${pool(diagnostic.needed, diagnostic.effectiveCores)}`
+        case 'cpu-share':
+          return `workers were starved of CPU in ${diagnostic.rounds} of ${diagnostic.of} rounds (CPU time a median ${formatPercent(diagnostic.cpuShare)} of the time inside fn), probably other load on the machine${stretchNote(diagnostic.stretch)}`
+      }
+      break
+    }
+    case 'granularity': {
+      const advice = diagnostic.payload
+        ? 'the round trip is the data crossing over, not dispatch: transfer inputs (`transfer: true` for ArrayBuffers), return less, or load the data in the worker'
+        : diagnostic.batch === undefined
+          ? 'batch more work into each task'
+          : `batch about ${diagnostic.batch.toLocaleString('en-US')} calls into each task to bring it under ${formatPercent(diagnostic.maxShare)}`
+      return `tasks are too small for their overhead: messaging is ${formatPercent(diagnostic.overheadShare)} of each task (round trip ${formatMs(diagnostic.roundTripMs)} vs ${formatMs(diagnostic.callMs)} inside fn); ${advice}`
+    }
+    case 'task-balance':
+      return `one task dominates the batch: the longest is ${formatPercent(diagnostic.longestShare)} of the time inside fn, so no pool can run this batch more than ${formatNumber(diagnostic.cap)}x faster than inline; split the long tasks or even out their work, and dispatch the longest first`
+    case 'dispatch-order':
+      return `the dispatch order costs time: task costs range ${formatMs(diagnostic.shortestMs)}–${formatMs(diagnostic.longestMs)}, and in this order the busiest of ${diagnostic.workers} workers needs ${formatMs(diagnostic.asGivenMs)} inside fn against ${formatMs(diagnostic.longestFirstMs)} with the longest tasks first; order the inputs by cost, longest first`
+    case 'parallel-slowdown':
+      return `calls took ${formatNumber(diagnostic.stretch)}x longer inside fn in the parallel arm than in the serial arm: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
+    case 'level-overridden':
+      return `level '${diagnostic.from}' overridden to '${diagnostic.to}' by ${diagnostic.variable}`
+    case 'time-budget':
+      return `stopped by the time budget (${diagnostic.timeMs} ms) after ${diagnostic.rounds} rounds; raise \`time\` for a decision`
+  }
+}
+
+/** A row's warnings in words. */
+export function warningsOf(result: { diagnostics: readonly Diagnostic[] }): string[] {
+  return result.diagnostics.map(diagnosticText)
+}
+
+// ── errors ───────────────────────────────────────────────────────────────
+
+const EXPLANATIONS: Partial<Record<ErrorCode, string>> = {
+  NOT_CLONEABLE:
+    'Inputs and return values cross to the worker by structured clone: functions, class instances with native handles (sockets, streams) and similar values cannot. Return plain data, and build such objects inside fn.',
+}
+
+/** What to do about an error with this code, when there is more to say than its message. */
+export function errorExplanation(code: ErrorCode): string | undefined {
+  return EXPLANATIONS[code]
+}

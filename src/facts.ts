@@ -104,6 +104,28 @@ export interface UnreachableFact {
   cap: number
 }
 
+/** Why a row has nothing to compare with in the stored run. */
+export type NoBaseline =
+  | { kind: 'no-baseline' }
+  /** The stored row measured its serial arm another way (`baseline` option): not comparable. */
+  | { kind: 'other-serial-arm'; baseline: string; now: string }
+
+/** Cores other processes took during the parallel arms, in the stored run and now. */
+export interface OtherLoad {
+  baseline: number
+  now: number
+}
+
+/** What the reader should know beside a row's comparison with its stored run. */
+export type RegressionNote =
+  /** The runs could use different numbers of cores: efficiency = speedup / min(workers, effective cores) compared. */
+  | { kind: 'efficiency-compared'; capacityThen: number; capacityNow: number; coresThen: number; coresNow: number }
+  /** A drop other load may explain: FAIL became INCONCLUSIVE. Loads in cores, when measured. */
+  | { kind: 'machine-to-blame'; load: OtherLoad | undefined }
+  /** Starved workers in one run, but the loads show the runs compare like for like. */
+  | { kind: 'like-for-like'; load: OtherLoad }
+  | { kind: 'baseline-starved' }
+
 /** Why a verdict is what it is. */
 export type VerdictReason =
   | { kind: 'no-budget' }

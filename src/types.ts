@@ -3,7 +3,7 @@
 // reports + `--merge-reports`, and is written to the JSON output with its facts put in words
 // (report/json.ts). Facts, not sentences: see facts.ts.
 import type { BenchErrorCode } from './errors.js'
-import type { Diagnostic, VerdictReason } from './facts.js'
+import type { Diagnostic, NoBaseline, RegressionNote, VerdictReason } from './facts.js'
 
 export type Model = 'threads' | 'processes'
 export type Level = 'error' | 'warn' | 'off'
@@ -157,16 +157,16 @@ export type RegressionStatus = 'PASS' | 'IMPROVED' | 'FAIL' | 'INCONCLUSIVE' | '
 /** A row with nothing to compare with: the bench is new, or its baseline row is not comparable. */
 export interface RegressionNew {
   status: 'NEW'
-  /** One plain line: why there is no comparison. */
-  reason: string
+  /** Why there is no comparison. */
+  why: NoBaseline
   maxRegression: number
 }
 
 /** A row compared with its baseline row, on the per-round log-ratios of both runs. */
 export interface RegressionComparison {
   status: Exclude<RegressionStatus, 'NEW'>
-  /** One plain line: baseline → now, the change with its interval, the status. */
-  reason: string
+  /** What the reader should know beside the numbers (report/summary.ts `regressionText` says it all in one line). */
+  notes: RegressionNote[]
   /** The share of the speedup that may be lost, e.g. 0.1. */
   maxRegression: number
   /**

@@ -3,7 +3,7 @@
 // of level / strict / expectFaster is unit-tested on synthetic results.
 import { budgetOption } from '../analysis/verdict.js'
 import type { ErrorCode } from '../errors.js'
-import { diagnosticText, failureMessage, rankingText, reasonOf } from '../report/summary.js'
+import { diagnosticText, failureMessage, rankingText, reasonOf, regressionText } from '../report/summary.js'
 import type { BenchResult, ModelResult } from '../types.js'
 import type { ResolvedOptions } from './options.js'
 
@@ -38,17 +38,18 @@ function regressionOutcome(
   const { regression } = result
   if (regression === undefined) return
   const row = `${result.model} ×${result.workers}`
+  const reason = regressionText(regression)
   if (regression.status === 'FAIL' && options.level === 'error') {
-    failures.push({ code: 'REGRESSION', message: `${row} regressed against the baseline: ${regression.reason}` })
+    failures.push({ code: 'REGRESSION', message: `${row} regressed against the baseline: ${reason}` })
   } else if (regression.status === 'INCONCLUSIVE' && options.strict) {
     failures.push({
       code: 'INCONCLUSIVE',
-      message: `${row} against the baseline: inconclusive, and strict mode fails inconclusive results — ${regression.reason}`,
+      message: `${row} against the baseline: inconclusive, and strict mode fails inconclusive results — ${reason}`,
     })
   }
   if (regression.status === 'FAIL' && options.level === 'off') return
   const attention = regression.status === 'FAIL' || regression.status === 'INCONCLUSIVE'
-  annotations.push({ message: `${row} vs baseline: ${regression.reason}`, type: attention ? 'warning' : 'notice' })
+  annotations.push({ message: `${row} vs baseline: ${reason}`, type: attention ? 'warning' : 'notice' })
 }
 
 export function benchOutcome(

@@ -19,7 +19,7 @@ import {
   stripControl,
 } from './format.js'
 import { comparedWithOf } from './json.js'
-import { reasonOf } from './summary.js'
+import { reasonOf, regressionText } from './summary.js'
 import {
   benchTitle,
   curveSerialFraction,
@@ -170,7 +170,7 @@ function regressionTable(results: readonly BenchResult[]): string[] {
           compared === undefined
             ? MISSING
             : `${compared.metric === 'efficiency' ? 'efficiency ' : ''}${formatChange(compared.change)} ${formatChangeInterval(compared.low, compared.high)} (${formatConfidence(compared.confidence)})`,
-          `${REGRESSION_MARK[regression.status]} ${regression.status === 'NEW' ? markdownText(regression.reason) : label} (max −${formatPercent(regression.maxRegression, 1)})`,
+          `${REGRESSION_MARK[regression.status]} ${regression.status === 'NEW' ? markdownText(regressionText(regression)) : label} (max −${formatPercent(regression.maxRegression, 1)})`,
         ]),
       )
     })

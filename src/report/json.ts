@@ -1,8 +1,8 @@
 // The JSON report (`outputFile`): a versioned document with everything needed to
 // re-derive every number — environment, resolved options, every raw round sample,
 // the estimate, interval and verdict of each bench.
-import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Verdict } from '../types.js'
-import { reasonOf, warningsOf } from './summary.js'
+import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Regression, Verdict } from '../types.js'
+import { reasonOf, regressionText, warningsOf } from './summary.js'
 import { writeFileAtomically } from './write-file.js'
 
 export const JSON_SCHEMA = 'vitest-parallel-bench/v1'
@@ -37,7 +37,11 @@ export interface ParallelBenchJson {
  * A row as written: its facts (`verdict.why`, `diagnostics`), and the same facts in the report's
  * words (`verdict.reason`, `warnings`) for people and scripts that read text. Branch on the facts.
  */
-export type JsonModelResult = ModelResult & { verdict: Verdict & { reason: string }; warnings: string[] }
+export type JsonModelResult = Omit<ModelResult, 'regression'> & {
+  verdict: Verdict & { reason: string }
+  regression?: (Regression & { reason: string }) | undefined
+  warnings: string[]
+}
 
 export type JsonBench = Omit<BenchResult, 'results'> & { results: JsonModelResult[] }
 
@@ -45,9 +49,10 @@ export type JsonBench = Omit<BenchResult, 'results'> & { results: JsonModelResul
 export function jsonBench(bench: BenchResult): JsonBench {
   return {
     ...bench,
-    results: bench.results.map((result) => ({
+    results: bench.results.map(({ regression, ...result }) => ({
       ...result,
       verdict: { ...result.verdict, reason: reasonOf(result) },
+      ...(regression === undefined ? {} : { regression: { ...regression, reason: regressionText(regression) } }),
       warnings: warningsOf(result),
     })),
   }

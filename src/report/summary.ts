@@ -3,9 +3,26 @@
 // test's annotations and failure messages) prints these sentences. Reword a warning here and
 // every view follows.
 import type { ErrorCode } from '../errors.js'
-import type { BudgetOption, ContentionFinding, Diagnostic, SkipFact, UnreachableFact, VerdictReason } from '../facts.js'
-import type { Model, ModelRanking, SpeedupEstimate, Verdict } from '../types.js'
-import { formatConfidence } from './format.js'
+import type {
+  BudgetOption,
+  ContentionFinding,
+  Diagnostic,
+  NoBaseline,
+  OtherLoad,
+  RegressionNote,
+  SkipFact,
+  UnreachableFact,
+  VerdictReason,
+} from '../facts.js'
+import type { Model, ModelRanking, Regression, SpeedupEstimate, Verdict } from '../types.js'
+import {
+  formatChange,
+  formatChangeInterval,
+  formatConfidence,
+  formatCores,
+  formatSpeedup as formatRatio,
+  formatPercent as formatWholePercent,
+} from './format.js'
 
 // ── numbers inside sentences ─────────────────────────────────────────────
 
@@ -228,6 +245,41 @@ export function diagnosticText(diagnostic: Diagnostic): string {
 /** A row's warnings in words. */
 export function warningsOf(result: { diagnostics: readonly Diagnostic[] }): string[] {
   return result.diagnostics.map(diagnosticText)
+}
+
+// ── against a stored run ─────────────────────────────────────────────────
+
+function noBaselineText(why: NoBaseline): string {
+  return why.kind === 'no-baseline'
+    ? 'new, no baseline'
+    : `no comparable baseline: its serial arm was '${why.baseline}', now '${why.now}' (\`baseline\` option)`
+}
+
+function regressionNoteText(note: RegressionNote): string {
+  const loads = (load: OtherLoad): string =>
+    `other processes took ${formatCores(load.baseline)} then, ${formatCores(load.now)} now`
+  switch (note.kind) {
+    case 'efficiency-compared':
+      return `efficiency compared, speedup / min(workers, effective cores): ${note.capacityThen} then, ${note.capacityNow} now (${note.coresThen} → ${note.coresNow} effective cores)`
+    case 'machine-to-blame':
+      return note.load === undefined
+        ? 'the workers were starved of CPU by other load, so the machine may be to blame'
+        : `the machine was busier than for the baseline and left the pool less CPU than it used then (${loads(note.load)}), so the machine may be to blame`
+    case 'like-for-like':
+      return `${loads(note.load)}, not enough more to take CPU the pool needed: the runs compare like for like`
+    case 'baseline-starved':
+      return "the baseline's workers were starved of CPU, so it may understate the speedup"
+  }
+}
+
+/** One line: baseline → now, the change with its interval, the status, and the notes; or why there is no comparison. */
+export function regressionText(regression: Regression): string {
+  if (regression.status === 'NEW') return noBaselineText(regression.why)
+  const { baseline, now, metric, change, low, high, status, maxRegression, confidence } = regression
+  const measuredText = `baseline ${formatRatio(baseline.speedup)} → now ${formatRatio(now.speedup)}`
+  const changeText = `${metric === 'efficiency' ? 'efficiency change' : 'change'} ${formatChange(change)} ${formatChangeInterval(low, high)}`
+  const decision = `${status} (maxRegression ${formatWholePercent(maxRegression, 1)}, ${formatConfidence(confidence)} CI)`
+  return [`${measuredText}, ${changeText} ${decision}`, ...regression.notes.map(regressionNoteText)].join('; ')
 }
 
 // ── errors ───────────────────────────────────────────────────────────────

@@ -26,7 +26,7 @@ import {
   stripControl,
 } from './format.js'
 import { comparedWithOf } from './json.js'
-import { diagnosticText, rankingText, reasonOf } from './summary.js'
+import { diagnosticText, rankingText, reasonOf, regressionText } from './summary.js'
 
 export interface RenderOptions {
   /** The level forced by `VITEST_PARALLEL_BENCH_LEVEL` for this run, shown in the header. */
@@ -152,7 +152,7 @@ function regressionPaint(status: RegressionStatus, colors: Colors): Paint {
 /** `threads ×2: baseline 1.92x → now 1.21x, change −37% [−45%, −28%] FAIL (maxRegression 10%, 95% CI)`; undefined without a comparison. */
 export function regressionLine(result: ModelResult): string | undefined {
   const { regression } = result
-  return regression === undefined ? undefined : `${rowLabel(result)}: ${stripControl(regression.reason)}`
+  return regression === undefined ? undefined : `${rowLabel(result)}: ${stripControl(regressionText(regression))}`
 }
 
 /** The status of a comparison as a label, softened as a budget's is: `FAIL (warn)`. */

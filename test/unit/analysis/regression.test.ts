@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import {
   baselineRowFor,
-  compareWithBaseline,
+  compareWithBaseline as comparisonFact,
   machineToBlame,
   otherLoadCores,
   poolCpuCores,
   type RegressionRow,
 } from '../../../src/analysis/regression.js'
 import type { BaselineRow } from '../../../src/plugin/baseline-file.js'
+import { regressionText } from '../../../src/report/summary.js'
 import type { Regression, RegressionComparison, RoundSample } from '../../../src/types.js'
+
+type Worded<T> = T extends unknown ? T & { reason: string } : never
+
+/** The comparison's facts, with the line every view prints for them (report/summary.ts). */
+function compareWithBaseline(...args: Parameters<typeof comparisonFact>): Worded<Regression> {
+  const regression = comparisonFact(...args)
+  return { ...regression, reason: regressionText(regression) } as Worded<Regression>
+}
 
 // Per-round log-ratios log(speedup) + k·ε for k = −2..2: both samples share the pattern, so the
 // 25 pairwise differences are shift + (i − j)·ε. Sorted, with multiplicities 1,2,3,4,5,4,3,2,1
@@ -73,7 +82,7 @@ function now(speedup: number, overrides: Partial<RegressionRow> = {}): Regressio
 
 const settings = { maxRegression: 0.1, confidence: 0.95 }
 
-function comparison(regression: Regression): RegressionComparison {
+function comparison(regression: Worded<Regression>): Worded<RegressionComparison> {
   if (regression.status === 'NEW') throw new Error(`expected a comparison, got NEW: ${regression.reason}`)
   return regression
 }
@@ -200,6 +209,7 @@ describe('compareWithBaseline', () => {
   it('is NEW without a baseline row, or when the serial arm changed', () => {
     expect(compareWithBaseline(now(1.2), undefined, settings)).toEqual({
       status: 'NEW',
+      why: { kind: 'no-baseline' },
       reason: 'new, no baseline',
       maxRegression: 0.1,
     })

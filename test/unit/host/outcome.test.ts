@@ -193,10 +193,10 @@ describe('benchOutcome against a stored baseline', () => {
       ...pass,
       regression:
         status === 'NEW'
-          ? { status, reason: 'new, no baseline', maxRegression: 0.1 }
+          ? { status, why: { kind: 'no-baseline' as const }, maxRegression: 0.1 }
           : {
               status,
-              reason,
+              notes: [],
               maxRegression: 0.1,
               metric: 'speedup',
               baseline: { speedup: 1.92, workers: 2, effectiveCores: 2, rounds: 10 },
@@ -236,7 +236,10 @@ describe('benchOutcome against a stored baseline', () => {
   it('notes an improvement and a new bench without failing', () => {
     const outcome = benchOutcome({ results: [withRegression('IMPROVED'), withRegression('NEW')] }, base, 2)
     expect(outcome.failure).toBeUndefined()
-    expect(outcome.annotations).toContainEqual({ message: `processes ×2 vs baseline: ${reason}`, type: 'notice' })
+    expect(outcome.annotations).toContainEqual({
+      message: `processes ×2 vs baseline: ${reason.replace('FAIL', 'IMPROVED')}`,
+      type: 'notice',
+    })
     expect(outcome.annotations).toContainEqual({
       message: 'processes ×2 vs baseline: new, no baseline',
       type: 'notice',

@@ -3,7 +3,7 @@
 // of level / strict / expectFaster is unit-tested on synthetic results.
 import { budgetOption } from '../analysis/verdict.js'
 import type { ErrorCode } from '../errors.js'
-import { diagnosticText, failureMessage, rankingText, reasonOf, regressionText } from '../report/summary.js'
+import { diagnosticText, failureMessage, rankingText, reasonOf, regressionText } from '../report/summary/facts.js'
 import type { BenchResult, ModelResult } from '../types.js'
 import type { ResolvedOptions } from './options.js'
 

@@ -24,13 +24,14 @@ import type { Diagnostic, SkipFact } from '../facts.js'
 import { cpuCapacity } from '../machine/effective-cores.js'
 import { environmentInfo } from '../machine/environment.js'
 import { descendants, processTree } from '../machine/process-tree.js'
-import { baselineNotice, benchIdentity, comparedWith } from '../plugin/baseline-file.js'
+import { benchIdentity, comparedWith } from '../plugin/baseline-file.js'
 import type { BenchPool, PoolOptions } from '../pools/pool.js'
 import { createProcessPool } from '../pools/process-pool.js'
 import { createThreadPool } from '../pools/thread-pool.js'
-import { errorExplanation, unreachableText } from '../report/summary.js'
+import { recommendation } from '../report/summary/advice.js'
+import { errorExplanation, unreachableText } from '../report/summary/facts.js'
+import { baselineNotice } from '../report/summary/labels.js'
 import { CHART_ANNOTATION, chartAttachment } from '../report/svg.js'
-import { recommendation } from '../report/terminal.js'
 import type {
   BenchKind,
   BenchResult,

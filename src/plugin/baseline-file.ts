@@ -162,17 +162,3 @@ function baselineRow(
     cpuCores: poolCpuCores(loads),
   }
 }
-
-/** One line for the report's header: what this run is compared with, or why it is not. */
-export function baselineNotice(snapshot: ComparedWith): string {
-  const where = snapshot.from === 'environment' ? ' (from VITEST_PARALLEL_BENCH_COMPARE_WITH)' : ''
-  if (snapshot.problem !== undefined) {
-    return `No regression check: the baseline ${snapshot.file}${where} ${snapshot.problem}.`
-  }
-  const when = snapshot.generatedAt === undefined ? '' : `, measured ${snapshot.generatedAt}`
-  const skipped =
-    snapshot.skippedRows === 0
-      ? ''
-      : `; ${snapshot.skippedRows} unreadable ${snapshot.skippedRows === 1 ? 'row' : 'rows'} left out`
-  return `Compared with the baseline ${snapshot.file}${where}${when}${skipped}.`
-}

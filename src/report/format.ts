@@ -1,6 +1,5 @@
 // Number, duration and byte formatting shared by the terminal, markdown and
 // annotation renderers, plus sanitising of user-supplied text. Pure functions.
-import { median as medianOf } from '../analysis/statistics.js'
 
 const DASH = '–'
 
@@ -114,12 +113,6 @@ export function formatBytes(bytes: number | undefined): string {
   return `${text} ${units[unit]}`
 }
 
-/** The median of `values` (undefined when empty). */
-export function median(values: readonly number[]): number | undefined {
-  const finite = values.filter((v) => Number.isFinite(v))
-  return finite.length === 0 ? undefined : medianOf(finite)
-}
-
 // ESC-introduced sequences: CSI (ESC [ … final), OSC / DCS / SOS / PM / APC strings
 // (terminated by BEL or ST), and two-/three-byte escapes (ESC c, ESC ( B, ...).
 // The 8-bit C1 forms (0x9B CSI, 0x9D OSC, ...) are covered by the same patterns.
@@ -136,6 +129,16 @@ const LINE_BREAK = /[\t\n\v\f\r\u0085\u2028\u2029]+/g
 // Other C0/C1 controls, DEL, and bidirectional overrides/isolates ("Trojan Source") are removed.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * Text safe in HTML and XML content and attribute values (the HTML report, the SVG chart):
+ * control characters stripped, the five special characters as entities. `quotes: false` for
+ * markdown text, which is never inside an attribute and reads better with its apostrophes.
+ */
+export function escapeEntities(text: string, quotes = true): string {
+  const escaped = stripControl(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return quotes ? escaped.replace(/"/g, '&quot;').replace(/'/g, '&#39;') : escaped
+}
 
 /**
  * Makes user-supplied text (bench names, error messages) safe to print on one line:

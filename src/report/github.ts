@@ -2,10 +2,11 @@
 // Pure: results in, strings out. The reporter prints / appends them.
 
 import { amdahlSpeedup } from '../analysis/scaling.js'
-import { baselineNotice } from '../plugin/baseline-file.js'
+
 import type { BenchResult, EnvironmentInfo, ModelResult, RegressionStatus, VerdictStatus } from '../types.js'
-import { modelCurves } from './curves.js'
+import { curveSerialFraction, finiteMedian, modelCurves } from './curves.js'
 import {
+  escapeEntities,
   formatChange,
   formatChangeInterval,
   formatConfidence,
@@ -15,26 +16,25 @@ import {
   formatSpeedup,
   formatSpeedupWithInterval,
   MISSING,
-  median,
   stripControl,
 } from './format.js'
 import { comparedWithOf } from './json.js'
-import { reasonOf, regressionText } from './summary.js'
+import { describeSerialFraction, predictionSentences, recommendation } from './summary/advice.js'
+import { reasonOf, regressionText } from './summary/facts.js'
 import {
+  baselineNotice,
   benchTitle,
-  curveSerialFraction,
-  describeSerialFraction,
+  columnTitles,
+  environmentLine,
   formatMemory,
   groupedWarnings,
   levelOf,
   levelOverrideSentence,
-  predictionSentences,
-  recommendation,
   regressionLabel,
   regressionLine,
   rowLabel,
   verdictLabel,
-} from './terminal.js'
+} from './summary/labels.js'
 
 /** Escapes a workflow-command message, as `@actions/core` does. */
 export function escapeData(s: string): string {
@@ -117,11 +117,7 @@ function properties(bench: BenchResult): string {
  * the table, open a code span, inject a link or a tag.
  */
 export function markdownText(s: string): string {
-  return stripControl(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~#]/g, '\\$&')
+  return escapeEntities(s, false).replace(/[\\`*_[\]|~#]/g, '\\$&')
 }
 
 // Inside a mermaid string only plain words survive: quotes, backticks, entities (#…;),
@@ -199,7 +195,7 @@ function modelCells(result: ModelResult, bench: BenchResult, withConfidence: boo
     withConfidence ? `${interval} (${formatConfidence(confidence)})` : interval,
     formatSpeedup(result.netSpeedup),
     formatPercent(efficiency),
-    formatDuration(median(result.startupMs)),
+    formatDuration(finiteMedian(result.startupMs)),
     formatDuration(result.roundTripMs),
     formatMemory(result),
     `${STATUS_MARK[result.verdict.status]} ${verdictLabel(result, levelOf(bench))}`,
@@ -293,12 +289,7 @@ export function stepSummaryMarkdown(
   options: { levelOverride?: string | undefined } = {},
 ): string {
   const lines: string[] = ['## Parallel bench', '']
-  lines.push(
-    markdownText(
-      `Node ${env.node} · ${env.platform} ${env.arch} · ${env.cpu} · ${env.cores} cores · ${env.effectiveCores} effective · Vitest ${env.vitest}`,
-    ),
-    '',
-  )
+  lines.push(markdownText(environmentLine(env)), '')
   if (options.levelOverride !== undefined && options.levelOverride !== '') {
     lines.push(`> ${markdownText(levelOverrideSentence(options.levelOverride))}`, '')
   }
@@ -310,18 +301,12 @@ export function stepSummaryMarkdown(
   const ci = levels.size === 1 && only !== undefined ? `${only} CI` : 'CI'
   const perRow = levels.size > 1
   lines.push(
-    tableRow([
-      'bench',
-      'model',
-      'workers',
-      `speedup [${ci}]`,
-      'net vs inline',
-      'efficiency',
-      'startup/worker',
-      'round-trip/task',
-      'memory/worker',
-      'verdict',
-    ]),
+    tableRow(
+      columnTitles(
+        ['bench', 'model', 'workers', 'speedup', 'net', 'efficiency', 'startup', 'roundTrip', 'memory', 'verdict'],
+        ci,
+      ),
+    ),
     tableRow([':--', ':--', '--:', '--:', '--:', '--:', '--:', '--:', '--:', ':--']),
   )
   for (const bench of results) {

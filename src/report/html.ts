@@ -2,35 +2,33 @@
 // table, chart, verdicts, warnings and recommendation. No scripts, no external requests.
 // Pure: results in, string out; the reporter writes it.
 import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
+import { batchTimes, curveSerialFraction, finiteMedian, scalingCurves } from './curves.js'
 import {
+  escapeEntities,
   formatDuration,
   formatPercent,
   formatSpeedup,
   formatSpeedupWithInterval,
-  median,
   stripControl,
 } from './format.js'
-import { reasonOf } from './summary.js'
-import { benchChartSvg, escapeXml } from './svg.js'
+import { describeSerialFraction, predictionSentences, recommendation } from './summary/advice.js'
+import { reasonOf } from './summary/facts.js'
 import {
-  batchTimes,
   benchTitle,
+  columnTitles,
   confidenceOf,
-  curveSerialFraction,
-  describeSerialFraction,
+  environmentLine,
   formatMemory,
   groupedWarnings,
   levelOf,
   levelOverrideSentence,
-  predictionSentences,
-  recommendation,
   rowLabel,
-  scalingCurves,
   verdictLabel,
-} from './terminal.js'
+} from './summary/labels.js'
+import { benchChartSvg } from './svg.js'
 
 /** Text safe in HTML content and attribute values. */
-export const escapeHtml = escapeXml
+export const escapeHtml = escapeEntities
 
 const PAGE_STYLE = `
 :root{color-scheme:light dark;--fg:#1f2328;--muted:#59636e;--bg:#fff;--panel:#f6f8fa;--line:#d1d9e0;
@@ -77,7 +75,7 @@ function modelRow(result: ModelResult, bench: BenchResult): string {
     cell(formatSpeedupWithInterval(speedup, low, high)),
     cell(net),
     cell(formatPercent(efficiency)),
-    cell(formatDuration(median(result.startupMs))),
+    cell(formatDuration(finiteMedian(result.startupMs))),
     cell(formatDuration(result.roundTripMs)),
     cell(formatMemory(result)),
     cell(String(result.rounds.length)),
@@ -87,21 +85,24 @@ function modelRow(result: ModelResult, bench: BenchResult): string {
 }
 
 function benchTable(bench: BenchResult): string {
-  const headers = [
-    'model',
-    'workers',
-    'tasks',
-    'serial/batch',
-    'parallel/batch',
-    `speedup [${confidenceOf(bench.results)}]`,
-    'net vs inline',
-    'efficiency',
-    'startup/worker',
-    'round-trip/task',
-    'memory/worker',
-    'rounds',
-    'verdict',
-  ]
+  const headers = columnTitles(
+    [
+      'model',
+      'workers',
+      'tasks',
+      'serial',
+      'parallel',
+      'speedup',
+      'net',
+      'efficiency',
+      'startup',
+      'roundTrip',
+      'memory',
+      'rounds',
+      'verdict',
+    ],
+    confidenceOf(bench.results),
+  )
   return [
     '<div class="table"><table>',
     // A header may break after its slash, so the table fits without scrolling.
@@ -139,7 +140,7 @@ function benchSection(bench: BenchResult, index: number): string {
       // Line by line: escaping turns line breaks into spaces, and a stack reads best on its lines.
       `<p><span class="ERROR">ERROR ${escapeHtml(bench.error.code)}</span></p><pre>${bench.error.message
         .split(/\r\n|\r|\n/)
-        .map(escapeHtml)
+        .map((line) => escapeHtml(line))
         .join('\n')}</pre>`,
     )
   }
@@ -180,7 +181,7 @@ export function htmlReport(
   env: EnvironmentInfo,
   meta: { levelOverride?: string | undefined; generatedAt: string },
 ): string {
-  const environment = `Node ${env.node} · ${env.platform} ${env.arch} · Vitest ${env.vitest} · CPU ${env.cpu} · ${env.cores} ${env.cores === 1 ? 'core' : 'cores'} · ${env.effectiveCores} effective`
+  const environment = environmentLine(env)
   const override =
     meta.levelOverride === undefined || meta.levelOverride === ''
       ? ''

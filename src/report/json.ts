@@ -2,7 +2,7 @@
 // re-derive every number — environment, resolved options, every raw round sample,
 // the estimate, interval and verdict of each bench.
 import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Regression, Verdict } from '../types.js'
-import { reasonOf, regressionText, warningsOf } from './summary.js'
+import { reasonOf, regressionText, warningsOf } from './summary/facts.js'
 import { writeFileAtomically } from './write-file.js'
 
 export const JSON_SCHEMA = 'vitest-parallel-bench/v1'

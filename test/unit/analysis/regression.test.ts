@@ -8,7 +8,7 @@ import {
   type RegressionRow,
 } from '../../../src/analysis/regression.js'
 import type { BaselineRow } from '../../../src/plugin/baseline-file.js'
-import { regressionText } from '../../../src/report/summary.js'
+import { regressionText } from '../../../src/report/summary/facts.js'
 import type { Regression, RegressionComparison, RoundSample } from '../../../src/types.js'
 
 type Worded<T> = T extends unknown ? T & { reason: string } : never

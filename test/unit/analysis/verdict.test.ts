@@ -23,7 +23,7 @@ import {
   skipText,
   unreachableText,
   verdictReasonText,
-} from '../../../src/report/summary.js'
+} from '../../../src/report/summary/facts.js'
 import type { ModelResult, RoundSample, SpeedupEstimate } from '../../../src/types.js'
 import { modelResult } from '../../support/synthetic-results.js'
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { budgetOption } from '../../../src/analysis/verdict.js'
 import type { Diagnostic } from '../../../src/facts.js'
 import { benchOutcome } from '../../../src/host/outcome.js'
-import { diagnosticText, reasonOf } from '../../../src/report/summary.js'
+import { diagnosticText, reasonOf } from '../../../src/report/summary/facts.js'
 import type { ModelResult } from '../../../src/types.js'
 import { benchResult, modelResult } from '../../support/synthetic-results.js'
 

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { logRatios, median } from '../../../src/analysis/statistics.js'
-import { baselineNotice, benchIdentity, comparedWith, readBaseline } from '../../../src/plugin/baseline-file.js'
+import { benchIdentity, comparedWith, readBaseline } from '../../../src/plugin/baseline-file.js'
 import { JSON_SCHEMA, jsonReport } from '../../../src/report/json.js'
+import { baselineNotice } from '../../../src/report/summary/labels.js'
 import { benchResult, environment, modelResult } from '../../support/synthetic-results.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'parallel-bench-baseline-'))

@@ -6,6 +6,7 @@ import {
   markdownText,
   stepSummaryMarkdown,
 } from '../../../src/report/github.js'
+import { environmentLine } from '../../../src/report/summary/labels.js'
 import type { BenchResult } from '../../../src/types.js'
 import {
   environment,
@@ -92,13 +93,20 @@ describe('stepSummaryMarkdown confidence labels', () => {
 })
 
 describe('stepSummaryMarkdown', () => {
+  test('the environment line is the one every report writes, in the singular for one core', () => {
+    const single = { ...environment, cores: 1, effectiveCores: 1 }
+    const [, , line] = stepSummaryMarkdown([], single).split('\n')
+    expect(line).toBe(markdownText(environmentLine(single)))
+    expect(line).toMatch(/ · 1 core · 1 effective$/)
+  })
+
   test('a table row per model, notes with the recommendation', () => {
     expect(
       stepSummaryMarkdown([threadsWinCompare(), failingBench('warn'), erroredBench()], environment),
     ).toMatchInlineSnapshot(`
       "## Parallel bench
 
-      Node v20.19.0 · linux x64 · AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective · Vitest 4.1.12
+      Node v20.19.0 · linux x64 · Vitest 4.1.12 · CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
 
       | bench | model | workers | speedup [95% CI] | net vs inline | efficiency | startup/worker | round-trip/task | memory/worker | verdict |
       | :-- | :-- | --: | --: | --: | --: | --: | --: | --: | :-- |
@@ -201,7 +209,7 @@ describe('stepSummaryMarkdown', () => {
     expect(stepSummaryMarkdown([scalingBench()], environment, { levelOverride: 'off' })).toMatchInlineSnapshot(`
       "## Parallel bench
 
-      Node v20.19.0 · linux x64 · AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective · Vitest 4.1.12
+      Node v20.19.0 · linux x64 · Vitest 4.1.12 · CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
 
       > Level overridden to 'off' for this run by VITEST\\_PARALLEL\\_BENCH\\_LEVEL: missed budgets are reported only.
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { escapeHtml, htmlReport } from '../../../src/report/html.js'
-import { recommendation } from '../../../src/report/terminal.js'
+import { recommendation } from '../../../src/report/summary/advice.js'
 import type { BenchResult } from '../../../src/types.js'
 import { absoluteUrls, checkMarkup } from '../../support/markup.js'
 import {

@@ -9,7 +9,8 @@ import {
   formatSpeedupWithInterval,
   stripControl,
 } from '../../../src/report/format.js'
-import { idealBar, predictionSentences, recommendation, renderReport } from '../../../src/report/terminal.js'
+import { predictionSentences, recommendation } from '../../../src/report/summary/advice.js'
+import { idealBar, renderReport } from '../../../src/report/terminal.js'
 import type { BenchResult } from '../../../src/types.js'
 import {
   benchResult,

@@ -2,7 +2,7 @@
 // every view (terminal, GitHub annotations and step summary, HTML, the JSON's readable fields, the
 // test's annotations and failure messages) prints these sentences. Reword a warning here and
 // every view follows.
-import type { ErrorCode } from '../errors.js'
+import type { ErrorCode } from '../../errors.js'
 import type {
   BudgetOption,
   ContentionFinding,
@@ -13,8 +13,8 @@ import type {
   SkipFact,
   UnreachableFact,
   VerdictReason,
-} from '../facts.js'
-import type { Model, ModelRanking, Regression, SpeedupEstimate, Verdict } from '../types.js'
+} from '../../facts.js'
+import type { Model, ModelRanking, Regression, SpeedupEstimate, Verdict } from '../../types.js'
 import {
   formatChange,
   formatChangeInterval,
@@ -22,7 +22,7 @@ import {
   formatCores,
   formatSpeedup as formatRatio,
   formatPercent as formatWholePercent,
-} from './format.js'
+} from '../format.js'
 
 // ── numbers inside sentences ─────────────────────────────────────────────
 

@@ -3,8 +3,8 @@
 // Bench workers never run this file: they load worker/bench-entry.ts instead.
 import { fileURLToPath } from 'node:url'
 import { inject, type TestContext, test } from 'vitest'
+import { stripControl } from '../format.js'
 import { effectiveCores } from '../machine/effective-cores.js'
-import { stripControl } from '../report/format.js'
 import type { BenchKind } from '../types.js'
 import { registerInWorker } from '../worker/registry.js'
 import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from './define-helpers.js'

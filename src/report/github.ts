@@ -2,9 +2,6 @@
 // Pure: results in, strings out. The reporter prints / appends them.
 
 import { amdahlSpeedup } from '../analysis/scaling.js'
-
-import type { BenchResult, EnvironmentInfo, ModelResult, RegressionStatus, VerdictStatus } from '../types.js'
-import { curveSerialFraction, finiteMedian, modelCurves } from './curves.js'
 import {
   escapeEntities,
   formatChange,
@@ -17,7 +14,9 @@ import {
   formatSpeedupWithInterval,
   MISSING,
   stripControl,
-} from './format.js'
+} from '../format.js'
+import type { BenchResult, EnvironmentInfo, ModelResult, RegressionStatus, VerdictStatus } from '../types.js'
+import { curveSerialFraction, finiteMedian, modelCurves } from './curves.js'
 import { comparedWithOf } from './json.js'
 import { describeSerialFraction, predictionSentences, recommendation } from './summary/advice.js'
 import { reasonOf, regressionText } from './summary/facts.js'

@@ -1,8 +1,7 @@
 // The HTML report (`htmlFile`): one self-contained page with the environment, every bench's
 // table, chart, verdicts, warnings and recommendation. No scripts, no external requests.
 // Pure: results in, string out; the reporter writes it.
-import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
-import { batchTimes, curveSerialFraction, finiteMedian, scalingCurves } from './curves.js'
+
 import {
   escapeEntities,
   formatDuration,
@@ -10,7 +9,9 @@ import {
   formatSpeedup,
   formatSpeedupWithInterval,
   stripControl,
-} from './format.js'
+} from '../format.js'
+import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
+import { batchTimes, curveSerialFraction, finiteMedian, scalingCurves } from './curves.js'
 import { describeSerialFraction, predictionSentences, recommendation } from './summary/advice.js'
 import { reasonOf } from './summary/facts.js'
 import {

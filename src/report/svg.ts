@@ -2,9 +2,9 @@
 // its interval vs workers, the ideal line, the Amdahl fit) beside the serial and parallel
 // batch times of every paired round. Pure and deterministic: results in, string out.
 import { amdahlSpeedup } from '../analysis/scaling.js'
+import { escapeEntities, formatDuration, formatSpeedup, formatSpeedupWithInterval } from '../format.js'
 import type { BenchResult, Model, ModelResult } from '../types.js'
 import { curveSerialFraction, modelCurves } from './curves.js'
-import { escapeEntities, formatDuration, formatSpeedup, formatSpeedupWithInterval } from './format.js'
 import { benchTitle, rowLabel } from './summary/labels.js'
 
 export interface ChartOptions {

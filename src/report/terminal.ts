@@ -2,8 +2,6 @@
 // curves and a plain recommendation. Pure: results in, string out; colours injected.
 import type { Colors } from 'picocolors/types.js'
 import { karpFlatt } from '../analysis/scaling.js'
-import type { BenchResult, EnvironmentInfo, Level, ModelResult, RegressionStatus, VerdictStatus } from '../types.js'
-import { batchTimes, curveSerialFraction, finiteMedian, scalingCurves } from './curves.js'
 import {
   formatDuration,
   formatPercent,
@@ -11,7 +9,9 @@ import {
   formatSpeedupWithInterval,
   MISSING,
   stripControl,
-} from './format.js'
+} from '../format.js'
+import type { BenchResult, EnvironmentInfo, Level, ModelResult, RegressionStatus, VerdictStatus } from '../types.js'
+import { batchTimes, curveSerialFraction, finiteMedian, scalingCurves } from './curves.js'
 import { comparedWithOf } from './json.js'
 import { describeSerialFraction, predictionSentences, recommendation } from './summary/advice.js'
 import { reasonOf } from './summary/facts.js'

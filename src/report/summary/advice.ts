@@ -3,8 +3,6 @@
 // these sentences as they are.
 import { batchCap, ENOUGH_SHARE, scalingSummary } from '../../analysis/scaling.js'
 import { granularity, MAX_OVERHEAD_SHARE } from '../../analysis/verdict.js'
-import type { BenchResult, ModelRanking, ModelResult, ScalingSummary } from '../../types.js'
-import { finiteMedian } from '../curves.js'
 import {
   formatBytes,
   formatDuration,
@@ -12,7 +10,9 @@ import {
   formatSpeedup,
   formatSpeedupWithInterval,
   stripControl,
-} from '../format.js'
+} from '../../format.js'
+import type { BenchResult, ModelRanking, ModelResult, ScalingSummary } from '../../types.js'
+import { finiteMedian } from '../curves.js'
 import { rankingText } from './facts.js'
 import { formatMemory } from './labels.js'
 

@@ -14,40 +14,25 @@ import type {
   UnreachableFact,
   VerdictReason,
 } from '../../facts.js'
-import type { Model, ModelRanking, Regression, SpeedupEstimate, Verdict } from '../../types.js'
 import {
+  formatBound,
   formatChange,
   formatChangeInterval,
   formatConfidence,
   formatCores,
-  formatSpeedup as formatRatio,
-  formatPercent as formatWholePercent,
-} from '../format.js'
+  formatDuration,
+  formatFactor,
+  formatNumber,
+  formatPercent,
+  formatSpeedup,
+} from '../../format.js'
+import type { Model, ModelRanking, Regression, SpeedupEstimate, Verdict } from '../../types.js'
 
-// ── numbers inside sentences ─────────────────────────────────────────────
+// ── words inside sentences ───────────────────────────────────────────────
 
-/** Up to two decimals, trailing zeros dropped; ∞ for an unbounded value. */
-function formatNumber(value: number): string {
-  if (value === Number.POSITIVE_INFINITY) return '∞'
-  return String(Number(value.toFixed(2)))
-}
-
-/** 1.21x, 1.5x, 1x: a budget or a cap, as the user wrote it. */
-function formatSpeedup(value: number): string {
-  return `${formatNumber(value)}x`
-}
-
-function formatPercent(share: number): string {
-  return `${String(Math.round(share * 1000) / 10)}%`
-}
-
-function formatMs(ms: number): string {
-  return `${String(Number(ms.toPrecision(2)))} ms`
-}
-
-/** A measured value as the report's table prints it: two decimals, so a sentence and its row agree. */
-function measured(value: number): string {
-  return value === Number.POSITIVE_INFINITY ? '∞' : value.toFixed(2)
+/** A share in a sentence: one decimal (`99.9%`). */
+function share(value: number): string {
+  return formatPercent(value, 1)
 }
 
 function plural(count: number, noun: string): string {
@@ -62,12 +47,12 @@ function capitalize(text: string): string {
 
 /** `1.21x (95% CI 1.15–1.27x)` */
 function describeSpeedup(estimate: SpeedupEstimate): string {
-  return `${measured(estimate.speedup)}x (${formatConfidence(estimate.confidence)} CI ${measured(estimate.low)}–${measured(estimate.high)}x)`
+  return `${formatBound(estimate.speedup)}x (${formatConfidence(estimate.confidence)} CI ${formatBound(estimate.low)}–${formatBound(estimate.high)}x)`
 }
 
 /** `0.61 (95% CI 0.58–0.64)` */
 function describeEfficiency(estimate: SpeedupEstimate, workers: number): string {
-  return `${measured(estimate.speedup / workers)} (${formatConfidence(estimate.confidence)} CI ${measured(estimate.low / workers)}–${measured(estimate.high / workers)})`
+  return `${formatBound(estimate.speedup / workers)} (${formatConfidence(estimate.confidence)} CI ${formatBound(estimate.low / workers)}–${formatBound(estimate.high / workers)})`
 }
 
 /** The estimate carries efficiency = speedup / workers, so the pool size is recoverable. */
@@ -84,13 +69,13 @@ function describeMeasured(estimate: SpeedupEstimate, option: BudgetOption): stri
 function describeBudget(estimate: SpeedupEstimate, target: number, option: BudgetOption): string {
   return option === 'minEfficiency'
     ? `minEfficiency ${formatNumber(target / workersOf(estimate))}`
-    : `minSpeedup ${formatSpeedup(target)}`
+    : `minSpeedup ${formatFactor(target)}`
 }
 
 /** `minSpeedup 1.9` or `minEfficiency 0.8 (1.6x on 2 workers)`. */
 function askedFor(option: BudgetOption, target: number, workers: number): string {
   return option === 'minEfficiency'
-    ? `\`minEfficiency\` ${formatNumber(target / workers)} (${formatSpeedup(target)} on ${workers} ${plural(workers, 'worker')})`
+    ? `\`minEfficiency\` ${formatNumber(target / workers)} (${formatFactor(target)} on ${workers} ${plural(workers, 'worker')})`
     : `\`minSpeedup\` ${formatNumber(target)}`
 }
 
@@ -104,7 +89,7 @@ export function skipText(skip: SkipFact): string {
   }
   const need =
     coresNeeded === undefined ? 'is out of reach here' : `needs ≥ ${coresNeeded} ${plural(coresNeeded, 'core')}`
-  return `${asked} ${need}: ${cap.tasks} ${plural(cap.tasks, 'task')} on ${workers} ${plural(workers, 'worker')} (defaulted from this machine's ${cores}) cap the speedup at ${formatSpeedup(cap.speedup)}`
+  return `${asked} ${need}: ${cap.tasks} ${plural(cap.tasks, 'task')} on ${workers} ${plural(workers, 'worker')} (defaulted from this machine's ${cores}) cap the speedup at ${formatFactor(cap.speedup)}`
 }
 
 /** Why a budget can never be reached: the message of BUDGET_UNREACHABLE. */
@@ -126,7 +111,7 @@ export function unreachableText(fact: UnreachableFact): string {
             singular: false,
             setting: `${byTasks.setting}, ${byWorkers.setting}`,
           }
-  return `${askedFor(option, target, workers)} can never be reached: ${cause.who} ${cause.singular ? 'caps' : 'cap'} the speedup at ${formatSpeedup(cap)} (${cause.setting})`
+  return `${askedFor(option, target, workers)} can never be reached: ${cause.who} ${cause.singular ? 'caps' : 'cap'} the speedup at ${formatFactor(cap)} (${cause.setting})`
 }
 
 /** One sentence: why this verdict. */
@@ -167,14 +152,13 @@ export function failureMessage(
   const measuredText =
     option === 'minEfficiency'
       ? `efficiency ${describeEfficiency(estimate, workers)} is below minEfficiency ${formatNumber(target / workers)}`
-      : `speedup ${describeSpeedup(estimate)} is below minSpeedup ${formatSpeedup(target)}`
+      : `speedup ${describeSpeedup(estimate)} is below minSpeedup ${formatFactor(target)}`
   return `${model} ${measuredText} — ${workers} ${plural(workers, 'worker')} on ${formatNumber(effectiveCores)} ${plural(effectiveCores, 'core')}`
 }
 
 /** `0.93x [0.90–0.96] (95% CI)`: a ranking's ratio with its interval. */
 export function rankingText(ranking: ModelRanking): string {
-  const two = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : x > 0 ? '∞' : '0')
-  return `${two(ranking.ratio)}x [${two(ranking.low)}–${two(ranking.high)}] (${formatConfidence(ranking.confidence)} CI)`
+  return `${formatBound(ranking.ratio)}x [${formatBound(ranking.low)}–${formatBound(ranking.high)}] (${formatConfidence(ranking.confidence)} CI)`
 }
 
 // ── warnings ─────────────────────────────────────────────────────────────
@@ -217,7 +201,7 @@ export function diagnosticText(diagnostic: Diagnostic): string {
         case 'whole-run':
           return `workers were starved of CPU: other processes took ${formatNumber(diagnostic.otherCores)} cores over the whole run ${pool(diagnostic.needed, diagnostic.effectiveCores)}`
         case 'cpu-share':
-          return `workers were starved of CPU in ${diagnostic.rounds} of ${diagnostic.of} rounds (CPU time a median ${formatPercent(diagnostic.cpuShare)} of the time inside fn), probably other load on the machine${stretchNote(diagnostic.stretch)}`
+          return `workers were starved of CPU in ${diagnostic.rounds} of ${diagnostic.of} rounds (CPU time a median ${share(diagnostic.cpuShare)} of the time inside fn), probably other load on the machine${stretchNote(diagnostic.stretch)}`
       }
       break
     }
@@ -226,13 +210,13 @@ export function diagnosticText(diagnostic: Diagnostic): string {
         ? 'the round trip is the data crossing over, not dispatch: transfer inputs (`transfer: true` for ArrayBuffers), return less, or load the data in the worker'
         : diagnostic.batch === undefined
           ? 'batch more work into each task'
-          : `batch about ${diagnostic.batch.toLocaleString('en-US')} calls into each task to bring it under ${formatPercent(diagnostic.maxShare)}`
-      return `tasks are too small for their overhead: messaging is ${formatPercent(diagnostic.overheadShare)} of each task (round trip ${formatMs(diagnostic.roundTripMs)} vs ${formatMs(diagnostic.callMs)} inside fn); ${advice}`
+          : `batch about ${diagnostic.batch.toLocaleString('en-US')} calls into each task to bring it under ${share(diagnostic.maxShare)}`
+      return `tasks are too small for their overhead: messaging is ${share(diagnostic.overheadShare)} of each task (round trip ${formatDuration(diagnostic.roundTripMs)} vs ${formatDuration(diagnostic.callMs)} inside fn); ${advice}`
     }
     case 'task-balance':
-      return `one task dominates the batch: the longest is ${formatPercent(diagnostic.longestShare)} of the time inside fn, so no pool can run this batch more than ${formatNumber(diagnostic.cap)}x faster than inline; split the long tasks or even out their work, and dispatch the longest first`
+      return `one task dominates the batch: the longest is ${share(diagnostic.longestShare)} of the time inside fn, so no pool can run this batch more than ${formatNumber(diagnostic.cap)}x faster than inline; split the long tasks or even out their work, and dispatch the longest first`
     case 'dispatch-order':
-      return `the dispatch order costs time: task costs range ${formatMs(diagnostic.shortestMs)}–${formatMs(diagnostic.longestMs)}, and in this order the busiest of ${diagnostic.workers} workers needs ${formatMs(diagnostic.asGivenMs)} inside fn against ${formatMs(diagnostic.longestFirstMs)} with the longest tasks first; order the inputs by cost, longest first`
+      return `the dispatch order costs time: task costs range ${formatDuration(diagnostic.shortestMs)}–${formatDuration(diagnostic.longestMs)}, and in this order the busiest of ${diagnostic.workers} workers needs ${formatDuration(diagnostic.asGivenMs)} inside fn against ${formatDuration(diagnostic.longestFirstMs)} with the longest tasks first; order the inputs by cost, longest first`
     case 'parallel-slowdown':
       return `calls took ${formatNumber(diagnostic.stretch)}x longer inside fn in the parallel arm than in the serial arm: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
     case 'level-overridden':
@@ -276,9 +260,9 @@ function regressionNoteText(note: RegressionNote): string {
 export function regressionText(regression: Regression): string {
   if (regression.status === 'NEW') return noBaselineText(regression.why)
   const { baseline, now, metric, change, low, high, status, maxRegression, confidence } = regression
-  const measuredText = `baseline ${formatRatio(baseline.speedup)} → now ${formatRatio(now.speedup)}`
+  const measuredText = `baseline ${formatSpeedup(baseline.speedup)} → now ${formatSpeedup(now.speedup)}`
   const changeText = `${metric === 'efficiency' ? 'efficiency change' : 'change'} ${formatChange(change)} ${formatChangeInterval(low, high)}`
-  const decision = `${status} (maxRegression ${formatWholePercent(maxRegression, 1)}, ${formatConfidence(confidence)} CI)`
+  const decision = `${status} (maxRegression ${formatPercent(maxRegression, 1)}, ${formatConfidence(confidence)} CI)`
   return [`${measuredText}, ${changeText} ${decision}`, ...regression.notes.map(regressionNoteText)].join('; ')
 }
 

@@ -1,8 +1,9 @@
 // The words around the numbers, written once for every view: a bench's title, a row's label, the
 // verdict label, the environment header, the table's column titles, the legend, the notices at
 // the top of a report. Views lay these out; they never write their own.
+
+import { formatBytes, formatConfidence, formatSpeedup, MISSING, stripControl } from '../../format.js'
 import type { BenchResult, ComparedWith, EnvironmentInfo, Level, ModelResult } from '../../types.js'
-import { formatBytes, formatConfidence, formatSpeedup, MISSING, stripControl } from '../format.js'
 import { diagnosticText, regressionText } from './facts.js'
 
 const KIND_LABEL = {

@@ -413,7 +413,7 @@ describe('granularity', () => {
     const result = granularity(0.0001, 0.08)
     expect(result.overheadShare).toBeCloseTo(0.08 / 0.0801, 12)
     expect(result.warning).toBe(
-      'tasks are too small for their overhead: messaging is 99.9% of each task (round trip 0.08 ms vs 0.0001 ms inside fn); batch about 7,200 calls into each task to bring it under 10%',
+      'tasks are too small for their overhead: messaging is 99.9% of each task (round trip 80.0 µs vs 100 ns inside fn); batch about 7,200 calls into each task to bring it under 10%',
     )
   })
 
@@ -620,7 +620,7 @@ describe('dispatchOrder', () => {
     const rounds = [withTasks(ascending), withTasks(ascending.map((ms) => ms * 1.1)), withTasks(ascending)]
     expect(typicalTaskMs(rounds)).toEqual(ascending)
     expect(dispatchOrder(rounds, 2)).toBe(
-      'the dispatch order costs time: task costs range 1 ms–8 ms, and in this order the busiest of 2 workers needs 20 ms inside fn against 18 ms with the longest tasks first; order the inputs by cost, longest first',
+      'the dispatch order costs time: task costs range 1.00 ms–8.00 ms, and in this order the busiest of 2 workers needs 20.0 ms inside fn against 18.0 ms with the longest tasks first; order the inputs by cost, longest first',
     )
   })
 

@@ -64,7 +64,7 @@ describe('htmlReport', () => {
     expect(html).toContain('<td>1.93x [1.90–1.96]</td>')
     expect(html).toContain('<td class="FAIL">FAIL ≥1.60x (warn)</td>')
     expect(html).toContain(
-      'tasks are too small for their overhead: messaging is 99.9% of each task (round trip 0.09 ms vs 0.0001 ms inside fn)',
+      'tasks are too small for their overhead: messaging is 99.9% of each task (round trip 90.0 µs vs 100 ns inside fn)',
     )
     expect(html).toContain('threads: Amdahl serial fraction 0.100: at most 10.00x on any number of workers')
     expect(html).toContain('<span class="ERROR">ERROR TASK_FAILED</span>')

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { escapeEntities } from '../../../src/report/format.js'
+import { escapeEntities } from '../../../src/format.js'
 import { benchChartSvg, CHART_ANNOTATION, chartAttachment, niceTicks } from '../../../src/report/svg.js'
 import type { BenchResult } from '../../../src/types.js'
 import { absoluteUrls, checkMarkup } from '../../support/markup.js'

@@ -8,7 +8,7 @@ import {
   formatSpeedup,
   formatSpeedupWithInterval,
   stripControl,
-} from '../../../src/report/format.js'
+} from '../../../src/format.js'
 import { predictionSentences, recommendation } from '../../../src/report/summary/advice.js'
 import { idealBar, renderReport } from '../../../src/report/terminal.js'
 import type { BenchResult } from '../../../src/types.js'

@@ -1,5 +1,11 @@
-// Number, duration and byte formatting shared by the terminal, markdown and
-// annotation renderers, plus sanitising of user-supplied text. Pure functions.
+// The one formatter: numbers, durations, bytes and confidence levels for every layer that prints
+// (the report's views, the sentences of report/summary, error messages), plus the sanitising of
+// user-supplied text. Pure functions. The rule for digits, everywhere:
+// - a measured ratio: two decimals (`1.93x`, `[1.88–1.97]`), tiny ones two significant digits;
+// - a number the user set, or a cap derived from settings: as written, up to two decimals (`1.6x`);
+// - a share: a whole percent, or one decimal where a sentence needs it (`formatPercent(x, 1)`);
+// - a duration: three significant digits with a unit (`85.0 µs`, `1.23 s`);
+// - a confidence level: rounded *down* to 0.1%, so it is never overstated.
 
 const DASH = '–'
 
@@ -37,6 +43,17 @@ function roundedWithUnit(value: number, limit: number, unit: string, nextUnit: s
   return `${text} ${unit}`
 }
 
+/** A number the user set (a budget, a core count), as written: up to two decimals, trailing zeros dropped; `∞` when unbounded. */
+export function formatNumber(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return '∞'
+  return String(Number(value.toFixed(2)))
+}
+
+/** A speedup the user asked for, or a cap derived from settings: `1.6x`, `2x`. */
+export function formatFactor(value: number): string {
+  return `${formatNumber(value)}x`
+}
+
 /** A ratio as `1.93x`. */
 export function formatSpeedup(x: number | undefined): string {
   if (x === undefined || !Number.isFinite(x)) return MISSING
@@ -44,7 +61,8 @@ export function formatSpeedup(x: number | undefined): string {
   return Math.abs(x) >= 0.1 || x === 0 ? `${x.toFixed(2)}x` : `${significant(x, 2)}x`
 }
 
-function formatBound(x: number | null): string {
+/** A measured ratio or an interval's bound: two decimals (tiny ones two significant digits), `∞` when unbounded. */
+export function formatBound(x: number | null): string {
   if (x === Number.POSITIVE_INFINITY) return '∞'
   if (x === Number.NEGATIVE_INFINITY) return '-∞'
   if (typeof x !== 'number' || !Number.isFinite(x)) return '?'

@@ -5,6 +5,7 @@
 //
 //   node --import tsx bench/sequential-simulation.ts [repetitions=20000] [minRounds=the default]
 
+import { firstDecidingRound } from '../src/analysis/rounds.js'
 import {
   estimateSpeedup,
   type LookPlan,
@@ -14,7 +15,6 @@ import {
   sequentialOneSidedError,
 } from '../src/analysis/statistics.js'
 import { decideVerdict, isDecided } from '../src/analysis/verdict.js'
-import { firstDecidingRound } from '../src/host/options.js'
 import type { RoundSample, SpeedupEstimate, VerdictStatus } from '../src/types.js'
 
 const CONFIDENCE = 0.95

@@ -2,8 +2,9 @@
 // Everything here is plain data: it is stored in `task.meta`, survives blob
 // reports + `--merge-reports`, and is written to the JSON output with its facts put in words
 // (report/json.ts). Facts, not sentences: see facts.ts.
+
+import type { Diagnostic, NoBaseline, RegressionNote, VerdictReason } from './contracts/facts.js'
 import type { BenchErrorCode } from './errors.js'
-import type { Diagnostic, NoBaseline, RegressionNote, VerdictReason } from './facts.js'
 
 export type Model = 'threads' | 'processes'
 export type Level = 'error' | 'warn' | 'off'

@@ -3,8 +3,9 @@
 // between the two runs' per-round log-ratios with its exact Mann–Whitney interval, so the
 // change (now / baseline speedup) has an interval, and only an interval wholly below
 // 1 − maxRegression fails.
-import type { RegressionNote } from '../facts.js'
-import type { BaselineRow } from '../plugin/baseline-file.js'
+
+import type { BaselineRow } from '../contracts/baseline.js'
+import type { RegressionNote } from '../contracts/facts.js'
 import type { Baseline, Model, Regression, RoundSample } from '../types.js'
 import { logRatios, shiftInterval } from './statistics.js'
 import { OTHER_LOAD_SLACK } from './verdict.js'

@@ -2,11 +2,18 @@
 // all, whether the workers were starved, and PASS / FAIL / INCONCLUSIVE with
 // the facts of why. Numbers in, data out; no I/O, no words (report/summary.ts).
 
-import type { BudgetOption, ContentionFinding, Diagnostic, SkipFact, UnreachableFact, VerdictReason } from '../facts.js'
+import type {
+  BudgetOption,
+  ContentionFinding,
+  Diagnostic,
+  SkipFact,
+  UnreachableFact,
+  VerdictReason,
+} from '../contracts/facts.js'
 import type { ModelRanking, ModelResult, RoundSample, SpeedupEstimate, Verdict } from '../types.js'
 import { type LookPlan, lookLevel, median, sequentialCoverage, signTestInterval } from './statistics.js'
 
-export type { BudgetOption } from '../facts.js'
+export type { BudgetOption } from '../contracts/facts.js'
 
 export type Feasibility = { kind: 'ok' } | SkipFact | UnreachableFact
 

@@ -12,6 +12,7 @@ import {
   sequentialCoverage,
 } from '../analysis/statistics.js'
 import { isDecided } from '../analysis/verdict.js'
+import type { ResolvedOptions } from '../contracts/options.js'
 import { ParallelBenchError } from '../errors.js'
 import { otherCpuMs, sampleCpu } from '../machine/other-load.js'
 import {
@@ -24,7 +25,6 @@ import {
 import type { BenchPool } from '../pools/pool.js'
 import type { RoundSample, SpeedupEstimate } from '../types.js'
 import type { BenchFunction } from '../worker/registry.js'
-import type { ResolvedOptions } from './options.js'
 
 export interface Workload {
   tasks: number

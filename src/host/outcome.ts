@@ -2,10 +2,10 @@
 // and whether (and why) the test fails or is skipped. Pure, so every mapping
 // of level / strict / expectFaster is unit-tested on synthetic results.
 import { budgetOption } from '../analysis/verdict.js'
+import type { ResolvedOptions } from '../contracts/options.js'
 import type { ErrorCode } from '../errors.js'
 import { diagnosticText, failureMessage, rankingText, reasonOf, regressionText } from '../report/summary/facts.js'
 import type { BenchResult, ModelResult } from '../types.js'
-import type { ResolvedOptions } from './options.js'
 
 export interface Annotation {
   message: string

@@ -19,8 +19,9 @@ import {
   rankModels,
   taskBalance,
 } from '../analysis/verdict.js'
+import type { Diagnostic, SkipFact } from '../contracts/facts.js'
+import { LEVEL_ENV, type ProvidedSettings, type ResolvedOptions } from '../contracts/options.js'
 import { ParallelBenchError } from '../errors.js'
-import type { Diagnostic, SkipFact } from '../facts.js'
 import { cpuCapacity } from '../machine/effective-cores.js'
 import { environmentInfo } from '../machine/environment.js'
 import { descendants, processTree } from '../machine/process-tree.js'
@@ -48,7 +49,7 @@ import type { LoaderSetup } from '../worker/module-runner.js'
 import type { BenchTarget } from '../worker/protocol.js'
 import { type BenchFunction, benchKey } from '../worker/registry.js'
 import { type Measurement, measure, type PoolUnderTest } from './measure.js'
-import { LEVEL_ENV, type ProvidedSettings, type ResolvedOptions, reportableOptions, resolveOptions } from './options.js'
+import { reportableOptions, resolveOptions } from './options.js'
 import { benchOutcome } from './outcome.js'
 
 export interface RunBenchInput {

@@ -6,36 +6,8 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { otherLoadCores, poolCpuCores } from '../analysis/regression.js'
 import { median } from '../analysis/statistics.js'
-import { JSON_SCHEMA } from '../report/json.js'
-import type { Baseline, ComparedWith, Model, RoundSample } from '../types.js'
-
-/** One (model, pool size) row of the stored run, as the comparison needs it. */
-export interface BaselineRow {
-  model: Model
-  workers: number
-  /** False when the pool size defaulted to that machine's effective cores. */
-  workersSetByUser: boolean
-  /** The serial arm of that run (`baseline` option): speedups over different arms do not compare. */
-  serialArm: Baseline
-  /** log(serialMs / parallelMs) per round. */
-  logRatios: number[]
-  /** exp(median of logRatios). */
-  speedup: number
-  /** Effective cores of the machine that measured it. */
-  effectiveCores: number
-  /** That run's own report said its workers were starved of CPU. */
-  starved: boolean
-  /** Cores other processes took during its parallel arms (`otherLoadCores`); undefined where not measured. */
-  otherCores?: number | undefined
-  /** Cores its pool used during its parallel arms (`poolCpuCores`); undefined where not measured. */
-  cpuCores?: number | undefined
-}
-
-/** What the bench tests get: where the stored run came from, and its usable rows. */
-export interface BaselineSnapshot extends ComparedWith {
-  /** Rows by bench: `benchIdentity(file, fullName)` → that bench's rows. */
-  benches: Record<string, BaselineRow[]>
-}
+import { type BaselineRow, type BaselineSnapshot, JSON_SCHEMA } from '../contracts/baseline.js'
+import type { ComparedWith, RoundSample } from '../types.js'
 
 /** The snapshot without its rows: what each bench result records. */
 export function comparedWith(snapshot: BaselineSnapshot): ComparedWith {

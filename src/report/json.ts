@@ -1,11 +1,10 @@
 // The JSON report (`outputFile`): a versioned document with everything needed to
 // re-derive every number — environment, resolved options, every raw round sample,
 // the estimate, interval and verdict of each bench.
+import { JSON_SCHEMA } from '../contracts/baseline.js'
 import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Regression, Verdict } from '../types.js'
 import { reasonOf, regressionText, warningsOf } from './summary/facts.js'
 import { writeFileAtomically } from './write-file.js'
-
-export const JSON_SCHEMA = 'vitest-parallel-bench/v1'
 
 /** The document written to `outputFile`. */
 export interface ParallelBenchJson {

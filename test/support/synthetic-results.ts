@@ -2,7 +2,7 @@
 import { scalingSummary } from '../../src/analysis/scaling.js'
 import { lookPlan } from '../../src/analysis/statistics.js'
 import { rankModels } from '../../src/analysis/verdict.js'
-import type { Diagnostic, VerdictReason } from '../../src/facts.js'
+import type { Diagnostic, VerdictReason } from '../../src/contracts/facts.js'
 import type { BenchResult, EnvironmentInfo, Model, ModelResult, RoundSample, VerdictStatus } from '../../src/types.js'
 
 export const environment: EnvironmentInfo = {

@@ -2,7 +2,7 @@
 // every view (terminal, GitHub annotations and step summary, HTML, the JSON's readable fields, the
 // test's annotations and failure messages) prints these sentences. Reword a warning here and
 // every view follows.
-import type { ErrorCode } from '../../errors.js'
+
 import type {
   BudgetOption,
   ContentionFinding,
@@ -13,7 +13,8 @@ import type {
   SkipFact,
   UnreachableFact,
   VerdictReason,
-} from '../../facts.js'
+} from '../../contracts/facts.js'
+import type { ErrorCode } from '../../errors.js'
 import {
   formatBound,
   formatChange,

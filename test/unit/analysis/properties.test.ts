@@ -6,7 +6,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { estimateSpeedup, lookLevel, lookPlan, sequentialCoverage } from '../../../src/analysis/statistics.js'
-import { BENCH_KEYS, MAX_ROUNDS, resolveOptions, testTimeoutMs } from '../../../src/host/options.js'
+import { BENCH_KEYS, MAX_ROUNDS, resolveOptions } from '../../../src/host/options.js'
+import { testTimeoutMs } from '../../../src/host/test-timeout.js'
 import type { RoundSample } from '../../../src/types.js'
 
 const OPTION_NAMES: readonly string[] = BENCH_KEYS

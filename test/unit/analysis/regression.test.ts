@@ -7,7 +7,7 @@ import {
   poolCpuCores,
   type RegressionRow,
 } from '../../../src/analysis/regression.js'
-import type { BaselineRow } from '../../../src/plugin/baseline-file.js'
+import type { BaselineRow } from '../../../src/contracts/baseline.js'
 import { regressionText } from '../../../src/report/summary/facts.js'
 import type { Regression, RegressionComparison, RoundSample } from '../../../src/types.js'
 

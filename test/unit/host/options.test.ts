@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest'
+import { firstDecidingRound, smallestDecidingMaxRounds } from '../../../src/analysis/rounds.js'
 import {
   autoWorkers,
   benchDefaults,
-  firstDecidingRound,
   reportableOptions,
   resolveOptions,
-  smallestDecidingMaxRounds,
-  testTimeoutMs,
   validatePluginOptions,
 } from '../../../src/host/options.js'
+import { testTimeoutMs } from '../../../src/host/test-timeout.js'
 
 const resolve = (options: unknown, defaults = {}, env?: string) => resolveOptions('threads', options, defaults, 2, env)
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { budgetOption } from '../../../src/analysis/verdict.js'
-import type { Diagnostic } from '../../../src/facts.js'
+import type { Diagnostic } from '../../../src/contracts/facts.js'
 import { benchOutcome } from '../../../src/host/outcome.js'
 import { diagnosticText, reasonOf } from '../../../src/report/summary/facts.js'
 import type { ModelResult } from '../../../src/types.js'

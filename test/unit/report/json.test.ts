@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { JSON_SCHEMA, jsonBench, jsonReport, writeJsonReport } from '../../../src/report/json.js'
+import { JSON_SCHEMA } from '../../../src/contracts/baseline.js'
+import { jsonBench, jsonReport, writeJsonReport } from '../../../src/report/json.js'
 import {
   environment,
   erroredBench,

@@ -56,7 +56,7 @@ let cores: number | undefined
 function benchTimeout(kind: BenchKind, options: unknown, settings: ProvidedSettings | undefined): number {
   try {
     cores ??= effectiveCores()
-    const resolved = resolveOptions(kind, options, settings?.defaults ?? {}, cores, undefined)
+    const resolved = resolveOptions(options, { kind, defaults: settings?.defaults, effectiveCores: cores })
     return testTimeoutMs(resolved, kind === 'compare' ? 2 : 1)
   } catch {
     return INVALID_OPTIONS_TIMEOUT

@@ -38,7 +38,6 @@ const PLUGIN_ONLY_KEYS = [
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
 /** Beyond this the per-look calibration costs seconds of host CPU (it grows with maxRounds²), for no gain. */
 export const MAX_ROUNDS = 1000
-const DEFAULT_MAX_ROUNDS = 40
 const BASELINES: readonly Baseline[] = ['worker', 'inline']
 const MODELS: readonly Model[] = ['threads', 'processes']
 
@@ -198,22 +197,62 @@ function checkPluginOptions(options: unknown): void {
   const benchPart = Object.fromEntries(
     Object.entries(o).filter(([k]) => !(PLUGIN_ONLY_KEYS as readonly string[]).includes(k)),
   )
-  resolveOptions('threads', benchPart, {}, 1, undefined)
+  resolveOptions(benchPart, { kind: 'threads', effectiveCores: 1 })
 }
+
+/**
+ * The default of every option that has a fixed one (tinybench's constants): one place to read
+ * them, and the `@default` of each JSDoc in contracts/options.ts says the same. Defaults that
+ * depend on the machine or on other options are derived in `resolveOptions`: `workers` (the
+ * effective cores), `tasks` (4 × the largest pool), `minRounds` (the first round that can decide
+ * with half the error budget), `maxRounds` (at least `minRounds`).
+ */
+export const DEFAULTS = {
+  level: 'error',
+  baseline: 'worker',
+  time: 10_000,
+  maxRounds: 40,
+  warmupRounds: 1,
+  taskTimeout: 30_000,
+  startupTimeout: 60_000,
+  confidence: 0.95,
+  transfer: false,
+  strict: false,
+  maxRegression: 0.1,
+} as const satisfies Partial<ResolvedOptions>
+
+/** What `resolveOptions` needs besides the bench's own options. */
+export interface ResolveContext {
+  kind: BenchKind
+  /** The plugin's options: defaults of every bench. @default {} */
+  defaults?: ParallelBenchPluginOptions | undefined
+  /** This machine's effective cores: the default `workers`. */
+  effectiveCores: number
+  /** The value of VITEST_PARALLEL_BENCH_LEVEL, if set. */
+  levelFromEnv?: string | undefined
+}
+
+/** The checks of the numeric options, each naming what it expects. */
+const NUMBER_RULES = {
+  tasks: POSITIVE_INT,
+  minSpeedup: { above: 0, expected: 'a number > 0' },
+  minEfficiency: { above: 0, max: 1, expected: 'a number in (0, 1]' },
+  confidence: { above: 0.5, max: 0.999, expected: 'a number in (0.5, 0.999]' },
+  time: { min: 0, expected: 'a number of ms >= 0' },
+  warmupRounds: { integer: true, min: 0, expected: 'an integer >= 0' },
+  taskTimeout: { above: 0, expected: 'a number of ms > 0' },
+  startupTimeout: { above: 0, expected: 'a number of ms > 0' },
+  maxMemoryMb: { integer: true, min: 16, expected: 'an integer number of MiB >= 16' },
+  maxRegression: { min: 0, below: 1, expected: 'a number in [0, 1)' },
+} satisfies Record<string, NumberRule>
 
 /**
  * Merges plugin defaults and a bench's own options, validates them and fills in defaults.
  * Errors name the option; the caller adds which bench they belong to.
- * @param effectiveCores default for `workers`.
- * @param levelFromEnv value of VITEST_PARALLEL_BENCH_LEVEL, if set.
  */
-export function resolveOptions(
-  kind: BenchKind,
-  options: unknown,
-  defaults: ParallelBenchPluginOptions,
-  effectiveCores: number,
-  levelFromEnv: string | undefined,
-): ResolvedOptions {
+export function resolveOptions(options: unknown, context: ResolveContext): ResolvedOptions {
+  const { kind, effectiveCores, levelFromEnv } = context
+  const defaults = context.defaults ?? {}
   if (options === undefined) options = {}
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`options must be an object, got ${describeValue(options)}`)
@@ -226,49 +265,82 @@ export function resolveOptions(
   const own = options as Record<string, unknown>
   const pick = (key: (typeof BENCH_KEYS)[number]): unknown =>
     own[key] !== undefined ? own[key] : (defaults as Record<string, unknown>)[key]
+  const number = <K extends keyof typeof NUMBER_RULES>(key: K): number | undefined => {
+    const value = pick(key)
+    return value === undefined ? undefined : checkNumber(key, value, NUMBER_RULES[key])
+  }
 
   const workersValue = pick('workers')
   const workers = workersValue === undefined ? [effectiveCores] : checkWorkers(workersValue, effectiveCores)
-  const maxWorkers = workers[workers.length - 1] ?? 1
-  const tasksValue = pick('tasks')
-  const tasks = tasksValue === undefined ? 4 * maxWorkers : checkNumber('tasks', tasksValue, POSITIVE_INT)
-
-  const minSpeedupValue = pick('minSpeedup')
-  const minSpeedup =
-    minSpeedupValue === undefined
-      ? undefined
-      : checkNumber('minSpeedup', minSpeedupValue, { above: 0, expected: 'a number > 0' })
-  const minEfficiencyValue = pick('minEfficiency')
-  const minEfficiency =
-    minEfficiencyValue === undefined
-      ? undefined
-      : checkNumber('minEfficiency', minEfficiencyValue, { above: 0, max: 1, expected: 'a number in (0, 1]' })
+  const tasks = number('tasks') ?? 4 * (workers[workers.length - 1] ?? 1)
 
   const levelValue = pick('level')
-  const ownLevel = levelValue === undefined ? 'error' : checkChoice('level', levelValue, LEVELS)
+  const ownLevel = levelValue === undefined ? DEFAULTS.level : checkChoice('level', levelValue, LEVELS)
   const envLevel =
     levelFromEnv === undefined || levelFromEnv === '' ? undefined : checkChoice(LEVEL_ENV, levelFromEnv, LEVELS)
-  const level = envLevel ?? ownLevel
 
-  const confidenceValue = pick('confidence')
-  const confidence =
-    confidenceValue === undefined
-      ? 0.95
-      : checkNumber('confidence', confidenceValue, {
-          above: 0.5,
-          max: 0.999,
-          expected: 'a number in (0.5, 0.999]',
-        })
+  const expectFasterValue = pick('expectFaster')
+  if (expectFasterValue !== undefined && kind !== 'compare') {
+    throw new TypeError('`expectFaster` is only valid for benchCompare')
+  }
+  const confidence = number('confidence') ?? DEFAULTS.confidence
   // Every decision of the test shares its error budget: each (model, pool size) row, and the
   // ranking when expectFaster turns it into a verdict.
-  const rows = workers.length * (kind === 'compare' ? 2 : 1) + (pick('expectFaster') === undefined ? 0 : 1)
-  const rowConfidence = 1 - (1 - confidence) / rows
+  const decisions = workers.length * (kind === 'compare' ? 2 : 1) + (expectFasterValue === undefined ? 0 : 1)
+  const rowConfidence = 1 - (1 - confidence) / decisions
+  const minSpeedup = number('minSpeedup')
+  const minEfficiency = number('minEfficiency')
+  const { minRounds, maxRounds } = roundBounds(pick('minRounds'), pick('maxRounds'), {
+    confidence,
+    rowConfidence,
+    decisions,
+    budget: minSpeedup !== undefined || minEfficiency !== undefined,
+  })
 
-  const minRoundsValue = pick('minRounds')
-  const maxRoundsValue = pick('maxRounds')
+  const baselineValue = pick('baseline')
+  const transferValue = pick('transfer')
+  return {
+    workers,
+    // 'auto' sizes are this machine's: a budget they cannot reach here is skipped, not failed.
+    workersSetByUser: workersValue !== undefined && workersValue !== 'auto',
+    workersAuto: workersValue === 'auto',
+    tasks,
+    tasksSetByUser: pick('tasks') !== undefined,
+    input: own.input,
+    minSpeedup,
+    minEfficiency,
+    level: envLevel ?? ownLevel,
+    levelOverriddenFrom: envLevel !== undefined && envLevel !== ownLevel ? ownLevel : undefined,
+    baseline: baselineValue === undefined ? DEFAULTS.baseline : checkChoice('baseline', baselineValue, BASELINES),
+    time: number('time') ?? DEFAULTS.time,
+    minRounds,
+    maxRounds,
+    warmupRounds: number('warmupRounds') ?? DEFAULTS.warmupRounds,
+    taskTimeout: number('taskTimeout') ?? DEFAULTS.taskTimeout,
+    startupTimeout: number('startupTimeout') ?? DEFAULTS.startupTimeout,
+    confidence,
+    rowConfidence,
+    maxMemoryMb: number('maxMemoryMb'),
+    transfer: transferValue === undefined ? DEFAULTS.transfer : checkBoolean('transfer', transferValue),
+    expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),
+    strict: defaults.strict ?? DEFAULTS.strict,
+    maxRegression: number('maxRegression') ?? DEFAULTS.maxRegression,
+  }
+}
+
+/**
+ * `minRounds` (default: the first round that decides with half the error budget) and `maxRounds`
+ * (default: DEFAULTS.maxRounds, at least minRounds). A budget needs an interval that can exclude
+ * it; without one, an unbounded interval is still honest.
+ */
+function roundBounds(
+  minRoundsValue: unknown,
+  maxRoundsValue: unknown,
+  test: { confidence: number; rowConfidence: number; decisions: number; budget: boolean },
+): { minRounds: number; maxRounds: number } {
   const minRounds =
     minRoundsValue === undefined
-      ? firstDecidingRound(rowConfidence)
+      ? firstDecidingRound(test.rowConfidence)
       : checkNumber('minRounds', minRoundsValue, {
           integer: true,
           min: 3,
@@ -277,89 +349,21 @@ export function resolveOptions(
         })
   const maxRounds =
     maxRoundsValue === undefined
-      ? Math.max(DEFAULT_MAX_ROUNDS, minRounds)
+      ? Math.max(DEFAULTS.maxRounds, minRounds)
       : checkNumber('maxRounds', maxRoundsValue, {
           integer: true,
           min: minRounds,
           max: MAX_ROUNDS,
           expected: `an integer in [minRounds (${minRounds}), ${MAX_ROUNDS}]`,
         })
-  // A budget needs an interval that can exclude it; without one, an unbounded interval is still honest.
-  const deciding = smallestDecidingMaxRounds(rowConfidence, minRounds)
-  if ((minSpeedup !== undefined || minEfficiency !== undefined) && maxRounds < deciding) {
+  const deciding = smallestDecidingMaxRounds(test.rowConfidence, minRounds)
+  if (test.budget && maxRounds < deciding) {
+    const rows = test.decisions > 1 ? ` over ${test.decisions} rows` : ''
     throw new RangeError(
-      `\`maxRounds\` must be at least ${deciding} to decide anything at confidence ${confidence}${rows > 1 ? ` over ${rows} rows` : ''} (with minRounds ${minRounds}), got ${maxRounds}: with fewer rounds no interval is finite, so the budget could only ever be INCONCLUSIVE`,
+      `\`maxRounds\` must be at least ${deciding} to decide anything at confidence ${test.confidence}${rows} (with minRounds ${minRounds}), got ${maxRounds}: with fewer rounds no interval is finite, so the budget could only ever be INCONCLUSIVE`,
     )
   }
-
-  const expectFasterValue = pick('expectFaster')
-  if (expectFasterValue !== undefined && kind !== 'compare') {
-    throw new TypeError('`expectFaster` is only valid for benchCompare')
-  }
-  const inputValue = own.input
-  const transferValue = pick('transfer')
-  const baselineValue = pick('baseline')
-  const timeValue = pick('time')
-  const warmupValue = pick('warmupRounds')
-  const timeoutValue = pick('taskTimeout')
-  const startupTimeoutValue = pick('startupTimeout')
-  const memoryValue = pick('maxMemoryMb')
-  const maxRegressionValue = pick('maxRegression')
-
-  return {
-    workers,
-    // 'auto' sizes are this machine's: a budget they cannot reach here is skipped, not failed.
-    workersSetByUser: workersValue !== undefined && workersValue !== 'auto',
-    workersAuto: workersValue === 'auto',
-    tasks,
-    tasksSetByUser: tasksValue !== undefined,
-    input: inputValue,
-    minSpeedup,
-    minEfficiency,
-    level,
-    levelOverriddenFrom: envLevel !== undefined && envLevel !== ownLevel ? ownLevel : undefined,
-    baseline: baselineValue === undefined ? 'worker' : checkChoice('baseline', baselineValue, BASELINES),
-    time:
-      timeValue === undefined ? 10_000 : checkNumber('time', timeValue, { min: 0, expected: 'a number of ms >= 0' }),
-    minRounds,
-    maxRounds,
-    warmupRounds:
-      warmupValue === undefined
-        ? 1
-        : checkNumber('warmupRounds', warmupValue, {
-            integer: true,
-            min: 0,
-            expected: 'an integer >= 0',
-          }),
-    taskTimeout:
-      timeoutValue === undefined
-        ? 30_000
-        : checkNumber('taskTimeout', timeoutValue, {
-            above: 0,
-            expected: 'a number of ms > 0',
-          }),
-    startupTimeout:
-      startupTimeoutValue === undefined
-        ? 60_000
-        : checkNumber('startupTimeout', startupTimeoutValue, { above: 0, expected: 'a number of ms > 0' }),
-    confidence,
-    rowConfidence,
-    maxMemoryMb:
-      memoryValue === undefined
-        ? undefined
-        : checkNumber('maxMemoryMb', memoryValue, {
-            integer: true,
-            min: 16,
-            expected: 'an integer number of MiB >= 16',
-          }),
-    transfer: transferValue === undefined ? false : checkBoolean('transfer', transferValue),
-    expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),
-    strict: defaults.strict ?? false,
-    maxRegression:
-      maxRegressionValue === undefined
-        ? 0.1
-        : checkNumber('maxRegression', maxRegressionValue, { min: 0, below: 1, expected: 'a number in [0, 1)' }),
-  }
+  return { minRounds, maxRounds }
 }
 
 /**

@@ -40,7 +40,7 @@ describe('the option space', () => {
       fc.property(kinds, optionsArbitrary, fc.integer({ min: 1, max: 64 }), (kind, options, cores) => {
         let resolved: ReturnType<typeof resolveOptions>
         try {
-          resolved = resolveOptions(kind, options, {}, cores, undefined)
+          resolved = resolveOptions(options, { kind, effectiveCores: cores })
         } catch (error) {
           expect(error instanceof TypeError || error instanceof RangeError, String(error)).toBe(true)
           // The message names the option in backticks, or the unknown key it was given.

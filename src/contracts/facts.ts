@@ -77,8 +77,6 @@ export type Diagnostic =
   /** Stopped by `time` before the interval decided. */
   | { kind: 'time-budget'; timeMs: number; rounds: number }
 
-export type DiagnosticKind = Diagnostic['kind']
-
 /** Why a budget cannot be reached on this machine (the row is SKIPPED, never a false FAIL). */
 export interface SkipFact {
   kind: 'skip'

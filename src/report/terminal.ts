@@ -42,10 +42,10 @@ export interface RenderOptions {
 }
 
 /** The width to fit when the terminal's is unknown (CI logs, pipes). */
-export const DEFAULT_WIDTH = 120
+const DEFAULT_WIDTH = 120
 
 /** Splits `text` at `separator` into lines that fit `width`, the first after `first`, the rest after `rest`. */
-export function wrapText(text: string, width: number, first: string, rest: string, separator = ' '): string[] {
+function wrapText(text: string, width: number, first: string, rest: string, separator = ' '): string[] {
   const lines: string[] = []
   let line = first
   let empty = true
@@ -137,7 +137,7 @@ function renderTable(header: string[], rows: Cell[][], align: Align[], indent: s
 }
 
 /** Characters of the bar beside each row's speedup. */
-export const IDEAL_BAR_WIDTH = 8
+const IDEAL_BAR_WIDTH = 8
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'] as const
 
 /**
@@ -319,7 +319,7 @@ function legendLines(colors: Colors, width: number, withBaseline: boolean): stri
 }
 
 /** The environment header: where these numbers were measured. */
-export function environmentLines(env: EnvironmentInfo, colors: Colors): string[] {
+function environmentLines(env: EnvironmentInfo, colors: Colors): string[] {
   const header = environmentHeader(env)
   const effective = header.limited ? colors.yellow(header.effective) : header.effective
   return [`${colors.bold('Parallel bench')}  ${header.runtime}`, `${header.cpu} · ${header.cores} · ${effective}`]

@@ -17,7 +17,6 @@ export type {
 } from './contracts/options.js'
 export type { BenchErrorCode, ErrorCode } from './errors.js'
 export { ParallelBenchError } from './errors.js'
-export type { BenchHelper, CompareHelper } from './host/define-helpers.js'
 export { benchCompare, benchProcesses, benchThreads } from './host/helpers.js'
 export type {
   BenchKind,
@@ -38,3 +37,4 @@ export type {
   Verdict,
   VerdictStatus,
 } from './types.js'
+export type { BenchHelper, CompareHelper } from './worker/define-helpers.js'

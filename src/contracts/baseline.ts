@@ -33,3 +33,14 @@ export interface BaselineSnapshot extends ComparedWith {
   /** Rows by bench: `benchIdentity(file, fullName)` → that bench's rows. */
   benches: Record<string, BaselineRow[]>
 }
+
+/** The snapshot without its rows: what each bench result records. */
+export function comparedWith(snapshot: BaselineSnapshot): ComparedWith {
+  const { benches: _benches, ...rest } = snapshot
+  return rest
+}
+
+/** The key of a bench in a snapshot: its file (relative, as in the JSON) and full test name. */
+export function benchIdentity(file: string, fullName: string): string {
+  return JSON.stringify([file, fullName])
+}

@@ -2,7 +2,7 @@
 // returns (ResolvedOptions, the only shape downstream code reads), and what the plugin gives every
 // bench test (ProvidedSettings). Types and names only; host/options.ts validates and resolves.
 import type { Baseline, Level, Model } from '../types.js'
-import type { LoaderSetup } from '../worker/module-runner.js'
+import type { ModuleChannel } from '../worker/module-channel.js'
 import type { BaselineSnapshot } from './baseline.js'
 
 /** Options of `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
@@ -116,4 +116,19 @@ export interface ProvidedSettings {
   loader: LoaderSetup
   /** The stored run to compare with (`compareWith`), read once by the plugin; absent when none was set. */
   comparison?: BaselineSnapshot | undefined
+}
+
+/** How a worker loads modules: chosen by the plugin in the main process, per project. */
+export interface LoaderSetup {
+  channel: ModuleChannel
+  /** `vite/module-runner` of the Vite that serves the project (file URL). */
+  moduleRunnerUrl: string
+  /** The project's `setupFiles`, absolute, run before the bench file. */
+  setupFiles: string[]
+  /** The project's `globals`: `describe`, `test`, … without an import. */
+  globals: boolean
+  /** The project's `define` constants that Vitest sets on globalThis in its workers (`config.defines`). */
+  defines: Record<string, unknown>
+  /** `import.meta.env` as Vitest's workers see it (`config.env`). */
+  env: Record<string, unknown>
 }

@@ -3,10 +3,9 @@
 import { isAbsolute } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
-import type { ResolvedOptions } from '../contracts/options.js'
+import type { LoaderSetup, ResolvedOptions } from '../contracts/options.js'
 import type { BenchKind, BenchSubject, ModuleFunction } from '../types.js'
 import { hostModuleExport } from '../worker/load-target.js'
-import type { LoaderSetup } from '../worker/module-runner.js'
 import type { BenchTarget } from '../worker/protocol.js'
 import { type BenchFunction, benchKey } from '../worker/registry.js'
 

@@ -7,12 +7,12 @@ import { PROVIDE_KEY, type ProvidedSettings } from '../contracts/options.js'
 import { stripControl } from '../format.js'
 import { effectiveCores } from '../machine/effective-cores.js'
 import type { BenchKind } from '../types.js'
+import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from '../worker/define-helpers.js'
 import { registerInWorker } from '../worker/registry.js'
-import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from './define-helpers.js'
 import { resolveOptions } from './options.js'
 import { testTimeoutMs } from './test-timeout.js'
 
-export type { BenchHelper, CompareHelper } from './define-helpers.js'
+export type { BenchHelper, CompareHelper } from '../worker/define-helpers.js'
 
 declare module 'vitest' {
   interface ProvidedContext {

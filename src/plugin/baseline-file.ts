@@ -6,19 +6,8 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { otherLoadCores, poolCpuCores } from '../analysis/regression.js'
 import { median } from '../analysis/statistics.js'
-import { type BaselineRow, type BaselineSnapshot, JSON_SCHEMA } from '../contracts/baseline.js'
-import type { ComparedWith, RoundSample } from '../types.js'
-
-/** The snapshot without its rows: what each bench result records. */
-export function comparedWith(snapshot: BaselineSnapshot): ComparedWith {
-  const { benches: _benches, ...rest } = snapshot
-  return rest
-}
-
-/** The key of a bench in a snapshot: its file (relative, as in the JSON) and full test name. */
-export function benchIdentity(file: string, fullName: string): string {
-  return JSON.stringify([file, fullName])
-}
+import { type BaselineRow, type BaselineSnapshot, benchIdentity, JSON_SCHEMA } from '../contracts/baseline.js'
+import type { RoundSample } from '../types.js'
 
 type Json = Record<string, unknown>
 

@@ -24,6 +24,7 @@ import {
   levelOf,
   levelOverrideSentence,
   rowLabel,
+  TABLE_COLUMNS,
   verdictLabel,
 } from './summary/labels.js'
 import { benchChartSvg } from './svg.js'
@@ -87,21 +88,8 @@ function modelRow(result: ModelResult, bench: BenchResult): string {
 
 function benchTable(bench: BenchResult): string {
   const headers = columnTitles(
-    [
-      'model',
-      'workers',
-      'tasks',
-      'serial',
-      'parallel',
-      'speedup',
-      'net',
-      'efficiency',
-      'startup',
-      'roundTrip',
-      'memory',
-      'rounds',
-      'verdict',
-    ],
+    // Every column but the text bar: the page has its chart.
+    TABLE_COLUMNS.filter((column) => column !== 'ideal'),
     confidenceOf(bench.results),
   )
   return [

@@ -29,6 +29,7 @@ import {
   levelOverrideSentence,
   regressionLine,
   rowLabel,
+  TABLE_COLUMNS,
   verdictLabel,
 } from './summary/labels.js'
 
@@ -224,22 +225,9 @@ function foldedDetails(result: ModelResult): string {
 /** The table of a bench: every column when it fits (or `verbose`), else the deciding ones with the rest folded under each row. */
 function benchTable(bench: BenchResult, colors: Colors, width: number, verbose: boolean): string[] {
   const level = levelOf(bench)
+  // Every column but the task count (the bar beside the speedup says more in less room).
   const header = columnTitles(
-    [
-      'model',
-      'workers',
-      'serial',
-      'parallel',
-      'speedup',
-      'ideal',
-      'net',
-      'efficiency',
-      'startup',
-      'roundTrip',
-      'memory',
-      'rounds',
-      'verdict',
-    ],
+    TABLE_COLUMNS.filter((column) => column !== 'tasks'),
     confidenceOf(bench.results),
   )
   const align: Align[] = ['left', 'right', 'right', 'right', 'right', 'left', ...Array<Align>(6).fill('right'), 'left']

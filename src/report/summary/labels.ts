@@ -164,6 +164,24 @@ export const COLUMN_TITLES = {
 
 export type Column = keyof typeof COLUMN_TITLES
 
+/** A bench's full table, in order; each view leaves out what it shows otherwise. */
+export const TABLE_COLUMNS: readonly Column[] = [
+  'model',
+  'workers',
+  'tasks',
+  'serial',
+  'parallel',
+  'speedup',
+  'ideal',
+  'net',
+  'efficiency',
+  'startup',
+  'roundTrip',
+  'memory',
+  'rounds',
+  'verdict',
+]
+
 /** The titles of `columns`; the speedup's carries its interval's label (`speedup [95% CI]`). */
 export function columnTitles(columns: readonly Column[], ci: string): string[] {
   return columns.map((column) => (column === 'speedup' ? `speedup [${ci}]` : COLUMN_TITLES[column]))

@@ -17,8 +17,9 @@ import { spawnSync } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
+import { rankModels } from '../dist/analysis/ranking.js'
 import { lookPlan, median } from '../dist/analysis/statistics.js'
-import { decideVerdict, rankModels } from '../dist/analysis/verdict.js'
+import { decideVerdict } from '../dist/analysis/verdict.js'
 import { type Measurement, measure } from '../dist/host/measure.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
@@ -174,8 +175,8 @@ function row(model: Model, m: Measurement): ModelResult {
     startupMs: m.startupMs,
     roundTripMs: m.roundTripMs,
     estimate: m.estimate,
-    verdict: { status: 'MEASURED', reason: '' },
-    warnings: [],
+    verdict: { status: 'MEASURED', why: { kind: 'no-budget' } },
+    diagnostics: [],
   }
 }
 

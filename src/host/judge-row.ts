@@ -1,16 +1,10 @@
 // One row of the report from one measurement: its verdict, the warnings that explain it, and its
 // comparison with the stored run. Decisions come from analysis/; this only assembles them.
+
+import { budgetOption, budgetTarget } from '../analysis/budget.js'
 import type { RegressionRow } from '../analysis/regression.js'
-import {
-  budgetOption,
-  budgetTarget,
-  contention,
-  decideVerdict,
-  dispatchOrder,
-  granularity,
-  parallelSlowdown,
-  taskBalance,
-} from '../analysis/verdict.js'
+import { contention, decideVerdict, parallelSlowdown } from '../analysis/verdict.js'
+import { dispatchOrder, granularity, taskBalance } from '../analysis/workload.js'
 import type { Diagnostic, SkipFact } from '../contracts/facts.js'
 import type { ResolvedOptions } from '../contracts/options.js'
 import type { Model, ModelResult, Regression, Verdict } from '../types.js'

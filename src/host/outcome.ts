@@ -1,7 +1,7 @@
 // What a bench's verdicts mean for its Vitest test: the annotations to add,
 // and whether (and why) the test fails or is skipped. Pure, so every mapping
 // of level / strict / expectFaster is unit-tested on synthetic results.
-import { budgetOption } from '../analysis/verdict.js'
+import { budgetOption } from '../analysis/budget.js'
 import type { ResolvedOptions } from '../contracts/options.js'
 import type { ErrorCode } from '../errors.js'
 import { diagnosticText, failureMessage, rankingText, reasonOf, regressionText } from '../report/summary/facts.js'

@@ -3,10 +3,11 @@
 // helpers, so bench files never load pools at collection.
 import { relative } from 'node:path'
 import type { TestContext } from 'vitest'
+import { budgetFeasibility, budgetOption, budgetTarget } from '../analysis/budget.js'
+import { rankModels } from '../analysis/ranking.js'
 import { baselineRowFor, compareWithBaseline, type RegressionRow } from '../analysis/regression.js'
 import { scalingSummary } from '../analysis/scaling.js'
 import { lookPlan } from '../analysis/statistics.js'
-import { budgetFeasibility, budgetOption, budgetTarget, rankModels } from '../analysis/verdict.js'
 import { benchIdentity, comparedWith } from '../contracts/baseline.js'
 import type { Diagnostic, SkipFact } from '../contracts/facts.js'
 import { LEVEL_ENV, type ProvidedSettings, type ResolvedOptions } from '../contracts/options.js'

@@ -1,7 +1,8 @@
 // Deterministic, hand-made bench results for the reporter tests: no timing, no pools.
+
+import { rankModels } from '../../src/analysis/ranking.js'
 import { scalingSummary } from '../../src/analysis/scaling.js'
 import { lookPlan } from '../../src/analysis/statistics.js'
-import { rankModels } from '../../src/analysis/verdict.js'
 import type { Diagnostic, VerdictReason } from '../../src/contracts/facts.js'
 import type { BenchResult, EnvironmentInfo, Model, ModelResult, RoundSample, VerdictStatus } from '../../src/types.js'
 

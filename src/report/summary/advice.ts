@@ -2,7 +2,7 @@
 // parallelism pays at all, and what Amdahl's law predicts on larger machines. Every view prints
 // these sentences as they are.
 import { batchCap, ENOUGH_SHARE, scalingSummary } from '../../analysis/scaling.js'
-import { granularity, MAX_OVERHEAD_SHARE } from '../../analysis/verdict.js'
+import { granularity, MAX_OVERHEAD_SHARE } from '../../analysis/workload.js'
 import {
   formatBytes,
   formatDuration,

@@ -1,21 +1,25 @@
 import { describe, expect, it } from 'vitest'
-import { lookPlan, sequentialCoverage, shiftInterval } from '../../../src/analysis/statistics.js'
 import {
   budgetTarget,
-  contention as contentionFact,
-  dispatchOrder as dispatchOrderFact,
   type Feasibility,
   type FeasibilityInput,
   budgetFeasibility as feasibilityFact,
-  granularity as granularityFact,
+} from '../../../src/analysis/budget.js'
+import { rankModels } from '../../../src/analysis/ranking.js'
+import { lookPlan, sequentialCoverage, shiftInterval } from '../../../src/analysis/statistics.js'
+import {
+  contention as contentionFact,
   isDecided,
-  listScheduleMs,
   parallelSlowdown as parallelSlowdownFact,
-  rankModels,
-  taskBalance as taskBalanceFact,
-  typicalTaskMs,
   decideVerdict as verdictFact,
 } from '../../../src/analysis/verdict.js'
+import {
+  dispatchOrder as dispatchOrderFact,
+  granularity as granularityFact,
+  listScheduleMs,
+  taskBalance as taskBalanceFact,
+  typicalTaskMs,
+} from '../../../src/analysis/workload.js'
 import {
   contentionText,
   diagnosticText,

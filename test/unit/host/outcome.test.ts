@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { budgetOption } from '../../../src/analysis/verdict.js'
+import { budgetOption } from '../../../src/analysis/budget.js'
 import type { Diagnostic } from '../../../src/contracts/facts.js'
 import { benchOutcome } from '../../../src/host/outcome.js'
 import { diagnosticText, reasonOf } from '../../../src/report/summary/facts.js'

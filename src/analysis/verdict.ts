@@ -2,7 +2,7 @@
 // of why, when the rounds may stop, and calls slowed down in parallel. Numbers in, facts out; no
 // I/O, no words (report/summary/). Budgets: budget.ts; the workload's shape: workload.ts.
 
-import type { BudgetOption, ContentionFinding, Diagnostic, VerdictReason } from '../contracts/facts.js'
+import type { BudgetOption, ContentionFinding, Diagnostic, OnCpuGot, VerdictReason } from '../contracts/facts.js'
 import type { RoundSample, SpeedupEstimate, Verdict } from '../types.js'
 import { median } from './statistics.js'
 
@@ -120,7 +120,7 @@ function cpuShareContention(rounds: RoundSample[]): Contention {
     if (share < STARVED_CPU_SHARE) starvedRounds++
   }
   const starved = starvedRounds > 0 && starvedRounds >= rounds.length * STARVED_ROUND_SHARE
-  const busy = busyStretch(rounds)
+  const busy = busyStretch(rounds, false)
   const stretch = busy !== undefined && busy >= STRETCH_WARNING ? busy : undefined
   const of = rounds.length
   let finding: ContentionFinding
@@ -144,16 +144,19 @@ export function decideVerdict(input: {
   target: number | undefined
   starved: boolean
   option: BudgetOption
+  /** The estimate is the speedup on the CPU the pool got: what was measured and what the load cost. */
+  onCpuGot?: OnCpuGot | undefined
 }): Verdict {
   const { estimate, target, starved, option } = input
-  if (target === undefined) return { status: 'MEASURED', why: { kind: 'no-budget' } }
-  if (estimate.low >= target) return { status: 'PASS', why: { kind: 'reaches', option, target }, target }
+  const onCpuGot = input.onCpuGot === undefined ? {} : { onCpuGot: input.onCpuGot }
+  if (target === undefined) return { status: 'MEASURED', why: { kind: 'no-budget', ...onCpuGot } }
+  if (estimate.low >= target) return { status: 'PASS', why: { kind: 'reaches', option, target, ...onCpuGot }, target }
   if (estimate.high < target) {
-    const why: VerdictReason = { kind: 'below', option, target, starved }
+    const why: VerdictReason = { kind: 'below', option, target, starved, ...onCpuGot }
     // Starved workers: the machine, not the code, may be to blame.
     return { status: starved ? 'INCONCLUSIVE' : 'FAIL', why, target }
   }
-  return { status: 'INCONCLUSIVE', why: { kind: 'straddles', option, target }, target }
+  return { status: 'INCONCLUSIVE', why: { kind: 'straddles', option, target, ...onCpuGot }, target }
 }
 
 /**
@@ -174,18 +177,32 @@ export function isDecided(estimate: SpeedupEstimate, target: number | undefined)
  * workers had their CPU: they compete for something else (memory bandwidth, caches, a lock,
  * I/O). Never a verdict (see contention), but the reader must know that more rounds will not
  * change the result: the code, not the pool or the machine's load, limits the speedup.
+ * Where the run-queue delay is measured, it is taken out of both arms first: calls that only
+ * waited for a CPU (other load) are said to have waited, with the number, never blamed on the code.
  */
 export function parallelSlowdown(
   rounds: RoundSample[],
 ): Extract<Diagnostic, { kind: 'parallel-slowdown' }> | undefined {
-  const stretch = busyStretch(rounds)
+  const stretch = busyStretch(rounds, false)
   if (stretch === undefined || stretch < STRETCH_WARNING) return undefined
-  return { kind: 'parallel-slowdown', stretch }
+  const onCpu = busyStretch(rounds, true)
+  if (onCpu !== undefined && onCpu < STRETCH_WARNING) {
+    const waitedShare = median(rounds.map((r) => (r.parallelDelayMs ?? 0) / r.parallelBusyMs))
+    return { kind: 'parallel-slowdown', cause: 'cpu-wait', stretch, waitedShare, onCpuStretch: onCpu }
+  }
+  return { kind: 'parallel-slowdown', cause: 'code', stretch: onCpu ?? stretch, onCpu: onCpu !== undefined }
 }
 
-function busyStretch(rounds: RoundSample[]): number | undefined {
-  const ratios = rounds
-    .filter((round) => round.serialBusyMs > 0 && round.parallelBusyMs > 0)
-    .map((round) => round.parallelBusyMs / round.serialBusyMs)
+/** Median over rounds of the parallel arm's time inside fn over the serial arm's; `onCpu`: with the run-queue delay taken out of both. */
+function busyStretch(rounds: RoundSample[], onCpu: boolean): number | undefined {
+  const ratios: number[] = []
+  for (const round of rounds) {
+    const serialDelay = onCpu ? round.serialDelayMs : 0
+    const parallelDelay = onCpu ? round.parallelDelayMs : 0
+    if (serialDelay === undefined || parallelDelay === undefined) return undefined
+    const serial = round.serialBusyMs - serialDelay
+    const parallel = round.parallelBusyMs - parallelDelay
+    if (serial > 0 && parallel > 0) ratios.push(parallel / serial)
+  }
   return ratios.length === 0 ? undefined : median(ratios)
 }

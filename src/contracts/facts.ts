@@ -1,5 +1,5 @@
 // What the analysis found, as data with its numbers: warnings about a row, why a verdict is what
-// it is, why a budget is out of reach. No words here: report/summary.ts turns every fact into the
+// it is, why a budget is out of reach. No words here: report/summary/facts.ts turns every fact into the
 // sentence each view prints, so a view (or the regression gate) branches on `kind`, never on text.
 
 export type BudgetOption = 'minSpeedup' | 'minEfficiency'
@@ -39,6 +39,8 @@ export type NotStarved =
   | { kind: 'not-starved'; basis: 'cpu-share'; rounds: number; of: number; stretch: number | undefined }
   /** Too short to tell: arms under MIN_OTHER_LOAD_WINDOW_MS and a run under MIN_WHOLE_RUN_MS. */
   | { kind: 'contention-unchecked'; basis: 'short-run'; windowMs: number; wholeRunMs: number }
+  /** The run-queue delay was measured instead (Linux schedstat): the load is corrected, not guessed. */
+  | { kind: 'contention-unchecked'; basis: 'run-queue-delay' }
   /** No round had MIN_CPU_SAMPLE_MS inside fn with a CPU time. */
   | { kind: 'contention-unchecked'; basis: 'no-cpu-sample'; sampleMs: number; stretch: number | undefined }
 
@@ -70,8 +72,23 @@ export type Diagnostic =
       asGivenMs: number
       longestFirstMs: number
     }
-  /** Calls took `stretch` times longer inside fn in the parallel arm while the workers had their CPU. */
-  | { kind: 'parallel-slowdown'; stretch: number }
+  /**
+   * Calls took `stretch` times longer inside fn in the parallel arm. `cause: 'code'`: while the
+   * workers had their CPU (`onCpu`: measured with the run-queue delay taken out); `cause:
+   * 'cpu-wait'`: the delay explains it, the workers waited `waitedShare` of their time inside fn.
+   */
+  | { kind: 'parallel-slowdown'; cause: 'code'; stretch: number; onCpu: boolean }
+  | { kind: 'parallel-slowdown'; cause: 'cpu-wait'; stretch: number; waitedShare: number; onCpuStretch: number }
+  /** Other load made the run-queue delay material: the verdict rests on the speedup on the CPU the pool got. */
+  | {
+      kind: 'load'
+      measured: number
+      onCpuGot: { speedup: number; low: number; high: number }
+      parallelShare: number
+      serialShare: number
+    }
+  /** The hypervisor took `share` of the machine's CPU time during the run (steal): not corrected. */
+  | { kind: 'steal'; share: number }
   /** `level` forced by an environment variable. */
   | { kind: 'level-overridden'; from: string; to: string; variable: string }
   /** Stopped by `time` before the interval decided. */
@@ -124,12 +141,31 @@ export type RegressionNote =
   | { kind: 'like-for-like'; load: OtherLoad }
   | { kind: 'baseline-starved' }
 
+/** The estimate is the speedup on the CPU the pool got: what was measured, and what the load cost. */
+export interface OnCpuGot {
+  measured: number
+  parallelShare: number
+  serialShare: number
+}
+
 /** Why a verdict is what it is. */
 export type VerdictReason =
-  | { kind: 'no-budget' }
+  | { kind: 'no-budget'; onCpuGot?: OnCpuGot | undefined }
   /** The interval's lower bound reaches the target. */
-  | { kind: 'reaches'; option: BudgetOption; target: number }
+  | { kind: 'reaches'; option: BudgetOption; target: number; onCpuGot?: OnCpuGot | undefined }
   /** The interval's upper bound is below the target; `starved`: turned INCONCLUSIVE by other load. */
-  | { kind: 'below'; option: BudgetOption; target: number; starved: boolean }
-  | { kind: 'straddles'; option: BudgetOption; target: number }
+  | { kind: 'below'; option: BudgetOption; target: number; starved: boolean; onCpuGot?: OnCpuGot | undefined }
+  | { kind: 'straddles'; option: BudgetOption; target: number; onCpuGot?: OnCpuGot | undefined }
+  /** The budget asks for more than the batch's measured task costs allow on this pool: FAIL under any load. */
+  | { kind: 'above-bound'; option: BudgetOption; target: number; workers: number; bound: number }
+  /** The load was too heavy to correct credibly (delay above `maxShare`): not judged. */
+  | {
+      kind: 'too-loaded'
+      measured: number
+      parallelShare: number
+      serialShare: number
+      maxShare: number
+      /** A budget was set (then INCONCLUSIVE; without one, MEASURED). */
+      budget: boolean
+    }
   | SkipFact

@@ -3,12 +3,16 @@
 
 import { budgetOption, budgetTarget } from '../analysis/budget.js'
 import type { RegressionRow } from '../analysis/regression.js'
-import { contention, decideVerdict, parallelSlowdown } from '../analysis/verdict.js'
+import { rowVerdict } from '../analysis/row-verdict.js'
+import { type Contention, contention, parallelSlowdown } from '../analysis/verdict.js'
 import { dispatchOrder, granularity, taskBalance } from '../analysis/workload.js'
 import type { Diagnostic, SkipFact } from '../contracts/facts.js'
 import type { ResolvedOptions } from '../contracts/options.js'
 import type { Model, ModelResult, Regression, Verdict } from '../types.js'
 import type { Measurement } from './measure.js'
+
+/** Hypervisor steal above this share of the run is worth saying: it slows both arms uncorrected. */
+const STEAL_WARNING = 0.05
 
 export interface RowToJudge {
   model: Model
@@ -28,15 +32,22 @@ export interface RowToJudge {
 export function judgeRow(row: RowToJudge): ModelResult {
   const { model, workers, measurement, options, warnings, skip, compare, effectiveCores } = row
   const budget = budgetTarget(options, workers)
-  const starvation = contention(measurement.rounds, workers, effectiveCores, measurement.otherLoad)
+  const { load, onCpuGot, bound } = measurement.evidence
+  // /proc/stat minus our tree only where the run-queue delay is not measured (DESIGN §4).
+  const starvation: Pick<Contention, 'starved' | 'finding'> =
+    load === undefined
+      ? contention(measurement.rounds, workers, effectiveCores, measurement.otherLoad)
+      : { starved: false, finding: { kind: 'contention-unchecked', basis: 'run-queue-delay' } }
   const grain = granularity(measurement.callMs, measurement.roundTripMs)
   const verdict: Verdict =
     skip === undefined
-      ? decideVerdict({
-          estimate: measurement.estimate,
+      ? rowVerdict({
+          measured: measurement.estimate,
+          evidence: measurement.evidence,
           target: budget,
-          starved: starvation.starved,
           option: budgetOption(options, workers),
+          workers,
+          starvedByFallback: starvation.starved,
         })
       : { status: 'SKIPPED', why: skip, target: budget }
   const own: Diagnostic[] = [...warnings]
@@ -45,7 +56,21 @@ export function judgeRow(row: RowToJudge): ModelResult {
   if (balance !== undefined) own.push(balance)
   const order = dispatchOrder(measurement.rounds, workers)
   if (order !== undefined) own.push(order)
+  if (load?.material === true && onCpuGot !== undefined) {
+    const { speedup, low, high } = onCpuGot
+    const { parallelShare, serialShare } = load
+    own.push({
+      kind: 'load',
+      measured: measurement.estimate.speedup,
+      onCpuGot: { speedup, low, high },
+      parallelShare,
+      serialShare,
+    })
+  }
   if (starvation.finding.kind === 'starved') own.push(starvation.finding)
+  if (measurement.stealShare !== undefined && measurement.stealShare >= STEAL_WARNING) {
+    own.push({ kind: 'steal', share: measurement.stealShare })
+  }
   // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
   else if (grain.warning === undefined) {
     const slowdown = parallelSlowdown(measurement.rounds)
@@ -62,7 +87,8 @@ export function judgeRow(row: RowToJudge): ModelResult {
     rounds: measurement.rounds,
     speedup: measurement.estimate.speedup,
     effectiveCores,
-    starved: starvation.starved,
+    // A regression under load too heavy to correct is not the code's: the gate waits, as the budget does.
+    starved: starvation.starved || (load?.material === true && !load.credible),
   })
   return {
     model,
@@ -74,6 +100,11 @@ export function judgeRow(row: RowToJudge): ModelResult {
     callMs: measurement.callMs,
     memoryBytes: measurement.memoryBytes,
     estimate: measurement.estimate,
+    ...(onCpuGot === undefined ? {} : { onCpuGot }),
+    ...(load === undefined
+      ? {}
+      : { runQueueDelay: { serialShare: load.serialShare, parallelShare: load.parallelShare } }),
+    ...(bound === undefined ? {} : { structuralBound: bound }),
     netSpeedup: measurement.net?.speedup,
     netInterval: measurement.net === undefined ? undefined : { low: measurement.net.low, high: measurement.net.high },
     verdict,

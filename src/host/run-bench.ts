@@ -235,6 +235,7 @@ async function measureRows(
           tasks: options.tasks,
           input: workloadInput(options),
           transfer: options.transfer && model === 'threads',
+          equalTasks: typeof options.input !== 'function',
         },
         target: budget,
         inlineFn,

@@ -8,6 +8,7 @@ import type {
   ContentionFinding,
   Diagnostic,
   NoBaseline,
+  OnCpuGot,
   OtherLoad,
   RegressionNote,
   SkipFact,
@@ -115,27 +116,71 @@ export function unreachableText(fact: UnreachableFact): string {
   return `${askedFor(option, target, workers)} can never be reached: ${cause.who} ${cause.singular ? 'caps' : 'cap'} the speedup at ${formatFactor(cap)} (${cause.setting})`
 }
 
+/** ` on the CPU it got`, and the measured figure with what the load cost. */
+function onCpuGotWords(onCpuGot: OnCpuGot | undefined): { where: string; after: string } {
+  if (onCpuGot === undefined) return { where: '', after: '' }
+  return {
+    where: ' on the CPU it got',
+    after: ` (${formatBound(onCpuGot.measured)}x measured; run-queue delay ${share(onCpuGot.parallelShare)} of the parallel arm, ${share(onCpuGot.serialShare)} of the serial arm)`,
+  }
+}
+
+/** `minSpeedup 1.6x`, or `minEfficiency 0.8 (1.6x)` for a budget of that option. */
+function budgetWords(option: BudgetOption, target: number, workers: number): string {
+  return option === 'minEfficiency'
+    ? `minEfficiency ${formatNumber(target / workers)} (${formatFactor(target)})`
+    : `minSpeedup ${formatFactor(target)}`
+}
+
 /** One sentence: why this verdict. */
 export function verdictReasonText(why: VerdictReason, estimate: SpeedupEstimate): string {
-  if (why.kind === 'no-budget') return `Speedup ${describeSpeedup(estimate)}; no budget set.`
-  if (why.kind === 'skip') return skipText(why)
-  const measuredText = capitalize(describeMeasured(estimate, why.option))
+  switch (why.kind) {
+    case 'skip':
+      return skipText(why)
+    case 'above-bound':
+      return `${budgetWords(why.option, why.target, why.workers)} is above what this batch allows: by its tasks' measured costs no pool of ${why.workers} workers can run it more than ${formatBound(why.bound)}x faster, whatever the load.`
+    case 'too-loaded':
+      return `The machine was busier than it can serve: the parallel arm waited for a CPU ${formatPercent(why.parallelShare)} of its time and the serial arm ${formatPercent(why.serialShare)} (more than ${formatPercent(why.maxShare)} cannot be corrected credibly), so the speedup of ${formatSpeedup(why.measured)} is not judged${why.budget ? ' against the budget' : ''}.`
+  }
+  const { where, after } = onCpuGotWords(why.onCpuGot)
+  if (why.kind === 'no-budget') return `Speedup ${describeSpeedup(estimate)}${where}${after}; no budget set.`
+  const subject = `${capitalize(describeMeasured(estimate, why.option))}${where}`
   const budget = describeBudget(estimate, why.target, why.option)
   switch (why.kind) {
     case 'reaches':
-      return `${measuredText} reaches ${budget}.`
+      return `${subject} reaches ${budget}${after}.`
     case 'below':
       return why.starved
-        ? `${measuredText} is below ${budget}, but the workers were starved of CPU by other load, so the machine may be to blame.`
-        : `${measuredText} is below ${budget}.`
+        ? `${subject} is below ${budget}, but the workers were starved of CPU by other load, so the machine may be to blame.`
+        : `${subject} is below ${budget}${after}.`
     case 'straddles':
-      return `${measuredText} straddles ${budget}: more rounds or a quieter machine would decide it.`
+      return `${subject} straddles ${budget}${after}: more rounds or a quieter machine would decide it.`
   }
 }
 
 /** A row's verdict reason (shorthand for the views). */
-export function reasonOf(result: { verdict: Verdict; estimate: SpeedupEstimate }): string {
-  return verdictReasonText(result.verdict.why, result.estimate)
+export function reasonOf(result: {
+  verdict: Verdict
+  estimate: SpeedupEstimate
+  workers: number
+  onCpuGot?: OnCpuGotEstimate | undefined
+}): string {
+  return verdictReasonText(result.verdict.why, judgedOn(result))
+}
+
+type OnCpuGotEstimate = { speedup: number; low: number; high: number; confidence: number }
+
+/** The estimate a row's verdict rests on: on the CPU the pool got, when the verdict says so. */
+function judgedOn(result: {
+  verdict?: Pick<Verdict, 'basis'> | undefined
+  estimate: SpeedupEstimate
+  workers: number
+  onCpuGot?: OnCpuGotEstimate | undefined
+}): SpeedupEstimate {
+  const { onCpuGot, verdict, workers } = result
+  return verdict?.basis === 'on-cpu-got' && onCpuGot !== undefined
+    ? { ...onCpuGot, efficiency: onCpuGot.speedup / workers }
+    : result.estimate
 }
 
 /**
@@ -144,17 +189,30 @@ export function reasonOf(result: { verdict: Verdict; estimate: SpeedupEstimate }
  */
 export function failureMessage(
   model: Model,
-  result: { estimate: SpeedupEstimate; workers: number },
+  result: {
+    estimate: SpeedupEstimate
+    workers: number
+    verdict?: Pick<Verdict, 'basis'> | undefined
+    onCpuGot?: OnCpuGotEstimate | undefined
+    structuralBound?: number | undefined
+  },
   target: number,
   option: BudgetOption,
   effectiveCores: number,
 ): string {
-  const { estimate, workers } = result
-  const measuredText =
+  const { workers, verdict } = result
+  // The estimate the verdict rests on: on the CPU the pool got, when other load made that material.
+  const estimate = judgedOn(result)
+  const where = estimate === result.estimate ? '' : ' on the CPU it got'
+  const missed =
     option === 'minEfficiency'
-      ? `efficiency ${describeEfficiency(estimate, workers)} is below minEfficiency ${formatNumber(target / workers)}`
-      : `speedup ${describeSpeedup(estimate)} is below minSpeedup ${formatFactor(target)}`
-  return `${model} ${measuredText} — ${workers} ${plural(workers, 'worker')} on ${formatNumber(effectiveCores)} ${plural(effectiveCores, 'core')}`
+      ? `efficiency ${describeEfficiency(estimate, workers)}${where} is below minEfficiency ${formatNumber(target / workers)}`
+      : `speedup ${describeSpeedup(estimate)}${where} is below minSpeedup ${formatFactor(target)}`
+  const bound =
+    verdict?.basis === 'bound' && result.structuralBound !== undefined
+      ? `; no pool of ${workers} ${plural(workers, 'worker')} can run this batch more than ${formatBound(result.structuralBound)}x faster, whatever the load`
+      : ''
+  return `${model} ${missed} — ${workers} ${plural(workers, 'worker')} on ${formatNumber(effectiveCores)} ${plural(effectiveCores, 'core')}${bound}`
 }
 
 /** `0.93x [0.90–0.96] (95% CI)`: a ranking's ratio with its interval. */
@@ -184,6 +242,8 @@ export function contentionText(finding: ContentionFinding): string {
       }
       break
     case 'contention-unchecked':
+      if (finding.basis === 'run-queue-delay')
+        return 'contention not guessed: the run-queue delay was measured, and corrected'
       return finding.basis === 'short-run'
         ? `contention not checked: parallel arms under ${finding.windowMs} ms and a run under ${finding.wholeRunMs} ms are too short for the kernel's 10 ms CPU accounting`
         : `contention not checked: no round reported CPU time for ≥ ${finding.sampleMs} ms of work${stretchNote(finding.stretch)}`
@@ -219,7 +279,15 @@ export function diagnosticText(diagnostic: Diagnostic): string {
     case 'dispatch-order':
       return `the dispatch order costs time: task costs range ${formatDuration(diagnostic.shortestMs)}–${formatDuration(diagnostic.longestMs)}, and in this order the busiest of ${diagnostic.workers} workers needs ${formatDuration(diagnostic.asGivenMs)} inside fn against ${formatDuration(diagnostic.longestFirstMs)} with the longest tasks first; order the inputs by cost, longest first`
     case 'parallel-slowdown':
-      return `calls took ${formatNumber(diagnostic.stretch)}x longer inside fn in the parallel arm than in the serial arm: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
+      return diagnostic.cause === 'cpu-wait'
+        ? `calls took ${formatNumber(diagnostic.stretch)}x longer inside fn in the parallel arm than in the serial arm because the workers waited for a CPU: other load kept them in the run queue ${share(diagnostic.waitedShare)} of their time inside fn; on the CPU they got, calls took ${formatNumber(diagnostic.onCpuStretch)}x as long`
+        : `calls took ${formatNumber(diagnostic.stretch)}x longer inside fn in the parallel arm than in the serial arm${diagnostic.onCpu ? ' on the CPU they got' : ''}: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
+    case 'load': {
+      const { onCpuGot } = diagnostic
+      return `other load: ${formatBound(diagnostic.measured)}x measured · ${formatBound(onCpuGot.speedup)}x [${formatBound(onCpuGot.low)}–${formatBound(onCpuGot.high)}] on the CPU it got (run-queue delay ${formatPercent(diagnostic.parallelShare)} of the parallel arm, ${formatPercent(diagnostic.serialShare)} of the serial arm)`
+    }
+    case 'steal':
+      return `the hypervisor took ${formatPercent(diagnostic.share)} of this machine's CPU time during the run (steal): the whole VM lost it, so no run-queue delay shows it and it is not corrected`
     case 'level-overridden':
       return `level '${diagnostic.from}' overridden to '${diagnostic.to}' by ${diagnostic.variable}`
     case 'time-budget':

@@ -58,7 +58,7 @@ const skipped = modelResult({
   target: 3,
 })
 
-const slowdown: Diagnostic = { kind: 'parallel-slowdown', stretch: 1.5 }
+const slowdown: Diagnostic = { kind: 'parallel-slowdown', cause: 'code', stretch: 1.5, onCpu: false }
 
 describe('benchOutcome', () => {
   it("fails a missed budget at level 'error' with DESIGN's message", () => {

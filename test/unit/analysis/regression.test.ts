@@ -10,6 +10,7 @@ import {
 import type { BaselineRow } from '../../../src/contracts/baseline.js'
 import { regressionText } from '../../../src/report/summary/facts.js'
 import type { Regression, RegressionComparison, RoundSample } from '../../../src/types.js'
+import { seededRandom } from '../../support/prng.js'
 
 type Worded<T> = T extends unknown ? T & { reason: string } : never
 
@@ -260,18 +261,6 @@ describe('otherLoadCores', () => {
 })
 
 describe('error rates of the regression verdict (seeded simulation, no timing)', () => {
-  /** mulberry32: a small seeded generator, so the simulation is the same on every run. */
-  function generator(seed: number): () => number {
-    let state = seed >>> 0
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0
-      let t = state
-      t = Math.imul(t ^ (t >>> 15), t | 1)
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-  }
-
   /** Skewed per-round log-ratios around log(speedup): mostly normal jitter, 10% of rounds hit by a slow spell. */
   function sample(random: () => number, speedup: number, rounds: number): number[] {
     return Array.from({ length: rounds }, () => {
@@ -282,7 +271,7 @@ describe('error rates of the regression verdict (seeded simulation, no timing)',
   }
 
   function failRate(trueChange: number, trials: number, seed: number): number {
-    const random = generator(seed)
+    const random = seededRandom(seed)
     let fails = 0
     for (let i = 0; i < trials; i++) {
       const then = baseline({ logRatios: sample(random, 1.9, 12) })

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { modelCurves } from '../../../src/report/curves.js'
 import {
   annotationCommands,
   escapeData,
@@ -6,6 +7,7 @@ import {
   markdownText,
   stepSummaryMarkdown,
 } from '../../../src/report/github.js'
+import { recommendation } from '../../../src/report/summary/advice.js'
 import { environmentLine } from '../../../src/report/summary/labels.js'
 import type { BenchResult } from '../../../src/types.js'
 import {
@@ -101,6 +103,15 @@ describe('stepSummaryMarkdown', () => {
   })
 
   test('a table row per model, notes with the recommendation', () => {
+    const benches = [threadsWinCompare(), failingBench('warn'), erroredBench()]
+    const markdown = stepSummaryMarkdown(benches, environment)
+    // One table row per measured (bench, model, workers), one for the errored bench, plus header and rule.
+    const table = markdown.split('\n').filter((line) => line.startsWith('| ') && !line.includes('Against the baseline'))
+    expect(table).toHaveLength(2 + benches.reduce((rows, b) => rows + b.results.length + (b.error ? 1 : 0), 0))
+    for (const bench of benches) {
+      const advice = recommendation(bench)
+      if (advice !== undefined) expect(markdown).toContain(markdownText(advice))
+    }
     expect(
       stepSummaryMarkdown([threadsWinCompare(), failingBench('warn'), erroredBench()], environment),
     ).toMatchInlineSnapshot(`
@@ -206,6 +217,12 @@ describe('stepSummaryMarkdown', () => {
   })
 
   test('every bench gets mermaid xychart-beta charts: speedup vs workers (ideal, fit, intervals) and, folded, batch time per round', () => {
+    const bench = scalingBench()
+    const markdown = stepSummaryMarkdown([bench], environment, { levelOverride: 'off' })
+    // A speedup chart per model, and one rounds chart per bench, folded.
+    expect(markdown.match(/```mermaid/g)).toHaveLength(modelCurves(bench).length + 1)
+    expect(markdown).toContain('<details><summary>Batch time per round</summary>')
+    for (const p of bench.results) expect(markdown).toContain(`"${p.workers} (`)
     expect(stepSummaryMarkdown([scalingBench()], environment, { levelOverride: 'off' })).toMatchInlineSnapshot(`
       "## Parallel bench
 

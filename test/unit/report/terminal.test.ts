@@ -9,9 +9,12 @@ import {
   formatSpeedupWithInterval,
   stripControl,
 } from '../../../src/format.js'
+import { curveSerialFraction } from '../../../src/report/curves.js'
 import { predictionSentences, recommendation } from '../../../src/report/summary/advice.js'
+import { reasonOf } from '../../../src/report/summary/facts.js'
+import { levelOverrideSentence } from '../../../src/report/summary/labels.js'
 import { idealBar, renderReport } from '../../../src/report/terminal.js'
-import type { BenchResult } from '../../../src/types.js'
+import type { BenchResult, ModelResult } from '../../../src/types.js'
 import {
   benchResult,
   environment,
@@ -28,6 +31,7 @@ import {
 } from '../../support/synthetic-results.js'
 
 const plain = createColors(false)
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 // C0 except line feed, DEL and C1: what must never reach the terminal from a name.
 const isControl = (character: string): boolean => {
   const code = character.codePointAt(0) ?? 0
@@ -158,6 +162,16 @@ describe('formatConfidence', () => {
 
 describe('renderReport', () => {
   test('a threads-vs-processes bench: header, table side by side, notes, recommendation, legend', () => {
+    // Structure first, from the data: a row per model with its interval, the reason of the
+    // undecided row, the recommendation; then the whole page as it reads.
+    const bench = threadsWinCompare()
+    const wide = renderReport([bench], environment, plain, { width: 400 })
+    for (const r of bench.results) {
+      const interval = formatSpeedupWithInterval(r.estimate.speedup, r.estimate.low, r.estimate.high)
+      expect(wide).toMatch(new RegExp(`^  ${r.model} +${r.workers} .* ${escapeRegExp(interval)} `, 'm'))
+    }
+    expect(wide).toContain(`  INCONCLUSIVE processes ×2: ${reasonOf(bench.results[1] as ModelResult)}`)
+    expect(wide).toContain(`  → ${recommendation(bench)}`)
     expect(render([threadsWinCompare()])).toMatchInlineSnapshot(`
       "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
@@ -195,6 +209,14 @@ describe('renderReport', () => {
   })
 
   test('a scaling curve gets a table of workers → speedup, efficiency, Karp–Flatt and the Amdahl fit', () => {
+    const bench = scalingBench()
+    const text = render([bench])
+    for (const p of bench.results) {
+      const interval = formatSpeedupWithInterval(p.estimate.speedup, p.estimate.low, p.estimate.high)
+      const efficiency = formatPercent(p.estimate.efficiency)
+      expect(text).toMatch(new RegExp(`^ +${p.workers} +${escapeRegExp(interval)} +${efficiency} `, 'm'))
+    }
+    expect(text).toContain(`Amdahl serial fraction ${curveSerialFraction(bench.results)?.toFixed(3)}: `)
     expect(render([scalingBench()])).toMatchInlineSnapshot(`
       "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
@@ -231,6 +253,12 @@ describe('renderReport', () => {
   })
 
   test('an errored bench shows its code and message; a level override is stated', () => {
+    const errored = erroredBench()
+    const text = render([errored, failingBench('warn')], 'warn')
+    const [firstLine, ...rest] = errored.error?.message.split('\n') ?? []
+    expect(text).toContain(`  ERROR ${errored.error?.code}: ${firstLine}`)
+    for (const line of rest) expect(text).toContain(`  │ ${line}`)
+    expect(text).toContain(levelOverrideSentence('warn'))
     expect(render([erroredBench(), failingBench('warn')], 'warn')).toMatchInlineSnapshot(`
       "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective

@@ -33,6 +33,7 @@ import { createThreadPool } from '../dist/pools/thread-pool.js'
 import type { Model, RoundSample, VerdictStatus } from '../dist/types.js'
 import { createRawForkPool } from './raw/fork-pool.mjs'
 import { startBenchLoader } from './support/module-loader.mjs'
+import { abbaRounds, calibrateIterations, timeSerial } from './support/raw-timing.ts'
 import { spin } from './workloads/spin.ts'
 
 const { values: flags, positionals } = parseArgs({
@@ -90,22 +91,7 @@ function startLoad(kind: LoadKind, expectedRunMs: number): () => void {
 
 // ── workloads ─────────────────────────────────────────────────────────────
 
-function calibrateIterations(ms: number): number {
-  let iterations = 1_000_000
-  spin(iterations)
-  for (;;) {
-    const times: number[] = []
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now()
-      spin(iterations)
-      times.push(performance.now() - start)
-    }
-    const took = median(times)
-    if (took >= ms / 4) return Math.round((iterations * ms) / took)
-    iterations *= 4
-  }
-}
-const ITERATIONS = calibrateIterations(TASK_MS)
+const ITERATIONS = calibrateIterations(spin, TASK_MS)
 const inputsOf = (workload: WorkloadKind): number[] => WEIGHTS[workload].map((w) => w * ITERATIONS)
 
 // ── the quiet truth, by raw pools timed by hand ───────────────────────────
@@ -130,11 +116,7 @@ async function rawTruth(model: Model, inputs: number[]): Promise<number> {
     run = (input) => pool.run(input)
     destroy = () => pool.destroy()
   }
-  const serial = async (): Promise<number> => {
-    const start = performance.now()
-    for (const input of inputs) await run(input)
-    return performance.now() - start
-  }
+  // Each of WORKERS lanes takes the next input when free, in the given order (as the pools dispatch).
   const parallel = async (): Promise<number> => {
     let next = 0
     const start = performance.now()
@@ -145,23 +127,8 @@ async function rawTruth(model: Model, inputs: number[]): Promise<number> {
     return performance.now() - start
   }
   try {
-    await serial()
-    await parallel()
-    const logs: number[] = []
-    for (let r = 0; r < RAW_ROUNDS; r++) {
-      // ABBA, as the engine pairs its arms.
-      let s: number
-      let p: number
-      if (r % 2 === 0) {
-        s = await serial()
-        p = await parallel()
-      } else {
-        p = await parallel()
-        s = await serial()
-      }
-      logs.push(Math.log(s / p))
-    }
-    return Math.exp(median(logs))
+    const { serialMs, parallelMs } = await abbaRounds(() => timeSerial(run, inputs), parallel, RAW_ROUNDS)
+    return Math.exp(median(serialMs.map((s, r) => Math.log(s / (parallelMs[r] as number)))))
   } finally {
     await destroy()
   }

@@ -26,16 +26,17 @@ import { availableParallelism, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Piscina } from 'piscina'
+import { firstDecidingRound } from '../dist/analysis/rounds.js'
 import { isDecidedUnderLoad, rowEvidence, rowVerdict } from '../dist/analysis/row-verdict.js'
 import { estimateSpeedup, lookLevel, lookPlan, median, sequentialCoverage } from '../dist/analysis/statistics.js'
 import { type Measurement, measure } from '../dist/host/measure.js'
-import { firstDecidingRound } from '../dist/host/options.js'
 import type { BenchPool, PoolOptions } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import type { Model, RoundSample, VerdictStatus } from '../dist/types.js'
 import { createRawForkPool } from './raw/fork-pool.mjs'
 import { startBenchLoader } from './support/module-loader.mjs'
+import { abbaRounds, calibrateIterations, timeSerial } from './support/raw-timing.ts'
 import { derive } from './workloads/off-thread.mjs'
 import { spin } from './workloads/spin.ts'
 
@@ -115,22 +116,7 @@ function startLoad(kind: LoadKind, expectedRunMs: number): () => void {
 
 // ── workloads ─────────────────────────────────────────────────────────────
 
-function calibrateIterations(ms: number): number {
-  let iterations = 1_000_000
-  spin(iterations)
-  for (;;) {
-    const times: number[] = []
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now()
-      spin(iterations)
-      times.push(performance.now() - start)
-    }
-    const took = median(times)
-    if (took >= ms / 4) return Math.round((iterations * ms) / took)
-    iterations *= 4
-  }
-}
-const ITERATIONS = calibrateIterations(TASK_MS)
+const ITERATIONS = calibrateIterations(spin, TASK_MS)
 
 /** PBKDF2 iterations that take about `ms` here, one call at a time. */
 async function calibrateDerive(ms: number): Promise<number> {
@@ -173,11 +159,7 @@ async function rawTruth(model: Model, workload: WorkloadKind, inputs: number[]):
     run = (input) => pool.run(input)
     destroy = () => pool.destroy()
   }
-  const serial = async (): Promise<number> => {
-    const start = performance.now()
-    for (const input of inputs) await run(input)
-    return performance.now() - start
-  }
+  // Each of WORKERS lanes takes the next input when free, in the given order (as the pools dispatch).
   const parallel = async (): Promise<number> => {
     let next = 0
     const start = performance.now()
@@ -188,23 +170,8 @@ async function rawTruth(model: Model, workload: WorkloadKind, inputs: number[]):
     return performance.now() - start
   }
   try {
-    await serial()
-    await parallel()
-    const logs: number[] = []
-    for (let r = 0; r < RAW_ROUNDS; r++) {
-      // ABBA, as the engine pairs its arms.
-      let s: number
-      let p: number
-      if (r % 2 === 0) {
-        s = await serial()
-        p = await parallel()
-      } else {
-        p = await parallel()
-        s = await serial()
-      }
-      logs.push(Math.log(s / p))
-    }
-    return Math.exp(median(logs))
+    const { serialMs, parallelMs } = await abbaRounds(() => timeSerial(run, inputs), parallel, RAW_ROUNDS)
+    return Math.exp(median(serialMs.map((s, r) => Math.log(s / (parallelMs[r] as number)))))
   } finally {
     await destroy()
   }

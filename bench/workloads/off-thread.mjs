@@ -34,8 +34,7 @@ function startHelper() {
   let rest = ''
   helper.stdout.on('data', (chunk) => {
     rest += chunk
-    let newline
-    while ((newline = rest.indexOf('\n')) !== -1) {
+    for (let newline = rest.indexOf('\n'); newline !== -1; newline = rest.indexOf('\n')) {
       const value = Number(rest.slice(0, newline))
       rest = rest.slice(newline + 1)
       waiting.shift()?.(value)

@@ -3,18 +3,20 @@
 // Bench workers never run this file: they load worker/bench-entry.ts instead.
 import { fileURLToPath } from 'node:url'
 import { inject, type TestContext, test } from 'vitest'
+import { PROVIDE_KEY, type ProvidedSettings } from '../contracts/options.js'
+import { stripControl } from '../format.js'
 import { effectiveCores } from '../machine/effective-cores.js'
-import { stripControl } from '../report/format.js'
 import type { BenchKind } from '../types.js'
+import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from '../worker/define-helpers.js'
 import { registerInWorker } from '../worker/registry.js'
-import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from './define-helpers.js'
-import { PROVIDE_KEY, type ProvidedSettings, resolveOptions, testTimeoutMs } from './options.js'
+import { resolveOptions } from './options.js'
+import { testTimeoutMs } from './test-timeout.js'
 
-export type { BenchHelper, CompareHelper } from './define-helpers.js'
+export type { BenchHelper, CompareHelper } from '../worker/define-helpers.js'
 
 declare module 'vitest' {
   interface ProvidedContext {
-    'vitest-parallel-bench': import('./options.js').ProvidedSettings
+    'vitest-parallel-bench': import('../contracts/options.js').ProvidedSettings
   }
   interface TaskMeta {
     parallelBench?: import('../types.js').BenchResult
@@ -54,7 +56,7 @@ let cores: number | undefined
 function benchTimeout(kind: BenchKind, options: unknown, settings: ProvidedSettings | undefined): number {
   try {
     cores ??= effectiveCores()
-    const resolved = resolveOptions(kind, options, settings?.defaults ?? {}, cores, undefined)
+    const resolved = resolveOptions(options, { kind, defaults: settings?.defaults, effectiveCores: cores })
     return testTimeoutMs(resolved, kind === 'compare' ? 2 : 1)
   } catch {
     return INVALID_OPTIONS_TIMEOUT

@@ -12,6 +12,7 @@ import {
   median,
   sequentialCoverage,
 } from '../analysis/statistics.js'
+import type { ResolvedOptions } from '../contracts/options.js'
 import { ParallelBenchError } from '../errors.js'
 import { otherCpuMs, sampleCpu, stealShare } from '../machine/other-load.js'
 import {
@@ -25,7 +26,6 @@ import { delayBetween, threadDelays, threadSchedstat } from '../machine/schedsta
 import type { BenchPool } from '../pools/pool.js'
 import type { RoundSample, SpeedupEstimate } from '../types.js'
 import type { BenchFunction } from '../worker/registry.js'
-import type { ResolvedOptions } from './options.js'
 
 export interface Workload {
   tasks: number

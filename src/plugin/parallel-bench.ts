@@ -5,24 +5,23 @@
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
 import type { TestProject, TestSequencerConstructor, TestSpecification, Vitest } from 'vitest/node'
+import type { BaselineSnapshot } from '../contracts/baseline.js'
 import {
-  benchDefaults,
   COMPARE_WITH_ENV,
-  checkCompareWith,
   LEVEL_ENV,
   type ParallelBenchPluginOptions,
   PROVIDE_KEY,
   type ProvidedSettings,
-  validatePluginOptions,
-} from '../host/options.js'
+} from '../contracts/options.js'
+import { benchDefaults, checkCompareWith, validatePluginOptions } from '../host/options.js'
 import type { ParallelBenchReporterOptions } from '../report/reporter.js'
-import { type BaselineSnapshot, readBaseline } from './baseline-file.js'
+import { readBaseline } from './baseline-file.js'
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, excludePatterns, findBenchFiles } from './bench-files.js'
 import { type ModuleSource, viteModuleRunnerUrl, vitestModuleSource, workerModuleAnswer } from './bench-modules.js'
 import { startModuleServer } from './module-server.js'
 import { dropProjects, isBenchmarkClone, isVitest4BenchCommand, NO_BENCHMARK_CLONE } from './vitest-compat.js'
 
-export type { ParallelBenchPluginOptions } from '../host/options.js'
+export type { ParallelBenchPluginOptions } from '../contracts/options.js'
 
 export const PROJECT_NAME = 'parallel-bench'
 

@@ -1,10 +1,10 @@
 // The JSON report (`outputFile`): a versioned document with everything needed to
 // re-derive every number — environment, resolved options, every raw round sample,
 // the estimate, interval and verdict of each bench.
-import type { BenchResult, ComparedWith, EnvironmentInfo } from '../types.js'
+import { JSON_SCHEMA } from '../contracts/baseline.js'
+import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Regression, Verdict } from '../types.js'
+import { reasonOf, regressionText, warningsOf } from './summary/facts.js'
 import { writeFileAtomically } from './write-file.js'
-
-export const JSON_SCHEMA = 'vitest-parallel-bench/v1'
 
 /** The document written to `outputFile`. */
 export interface ParallelBenchJson {
@@ -29,7 +29,32 @@ export interface ParallelBenchJson {
    * `Infinity`: an unbounded interval (too few rounds for the confidence asked) has
    * `estimate.high: null` (and `estimate.low: 0`).
    */
-  benches: BenchResult[]
+  benches: JsonBench[]
+}
+
+/**
+ * A row as written: its facts (`verdict.why`, `diagnostics`), and the same facts in the report's
+ * words (`verdict.reason`, `warnings`) for people and scripts that read text. Branch on the facts.
+ */
+export type JsonModelResult = Omit<ModelResult, 'regression'> & {
+  verdict: Verdict & { reason: string }
+  regression?: (Regression & { reason: string }) | undefined
+  warnings: string[]
+}
+
+export type JsonBench = Omit<BenchResult, 'results'> & { results: JsonModelResult[] }
+
+/** A bench as written: each row's facts with their words beside them. */
+export function jsonBench(bench: BenchResult): JsonBench {
+  return {
+    ...bench,
+    results: bench.results.map(({ regression, ...result }) => ({
+      ...result,
+      verdict: { ...result.verdict, reason: reasonOf(result) },
+      ...(regression === undefined ? {} : { regression: { ...regression, reason: regressionText(regression) } }),
+      warnings: warningsOf(result),
+    })),
+  }
 }
 
 /** The stored run this run was compared with, as the benches recorded it (the first that did: one per run). */
@@ -50,7 +75,7 @@ export function jsonReport(
     environment: env,
     ...(meta.levelOverride === undefined || meta.levelOverride === '' ? {} : { levelOverride: meta.levelOverride }),
     ...(comparedWith === undefined ? {} : { comparedWith }),
-    benches: [...results],
+    benches: results.map(jsonBench),
   }
 }
 

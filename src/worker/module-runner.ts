@@ -2,23 +2,8 @@
 // Vite server that Vitest uses (its URL comes from the main process), with Node's
 // import.meta, no HMR, and stack traces mapped back to the user's sources.
 import type { ModuleRunner, ModuleRunnerImportMeta } from 'vite/module-runner'
-import type { ModuleChannel } from './module-channel.js'
+import type { LoaderSetup } from '../contracts/options.js'
 import { socketTransport } from './module-transport.js'
-
-/** How a worker loads modules: chosen by the plugin in the main process, per project. */
-export interface LoaderSetup {
-  channel: ModuleChannel
-  /** `vite/module-runner` of the Vite that serves the project (file URL). */
-  moduleRunnerUrl: string
-  /** The project's `setupFiles`, absolute, run before the bench file. */
-  setupFiles: string[]
-  /** The project's `globals`: `describe`, `test`, … without an import. */
-  globals: boolean
-  /** The project's `define` constants that Vitest sets on globalThis in its workers (`config.defines`). */
-  defines: Record<string, unknown>
-  /** `import.meta.env` as Vitest's workers see it (`config.env`). */
-  env: Record<string, unknown>
-}
 
 export async function createModuleRunner(loader: LoaderSetup): Promise<ModuleRunner> {
   const vite = (await import(loader.moduleRunnerUrl)) as typeof import('vite/module-runner')

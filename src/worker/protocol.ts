@@ -1,6 +1,7 @@
 // The messages between the host and a bench worker, shared by both transports.
+
+import type { LoaderSetup } from '../contracts/options.js'
 import type { ErrorCode, SerializedError } from '../errors.js'
-import type { LoaderSetup } from './module-runner.js'
 
 /** Which function a worker runs: a bench registered in a bench file, or a module export. */
 export type BenchTarget =

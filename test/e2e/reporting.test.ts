@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { amdahlSerialFraction, karpFlatt } from '../../src/analysis/scaling.js'
 import { escapeHtml } from '../../src/report/html.js'
-import type { ParallelBenchJson } from '../../src/report/json.js'
+import { type JsonModelResult, jsonBench, type ParallelBenchJson } from '../../src/report/json.js'
+import { recommendation } from '../../src/report/summary/advice.js'
 import { CHART_ANNOTATION } from '../../src/report/svg.js'
-import { recommendation } from '../../src/report/terminal.js'
 import type { BenchResult } from '../../src/types.js'
 import { absoluteUrls, checkMarkup } from '../support/markup.js'
 import { benchNamed, fixture, runVitest, type VitestRun } from '../support/run-vitest.js'
@@ -176,8 +176,11 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
     expect(tests.map((t) => t.title).sort()).toEqual([...MAIN_TITLES].sort())
     for (const test of tests) {
       expect(test.status).toBe('passed')
-      // The same document as in parallel-bench.json.
-      expect(test.meta.parallelBench).toEqual(benchNamed(run, test.title))
+      // The same facts as in parallel-bench.json, which puts them in words beside them.
+      const meta = test.meta.parallelBench
+      expect(meta).toBeDefined()
+      expect(meta).not.toHaveProperty('results.0.warnings')
+      expect(jsonBench(meta as BenchResult)).toEqual(benchNamed(run, test.title))
     }
 
     for (const title of MAIN_TITLES) {
@@ -222,7 +225,7 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
     expect(table[0]).toBe('  threads scaling')
     expect(table[1]).toMatch(/^ {4}workers +speedup \[\d+(\.\d)?% CI\] +efficiency +Karp–Flatt$/)
     // The numbers in the table are the ones re-derived from the JSON.
-    const [one, two] = curve.results as [BenchResult['results'][number], BenchResult['results'][number]]
+    const [one, two] = curve.results as [JsonModelResult, JsonModelResult]
     expect(table[2]).toMatch(new RegExp(`^ +1 +${one.estimate.speedup.toFixed(2)}x \\[[\\d.]+–[\\d.]+\\] +\\d+% +–$`))
     const e = karpFlatt(two.estimate.speedup, 2)
     expect(table[3]).toMatch(

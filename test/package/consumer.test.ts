@@ -208,9 +208,9 @@ describe('the packed package', () => {
   })
 })
 
-/** `name → { doc, default }` from the one-line JSDoc of each option in src/host/options.ts. */
+/** `name → { doc, default }` from the one-line JSDoc of each option in src/contracts/options.ts. */
 function documentedOptions(): Map<string, { doc: string; default: string }> {
-  const source = readFileSync(join(ROOT, 'src/host/options.ts'), 'utf8')
+  const source = readFileSync(join(ROOT, 'src/contracts/options.ts'), 'utf8')
   const options = new Map<string, { doc: string; default: string }>()
   for (const name of ['BenchOptions', 'CompareOnlyOptions', 'ParallelBenchPluginOptions']) {
     const start = source.indexOf(`export interface ${name}`)

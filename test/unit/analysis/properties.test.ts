@@ -6,7 +6,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { estimateSpeedup, lookLevel, lookPlan, sequentialCoverage } from '../../../src/analysis/statistics.js'
-import { BENCH_KEYS, MAX_ROUNDS, resolveOptions, testTimeoutMs } from '../../../src/host/options.js'
+import { BENCH_KEYS, MAX_ROUNDS, resolveOptions } from '../../../src/host/options.js'
+import { testTimeoutMs } from '../../../src/host/test-timeout.js'
 import type { RoundSample } from '../../../src/types.js'
 
 const OPTION_NAMES: readonly string[] = BENCH_KEYS
@@ -39,7 +40,7 @@ describe('the option space', () => {
       fc.property(kinds, optionsArbitrary, fc.integer({ min: 1, max: 64 }), (kind, options, cores) => {
         let resolved: ReturnType<typeof resolveOptions>
         try {
-          resolved = resolveOptions(kind, options, {}, cores, undefined)
+          resolved = resolveOptions(options, { kind, effectiveCores: cores })
         } catch (error) {
           expect(error instanceof TypeError || error instanceof RangeError, String(error)).toBe(true)
           // The message names the option in backticks, or the unknown key it was given.

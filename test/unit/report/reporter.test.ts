@@ -138,7 +138,7 @@ describe('ParallelBenchReporter', () => {
     expect(logs).toHaveLength(2)
     expect(logs[0]).toContain("Level overridden to 'warn'")
     expect(logs[1]).toBe(
-      '::warning file=bench/hash.bench.ts,title=gzip blocks [processes]::FAIL processes ×2, speedup 1.21x [1.15–1.27]: processes speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
+      '::warning file=bench/hash.bench.ts,title=gzip blocks [processes]::FAIL processes ×2, speedup 1.21x [1.15–1.27]: Speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x.',
     )
     const markdown = await readFile(summary, 'utf8')
     expect(markdown.startsWith('earlier step\n## Parallel bench\n')).toBe(true)

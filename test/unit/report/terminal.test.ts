@@ -8,9 +8,13 @@ import {
   formatSpeedup,
   formatSpeedupWithInterval,
   stripControl,
-} from '../../../src/report/format.js'
-import { idealBar, predictionSentences, recommendation, renderReport } from '../../../src/report/terminal.js'
-import type { BenchResult } from '../../../src/types.js'
+} from '../../../src/format.js'
+import { curveSerialFraction } from '../../../src/report/curves.js'
+import { predictionSentences, recommendation } from '../../../src/report/summary/advice.js'
+import { reasonOf } from '../../../src/report/summary/facts.js'
+import { levelOverrideSentence } from '../../../src/report/summary/labels.js'
+import { idealBar, renderReport } from '../../../src/report/terminal.js'
+import type { BenchResult, ModelResult } from '../../../src/types.js'
 import {
   benchResult,
   environment,
@@ -27,6 +31,7 @@ import {
 } from '../../support/synthetic-results.js'
 
 const plain = createColors(false)
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 // C0 except line feed, DEL and C1: what must never reach the terminal from a name.
 const isControl = (character: string): boolean => {
   const code = character.codePointAt(0) ?? 0
@@ -157,6 +162,16 @@ describe('formatConfidence', () => {
 
 describe('renderReport', () => {
   test('a threads-vs-processes bench: header, table side by side, notes, recommendation, legend', () => {
+    // Structure first, from the data: a row per model with its interval, the reason of the
+    // undecided row, the recommendation; then the whole page as it reads.
+    const bench = threadsWinCompare()
+    const wide = renderReport([bench], environment, plain, { width: 400 })
+    for (const r of bench.results) {
+      const interval = formatSpeedupWithInterval(r.estimate.speedup, r.estimate.low, r.estimate.high)
+      expect(wide).toMatch(new RegExp(`^  ${r.model} +${r.workers} .* ${escapeRegExp(interval)} `, 'm'))
+    }
+    expect(wide).toContain(`  INCONCLUSIVE processes ×2: ${reasonOf(bench.results[1] as ModelResult)}`)
+    expect(wide).toContain(`  → ${recommendation(bench)}`)
     expect(render([threadsWinCompare()])).toMatchInlineSnapshot(`
       "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
@@ -169,7 +184,8 @@ describe('renderReport', () => {
         processes        2  1.58x [1.55–1.61]  ██████▍·          1.55x  INCONCLUSIVE ≥1.60x
             serial 796 ms · parallel 504 ms · efficiency 79% · startup 232 ms · round trip 120 µs · memory 48.0 MiB
             10 rounds
-        INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
+        INCONCLUSIVE processes ×2: Speedup 1.58x (95% CI 1.55–1.61x) straddles minSpeedup 1.6x: more rounds or a quieter
+          machine would decide it.
         ~ threads on more cores, predicted by Amdahl's law (serial fraction 0.036 [0.020–0.053]), a model, not a measurement:
           4 workers 3.61x [3.45–3.77], 8 workers 6.38x [5.85–7.00]
         ~ processes on more cores, predicted by Amdahl's law (serial fraction 0.266 [0.242–0.290]), a model, not a
@@ -193,6 +209,14 @@ describe('renderReport', () => {
   })
 
   test('a scaling curve gets a table of workers → speedup, efficiency, Karp–Flatt and the Amdahl fit', () => {
+    const bench = scalingBench()
+    const text = render([bench])
+    for (const p of bench.results) {
+      const interval = formatSpeedupWithInterval(p.estimate.speedup, p.estimate.low, p.estimate.high)
+      const efficiency = formatPercent(p.estimate.efficiency)
+      expect(text).toMatch(new RegExp(`^ +${p.workers} +${escapeRegExp(interval)} +${efficiency} `, 'm'))
+    }
+    expect(text).toContain(`Amdahl serial fraction ${curveSerialFraction(bench.results)?.toFixed(3)}: `)
     expect(render([scalingBench()])).toMatchInlineSnapshot(`
       "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
@@ -229,6 +253,12 @@ describe('renderReport', () => {
   })
 
   test('an errored bench shows its code and message; a level override is stated', () => {
+    const errored = erroredBench()
+    const text = render([errored, failingBench('warn')], 'warn')
+    const [firstLine, ...rest] = errored.error?.message.split('\n') ?? []
+    expect(text).toContain(`  ERROR ${errored.error?.code}: ${firstLine}`)
+    for (const line of rest) expect(text).toContain(`  │ ${line}`)
+    expect(text).toContain(levelOverrideSentence('warn'))
     expect(render([erroredBench(), failingBench('warn')], 'warn')).toMatchInlineSnapshot(`
       "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
@@ -243,7 +273,7 @@ describe('renderReport', () => {
         processes        2  1.21x [1.15–1.27]  ████▉···              –  FAIL ≥1.60x (warn)
             serial 796 ms · parallel 658 ms · efficiency 61% · startup 232 ms · round trip 120 µs · memory 52.0 MiB
             10 rounds
-        FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
+        FAIL processes ×2: Speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x.
         ~ processes on more cores, predicted by Amdahl's law (serial fraction 0.653 [0.575–0.739]), a model, not a
           measurement: 4 workers 1.35x [1.24–1.47], 8 workers 1.44x [1.30–1.59]
         → processes 1.21x [1.15–1.27] on 2 workers (61% efficiency)
@@ -293,8 +323,10 @@ describe('renderReport', () => {
     expect([...text].filter(isControl)).toEqual([])
     for (const line of text.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false)
     expect(text).toContain('● evil | <img src=x> `code` 100% a:b,c ::error::pwned [threads]  bench/a,b:c.bench.ts')
-    expect(text).toContain('  FAIL threads ×2: speedup below budget ::error::pwned too')
-    expect(text).toContain('  ! threads ×2: warning with red and ::warning::injected')
+    expect(text).toContain('  FAIL threads ×2: Speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x.')
+    expect(text).toContain(
+      "  ! threads ×2: level 'error' overridden to 'warning with red and ::warning::injected' by VITEST_PARALLEL_BENCH_LEVEL",
+    )
   })
 
   test('a multi-line error message keeps its lines, each behind a bar', () => {
@@ -303,7 +335,7 @@ describe('renderReport', () => {
   })
 
   test('the title drops a leading file segment of the full name; the file is shown once', () => {
-    const bench = benchResult('sha', 'threads', [], { error: { code: 'X', message: 'y' } })
+    const bench = benchResult('sha', 'threads', [], { error: { code: 'TASK_FAILED', message: 'y' } })
     bench.fullName = 'bench/hash.bench.ts > hashing > sha [threads]'
     expect(render([bench]).split('\n')[3]).toBe('● hashing > sha [threads]  bench/hash.bench.ts')
   })
@@ -402,7 +434,9 @@ describe('recommendation', () => {
         high: 1.3,
         netSpeedup: 0.5,
         netInterval: { low: 0.4, high: 0.6 },
-        warnings: ['workers were starved of CPU in 5 of 10 rounds'],
+        diagnostics: [
+          { kind: 'starved', basis: 'rounds', rounds: 5, of: 10, otherCores: 1, needed: 2, effectiveCores: 2 },
+        ],
       }),
     ])
     expect(recommendation(starvedBench)).toBe(

@@ -1,7 +1,7 @@
 // The workload's shape, from the serial arm's timings: tasks too small for their messaging, one
 // task dominating the batch, an unlucky dispatch order. Warnings as facts, never verdicts. Pure.
 import type { Diagnostic } from '../contracts/facts.js'
-import type { RoundSample } from '../types.js'
+import type { Model, RoundSample } from '../types.js'
 import { median } from './statistics.js'
 
 export interface Granularity {
@@ -24,7 +24,7 @@ export const PAYLOAD_ROUND_TRIP_MS = 1
  * to moving messages, and the speedup stops reflecting the function (the
  * "square four numbers" task is > 99% overhead). A warning, never a failure.
  */
-export function granularity(callMs: number | undefined, roundTripMs: number): Granularity {
+export function granularity(callMs: number | undefined, roundTripMs: number, model?: Model): Granularity {
   if (callMs === undefined || !(callMs >= 0) || !Number.isFinite(roundTripMs)) {
     return { overheadShare: undefined, warning: undefined }
   }
@@ -47,6 +47,7 @@ export function granularity(callMs: number | undefined, roundTripMs: number): Gr
       batch,
       maxShare: MAX_OVERHEAD_SHARE,
       payload: roundTrip > PAYLOAD_ROUND_TRIP_MS,
+      ...(model === undefined ? {} : { canTransfer: model === 'threads' }),
     },
   }
 }

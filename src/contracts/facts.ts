@@ -60,6 +60,8 @@ export type Diagnostic =
       maxShare: number
       /** The round trip is the data crossing over (above PAYLOAD_ROUND_TRIP_MS), so batching would not help. */
       payload: boolean
+      /** The model can move ArrayBuffers instead of copying them (`transfer`: threads only); absent in older results. */
+      canTransfer?: boolean | undefined
     }
   /** The longest task caps the speedup well below the pool size. */
   | { kind: 'task-balance'; longestShare: number; cap: number }

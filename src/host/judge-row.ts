@@ -38,7 +38,7 @@ export function judgeRow(row: RowToJudge): ModelResult {
     load === undefined
       ? contention(measurement.rounds, workers, effectiveCores, measurement.otherLoad)
       : { starved: false, finding: { kind: 'contention-unchecked', basis: 'run-queue-delay' } }
-  const grain = granularity(measurement.callMs, measurement.roundTripMs)
+  const grain = granularity(measurement.callMs, measurement.roundTripMs, model)
   const verdict: Verdict =
     skip === undefined
       ? rowVerdict({

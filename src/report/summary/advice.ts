@@ -56,9 +56,26 @@ function netText(result: ModelResult): string {
 /** A net interval narrower than this (high / low) that still holds 1 is break-even, not undecided. */
 const BREAK_EVEN_WIDTH = 1.15
 
-/** Starved workers make every sentence about paying off premature. */
+/**
+ * Starved workers make every sentence about paying off premature; so does load too heavy to
+ * correct (the verdict said so), and load that was corrected: the speedup was, but net vs inline
+ * and the ranking are as measured under it.
+ */
 function starved(result: ModelResult): boolean {
-  return result.diagnostics.some((diagnostic) => diagnostic.kind === 'starved')
+  return (
+    result.diagnostics.some((diagnostic) => diagnostic.kind === 'starved') ||
+    result.verdict.why.kind === 'too-loaded' ||
+    result.verdict.basis === 'on-cpu-got'
+  )
+}
+
+/** `1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load)`, or the measured speedup with its interval. */
+function speedupText(result: ModelResult): string {
+  const { estimate, onCpuGot } = result
+  if (result.verdict.basis !== 'on-cpu-got' || onCpuGot === undefined) {
+    return formatSpeedupWithInterval(estimate.speedup, estimate.low, estimate.high)
+  }
+  return `${formatSpeedupWithInterval(onCpuGot.speedup, onCpuGot.low, onCpuGot.high)} on the CPU it got (${formatSpeedup(estimate.speedup)} measured beside other load)`
 }
 
 function doesNotPay(results: readonly ModelResult[]): string | undefined {
@@ -168,7 +185,9 @@ export function predictionSentences(bench: BenchResult): string[] {
 
 function singleSentence(result: ModelResult): string {
   const { estimate } = result
-  const head = `${result.model} ${formatSpeedupWithInterval(estimate.speedup, estimate.low, estimate.high)} on ${result.workers} workers (${formatPercent(estimate.efficiency)} efficiency)`
+  const efficiency =
+    (result.verdict.basis === 'on-cpu-got' ? (result.onCpuGot?.speedup ?? 0) : estimate.speedup) / result.workers
+  const head = `${result.model} ${speedupText(result)} on ${result.workers} workers (${formatPercent(efficiency)} efficiency)`
   if (starved(result))
     return `${head}: the workers were starved by other load; rerun on a quieter machine before deciding`
   const notPaying = doesNotPay([result])

@@ -267,8 +267,11 @@ export function diagnosticText(diagnostic: Diagnostic): string {
       break
     }
     case 'granularity': {
+      // `transfer` moves ArrayBuffers to worker threads only: never advise it for a process pool.
       const advice = diagnostic.payload
-        ? 'the round trip is the data crossing over, not dispatch: transfer inputs (`transfer: true` for ArrayBuffers), return less, or load the data in the worker'
+        ? diagnostic.canTransfer === false
+          ? 'the round trip is the data crossing over, not dispatch: return less, or load the data in the worker'
+          : 'the round trip is the data crossing over, not dispatch: transfer inputs (`transfer: true` for ArrayBuffers), return less, or load the data in the worker'
         : diagnostic.batch === undefined
           ? 'batch more work into each task'
           : `batch about ${diagnostic.batch.toLocaleString('en-US')} calls into each task to bring it under ${share(diagnostic.maxShare)}`

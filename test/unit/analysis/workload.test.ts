@@ -96,6 +96,16 @@ describe('granularity advice', () => {
     expect(warning).toMatch(/the round trip is the data crossing over, not dispatch/)
     expect(warning).not.toMatch(/batch about/)
   })
+
+  it('advises `transfer` only where it applies: worker threads, never a process pool', () => {
+    const worded = (model: 'threads' | 'processes'): string => {
+      const fact = granularityFact(5, 30, model).warning
+      return fact === undefined ? '' : diagnosticText(fact)
+    }
+    expect(worded('threads')).toMatch(/`transfer: true` for ArrayBuffers/)
+    expect(worded('processes')).toMatch(/not dispatch: return less, or load the data in the worker$/)
+    expect(worded('processes')).not.toMatch(/transfer/)
+  })
 })
 
 describe('dispatchOrder', () => {

@@ -444,6 +444,23 @@ describe('recommendation', () => {
     )
   })
 
+  test('load corrected: the speedup on the CPU it got beside the measured one, and no word yet on paying off', () => {
+    const loaded = modelResult({
+      model: 'threads',
+      workers: 2,
+      speedup: 1.26,
+      low: 1.0,
+      high: 1.86,
+      netSpeedup: 1.1,
+      netInterval: { low: 0.9, high: 1.6 },
+    })
+    loaded.onCpuGot = { speedup: 1.88, low: 1.33, high: 2.01, confidence: 0.95 }
+    loaded.verdict = { ...loaded.verdict, basis: 'on-cpu-got' }
+    expect(recommendation(benchResult('x', 'threads', [loaded]))).toBe(
+      'threads 1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load) on 2 workers (94% efficiency): the workers were starved by other load; rerun on a quieter machine before deciding',
+    )
+  })
+
   test('predictions: one per model, none for a model whose pools never beat calling fn inline', () => {
     const both = benchResult('tiny', 'compare', [
       modelResult({ model: 'threads', workers: 2, speedup: 1.5, low: 1.4, high: 1.6, netSpeedup: 1.4 }),

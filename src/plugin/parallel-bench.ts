@@ -18,7 +18,13 @@ import {
 import type { ParallelBenchReporterOptions } from '../report/reporter.js'
 import { type BaselineSnapshot, readBaseline } from './baseline-file.js'
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, excludePatterns, findBenchFiles } from './bench-files.js'
-import { type ModuleSource, viteModuleRunnerUrl, vitestModuleSource, workerModuleAnswer } from './bench-modules.js'
+import {
+  type ModuleSource,
+  viteModuleRunnerUrl,
+  vitestModuleSource,
+  vitestRuntimeUrl,
+  workerModuleAnswer,
+} from './bench-modules.js'
 import { startModuleServer } from './module-server.js'
 import { dropProjects, isBenchmarkClone, isVitest4BenchCommand, NO_BENCHMARK_CLONE } from './vitest-compat.js'
 
@@ -108,6 +114,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       const moduleServer = await startModuleServer(workerModuleAnswer((name) => sources.get(name)))
       vitest.onClose(() => moduleServer.close())
       const moduleRunnerUrl = viteModuleRunnerUrl()
+      const runtimeUrl = vitestRuntimeUrl()
 
       const injected = await injectTestProjects({
         extends: true,
@@ -139,6 +146,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
           loader: {
             channel: { address: moduleServer.address, token: moduleServer.token, project: project.name },
             moduleRunnerUrl,
+            vitestRuntimeUrl: runtimeUrl,
             setupFiles: [...project.config.setupFiles],
             globals: project.config.globals,
             defines: { ...project.config.defines },

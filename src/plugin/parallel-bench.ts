@@ -2,6 +2,7 @@
 // bench files — one file at a time, after every other test (so unit tests do
 // not steal the CPU being measured) — serves that project's modules to the
 // bench workers, and adds the parallel-bench reporter.
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Plugin } from 'vitest/config'
 import type { TestProject, TestSequencerConstructor, TestSpecification, Vitest } from 'vitest/node'
@@ -26,7 +27,13 @@ import {
   workerModuleAnswer,
 } from './bench-modules.js'
 import { startModuleServer } from './module-server.js'
-import { dropProjects, isBenchmarkClone, isVitest4BenchCommand, NO_BENCHMARK_CLONE } from './vitest-compat.js'
+import {
+  dropProjects,
+  isBenchmarkClone,
+  isVitest4BenchCommand,
+  NO_BENCHMARK_CLONE,
+  withProjectFilterAllowing,
+} from './vitest-compat.js'
 
 export type { ParallelBenchPluginOptions } from '../host/options.js'
 
@@ -42,7 +49,22 @@ function claim(vitest: Vitest): boolean {
   const holder = vitest as Vitest & { [CLAIMED]?: true }
   if (holder[CLAIMED]) return false
   holder[CLAIMED] = true
+  ;(globalThis as { [CLAIMED]?: true })[CLAIMED] = true
   return true
+}
+
+/** Whether this process's Vitest called the plugin at all (a --project filter can leave it out). */
+function claimedInProcess(): boolean {
+  return (globalThis as { [CLAIMED]?: true })[CLAIMED] === true
+}
+
+const FILTERED_OUT =
+  `vitest-parallel-bench: the --project filter leaves out the "${PROJECT_NAME}" project, so no parallel bench runs; ` +
+  `add --project ${PROJECT_NAME} to run them.`
+
+/** An entry of `test.projects` that is the bench project (declared by this plugin's `config` hook). */
+function isBenchProjectEntry(entry: unknown): boolean {
+  return (entry as { test?: { name?: unknown } } | null)?.test?.name === PROJECT_NAME
 }
 
 function projectDir(project: TestProject): string {
@@ -89,11 +111,45 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
   const include = validated.include ?? DEFAULT_INCLUDE
   const exclude = [...DEFAULT_EXCLUDE, ...(validated.exclude ?? [])]
 
+  /** The bench project's own settings, wherever it is declared. */
+  const benchTest = {
+    name: PROJECT_NAME,
+    include,
+    exclude,
+    // One bench file at a time: parallel benches would measure each other.
+    fileParallelism: false,
+    isolate: true,
+    pool: 'forks' as const,
+    sequence: { groupOrder: 0 },
+    ...NO_BENCHMARK_CLONE,
+  }
+
   return {
     name: 'vitest-parallel-bench',
-    async configureVitest({ vitest, injectTestProjects }) {
+    // Vitest calls configureVitest only for plugins of the projects it resolved. Under `test.projects`
+    // the root config is no project: inline projects without `extends: true` and projects by glob do not
+    // carry its plugins, so this plugin would never be called. Declared among the user's projects,
+    // the bench project carries them (`extends: true`).
+    config(config) {
+      const projects = (config as { test?: { projects?: unknown } }).test?.projects
+      if (!Array.isArray(projects) || projects.some(isBenchProjectEntry)) return
+      projects.push({ extends: true, test: { ...benchTest, include: [...include], exclude: [...exclude] } })
+    },
+    // Vitest's own configureServer (on the root's server) has resolved the projects and called
+    // configureVitest by now: when it never called ours, a --project filter left the bench project out.
+    configureServer(server) {
+      const isVitestRoot = server.config.plugins.some((plugin) => plugin.name === 'vitest')
+      const hasProjects = Array.isArray((server.config as { test?: { projects?: unknown } }).test?.projects)
+      if (isVitestRoot && hasProjects && !claimedInProcess()) server.config.logger.warn(FILTERED_OUT)
+    },
+    async configureVitest({ vitest, project: caller, injectTestProjects }) {
       if (!claim(vitest)) return
-      const root = vitest.config.dir || vitest.config.root
+      const declared = vitest.projects.find((project) => project.name === PROJECT_NAME && !isBenchmarkClone(project))
+      // The config that declared the plugin: the root's (inherited by inline projects with `extends: true`),
+      // or a package's in a monorepo run from its root; the bench project inherits that config.
+      const configFile = caller.vite.config.configFile
+      const byPackage = declared === undefined && configFile !== undefined && configFile !== vitest.vite.config.configFile
+      const root = byPackage ? projectDir(caller) : vitest.config.dir || vitest.config.root
       const files = await findBenchFiles(root, include, exclude)
       const excludeOurs = (project: TestProject): void => {
         project.config.exclude.push(...excludePatterns(projectDir(project), files.ours))
@@ -106,6 +162,11 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         )
         return
       }
+      if (declared === undefined && !byPackage && !vitest.matchesProjectFilter(PROJECT_NAME)) {
+        for (const project of vitest.projects) excludeOurs(project)
+        vitest.logger.log(FILTERED_OUT)
+        return
+      }
 
       // Before any bench runs, so `compareWith` may name this run's own outputFile (the previous run's).
       const comparison = await baselineSnapshot(root, validated.compareWith)
@@ -116,24 +177,23 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       const moduleRunnerUrl = viteModuleRunnerUrl()
       const runtimeUrl = vitestRuntimeUrl()
 
-      const injected = await injectTestProjects({
-        extends: true,
-        test: {
-          name: PROJECT_NAME,
-          include,
-          exclude,
-          // One bench file at a time: parallel benches would measure each other.
-          fileParallelism: false,
-          isolate: true,
-          pool: 'forks',
-          sequence: { groupOrder: 0 },
-          ...NO_BENCHMARK_CLONE,
-        },
-      })
+      // A package that declared the plugin runs its benches under a --project filter that keeps the package.
+      const injected =
+        declared === undefined
+          ? await withProjectFilterAllowing(vitest, PROJECT_NAME, () =>
+              injectTestProjects({
+                extends: byPackage ? configFile : true,
+                ...(byPackage ? { root: caller.config.root } : {}),
+                test: { ...benchTest },
+              }),
+            )
+          : [declared]
       // Our benches run once, in our project, under `vitest run` and `vitest bench` alike.
-      const clones = injected.filter(isBenchmarkClone)
+      const clones = vitest.projects.filter(
+        (project) => isBenchmarkClone(project) && project.name.startsWith(`${PROJECT_NAME} `),
+      )
       dropProjects(vitest, clones)
-      const ours = injected.filter((project) => !clones.includes(project))
+      const ours = injected.filter((project) => !isBenchmarkClone(project))
 
       for (const project of ours) {
         // `extends: true` merged the root's include/exclude into ours: the plugin's own are the rule here.
@@ -164,8 +224,9 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       if (Array.isArray(coverageExclude)) coverageExclude.push(...include)
 
       const reporterOptions: ParallelBenchReporterOptions = {
-        ...(validated.outputFile === undefined ? {} : { outputFile: validated.outputFile }),
-        ...(validated.htmlFile === undefined ? {} : { htmlFile: validated.htmlFile }),
+        // Relative to the config that declared the plugin.
+        ...(validated.outputFile === undefined ? {} : { outputFile: resolve(root, validated.outputFile) }),
+        ...(validated.htmlFile === undefined ? {} : { htmlFile: resolve(root, validated.htmlFile) }),
         github: validated.github ?? process.env.GITHUB_ACTIONS === 'true',
         ...(validated.verbose === undefined ? {} : { verbose: validated.verbose }),
         ...(process.env[LEVEL_ENV] ? { levelOverride: process.env[LEVEL_ENV] } : {}),

@@ -32,6 +32,21 @@ export function dropProjects(vitest: Vitest, dropped: readonly TestProject[]): v
   ;(vitest as { projects: TestProject[] }).projects = keep
 }
 
+/**
+ * Runs `inject` with `name` added to the --project filter, so that the project it injects is not
+ * filtered out (both lines read the filter from `vitest.config.project` when they resolve a project).
+ */
+export async function withProjectFilterAllowing<T>(vitest: Vitest, name: string, inject: () => Promise<T>): Promise<T> {
+  const filter = vitest.config.project
+  if (filter.length === 0 || vitest.matchesProjectFilter(name)) return inject()
+  filter.push(name)
+  try {
+    return await inject()
+  } finally {
+    filter.splice(filter.indexOf(name), 1)
+  }
+}
+
 /** Vitest 5 stores a module's source map after its code, in the file a fetch result's `tmp` names. */
 const SOURCE_MAP_SEPARATOR = '\n//# vitestSourceMap='
 

@@ -1,10 +1,24 @@
 // The adoption matrix: the plugin dropped into the project layouts people have
-// (test.projects, monorepos, CommonJS, a DOM root), run through the CLI on both
-// Vitest lines. In each, every unit test runs once, each of our benches once,
-// and no bench starts before the last unit test has ended.
+// (test.projects, monorepos, CommonJS), run through the CLI on both Vitest
+// lines. In each, every unit test runs once, each of our benches once, and no
+// bench starts before the last unit test has ended.
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { benchTitles, expectOnceAndLast, runMarked } from '../support/markers.js'
+import type { ParallelBenchJson } from '../../src/report/json.js'
+import { benchTitles, count, expectOnceAndLast, runMarked } from '../support/markers.js'
+import { fixture } from '../support/run-vitest.js'
 import { line } from '../support/vitest-line.js'
+
+const PACKAGE_JSON = join(fixture('adopt-monorepo'), 'packages', 'b', 'parallel-bench.json')
+
+/** The titles in package b's JSON report, which its own config puts beside it; undefined when absent. */
+function packageReport(): string[] | undefined {
+  if (!existsSync(PACKAGE_JSON)) return undefined
+  const json = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as ParallelBenchJson
+  rmSync(PACKAGE_JSON)
+  return json.benches.map((bench) => bench.fullName)
+}
 
 describe(`adoption matrix (Vitest ${line.name})`, () => {
   it('CommonJS: a local .cjs helper, `require`, `__dirname`, `__filename` and a CommonJS package work in both worker models', async () => {
@@ -12,5 +26,52 @@ describe(`adoption matrix (Vitest ${line.name})`, () => {
     expect(marked.run.code, marked.run.output).toBe(0)
     expectOnceAndLast(marked, ['cjs'], ['cjs'])
     expect(benchTitles(marked.run)).toEqual(['cjs [processes]', 'cjs [threads]'])
+  })
+
+  it('test.projects inline without `extends: true`: the root plugin still runs the bench, once, last', async () => {
+    const marked = await runMarked('adopt-inline')
+    expect(marked.run.code, marked.run.output).toBe(0)
+    expectOnceAndLast(marked, ['a'], ['work'])
+    expect(benchTitles(marked.run)).toEqual(['work [threads]'])
+  })
+
+  it('a --project filter that leaves out the bench project says so in one line', async () => {
+    const marked = await runMarked('adopt-inline', ['--project', 'unit'])
+    expect(marked.run.code, marked.run.output).toBe(0)
+    expect(count(marked, 'unit-start a')).toBe(1)
+    expect(count(marked, 'bench-start work')).toBe(0)
+    expect(marked.run.output).toContain('the --project filter leaves out the "parallel-bench" project')
+  })
+
+  it('test.projects by glob with the plugin in the root config: benches in a package run, once, last', async () => {
+    const marked = await runMarked('adopt-glob')
+    expect(marked.run.code, marked.run.output).toBe(0)
+    expectOnceAndLast(marked, ['a', 'b'], ['work'])
+    expect(benchTitles(marked.run)).toEqual(['work [processes]'])
+  })
+
+  it("monorepo run from the root: the bench project inherits the declaring package's alias, define, setup file and outputFile", async () => {
+    rmSync(PACKAGE_JSON, { force: true })
+    const marked = await runMarked('adopt-monorepo')
+    expect(marked.run.code, marked.run.output).toBe(0)
+    expectOnceAndLast(marked, ['a', 'b'], ['work'])
+    expect(marked.run.json, 'no report at the monorepo root').toBeUndefined()
+    expect(packageReport()).toEqual(['work [threads]'])
+  })
+
+  it("monorepo: `--project b` keeps b's benches", async () => {
+    rmSync(PACKAGE_JSON, { force: true })
+    const marked = await runMarked('adopt-monorepo', ['--project', 'b'])
+    expect(marked.run.code, marked.run.output).toBe(0)
+    expectOnceAndLast(marked, ['b'], ['work'])
+    expect(count(marked, 'unit-start a')).toBe(0)
+    expect(packageReport()).toEqual(['work [threads]'])
+  })
+
+  it('monorepo run from the package', async () => {
+    const marked = await runMarked('adopt-monorepo/packages/b')
+    expect(marked.run.code, marked.run.output).toBe(0)
+    expectOnceAndLast(marked, ['b'], ['work'])
+    expect(benchTitles(marked.run)).toEqual(['work [threads]'])
   })
 })

@@ -13,7 +13,7 @@ export interface Marked {
 }
 
 export async function runMarked(fixtureName: string, args: string[] = [], options: RunOptions = {}): Promise<Marked> {
-  const markers = join(tmpdir(), `vpb-markers-${fixtureName}-${process.pid}.txt`)
+  const markers = join(tmpdir(), `vpb-markers-${fixtureName.replaceAll('/', '-')}-${process.pid}.txt`)
   rmSync(markers, { force: true })
   const run = await runVitest(fixtureName, args, { ...options, env: { ...options.env, PB_MARKERS: markers } })
   const events = new Map<string, number[]>()

@@ -59,11 +59,11 @@ export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input'> 
   include?: string[]
   /** Globs never run as bench files (on top of node_modules and Vitest's default excludes). @default [] */
   exclude?: string[]
-  /** Write the JSON report here, relative to the Vitest root. @default none */
+  /** Write the JSON report here, relative to the config that declares the plugin. @default none */
   outputFile?: string
-  /** Write a self-contained HTML report (every bench with its chart, verdicts, environment) here, relative to the Vitest root; must end in `.html` or `.htm`. @default none */
+  /** Write a self-contained HTML report (every bench with its chart, verdicts, environment) here, relative to the config that declares the plugin; must end in `.html` or `.htm`. @default none */
   htmlFile?: string
-  /** An earlier run's JSON report (e.g. main's) to compare every row with, relative to the Vitest root; `VITEST_PARALLEL_BENCH_COMPARE_WITH` overrides it for one run. @default none */
+  /** An earlier run's JSON report (e.g. main's) to compare every row with, relative to the config that declares the plugin; `VITEST_PARALLEL_BENCH_COMPARE_WITH` overrides it for one run. @default none */
   compareWith?: string
   /** Make an INCONCLUSIVE result fail the test. @default false */
   strict?: boolean
@@ -71,6 +71,12 @@ export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input'> 
   github?: boolean
   /** Print every column of the terminal report in one row, however wide the terminal. @default false */
   verbose?: boolean
+  /** The legend under the terminal report: `'once'` on the first report of a run (not on watch reruns), `true` every time, `false` never. @default 'once' */
+  legend?: boolean | 'once'
+  /** The bench project's own `setupFiles`, instead of the ones it inherits (e.g. a setup file that needs a DOM), relative to the config that declares the plugin. @default the inherited ones */
+  setupFiles?: string[]
+  /** The bench project's own Vitest `environment` for the bench tests in the host (workers always run on Node). @default the inherited one */
+  environment?: string
 }
 
 export interface ResolvedOptions {
@@ -148,6 +154,9 @@ const PLUGIN_ONLY_KEYS = [
   'strict',
   'github',
   'verbose',
+  'legend',
+  'setupFiles',
+  'environment',
 ] as const
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
 /** Beyond this the per-look calibration costs seconds of host CPU (it grows with maxRounds²), for no gain. */
@@ -307,6 +316,18 @@ function checkPluginOptions(options: unknown): void {
   if (o.compareWith !== undefined) checkCompareWith('compareWith', o.compareWith)
   if (o.strict !== undefined) checkBoolean('strict', o.strict)
   if (o.verbose !== undefined) checkBoolean('verbose', o.verbose)
+  if (o.legend !== undefined && typeof o.legend !== 'boolean' && o.legend !== 'once') {
+    throw new TypeError(`\`legend\` must be true, false or 'once', got ${describeValue(o.legend)}`)
+  }
+  if (
+    o.setupFiles !== undefined &&
+    (!Array.isArray(o.setupFiles) || !o.setupFiles.every((f) => typeof f === 'string'))
+  ) {
+    throw new TypeError(`\`setupFiles\` must be an array of file paths, got ${describeValue(o.setupFiles)}`)
+  }
+  if (o.environment !== undefined && (typeof o.environment !== 'string' || o.environment === '')) {
+    throw new TypeError(`\`environment\` must be a Vitest environment name, got ${describeValue(o.environment)}`)
+  }
   if (o.github !== undefined) checkBoolean('github', o.github)
   // Bench defaults get the same checks as per-bench options.
   const benchPart = Object.fromEntries(
@@ -545,6 +566,9 @@ export function benchDefaults(options: ParallelBenchPluginOptions): ParallelBenc
     compareWith: _compareWith,
     github: _github,
     verbose: _verbose,
+    legend: _legend,
+    setupFiles: _setupFiles,
+    environment: _environment,
     ...defaults
   } = options
   return defaults

@@ -28,6 +28,7 @@ import {
 } from './bench-modules.js'
 import { startModuleServer } from './module-server.js'
 import {
+  allowNoTests,
   dropProjects,
   isBenchmarkClone,
   isVitest4BenchCommand,
@@ -148,7 +149,8 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       // The config that declared the plugin: the root's (inherited by inline projects with `extends: true`),
       // or a package's in a monorepo run from its root; the bench project inherits that config.
       const configFile = caller.vite.config.configFile
-      const byPackage = declared === undefined && configFile !== undefined && configFile !== vitest.vite.config.configFile
+      const byPackage =
+        declared === undefined && configFile !== undefined && configFile !== vitest.vite.config.configFile
       const root = byPackage ? projectDir(caller) : vitest.config.dir || vitest.config.root
       const files = await findBenchFiles(root, include, exclude)
       const excludeOurs = (project: TestProject): void => {
@@ -160,6 +162,8 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         vitest.logger.log(
           'vitest-parallel-bench: `vitest bench` on Vitest 4 runs only bench(); run `vitest run` for the parallel benches.',
         )
+        // Our files were the only ones: "No benchmark files found" must not fail the run after our notice.
+        if (files.others.length === 0) allowNoTests(vitest)
         return
       }
       if (declared === undefined && !byPackage && !vitest.matchesProjectFilter(PROJECT_NAME)) {
@@ -199,6 +203,11 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         // `extends: true` merged the root's include/exclude into ours: the plugin's own are the rule here.
         project.config.include = [...include]
         project.config.exclude = [...exclude, ...excludePatterns(projectDir(project), files.others)]
+        // The bench project's own setup files and environment replace what it inherited (Vitest would concatenate).
+        if (validated.setupFiles !== undefined) {
+          project.config.setupFiles = validated.setupFiles.map((file) => resolve(root, file))
+        }
+        if (validated.environment !== undefined) project.config.environment = validated.environment
         sources.set(project.name, await vitestModuleSource(project))
         // Settings travel to the bench tests through Vitest's provide/inject.
         const settings: ProvidedSettings = {
@@ -229,6 +238,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         ...(validated.htmlFile === undefined ? {} : { htmlFile: resolve(root, validated.htmlFile) }),
         github: validated.github ?? process.env.GITHUB_ACTIONS === 'true',
         ...(validated.verbose === undefined ? {} : { verbose: validated.verbose }),
+        ...(validated.legend === undefined ? {} : { legend: validated.legend }),
         ...(process.env[LEVEL_ENV] ? { levelOverride: process.env[LEVEL_ENV] } : {}),
       }
       const reporter = fileURLToPath(new URL('../report/reporter.js', import.meta.url))

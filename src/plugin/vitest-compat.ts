@@ -10,6 +10,11 @@ export function isVitest4BenchCommand(vitest: Vitest): boolean {
   return (vitest as { mode?: string }).mode === 'benchmark'
 }
 
+/** Vitest 4's bench mode exits 1 when it finds no benchmark file, unless `passWithNoTests`. */
+export function allowNoTests(vitest: Vitest): void {
+  ;(vitest.config as { passWithNoTests: boolean }).passWithNoTests = true
+}
+
 /**
  * Vitest 5 clones every project into "<name> (bench)" under `vitest bench` or
  * `benchmark.enabled` (maxWorkers 1, its own later groupOrder); the clone has

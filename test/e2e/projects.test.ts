@@ -68,9 +68,11 @@ describe.runIf(line.name === '5')('beside Vitest 5 native benchmarks', () => {
 })
 
 describe.runIf(line.name === '4')('`vitest bench` on Vitest 4', () => {
-  it('says in one line that the parallel benches run under `vitest run`, and runs nothing of ours', async () => {
+  it('says in one line that the parallel benches run under `vitest run`, runs nothing of ours, and exits 0', async () => {
     const marked = await runMarked('both-patterns', [], { command: ['bench', '--run'] })
     expect(marked.run.output).toContain('vitest-parallel-bench: `vitest bench` on Vitest 4 runs only bench()')
     expect(count(marked, 'bench-start work')).toBe(0)
+    // Our files were the only bench files: "No benchmark files found" does not fail the run.
+    expect(marked.run.code, marked.run.output).toBe(0)
   })
 })

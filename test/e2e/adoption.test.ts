@@ -1,5 +1,5 @@
 // The adoption matrix: the plugin dropped into the project layouts people have
-// (test.projects, monorepos, CommonJS), run through the CLI on both Vitest
+// (test.projects, monorepos, CommonJS, a DOM root), run through the CLI on both Vitest
 // lines. In each, every unit test runs once, each of our benches once, and no
 // bench starts before the last unit test has ended.
 import { existsSync, readFileSync, rmSync } from 'node:fs'
@@ -26,6 +26,13 @@ describe(`adoption matrix (Vitest ${line.name})`, () => {
     expect(marked.run.code, marked.run.output).toBe(0)
     expectOnceAndLast(marked, ['cjs'], ['cjs'])
     expect(benchTitles(marked.run)).toEqual(['cjs [processes]', 'cjs [threads]'])
+  })
+
+  it('a DOM root (happy-dom) with a setup file that needs the DOM: the bench project takes its own setupFiles', async () => {
+    const marked = await runMarked('adopt-dom')
+    expect(marked.run.code, marked.run.output).toBe(0)
+    expectOnceAndLast(marked, ['dom'], ['work'])
+    expect(benchTitles(marked.run)).toEqual(['work [threads]'])
   })
 
   it('test.projects inline without `extends: true`: the root plugin still runs the bench, once, last', async () => {

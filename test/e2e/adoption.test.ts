@@ -2,12 +2,12 @@
 // (test.projects, monorepos, CommonJS, a DOM root), run through the CLI on both Vitest
 // lines. In each, every unit test runs once, each of our benches once, and no
 // bench starts before the last unit test has ended.
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ParallelBenchJson } from '../../src/report/json.js'
 import { benchTitles, count, expectOnceAndLast, runMarked } from '../support/markers.js'
-import { fixture } from '../support/run-vitest.js'
+import { fixture, startVitest } from '../support/run-vitest.js'
 import { line } from '../support/vitest-line.js'
 
 const PACKAGE_JSON = join(fixture('adopt-monorepo'), 'packages', 'b', 'parallel-bench.json')
@@ -18,6 +18,15 @@ function packageReport(): string[] | undefined {
   const json = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as ParallelBenchJson
   rmSync(PACKAGE_JSON)
   return json.benches.map((bench) => bench.fullName)
+}
+
+/** Resolves once `condition` holds; throws after `ms`. */
+async function until(condition: () => boolean, ms: number, what: () => string): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting:\n${what()}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 describe(`adoption matrix (Vitest ${line.name})`, () => {
@@ -80,5 +89,32 @@ describe(`adoption matrix (Vitest ${line.name})`, () => {
     expect(marked.run.code, marked.run.output).toBe(0)
     expectOnceAndLast(marked, ['b'], ['work'])
     expect(benchTitles(marked.run)).toEqual(['work [threads]'])
+  })
+
+  it('watch mode: a rerun prints the report again, without the legend', async () => {
+    const started = startVitest('adopt-inline', [], { command: ['watch'], timeoutMs: 120_000 })
+    let output = ''
+    started.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const reports = (): number => output.match(/^Parallel bench {2}Node/gm)?.length ?? 0
+    const bench = join(fixture('adopt-inline'), 'work.bench.ts')
+    const source = readFileSync(bench, 'utf8')
+    try {
+      await until(
+        () => reports() === 1 && output.includes('Waiting for file changes'),
+        60_000,
+        () => output,
+      )
+      writeFileSync(bench, `${source}\n`)
+      await until(
+        () => reports() === 2,
+        60_000,
+        () => output,
+      )
+    } finally {
+      writeFileSync(bench, source)
+      started.child.kill()
+    }
+    await started.done
+    expect(output.match(/^Legend$/gm), output).toHaveLength(1)
   })
 })

@@ -26,7 +26,7 @@ import {
   vitestRuntimeUrl,
   workerModuleAnswer,
 } from './bench-modules.js'
-import { startModuleServer } from './module-server.js'
+import { type ModuleServer, startModuleServer } from './module-server.js'
 import {
   allowNoTests,
   dropProjects,
@@ -42,16 +42,45 @@ export const PROJECT_NAME = 'parallel-bench'
 
 /**
  * configureVitest runs once per project that carries the plugin, concurrently, and a config may
- * bundle its own copy of this module: the claim lives on the Vitest instance, under a global symbol.
+ * bundle its own copy of this module: the run's state lives on the Vitest instance, under a global symbol.
  */
+const RUN = Symbol.for('vitest-parallel-bench/run')
 const CLAIMED = Symbol.for('vitest-parallel-bench/configured')
 
-function claim(vitest: Vitest): boolean {
-  const holder = vitest as Vitest & { [CLAIMED]?: true }
-  if (holder[CLAIMED]) return false
-  holder[CLAIMED] = true
+/** What every config that declares the plugin shares in one Vitest run. */
+interface RunState {
+  /** The configs that declared the plugin (one bench project each). */
+  configs: Set<string>
+  /** The names of our bench projects. */
+  projects: Set<string>
+  /** Module sources of our bench projects, by project name, for the one module server. */
+  sources: Map<string, ModuleSource>
+  moduleServer?: Promise<ModuleServer>
+}
+
+/** The run's state, when `configFile` is the first to claim a bench project in it; undefined when it already has one. */
+function claim(vitest: Vitest, configFile: string): RunState | undefined {
+  const holder = vitest as Vitest & { [RUN]?: RunState }
+  holder[RUN] ??= { configs: new Set(), projects: new Set(), sources: new Map() }
+  const state = holder[RUN]
+  if (state.configs.has(configFile)) return undefined
+  state.configs.add(configFile)
   ;(globalThis as { [CLAIMED]?: true })[CLAIMED] = true
-  return true
+  return state
+}
+
+function firstConfig(state: RunState): string | undefined {
+  return state.configs.values().next().value
+}
+
+/** One module server for every bench project of the run, closed with Vitest. */
+function moduleServerOf(vitest: Vitest, state: RunState): Promise<ModuleServer> {
+  if (state.moduleServer === undefined) {
+    state.moduleServer = startModuleServer(workerModuleAnswer((name) => state.sources.get(name)))
+    const started = state.moduleServer
+    vitest.onClose(async () => (await started).close())
+  }
+  return state.moduleServer
 }
 
 /** Whether this process's Vitest called the plugin at all (a --project filter can leave it out). */
@@ -77,10 +106,11 @@ function projectDir(project: TestProject): string {
  * Vitest's trailing sequential group (isolate, groupOrder 0, one worker), and inside that group
  * this sequencer puts its files after everyone else's.
  */
-function runBenchesLast(vitest: Vitest): void {
+function runBenchesLast(vitest: Vitest, state: RunState): void {
   const Base = vitest.config.sequence.sequencer
-  const isOurs = (spec: TestSpecification): boolean => spec.project.name === PROJECT_NAME
-  vitest.config.sequence.sequencer = class extends Base {
+  if ((Base as { [RUN]?: true })[RUN]) return
+  const isOurs = (spec: TestSpecification): boolean => state.projects.has(spec.project.name)
+  const Sequencer = class extends Base {
     constructor(context: Vitest) {
       super(context)
       const sort = this.sort.bind(this)
@@ -89,7 +119,9 @@ function runBenchesLast(vitest: Vitest): void {
         return [...sorted.filter((spec) => !isOurs(spec)), ...sorted.filter(isOurs)]
       }
     }
-  } as TestSequencerConstructor
+  }
+  ;(Sequencer as { [RUN]?: true })[RUN] = true
+  vitest.config.sequence.sequencer = Sequencer as TestSequencerConstructor
 }
 
 /** The stored run to compare with: the environment variable's for this run, else `compareWith`; read once. */
@@ -144,13 +176,17 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       if (isVitestRoot && hasProjects && !claimedInProcess()) server.config.logger.warn(FILTERED_OUT)
     },
     async configureVitest({ vitest, project: caller, injectTestProjects }) {
-      if (!claim(vitest)) return
       const declared = vitest.projects.find((project) => project.name === PROJECT_NAME && !isBenchmarkClone(project))
       // The config that declared the plugin: the root's (inherited by inline projects with `extends: true`),
       // or a package's in a monorepo run from its root; the bench project inherits that config.
       const configFile = caller.vite.config.configFile
-      const byPackage =
-        declared === undefined && configFile !== undefined && configFile !== vitest.vite.config.configFile
+      const rootConfig = vitest.vite.config.configFile
+      const byPackage = declared === undefined && configFile !== undefined && configFile !== rootConfig
+      // Each config that declares the plugin gets its own bench project (monorepo packages each with theirs).
+      const claimKey = (byPackage ? configFile : rootConfig) ?? ''
+      const state = claim(vitest, claimKey)
+      if (state === undefined) return
+      const name = byPackage ? `${PROJECT_NAME} (${caller.name})` : PROJECT_NAME
       const root = byPackage ? projectDir(caller) : vitest.config.dir || vitest.config.root
       const files = await findBenchFiles(root, include, exclude)
       const excludeOurs = (project: TestProject): void => {
@@ -175,20 +211,18 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       // Before any bench runs, so `compareWith` may name this run's own outputFile (the previous run's).
       const comparison = await baselineSnapshot(root, validated.compareWith)
 
-      const sources = new Map<string, ModuleSource>()
-      const moduleServer = await startModuleServer(workerModuleAnswer((name) => sources.get(name)))
-      vitest.onClose(() => moduleServer.close())
+      const moduleServer = await moduleServerOf(vitest, state)
       const moduleRunnerUrl = viteModuleRunnerUrl()
       const runtimeUrl = vitestRuntimeUrl()
 
       // A package that declared the plugin runs its benches under a --project filter that keeps the package.
       const injected =
         declared === undefined
-          ? await withProjectFilterAllowing(vitest, PROJECT_NAME, () =>
+          ? await withProjectFilterAllowing(vitest, name, () =>
               injectTestProjects({
                 extends: byPackage ? configFile : true,
                 ...(byPackage ? { root: caller.config.root } : {}),
-                test: { ...benchTest },
+                test: { ...benchTest, name },
               }),
             )
           : [declared]
@@ -198,6 +232,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       )
       dropProjects(vitest, clones)
       const ours = injected.filter((project) => !isBenchmarkClone(project))
+      for (const project of ours) state.projects.add(project.name)
 
       for (const project of ours) {
         // `extends: true` merged the root's include/exclude into ours: the plugin's own are the rule here.
@@ -208,7 +243,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
           project.config.setupFiles = validated.setupFiles.map((file) => resolve(root, file))
         }
         if (validated.environment !== undefined) project.config.environment = validated.environment
-        sources.set(project.name, await vitestModuleSource(project))
+        state.sources.set(project.name, await vitestModuleSource(project))
         // Settings travel to the bench tests through Vitest's provide/inject.
         const settings: ProvidedSettings = {
           defaults: benchDefaults(validated),
@@ -227,7 +262,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       }
       // No other project (the root, test.projects, Vitest 5's "(bench)" clones) collects our files.
       for (const project of vitest.projects) if (!ours.includes(project)) excludeOurs(project)
-      runBenchesLast(vitest)
+      runBenchesLast(vitest, state)
       // Bench files only register benches in the Vitest worker: they would read as uncovered code.
       const coverageExclude = (vitest.config.coverage as { exclude?: string[] }).exclude
       if (Array.isArray(coverageExclude)) coverageExclude.push(...include)
@@ -238,7 +273,13 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         ...(validated.htmlFile === undefined ? {} : { htmlFile: resolve(root, validated.htmlFile) }),
         github: validated.github ?? process.env.GITHUB_ACTIONS === 'true',
         ...(validated.verbose === undefined ? {} : { verbose: validated.verbose }),
-        ...(validated.legend === undefined ? {} : { legend: validated.legend }),
+        // One legend per run, under the first bench project's report.
+        ...(firstConfig(state) !== claimKey
+          ? { legend: false }
+          : validated.legend === undefined
+            ? {}
+            : { legend: validated.legend }),
+        projects: ours.map((project) => project.name),
         ...(process.env[LEVEL_ENV] ? { levelOverride: process.env[LEVEL_ENV] } : {}),
       }
       const reporter = fileURLToPath(new URL('../report/reporter.js', import.meta.url))

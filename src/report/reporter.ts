@@ -35,12 +35,17 @@ export interface ParallelBenchReporterOptions {
   verbose?: boolean | undefined
   /** The legend under the terminal report: on the first report only (`'once'`: not on watch reruns), every time, or never. @default 'once' */
   legend?: boolean | 'once' | undefined
+  /** Report only the benches of these projects (each config that declares the plugin has its own). @default every project */
+  projects?: string[] | undefined
   /** Columns to fit, at most 100. @default the terminal's width, else 100 */
   width?: number | undefined
 }
 
 // The parts of a Vitest TestCase this reporter reads (so tests can pass plain objects).
-type ReportedTestCase = Pick<TestCase, 'id' | 'meta'> & Partial<Pick<TestCase, 'artifacts'>>
+type ReportedTestCase = Pick<TestCase, 'id' | 'meta'> &
+  Partial<Pick<TestCase, 'artifacts'>> & {
+    project?: { name: string } | undefined
+  }
 type ReportedTestModule = { children: { allTests(): Iterable<ReportedTestCase> } }
 type ReporterVitest = {
   config: { root: string; reporters?: unknown }
@@ -235,6 +240,8 @@ export default class ParallelBenchReporter implements Reporter {
   }
 
   #collect(testCase: ReportedTestCase): void {
+    const projects = this.#options.projects
+    if (projects !== undefined && testCase.project !== undefined && !projects.includes(testCase.project.name)) return
     // The whole result is an artifact; meta holds it only while running (or from an older version's blob).
     const artifact = testCase.artifacts?.().find((recorded) => recorded.type === RESULT_ARTIFACT)
     const meta: object = testCase.meta()

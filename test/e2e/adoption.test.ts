@@ -10,14 +10,18 @@ import { benchTitles, count, expectOnceAndLast, runMarked } from '../support/mar
 import { fixture, startVitest } from '../support/run-vitest.js'
 import { line } from '../support/vitest-line.js'
 
-const PACKAGE_JSON = join(fixture('adopt-monorepo'), 'packages', 'b', 'parallel-bench.json')
+const packageJson = (name: string): string => join(fixture('adopt-monorepo'), 'packages', name, 'parallel-bench.json')
 
-/** The titles in package b's JSON report, which its own config puts beside it; undefined when absent. */
-function packageReport(): string[] | undefined {
-  if (!existsSync(PACKAGE_JSON)) return undefined
-  const json = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as ParallelBenchJson
-  rmSync(PACKAGE_JSON)
+/** The titles in a package's JSON report, which its own config puts beside it (then removed); undefined when absent. */
+function packageReport(name: string): string[] | undefined {
+  if (!existsSync(packageJson(name))) return undefined
+  const json = JSON.parse(readFileSync(packageJson(name), 'utf8')) as ParallelBenchJson
+  rmSync(packageJson(name))
   return json.benches.map((bench) => bench.fullName)
+}
+
+function clearPackageReports(): void {
+  for (const name of ['b', 'c']) rmSync(packageJson(name), { force: true })
 }
 
 /** Resolves once `condition` holds; throws after `ms`. */
@@ -66,22 +70,25 @@ describe(`adoption matrix (Vitest ${line.name})`, () => {
     expect(benchTitles(marked.run)).toEqual(['work [processes]'])
   })
 
-  it("monorepo run from the root: the bench project inherits the declaring package's alias, define, setup file and outputFile", async () => {
-    rmSync(PACKAGE_JSON, { force: true })
+  it('monorepo run from the root: each package that declares the plugin gets a bench project with its config (alias, define, setup file, outputFile)', async () => {
+    clearPackageReports()
     const marked = await runMarked('adopt-monorepo')
     expect(marked.run.code, marked.run.output).toBe(0)
-    expectOnceAndLast(marked, ['a', 'b'], ['work'])
+    expectOnceAndLast(marked, ['a', 'b', 'c'], ['work', 'spin'])
     expect(marked.run.json, 'no report at the monorepo root').toBeUndefined()
-    expect(packageReport()).toEqual(['work [threads]'])
+    expect(packageReport('b')).toEqual(['work [threads]'])
+    expect(packageReport('c')).toEqual(['spin [threads]'])
+    expect(marked.run.stdout.match(/^Legend$/gm)).toHaveLength(1)
   })
 
   it("monorepo: `--project b` keeps b's benches", async () => {
-    rmSync(PACKAGE_JSON, { force: true })
+    clearPackageReports()
     const marked = await runMarked('adopt-monorepo', ['--project', 'b'])
     expect(marked.run.code, marked.run.output).toBe(0)
     expectOnceAndLast(marked, ['b'], ['work'])
-    expect(count(marked, 'unit-start a')).toBe(0)
-    expect(packageReport()).toEqual(['work [threads]'])
+    expect(count(marked, 'unit-start a') + count(marked, 'bench-start spin')).toBe(0)
+    expect(packageReport('b')).toEqual(['work [threads]'])
+    expect(packageReport('c')).toBeUndefined()
   })
 
   it('monorepo run from the package', async () => {

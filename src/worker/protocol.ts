@@ -32,6 +32,8 @@ export type TaskReply =
       delayMs: number | undefined
       /** Its run-queue delay between its previous reply and this call: waking up to take the task, ms. */
       waitMs: number | undefined
+      /** Time inside the call the calling thread neither ran nor waited for a CPU: fn's work ran elsewhere, or blocked, ms. */
+      sleepMs: number | undefined
       value: unknown
     }
   | { ok: true; op: 'memory'; workerId: string; bytes: number }

@@ -277,3 +277,17 @@ export interface EnvironmentInfo {
   effectiveCores: number
   vitest: string
 }
+
+/** The test artifact that carries a bench's whole result (every round) from the bench test to the reporter. */
+export const RESULT_ARTIFACT = 'vitest-parallel-bench:result'
+
+/**
+ * What `task.meta.parallelBench` holds once a bench has finished, for the Vitest UI and HTML report
+ * to show: one small row per (model, pool size); the whole result is in the artifact and the JSON report.
+ */
+export interface BenchSummary {
+  rows: { model: Model; workers: number; speedup: number; interval: [number, number | null]; verdict: string }[]
+  error?: string | undefined
+  /** Where the rest is. */
+  details: string
+}

@@ -3,7 +3,7 @@
 // every worker over the same private channel (no Vitest project, no setup files).
 // Plain JavaScript, so that bench/startup.mjs (run without tsx) shares it.
 import { createServer } from 'vite'
-import { viteModuleRunnerUrl, workerModuleAnswer } from '../../dist/plugin/bench-modules.js'
+import { viteModuleRunnerUrl, vitestRuntimeUrl, workerModuleAnswer } from '../../dist/plugin/bench-modules.js'
 import { startModuleServer } from '../../dist/plugin/module-server.js'
 
 /** @param {string} root @returns {Promise<import('./module-loader.d.mts').BenchLoader>} */
@@ -25,6 +25,7 @@ export async function startBenchLoader(root) {
     loader: {
       channel: { address: modules.address, token: modules.token, project: 'bench' },
       moduleRunnerUrl: viteModuleRunnerUrl(),
+      vitestRuntimeUrl: vitestRuntimeUrl(),
       setupFiles: [],
       globals: false,
       defines: {},

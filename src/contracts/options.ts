@@ -58,11 +58,11 @@ export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input'> 
   include?: string[]
   /** Globs never run as bench files (on top of node_modules and Vitest's default excludes). @default [] */
   exclude?: string[]
-  /** Write the JSON report here, relative to the Vitest root. @default none */
+  /** Write the JSON report here, relative to the config that declares the plugin. @default none */
   outputFile?: string
-  /** Write a self-contained HTML report (every bench with its chart, verdicts, environment) here, relative to the Vitest root; must end in `.html` or `.htm`. @default none */
+  /** Write a self-contained HTML report (every bench with its chart, verdicts, environment) here, relative to the config that declares the plugin; must end in `.html` or `.htm`. @default none */
   htmlFile?: string
-  /** An earlier run's JSON report (e.g. main's) to compare every row with, relative to the Vitest root; `VITEST_PARALLEL_BENCH_COMPARE_WITH` overrides it for one run. @default none */
+  /** An earlier run's JSON report (e.g. main's) to compare every row with, relative to the config that declares the plugin; `VITEST_PARALLEL_BENCH_COMPARE_WITH` overrides it for one run. @default none */
   compareWith?: string
   /** Make an INCONCLUSIVE result fail the test. @default false */
   strict?: boolean
@@ -70,6 +70,12 @@ export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input'> 
   github?: boolean
   /** Print every column of the terminal report in one row, however wide the terminal. @default false */
   verbose?: boolean
+  /** The legend under the terminal report: `'once'` on the first report of a run (not on watch reruns), `true` every time, `false` never. @default 'once' */
+  legend?: boolean | 'once'
+  /** The bench project's own `setupFiles`, instead of the ones it inherits (e.g. a setup file that needs a DOM), relative to the config that declares the plugin. @default the inherited ones */
+  setupFiles?: string[]
+  /** The bench project's own Vitest `environment` for the bench tests in the host (workers always run on Node). @default the inherited one */
+  environment?: string
 }
 
 export interface ResolvedOptions {
@@ -123,6 +129,8 @@ export interface LoaderSetup {
   channel: ModuleChannel
   /** `vite/module-runner` of the Vite that serves the project (file URL). */
   moduleRunnerUrl: string
+  /** `vitest/runtime` of the Vitest that runs the project (file URL): where Vitest's evaluator is. */
+  vitestRuntimeUrl: string
   /** The project's `setupFiles`, absolute, run before the bench file. */
   setupFiles: string[]
   /** The project's `globals`: `describe`, `test`, … without an import. */

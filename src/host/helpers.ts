@@ -19,7 +19,8 @@ declare module 'vitest' {
     'vitest-parallel-bench': import('../contracts/options.js').ProvidedSettings
   }
   interface TaskMeta {
-    parallelBench?: import('../types.js').BenchResult
+    /** The whole result while the bench runs; its summary once it has finished (the result is then an artifact). */
+    parallelBench?: import('../types.js').BenchResult | import('../types.js').BenchSummary
   }
 }
 
@@ -70,8 +71,16 @@ const defineBench: DefineBench = (kind, variant, name, subject, options) => {
   const title = `${stripControl(name)} [${TITLES[kind]}]`
   const definedAt = callerFrames(new Error().stack)
   const body = async (context: TestContext): Promise<void> => {
-    const { runBench } = await import('./run-bench.js')
-    await runBench({ kind, name, subject, options, context, settings: inject(PROVIDE_KEY), definedAt })
+    const [{ runBench }, { publishResult }] = await Promise.all([
+      import('./run-bench.js'),
+      import('./publish-result.js'),
+    ])
+    try {
+      await runBench({ kind, name, subject, options, context, settings: inject(PROVIDE_KEY), definedAt })
+    } finally {
+      const result = context.task.meta.parallelBench
+      await publishResult(context, result !== undefined && 'schema' in result ? result : undefined)
+    }
   }
   const timeout = benchTimeout(kind, options, inject(PROVIDE_KEY))
   if (variant === 'skip') test.skip(title, body, timeout)

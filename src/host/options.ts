@@ -34,6 +34,9 @@ const PLUGIN_ONLY_KEYS = [
   'strict',
   'github',
   'verbose',
+  'legend',
+  'setupFiles',
+  'environment',
 ] as const
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
 /** Beyond this the per-look calibration costs seconds of host CPU (it grows with maxRounds²), for no gain. */
@@ -192,6 +195,18 @@ function checkPluginOptions(options: unknown): void {
   if (o.compareWith !== undefined) checkCompareWith('compareWith', o.compareWith)
   if (o.strict !== undefined) checkBoolean('strict', o.strict)
   if (o.verbose !== undefined) checkBoolean('verbose', o.verbose)
+  if (o.legend !== undefined && typeof o.legend !== 'boolean' && o.legend !== 'once') {
+    throw new TypeError(`\`legend\` must be true, false or 'once', got ${describeValue(o.legend)}`)
+  }
+  if (
+    o.setupFiles !== undefined &&
+    (!Array.isArray(o.setupFiles) || !o.setupFiles.every((f) => typeof f === 'string'))
+  ) {
+    throw new TypeError(`\`setupFiles\` must be an array of file paths, got ${describeValue(o.setupFiles)}`)
+  }
+  if (o.environment !== undefined && (typeof o.environment !== 'string' || o.environment === '')) {
+    throw new TypeError(`\`environment\` must be a Vitest environment name, got ${describeValue(o.environment)}`)
+  }
   if (o.github !== undefined) checkBoolean('github', o.github)
   // Bench defaults get the same checks as per-bench options.
   const benchPart = Object.fromEntries(
@@ -389,6 +404,9 @@ export function benchDefaults(options: ParallelBenchPluginOptions): ParallelBenc
     compareWith: _compareWith,
     github: _github,
     verbose: _verbose,
+    legend: _legend,
+    setupFiles: _setupFiles,
+    environment: _environment,
     ...defaults
   } = options
   return defaults

@@ -40,10 +40,14 @@ export interface RenderOptions {
   width?: number | undefined
   /** Every column in one table row, however wide. @default false */
   verbose?: boolean | undefined
+  /** The legend under the report. @default true */
+  legend?: boolean | undefined
 }
 
 /** The width to fit when the terminal's is unknown (CI logs, pipes). */
-const DEFAULT_WIDTH = 120
+const DEFAULT_WIDTH = 100
+/** No line wider than this, however wide the terminal: a report is read, not scanned across. */
+const MAX_WIDTH = 100
 
 /** Splits `text` at `separator` into lines that fit `width`, the first after `first`, the rest after `rest`. */
 function wrapText(text: string, width: number, first: string, rest: string, separator = ' '): string[] {
@@ -256,8 +260,10 @@ function renderBench(bench: BenchResult, colors: Colors, width: number, verbose:
   lines.push(`${colors.bold(`● ${benchTitle(bench)}`)}${file}`)
   if (bench.error !== undefined) {
     const [first = '', ...rest] = messageLines(bench.error.message)
-    lines.push(`  ${colors.red(`ERROR ${stripControl(bench.error.code)}`)}: ${first}`.trimEnd())
-    for (const line of rest) lines.push(`  │ ${line}`.trimEnd())
+    const label = `ERROR ${stripControl(bench.error.code)}`
+    const [head = '', ...tail] = wrapText(`${label}: ${first}`, width, '  ', '    ')
+    lines.push(head.replace(label, colors.red(label)), ...tail)
+    for (const line of rest) lines.push(...wrapText(line, width, '  │ ', '  │ '))
   }
   if (bench.results.length === 0) {
     if (bench.error === undefined) lines.push(`  ${colors.dim('no measurements')}`)
@@ -333,11 +339,11 @@ export function renderReport(
     const notice = stripControl(baselineNotice(comparedWith))
     lines.push(comparedWith.problem === undefined ? notice : colors.yellow(notice))
   }
-  const width = Math.max(60, options.width ?? DEFAULT_WIDTH)
+  const width = Math.min(MAX_WIDTH, Math.max(60, options.width ?? DEFAULT_WIDTH))
   for (const bench of results) {
     lines.push('', ...renderBench(bench, colors, width, options.verbose === true))
   }
-  if (results.some((bench) => bench.results.length > 0)) {
+  if (options.legend !== false && results.some((bench) => bench.results.length > 0)) {
     const withBaseline = results.some((bench) => bench.results.some((r) => r.regression !== undefined))
     lines.push('', colors.dim('Legend'), ...legendLines(colors, width, withBaseline))
   }

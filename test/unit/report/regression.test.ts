@@ -73,9 +73,9 @@ describe('a comparison with the stored baseline, in every view', () => {
     expect(threads?.status).toBe('FAIL')
     expect(text).toContain('Compared with the baseline parallel-bench.main.json, measured 2026-11-27T12:00:00.000Z.')
     expect(text).toMatch(
-      /^ {2}threads ×2: baseline 1\.92x → now 1\.20x, change −3\d% \[−\d+%, −\d+%\] FAIL \(maxRegression 10%, \d+(\.\d)?% CI\)$/m,
+      /^ {2}threads ×2: baseline 1\.92x → now 1\.20x, change −3\d% \[−\d+%, −\d+%\] FAIL \(maxRegression 10%, \d+(\.\d)?%\s+CI\)$/m,
     )
-    expect(text).toContain(`  threads ×2: ${threads === undefined ? '' : regressionText(threads)}`)
+    expect(text.replace(/\n +/g, ' ')).toContain(`threads ×2: ${threads === undefined ? '' : regressionText(threads)}`)
     expect(text).toMatch(/^ {2}processes ×2: new, no baseline$/m)
     expect(text).toMatch(/^ {2}baseline +change = now \/ baseline speedup/m)
   })

@@ -115,7 +115,10 @@ describe('fitting the terminal', () => {
   })
 
   test('a wide terminal still gets no line over 100 columns; verbose gets every column in one row', () => {
-    const longError = { code: 'TASK_FAILED' as const, message: `RangeError: ${'an option named and explained '.repeat(10)}` }
+    const longError = {
+      code: 'TASK_FAILED' as const,
+      message: `RangeError: ${'an option named and explained '.repeat(10)}`,
+    }
     const errored = { ...erroredBench(), error: longError }
     const wide = renderReport([threadsWinCompare(), errored], environment, plain, { width: 300 })
     expect(Math.max(...wide.split('\n').map((line) => line.length))).toBeLessThanOrEqual(100)

@@ -276,6 +276,8 @@ export interface EnvironmentInfo {
   /** min(availableParallelism, affinity, cgroup quota) */
   effectiveCores: number
   vitest: string
+  /** The machine's label in a merged run: `VITEST_BLOB_LABEL` where it was set, else absent. */
+  label?: string | undefined
 }
 
 /** The test artifact that carries a bench's whole result (every round) from the bench test to the reporter. */

@@ -25,6 +25,7 @@ function installedVitestVersion(): string {
  */
 export function environmentInfo(vitestVersion?: string): EnvironmentInfo {
   const cpu = os.cpus()[0]?.model.trim()
+  const label = process.env.VITEST_BLOB_LABEL
   return {
     node: process.version,
     platform: os.platform(),
@@ -33,5 +34,7 @@ export function environmentInfo(vitestVersion?: string): EnvironmentInfo {
     cores: os.availableParallelism(),
     effectiveCores: effectiveCores(),
     vitest: vitestVersion ?? installedVitestVersion(),
+    // Vitest's own name for this machine's blob: how a merged run tells machines apart.
+    ...(label === undefined || label === '' ? {} : { label }),
   }
 }

@@ -1,6 +1,7 @@
 // The JSON report (`outputFile`): a versioned document with everything needed to
 // re-derive every number — environment, resolved options, every raw round sample,
 // the estimate, interval and verdict of each bench.
+import { type MachineCurve, machineCurves } from '../analysis/machines.js'
 import { JSON_SCHEMA } from '../contracts/baseline.js'
 import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Regression, Verdict } from '../types.js'
 import { reasonOf, regressionText, warningsOf } from './summary/facts.js'
@@ -30,6 +31,12 @@ export interface ParallelBenchJson {
    * `estimate.high: null` (and `estimate.low: 0`).
    */
   benches: JsonBench[]
+  /**
+   * A merged run of several machines (`vitest --merge-reports` of labelled blobs): per bench and
+   * model measured on more than one machine, every machine's points against its own serial arm,
+   * the Amdahl fit across them and the predictions left where none measured; absent otherwise.
+   */
+  machines?: MachineCurve[]
 }
 
 /**
@@ -69,6 +76,7 @@ export function jsonReport(
   meta: { levelOverride?: string | undefined; generatedAt: string },
 ): ParallelBenchJson {
   const comparedWith = comparedWithOf(results)
+  const curves = machineCurves(results)
   return {
     schema: JSON_SCHEMA,
     generatedAt: meta.generatedAt,
@@ -76,6 +84,7 @@ export function jsonReport(
     ...(meta.levelOverride === undefined || meta.levelOverride === '' ? {} : { levelOverride: meta.levelOverride }),
     ...(comparedWith === undefined ? {} : { comparedWith }),
     benches: results.map(jsonBench),
+    ...(curves.length === 0 ? {} : { machines: curves }),
   }
 }
 

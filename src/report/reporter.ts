@@ -129,7 +129,9 @@ function errorMessage(error: unknown): string {
 export default class ParallelBenchReporter implements Reporter {
   readonly #options: ParallelBenchReporterOptions
   #vitest: ReporterVitest | undefined
-  // Keyed by test id: a retried or re-reported test keeps one (the latest) result.
+  // Keyed by test id and machine label: a retried or re-reported test keeps one (the latest) result,
+  // and the same test merged from several machines' blobs keeps one per machine (Vitest 4 gives
+  // them one id; Vitest 5 tells them apart by VITEST_BLOB_LABEL).
   readonly #results = new Map<string, BenchResult>()
 
   constructor(options: ParallelBenchReporterOptions = {}) {
@@ -251,7 +253,9 @@ export default class ParallelBenchReporter implements Reporter {
         : 'parallelBench' in meta
           ? meta.parallelBench
           : undefined
-    if (isBenchResult(result)) this.#results.set(testCase.id, reviveBenchResult(result))
+    if (!isBenchResult(result)) return
+    const label = result.environment?.label
+    this.#results.set(label === undefined ? testCase.id : `${testCase.id}\u0000${label}`, reviveBenchResult(result))
   }
 
   #log(message: string): void {

@@ -1,6 +1,7 @@
 // The terminal report: environment header, one table per bench, notes, scaling
 // curves and a plain recommendation. Pure: results in, string out; colours injected.
 import type { Colors } from 'picocolors/types.js'
+import { machineCurves } from '../analysis/machines.js'
 import { karpFlatt } from '../analysis/scaling.js'
 import {
   formatDuration,
@@ -32,6 +33,14 @@ import {
   TABLE_COLUMNS,
   verdictLabel,
 } from './summary/labels.js'
+import {
+  CURVE_COLUMNS,
+  curveDifferNote,
+  curveFitSentence,
+  curveTitle,
+  measuredOnLine,
+  pointCells,
+} from './summary/machines.js'
 
 export interface RenderOptions {
   /** The level forced by `VITEST_PARALLEL_BENCH_LEVEL` for this run, shown in the header. */
@@ -258,6 +267,8 @@ function renderBench(bench: BenchResult, colors: Colors, width: number, verbose:
   const lines: string[] = []
   const file = bench.file === '' ? '' : `  ${colors.dim(stripControl(bench.file))}`
   lines.push(`${colors.bold(`● ${benchTitle(bench)}`)}${file}`)
+  // A labelled run (VITEST_BLOB_LABEL) may be merged with other machines': name the one that judged these rows.
+  if (bench.environment?.label !== undefined) lines.push(`  ${colors.dim(measuredOnLine(bench.environment))}`)
   if (bench.error !== undefined) {
     const [first = '', ...rest] = messageLines(bench.error.message)
     const label = `ERROR ${stripControl(bench.error.code)}`
@@ -294,6 +305,20 @@ function renderBench(bench: BenchResult, colors: Colors, width: number, verbose:
   }
   const advice = recommendation(bench)
   if (advice !== undefined) lines.push(...wrapText(`→ ${advice}`, width, '  ', '    '))
+  return lines
+}
+
+/** The curves across machines of a merged run: every machine's points, the fit, where machines differ. */
+function renderMachineCurves(results: readonly BenchResult[], colors: Colors, width: number): string[] {
+  const lines: string[] = []
+  for (const curve of machineCurves(results)) {
+    lines.push('', colors.bold(`◆ ${curveTitle(curve)}`))
+    const rows = curve.points.map((point) => pointCells(point).map((text): Cell => ({ text })))
+    lines.push(...renderTable([...CURVE_COLUMNS], rows, ['left', 'right', 'left', 'left'], '  ', colors))
+    lines.push(...wrapText(curveFitSentence(curve), width, '  ', '    '))
+    const note = curveDifferNote(curve)
+    if (note !== undefined) lines.push(...wrapText(`! ${note}`, width, '  ', '    ').map((l) => colors.yellow(l)))
+  }
   return lines
 }
 
@@ -343,6 +368,7 @@ export function renderReport(
   for (const bench of results) {
     lines.push('', ...renderBench(bench, colors, width, options.verbose === true))
   }
+  lines.push(...renderMachineCurves(results, colors, width))
   if (options.legend !== false && results.some((bench) => bench.results.length > 0)) {
     const withBaseline = results.some((bench) => bench.results.some((r) => r.regression !== undefined))
     lines.push('', colors.dim('Legend'), ...legendLines(colors, width, withBaseline))

@@ -1,0 +1,58 @@
+// The curve across machines in words: its title, one line per measured point, the fit, the
+// predictions left where no machine measured, and the note where the machines differ.
+import type { MachineCurve, MachinePoint } from '../../analysis/machines.js'
+import { formatDuration, formatInterval, formatPercent, formatSpeedupWithInterval, stripControl } from '../../format.js'
+import type { EnvironmentInfo } from '../../types.js'
+
+/** `scale spin [threads] · threads across 3 machines` */
+export function curveTitle(curve: MachineCurve): string {
+  return `${stripControl(curve.bench)} · ${curve.model} across ${curve.machines.length} machines`
+}
+
+/** `cpu0,1  ×2  1.93x [1.88–1.97]  efficiency 97% [94–99%]`, as columns. */
+export function pointCells(point: MachinePoint): string[] {
+  const efficiency = `${formatPercent(point.efficiency)} ${formatInterval(point.efficiencyLow * 100, Number.isFinite(point.efficiencyHigh) ? point.efficiencyHigh * 100 : null).replace(']', '%]')}`
+  return [
+    stripControl(point.machine),
+    `×${point.workers}`,
+    formatSpeedupWithInterval(point.speedup, point.low, Number.isFinite(point.high) ? point.high : null),
+    efficiency,
+  ]
+}
+
+/** The fit across every machine's points, and what it predicts where none measured. */
+export function curveFitSentence(curve: MachineCurve): string {
+  const fit = curve.serialFraction
+  if (fit === undefined) return 'Amdahl serial fraction across machines: not enough points'
+  const predicted =
+    curve.predictions.length === 0
+      ? ''
+      : `; predicted, not measured: ${curve.predictions.map((p) => `${p.workers} workers ${formatSpeedupWithInterval(p.speedup, p.low, p.high)}`).join(', ')}`
+  return `Amdahl serial fraction across machines ${fit.value.toFixed(3)} [${fit.low.toFixed(3)}–${fit.high.toFixed(3)}]${predicted}`
+}
+
+/**
+ * Where machines differ in CPU model or single-core speed, each point's speedup is still against
+ * its own machine's serial arm, but the curve mixes machines: the note says so, with each
+ * machine's serial-arm time per task. `undefined` when the machines are alike.
+ */
+export function curveDifferNote(curve: MachineCurve): string | undefined {
+  if (!curve.differ.cpu && !curve.differ.singleCore) return undefined
+  const what = curve.differ.cpu ? 'CPU models' : 'single-core speed'
+  const each = curve.machines
+    .map(
+      (m) =>
+        `${stripControl(m.machine)} ${formatDuration(m.serialMsPerTask)}${curve.differ.cpu ? ` (${stripControl(m.cpu)})` : ''}`,
+    )
+    .join(', ')
+  return `machines differ in ${what}: each speedup is against its own machine's serial arm; serial arm per task: ${each}`
+}
+
+/** `measured on cpu0,1 · AMD EPYC · 2 effective cores`: the machine a labelled bench's verdicts were judged on. */
+export function measuredOnLine(env: EnvironmentInfo): string {
+  const label = env.label === undefined ? '' : ` ${stripControl(env.label)} ·`
+  return `measured on${label} ${stripControl(env.cpu)} · ${env.effectiveCores} effective ${env.effectiveCores === 1 ? 'core' : 'cores'}`
+}
+
+/** The column titles of a curve's points. */
+export const CURVE_COLUMNS = ['machine', 'workers', 'speedup [CI]', 'efficiency [CI]'] as const

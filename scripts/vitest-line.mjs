@@ -31,7 +31,8 @@ const fixtures = join(compat, 'fixtures')
 rmSync(fixtures, { recursive: true, force: true })
 cpSync(join(root, 'fixtures'), fixtures, {
   recursive: true,
-  filter: (source) => !/(node_modules|\.vitest-reports|parallel-bench[^/]*\.(json|html))$/.test(source),
+  filter: (source) =>
+    !/(node_modules|\.vitest-reports|\.vitest-blobs|\.vitest|parallel-bench[^/]*\.(json|html))$/.test(source),
 })
 
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')

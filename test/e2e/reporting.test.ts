@@ -23,7 +23,9 @@ const MAIN_TITLES = ['alpha spin [threads]', 'beta compare [threads vs processes
 const tmp = mkdtempSync(join(tmpdir(), 'parallel-bench-reporting-'))
 afterAll(() => {
   rmSync(tmp, { recursive: true, force: true })
-  rmSync(join(fixture(FIXTURE), '.vitest-reports'), { recursive: true, force: true })
+  // Vitest 4's and Vitest 5's default blob folders, in case a run fell back to one.
+  for (const dir of ['.vitest-reports', '.vitest'])
+    rmSync(join(fixture(FIXTURE), dir), { recursive: true, force: true })
 })
 
 function json(run: VitestRun): ParallelBenchJson {
@@ -415,5 +417,7 @@ it('merges two shards (blob reports) into one terminal report and one JSON with 
   // The merged HTML report has every shard's bench, charts drawn from the merged results.
   expect(merged.html?.match(/<svg /g)).toHaveLength(MAIN_TITLES.length)
   expect(report).toContain('threads scaling')
+  // The blobs went where --outputFile said, not to a line's default folder (.vitest-reports on 4, .vitest/blob on 5).
   expect(existsSync(join(fixture(FIXTURE), '.vitest-reports'))).toBe(false)
+  expect(existsSync(join(fixture(FIXTURE), '.vitest', 'blob'))).toBe(false)
 })

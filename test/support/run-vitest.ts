@@ -27,6 +27,8 @@ export interface RunOptions {
   command?: string[]
   /** Kill the run after this many ms (the test then fails on the signal). */
   timeoutMs?: number
+  /** A command to run Vitest under, e.g. `['taskset', '-c', '0']`. @default none */
+  under?: string[]
 }
 
 export function fixture(name: string): string {
@@ -45,7 +47,10 @@ export function startVitest(fixtureName: string, args: string[] = [], options: R
   const htmlPath = join(root, 'parallel-bench.html')
   rmSync(jsonPath, { force: true })
   rmSync(htmlPath, { force: true })
-  const child = spawn(line.node, [line.vitestCli, ...(options.command ?? ['run']), '--root', root, ...args], {
+  // Under a wrapper (taskset), the wrapper runs Node: [wrapper, ...its args, node, ...vitest args].
+  const [program = line.node, ...prefix] = [...(options.under ?? []), line.node]
+  const vitestArgs = [line.vitestCli, ...(options.command ?? ['run']), '--root', root, ...args]
+  const child = spawn(program, [...prefix, ...vitestArgs], {
     cwd: root,
     env: {
       ...process.env,

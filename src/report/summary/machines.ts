@@ -1,7 +1,7 @@
 // The curve across machines in words: its title, one line per measured point, the fit, the
 // predictions left where no machine measured, and the note where the machines differ.
 import type { MachineCurve, MachinePoint } from '../../analysis/machines.js'
-import { formatDuration, formatInterval, formatPercent, formatSpeedupWithInterval, stripControl } from '../../format.js'
+import { formatDuration, formatPercent, formatSpeedupWithInterval, stripControl } from '../../format.js'
 import type { EnvironmentInfo } from '../../types.js'
 
 /** `scale spin [threads] · threads across 3 machines` */
@@ -11,12 +11,12 @@ export function curveTitle(curve: MachineCurve): string {
 
 /** `cpu0,1  ×2  1.93x [1.88–1.97]  efficiency 97% [94–99%]`, as columns. */
 export function pointCells(point: MachinePoint): string[] {
-  const efficiency = `${formatPercent(point.efficiency)} ${formatInterval(point.efficiencyLow * 100, Number.isFinite(point.efficiencyHigh) ? point.efficiencyHigh * 100 : null).replace(']', '%]')}`
+  const high = Number.isFinite(point.efficiencyHigh) ? formatPercent(point.efficiencyHigh) : '∞'
   return [
     stripControl(point.machine),
     `×${point.workers}`,
     formatSpeedupWithInterval(point.speedup, point.low, Number.isFinite(point.high) ? point.high : null),
-    efficiency,
+    `${formatPercent(point.efficiency)} [${formatPercent(point.efficiencyLow)}–${high}]`,
   ]
 }
 

@@ -173,3 +173,16 @@ export function predictedAt(
     high: amdahlSpeedup(serialFraction.low, workers),
   }
 }
+
+export type SerialFractionVerdict = 'PASS' | 'FAIL' | 'INCONCLUSIVE'
+
+/**
+ * The curve against `maxSerialFraction`: FAIL when the fit's whole interval lies above it, PASS
+ * when it lies at or below it, INCONCLUSIVE when it straddles it or nothing could be fitted.
+ */
+export function serialFractionVerdict(curve: MachineCurve, max: number): SerialFractionVerdict {
+  const fit = curve.serialFraction
+  if (fit === undefined) return 'INCONCLUSIVE'
+  if (fit.low > max) return 'FAIL'
+  return fit.high <= max ? 'PASS' : 'INCONCLUSIVE'
+}

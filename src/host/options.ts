@@ -32,6 +32,7 @@ const PLUGIN_ONLY_KEYS = [
   'htmlFile',
   'compareWith',
   'strict',
+  'maxSerialFraction',
   'github',
   'verbose',
   'legend',
@@ -194,6 +195,9 @@ function checkPluginOptions(options: unknown): void {
   if (o.htmlFile !== undefined) checkHtmlFile(o.htmlFile, o.outputFile)
   if (o.compareWith !== undefined) checkCompareWith('compareWith', o.compareWith)
   if (o.strict !== undefined) checkBoolean('strict', o.strict)
+  if (o.maxSerialFraction !== undefined) {
+    checkNumber('maxSerialFraction', o.maxSerialFraction, { min: 0, max: 1, expected: 'a number in [0, 1]' })
+  }
   if (o.verbose !== undefined) checkBoolean('verbose', o.verbose)
   if (o.legend !== undefined && typeof o.legend !== 'boolean' && o.legend !== 'once') {
     throw new TypeError(`\`legend\` must be true, false or 'once', got ${describeValue(o.legend)}`)
@@ -402,6 +406,7 @@ export function benchDefaults(options: ParallelBenchPluginOptions): ParallelBenc
     outputFile: _outputFile,
     htmlFile: _htmlFile,
     compareWith: _compareWith,
+    maxSerialFraction: _maxSerialFraction,
     github: _github,
     verbose: _verbose,
     legend: _legend,

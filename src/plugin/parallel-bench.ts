@@ -272,6 +272,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         ...(validated.htmlFile === undefined ? {} : { htmlFile: resolve(root, validated.htmlFile) }),
         github: validated.github ?? process.env.GITHUB_ACTIONS === 'true',
         ...(validated.verbose === undefined ? {} : { verbose: validated.verbose }),
+        ...(validated.maxSerialFraction === undefined ? {} : { maxSerialFraction: validated.maxSerialFraction }),
         // One legend per run, under the first bench project's report.
         ...(firstConfig(state) !== claimKey
           ? { legend: false }

@@ -6,6 +6,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import picocolors from 'picocolors'
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
+import { machineCurves, serialFractionVerdict } from '../analysis/machines.js'
 import { environmentInfo } from '../machine/environment.js'
 import {
   type BenchResult,
@@ -17,6 +18,7 @@ import {
 import { annotationCommands, stepSummaryMarkdown } from './github.js'
 import { htmlReport } from './html.js'
 import { jsonReport, writeJsonReport } from './json.js'
+import { curveTitle, serialFractionFailure, serialFractionVerdictText } from './summary/machines.js'
 import { renderReport } from './terminal.js'
 import { writeFileAtomically } from './write-file.js'
 
@@ -39,6 +41,8 @@ export interface ParallelBenchReporterOptions {
   projects?: string[] | undefined
   /** Columns to fit, at most 100. @default the terminal's width, else 100 */
   width?: number | undefined
+  /** Fail the run when a curve across machines fits a serial fraction above this, interval and all. @default none */
+  maxSerialFraction?: number | undefined
 }
 
 // The parts of a Vitest TestCase this reporter reads (so tests can pass plain objects).
@@ -216,7 +220,9 @@ export default class ParallelBenchReporter implements Reporter {
         const verbose = this.#options.verbose
         const option = this.#options.legend ?? 'once'
         const legend = option === true || (option === 'once' && !this.#legendShown)
-        this.#log(`\n${renderReport(results, environment, colors, { levelOverride, width, verbose, legend })}\n`)
+        const maxSerialFraction = this.#options.maxSerialFraction
+        const options = { levelOverride, width, verbose, legend, maxSerialFraction }
+        this.#log(`\n${renderReport(results, environment, colors, options)}\n`)
         this.#legendShown ||= legend
       })
     }
@@ -239,6 +245,9 @@ export default class ParallelBenchReporter implements Reporter {
       const summary = failures.map(({ what, error }) => `could not ${what}: ${errorMessage(error)}`).join('; ')
       throw new Error(`[vitest-parallel-bench] ${summary}`, { cause: first.error })
     }
+    // After every report is out: the gate fails the run, it does not hide what was measured.
+    const gate = this.#gate(results)
+    if (gate !== undefined) throw gate
   }
 
   #collect(testCase: ReportedTestCase): void {
@@ -256,6 +265,16 @@ export default class ParallelBenchReporter implements Reporter {
     if (!isBenchResult(result)) return
     const label = result.environment?.label
     this.#results.set(label === undefined ? testCase.id : `${testCase.id}\u0000${label}`, reviveBenchResult(result))
+  }
+
+  /** The `maxSerialFraction` gate on every curve across machines: the error to fail the run with, if any failed. */
+  #gate(results: readonly BenchResult[]): Error | undefined {
+    const max = this.#options.maxSerialFraction
+    if (max === undefined) return undefined
+    const failed = machineCurves(results)
+      .filter((curve) => serialFractionVerdict(curve, max) === 'FAIL')
+      .map((curve) => `${curveTitle(curve)}: ${serialFractionVerdictText(curve, max, 'FAIL')}`)
+    return failed.length === 0 ? undefined : new Error(`[vitest-parallel-bench] ${serialFractionFailure(failed)}`)
   }
 
   #log(message: string): void {

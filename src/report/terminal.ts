@@ -1,7 +1,7 @@
 // The terminal report: environment header, one table per bench, notes, scaling
 // curves and a plain recommendation. Pure: results in, string out; colours injected.
 import type { Colors } from 'picocolors/types.js'
-import { machineCurves } from '../analysis/machines.js'
+import { machineCurves, serialFractionVerdict } from '../analysis/machines.js'
 import { karpFlatt } from '../analysis/scaling.js'
 import {
   formatDuration,
@@ -40,6 +40,7 @@ import {
   curveTitle,
   measuredOnLine,
   pointCells,
+  serialFractionVerdictText,
 } from './summary/machines.js'
 
 export interface RenderOptions {
@@ -51,6 +52,8 @@ export interface RenderOptions {
   verbose?: boolean | undefined
   /** The legend under the report. @default true */
   legend?: boolean | undefined
+  /** The gate on each curve across machines (plugin option `maxSerialFraction`). @default none */
+  maxSerialFraction?: number | undefined
 }
 
 /** The width to fit when the terminal's is unknown (CI logs, pipes). */
@@ -309,7 +312,12 @@ function renderBench(bench: BenchResult, colors: Colors, width: number, verbose:
 }
 
 /** The curves across machines of a merged run: every machine's points, the fit, where machines differ. */
-function renderMachineCurves(results: readonly BenchResult[], colors: Colors, width: number): string[] {
+function renderMachineCurves(
+  results: readonly BenchResult[],
+  colors: Colors,
+  width: number,
+  maxSerialFraction: number | undefined,
+): string[] {
   const lines: string[] = []
   for (const curve of machineCurves(results)) {
     lines.push('', colors.bold(`◆ ${curveTitle(curve)}`))
@@ -318,6 +326,16 @@ function renderMachineCurves(results: readonly BenchResult[], colors: Colors, wi
     lines.push(...wrapText(curveFitSentence(curve), width, '  ', '    '))
     const note = curveDifferNote(curve)
     if (note !== undefined) lines.push(...wrapText(`! ${note}`, width, '  ', '    ').map((l) => colors.yellow(l)))
+    if (maxSerialFraction !== undefined) {
+      const verdict = serialFractionVerdict(curve, maxSerialFraction)
+      const [head = '', ...tail] = wrapText(
+        serialFractionVerdictText(curve, maxSerialFraction, verdict),
+        width,
+        '  ',
+        '    ',
+      )
+      lines.push(head.replace(verdict, verdictPaint(verdict, colors)(verdict)), ...tail)
+    }
   }
   return lines
 }
@@ -368,7 +386,7 @@ export function renderReport(
   for (const bench of results) {
     lines.push('', ...renderBench(bench, colors, width, options.verbose === true))
   }
-  lines.push(...renderMachineCurves(results, colors, width))
+  lines.push(...renderMachineCurves(results, colors, width, options.maxSerialFraction))
   if (options.legend !== false && results.some((bench) => bench.results.length > 0)) {
     const withBaseline = results.some((bench) => bench.results.some((r) => r.regression !== undefined))
     lines.push('', colors.dim('Legend'), ...legendLines(colors, width, withBaseline))

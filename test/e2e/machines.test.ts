@@ -137,5 +137,24 @@ describe('two machines pinned to one and two CPUs, merged', () => {
     expect(fit?.high).toBeGreaterThanOrEqual(fit?.value ?? Number.NaN)
     expect(merged.stdout).toContain('◆ scale spin [threads] · threads across 2 machines')
     expect(merged.stdout).toMatch(/Amdahl serial fraction across machines \d\.\d{3} \[\d\.\d{3}–\d\.\d{3}\]/)
+
+    // The gate on the merged fit: it fails the merge run exactly when the whole interval lies above it.
+    const strict = await runVitest(FIXTURE, ['--merge-reports=blobs'], {
+      command: [],
+      env: { MAX_SERIAL_FRACTION: '0' },
+    })
+    const above = (fit?.low ?? 0) > 0
+    expect(strict.code, strict.output).toBe(above ? 1 : 0)
+    const named =
+      /(FAIL|PASS|INCONCLUSIVE) maxSerialFraction 0: .*judged on one-cpu \(1 effective core\), two-cpus \(2 effective cores\)/
+    expect(strict.stdout.replace(/\n {4}/g, ' ')).toMatch(named)
+    if (above) expect(strict.stderr).toContain('the curve across machines says the code stops scaling')
+    // No serial fraction lies above 1: the same curve passes.
+    const lenient = await runVitest(FIXTURE, ['--merge-reports=blobs'], {
+      command: [],
+      env: { MAX_SERIAL_FRACTION: '1' },
+    })
+    expect(lenient.code, lenient.output).toBe(0)
+    expect(lenient.stdout.replace(/\n {4}/g, ' ')).toMatch(/PASS maxSerialFraction 1: .*judged on one-cpu/)
   })
 })

@@ -1,6 +1,6 @@
 // The curve across machines in words: its title, one line per measured point, the fit, the
 // predictions left where no machine measured, and the note where the machines differ.
-import type { MachineCurve, MachinePoint } from '../../analysis/machines.js'
+import type { MachineCurve, MachinePoint, SerialFractionVerdict } from '../../analysis/machines.js'
 import { formatDuration, formatPercent, formatSpeedupWithInterval, stripControl } from '../../format.js'
 import type { EnvironmentInfo } from '../../types.js'
 
@@ -56,3 +56,27 @@ export function measuredOnLine(env: EnvironmentInfo): string {
 
 /** The column titles of a curve's points. */
 export const CURVE_COLUMNS = ['machine', 'workers', 'speedup [CI]', 'efficiency [CI]'] as const
+
+/**
+ * The gate's verdict on a curve, naming the machines it was judged on:
+ * `FAIL maxSerialFraction 0.05: serial fraction across machines 0.120 [0.100–0.140], judged on a ×4, b ×8`.
+ */
+export function serialFractionVerdictText(curve: MachineCurve, max: number, verdict: SerialFractionVerdict): string {
+  const fit = curve.serialFraction
+  const measured =
+    fit === undefined
+      ? 'no serial fraction could be fitted'
+      : `serial fraction across machines ${fit.value.toFixed(3)} [${fit.low.toFixed(3)}–${fit.high.toFixed(3)}]`
+  const how = { PASS: 'at or below it', FAIL: 'above it', INCONCLUSIVE: 'not clearly above or below it' }[verdict]
+  const machines = curve.machines
+    .map(
+      (m) => `${stripControl(m.machine)} (${m.effectiveCores} effective ${m.effectiveCores === 1 ? 'core' : 'cores'})`,
+    )
+    .join(', ')
+  return `${verdict} maxSerialFraction ${max}: ${measured}, ${how}; judged on ${machines}`
+}
+
+/** The merge run's failure: every curve above the gate, one per line. */
+export function serialFractionFailure(lines: readonly string[]): string {
+  return `the curve across machines says the code stops scaling:\n${lines.map((line) => `  ${line}`).join('\n')}`
+}

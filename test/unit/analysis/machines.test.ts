@@ -1,7 +1,14 @@
 // The curve across machines, on synthetic merged runs of 2, 4, 8, 16 and 64 cores with a known
 // serial fraction: the fit, its interval, predictions only where nothing was measured, differing CPUs.
 import { describe, expect, it } from 'vitest'
-import { fitAcross, machineCurves, machineName, predictedAt } from '../../../src/analysis/machines.js'
+import {
+  fitAcross,
+  type MachineCurve,
+  machineCurves,
+  machineName,
+  predictedAt,
+  serialFractionVerdict,
+} from '../../../src/analysis/machines.js'
 import { amdahlSpeedup } from '../../../src/analysis/scaling.js'
 import { estimateSpeedup } from '../../../src/analysis/statistics.js'
 import type { BenchResult, EnvironmentInfo, RoundSample } from '../../../src/types.js'
@@ -153,5 +160,35 @@ describe('machineCurves', () => {
     ])
     expect(fit?.low).toBe(0)
     expect(fit?.high).toBeGreaterThan(fit?.value ?? 1)
+  })
+})
+
+describe('serialFractionVerdict', () => {
+  const curve = (serialFraction: MachineCurve['serialFraction']): MachineCurve => ({
+    bench: 'spin [threads]',
+    model: 'threads',
+    machines: [],
+    points: [],
+    serialFraction,
+    predictions: [],
+    differ: { cpu: false, singleCore: false },
+  })
+
+  it('fails only when the whole interval lies above the gate, passes when it lies at or below it', () => {
+    expect(serialFractionVerdict(curve({ value: 0.1, low: 0.08, high: 0.12 }), 0.05)).toBe('FAIL')
+    expect(serialFractionVerdict(curve({ value: 0.06, low: 0.04, high: 0.08 }), 0.05)).toBe('INCONCLUSIVE')
+    expect(serialFractionVerdict(curve({ value: 0.03, low: 0.02, high: 0.05 }), 0.05)).toBe('PASS')
+    expect(serialFractionVerdict(curve(undefined), 0.05)).toBe('INCONCLUSIVE')
+  })
+
+  it('a curve fitted from machines with a known serial fraction passes a gate above it and fails one below', () => {
+    const random = seededRandom(13)
+    const [fitted] = machineCurves([
+      run(machine('4 cores', 4), [2, 4], random),
+      run(machine('16 cores', 16), [8, 16], random),
+    ])
+    if (fitted === undefined) throw new Error('no curve')
+    expect(serialFractionVerdict(fitted, 0.2)).toBe('PASS')
+    expect(serialFractionVerdict(fitted, 0.005)).toBe('FAIL')
   })
 })

@@ -227,6 +227,19 @@ describe('validatePluginOptions', () => {
     expect(validatePluginOptions(undefined)).toEqual({})
   })
 
+  it('checks maxSerialFraction, a serial fraction in [0, 1], and keeps it out of the bench defaults', () => {
+    expect(validatePluginOptions({ maxSerialFraction: 0.05 })).toEqual({ maxSerialFraction: 0.05 })
+    expect(validatePluginOptions({ maxSerialFraction: 0 })).toEqual({ maxSerialFraction: 0 })
+    expect(() => validatePluginOptions({ maxSerialFraction: 1.5 })).toThrow(
+      new RangeError('parallelBench(): `maxSerialFraction` must be a number in [0, 1], got 1.5'),
+    )
+    expect(() => validatePluginOptions({ maxSerialFraction: '5%' })).toThrow(TypeError)
+    expect(() => validatePluginOptions({ maxSerialFraction: '5%' })).toThrow(
+      /`maxSerialFraction` must be a number in \[0, 1\]/,
+    )
+    expect(benchDefaults({ maxSerialFraction: 0.05, time: 1000 })).toEqual({ time: 1000 })
+  })
+
   it('names the plugin and the option in errors', () => {
     expect(() => validatePluginOptions({ include: 'x' })).toThrow(
       /^parallelBench\(\): `include` must be a non-empty array of glob strings, got "x"$/,

@@ -40,7 +40,11 @@ export function comparedWith(snapshot: BaselineSnapshot): ComparedWith {
   return rest
 }
 
-/** The key of a bench in a snapshot: its file (relative, as in the JSON) and full test name. */
-export function benchIdentity(file: string, fullName: string): string {
-  return JSON.stringify([file, fullName])
+/**
+ * The key of a bench in a snapshot: its file (relative, as in the JSON) and full test name, and
+ * in a merged run of several machines the machine's label (`VITEST_BLOB_LABEL`), so that each
+ * machine of a matrix is compared with its own rows.
+ */
+export function benchIdentity(file: string, fullName: string, label?: string): string {
+  return JSON.stringify(label === undefined || label === '' ? [file, fullName] : [file, fullName, label])
 }

@@ -127,7 +127,10 @@ function resolveBench(input: RunBenchInput, machine: EnvironmentInfo, meta: Benc
     effectiveCores: machine.effectiveCores,
     warnings,
     skips: new Map(),
-    compare: comparison(settings, options, benchIdentity(meta.file, meta.fullName)),
+    compare: comparison(settings, options, [
+      benchIdentity(meta.file, meta.fullName, machine.label),
+      benchIdentity(meta.file, meta.fullName),
+    ]),
   }
 }
 
@@ -135,11 +138,12 @@ function resolveBench(input: RunBenchInput, machine: EnvironmentInfo, meta: Benc
 function comparison(
   settings: ProvidedSettings,
   options: ResolvedOptions,
-  identity: string,
+  identities: readonly string[],
 ): ((row: RegressionRow) => Regression) | undefined {
   const stored = settings.comparison
   if (stored === undefined || stored.problem !== undefined) return undefined
-  const rows = stored.benches[identity]
+  // This machine's own rows of a merged matrix first, else the bench's rows from a single machine.
+  const rows = identities.map((identity) => stored.benches[identity]).find((found) => found !== undefined)
   return (row) =>
     compareWithBaseline(row, baselineRowFor(rows, row), {
       maxRegression: options.maxRegression,

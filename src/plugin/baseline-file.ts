@@ -78,9 +78,14 @@ export async function readBaseline(
       if (row === undefined) snapshot.skippedRows++
       else rows.push(row)
     }
-    const key = benchIdentity(bench.file, bench.fullName)
+    const label =
+      isObject(bench.environment) && typeof bench.environment.label === 'string' ? bench.environment.label : undefined
+    const key = benchIdentity(bench.file, bench.fullName, label)
     // A title used twice in one file: the first one, as the report lists them in run order.
     if (rows.length > 0 && snapshot.benches[key] === undefined) snapshot.benches[key] = rows
+    // A labelled machine's rows also answer for the bench without a label (a run that sets none).
+    const unlabelled = benchIdentity(bench.file, bench.fullName)
+    if (rows.length > 0 && snapshot.benches[unlabelled] === undefined) snapshot.benches[unlabelled] = rows
   }
   return snapshot
 }

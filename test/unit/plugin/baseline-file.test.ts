@@ -35,6 +35,23 @@ const single = benchResult('json', 'threads', [
 const doc = jsonReport([compare, single], environment, { generatedAt: '2026-11-27T12:00:00.000Z' })
 
 describe('readBaseline', () => {
+  it('keeps each machine of a merged matrix apart by its label; the first answers for a run without one', async () => {
+    const on = (label: string, cores: number, speedup: number) => ({
+      ...benchResult('scale', 'threads', [
+        modelResult({ model: 'threads', workers: 2, speedup, low: speedup - 0.1, high: speedup + 0.1 }),
+      ]),
+      environment: { ...environment, label, effectiveCores: cores },
+    })
+    const merged = jsonReport([on('small', 2, 1.5), on('large', 8, 1.9)], environment, { generatedAt: doc.generatedAt })
+    const snapshot = await readBaseline(dir, write('matrix.json', merged), 'option')
+    const speedupOf = (key: string): number | undefined => snapshot.benches[key]?.[0]?.speedup
+    const { file, fullName } = on('small', 2, 1.5)
+    expect(speedupOf(benchIdentity(file, fullName, 'small'))).toBeCloseTo(1.5, 12)
+    expect(speedupOf(benchIdentity(file, fullName, 'large'))).toBeCloseTo(1.9, 12)
+    expect(snapshot.benches[benchIdentity(file, fullName, 'large')]?.[0]?.effectiveCores).toBe(8)
+    expect(speedupOf(benchIdentity(file, fullName))).toBeCloseTo(1.5, 12)
+  })
+
   it('reduces a report to the rows a comparison needs, keyed by file and full name', async () => {
     const snapshot = await readBaseline(dir, write('main.json', doc), 'option')
     expect(snapshot).toMatchObject({ file: 'main.json', from: 'option', generatedAt: doc.generatedAt, skippedRows: 0 })

@@ -66,11 +66,7 @@ export interface ParallelBenchPluginOptions extends Omit<BenchOptions, 'input'> 
   compareWith?: string
   /** Make an INCONCLUSIVE result fail the test. @default false */
   strict?: boolean
-  /**
-   * A gate on the curve across machines of a merged run (`vitest --merge-reports` of labelled
-   * blobs): the run fails when the Amdahl serial fraction fitted across every machine lies above
-   * this with its whole interval, in [0, 1]. Runs of one machine are not judged by it. @default none
-   */
+  /** Fail a merged run of several machines (`vitest --merge-reports` of blobs with a `VITEST_BLOB_LABEL` each) when the Amdahl serial fraction fitted across them lies above this, interval and all; in [0, 1]. @default none */
   maxSerialFraction?: number
   /** Print GitHub annotations and append to the step summary. @default process.env.GITHUB_ACTIONS === 'true' */
   github?: boolean

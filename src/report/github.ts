@@ -1,6 +1,7 @@
 // GitHub Actions output: workflow-command annotations and the step-summary markdown.
 // Pure: results in, strings out. The reporter prints / appends them.
 
+import { machineCurves, serialFractionVerdict } from '../analysis/machines.js'
 import { amdahlSpeedup } from '../analysis/scaling.js'
 import {
   escapeEntities,
@@ -34,6 +35,15 @@ import {
   rowLabel,
   verdictLabel,
 } from './summary/labels.js'
+import {
+  CURVE_COLUMNS,
+  curveDifferNote,
+  curveFitSentence,
+  curveTitle,
+  pointCells,
+  serialFractionVerdictText,
+  titleOnMachine,
+} from './summary/machines.js'
 
 /** Escapes a workflow-command message, as `@actions/core` does. */
 export function escapeData(s: string): string {
@@ -181,6 +191,25 @@ function regressionTable(results: readonly BenchResult[]): string[] {
   ]
 }
 
+/** The curves across machines of a merged run: a table of every machine's points, the fit, the notes, the gate. */
+function machineCurvesMarkdown(results: readonly BenchResult[], maxSerialFraction: number | undefined): string[] {
+  const lines: string[] = []
+  for (const curve of machineCurves(results)) {
+    lines.push('', `### ${markdownText(curveTitle(curve))}`, '')
+    lines.push(tableRow([...CURVE_COLUMNS]), tableRow([':--', '--:', '--:', '--:']))
+    for (const point of curve.points) lines.push(tableRow(pointCells(point).map(markdownText)))
+    lines.push('', markdownText(curveFitSentence(curve)))
+    const note = curveDifferNote(curve)
+    if (note !== undefined) lines.push('', `⚠️ ${markdownText(note)}`)
+    if (maxSerialFraction !== undefined) {
+      const verdict = serialFractionVerdict(curve, maxSerialFraction)
+      const mark = { PASS: '✅', FAIL: '❌', INCONCLUSIVE: '❔' }[verdict]
+      lines.push('', `${mark} ${markdownText(serialFractionVerdictText(curve, maxSerialFraction, verdict))}`)
+    }
+  }
+  return lines
+}
+
 function tableRow(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`
 }
@@ -285,7 +314,7 @@ function mermaidRounds(bench: BenchResult): string[] {
 export function stepSummaryMarkdown(
   results: readonly BenchResult[],
   env: EnvironmentInfo,
-  options: { levelOverride?: string | undefined } = {},
+  options: { levelOverride?: string | undefined; maxSerialFraction?: number | undefined } = {},
 ): string {
   const lines: string[] = ['## Parallel bench', '']
   lines.push(markdownText(environmentLine(env)), '')
@@ -309,7 +338,7 @@ export function stepSummaryMarkdown(
     tableRow([':--', ':--', '--:', '--:', '--:', '--:', '--:', '--:', '--:', ':--']),
   )
   for (const bench of results) {
-    const title = markdownText(benchTitle(bench))
+    const title = markdownText(titleOnMachine(benchTitle(bench), bench.environment))
     if (bench.error !== undefined) {
       const blanks = Array<string>(8).fill(MISSING)
       lines.push(tableRow([title, ...blanks, `❌ ERROR ${markdownText(bench.error.code)}`]))
@@ -320,6 +349,7 @@ export function stepSummaryMarkdown(
     })
   }
   lines.push(...regressionTable(results))
+  lines.push(...machineCurvesMarkdown(results, options.maxSerialFraction))
   const notes: string[] = []
   for (const bench of results) {
     const details: string[] = []

@@ -235,7 +235,14 @@ export default class ParallelBenchReporter implements Reporter {
       const summaryFile = process.env.GITHUB_STEP_SUMMARY
       if (summaryFile !== undefined && summaryFile !== '') {
         await attempt('append to GITHUB_STEP_SUMMARY', () =>
-          appendFile(summaryFile, stepSummaryMarkdown(results, environment, { levelOverride }), 'utf8'),
+          appendFile(
+            summaryFile,
+            stepSummaryMarkdown(results, environment, {
+              levelOverride,
+              maxSerialFraction: this.#options.maxSerialFraction,
+            }),
+            'utf8',
+          ),
         )
       }
     }

@@ -80,3 +80,8 @@ export function serialFractionVerdictText(curve: MachineCurve, max: number, verd
 export function serialFractionFailure(lines: readonly string[]): string {
   return `the curve across machines says the code stops scaling:\n${lines.map((line) => `  ${line}`).join('\n')}`
 }
+
+/** A bench's title with the machine that measured it, where a label names one: `spin [threads] on 8-cores`. */
+export function titleOnMachine(title: string, env: EnvironmentInfo | undefined): string {
+  return env?.label === undefined ? title : `${title} on ${stripControl(env.label)}`
+}

@@ -2,6 +2,7 @@
 // table, chart, verdicts, warnings and recommendation. No scripts, no external requests.
 // Pure: results in, string out; the reporter writes it.
 
+import { type MachineCurve, machineCurves } from '../analysis/machines.js'
 import {
   escapeEntities,
   formatDuration,
@@ -27,6 +28,15 @@ import {
   TABLE_COLUMNS,
   verdictLabel,
 } from './summary/labels.js'
+import {
+  CURVE_COLUMNS,
+  curveDifferNote,
+  curveFitSentence,
+  curveTitle,
+  measuredOnLine,
+  pointCells,
+  titleOnMachine,
+} from './summary/machines.js'
 import { benchChartSvg } from './svg.js'
 
 /** Text safe in HTML content and attribute values. */
@@ -122,7 +132,10 @@ function notes(bench: BenchResult): string[] {
 }
 
 function benchSection(bench: BenchResult, index: number): string {
-  const parts = [`<section id="bench-${index + 1}">`, `<h2>${escapeHtml(benchTitle(bench))}</h2>`]
+  const title = titleOnMachine(benchTitle(bench), bench.environment)
+  const parts = [`<section id="bench-${index + 1}">`, `<h2>${escapeHtml(title)}</h2>`]
+  if (bench.environment?.label !== undefined)
+    parts.push(`<div class="muted">${escapeHtml(measuredOnLine(bench.environment))}</div>`)
   if (bench.file !== '') parts.push(`<div class="muted">${escapeHtml(bench.file)}</div>`)
   if (bench.error !== undefined) {
     parts.push(
@@ -145,6 +158,30 @@ function benchSection(bench: BenchResult, index: number): string {
   if (advice !== undefined) parts.push(`<p class="advice">→ ${escapeHtml(advice)}</p>`)
   parts.push('</section>')
   return parts.join('\n')
+}
+
+/** A curve across machines of a merged run: every machine's points, the fit, where the machines differ. */
+function machineCurveSection(curve: MachineCurve, index: number): string {
+  const rows = curve.points.map(
+    (point) =>
+      `<tr>${pointCells(point)
+        .map((cell) => `<td>${escapeHtml(cell)}</td>`)
+        .join('')}</tr>`,
+  )
+  const note = curveDifferNote(curve)
+  return [
+    `<section id="machines-${index + 1}">`,
+    `<h2>${escapeHtml(curveTitle(curve))}</h2>`,
+    '<div class="table"><table>',
+    `<thead><tr>${CURVE_COLUMNS.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    `<tbody>${rows.join('')}</tbody>`,
+    '</table></div>',
+    `<p>${escapeHtml(curveFitSentence(curve))}</p>`,
+    note === undefined ? '' : `<p class="INCONCLUSIVE">${escapeHtml(note)}</p>`,
+    '</section>',
+  ]
+    .filter((part) => part !== '')
+    .join('\n')
 }
 
 function statusCounts(results: readonly BenchResult[]): string {
@@ -195,6 +232,7 @@ export function htmlReport(
     '</header>',
     '<main>',
     ...results.map(benchSection),
+    ...machineCurves(results).map(machineCurveSection),
     '</main>',
     `<footer class="muted">Generated ${escapeHtml(meta.generatedAt)} by vitest-parallel-bench. Speedup: serial batch / parallel batch, median of paired rounds, with its confidence interval; efficiency: speedup / workers; net vs inline: the batch called inline / parallel batch.</footer>`,
     '</body>',

@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest'
 import { machineCurves } from '../../../src/analysis/machines.js'
 import { formatDuration, formatSpeedupWithInterval } from '../../../src/format.js'
 import { stepSummaryMarkdown } from '../../../src/report/github.js'
+import { htmlReport } from '../../../src/report/html.js'
 import { jsonReport } from '../../../src/report/json.js'
 import { renderReport } from '../../../src/report/terminal.js'
 import type { BenchResult } from '../../../src/types.js'
+import { checkMarkup } from '../../support/markup.js'
 import { benchResult, environment, modelResult } from '../../support/synthetic-results.js'
 
 const plain = createColors(false)
@@ -87,6 +89,16 @@ describe('a merged run of two machines', () => {
     const doc = jsonReport(merged, environment, { generatedAt: '2026-12-06T00:00:00.000Z' })
     expect(doc.machines).toEqual([curve])
     expect(doc.benches.map((b) => b.environment?.label)).toEqual(['small', 'large'])
+  })
+
+  it('the HTML report names each bench’s machine and has the curve’s table', () => {
+    const html = htmlReport(merged, environment, { generatedAt: '2026-12-06T00:00:00.000Z' })
+    expect(html).toContain('<h2>spin [threads] on small</h2>')
+    expect(html).toContain('<h2>spin [threads] on large</h2>')
+    expect(html).toContain('<h2>spin [threads] · threads across 2 machines</h2>')
+    expect(html.match(/<td>(small|large)<\/td><td>×\d+<\/td>/g)).toHaveLength(curve.points.length)
+    expect(html).toContain(`Amdahl serial fraction across machines ${fit.value.toFixed(3)}`)
+    expect(checkMarkup(html, ['meta', 'wbr', 'br']).problems).toEqual([])
   })
 
   it('a run of one machine draws no curve across machines', () => {

@@ -212,20 +212,29 @@ async function fileLoadingCheck(): Promise<FileLoadingCheck> {
   throw new Error('vitest-parallel-bench: the Vite that Vitest runs on exports no isFileLoadingAllowed')
 }
 
+/** What a module source may serve: Vite's `server.fs` rules of `config`, and resolution in `environment`. */
+export async function fileRules(
+  config: import('vite').ResolvedConfig,
+  environment: import('vite').DevEnvironment | undefined,
+): Promise<Pick<ModuleSource, 'allows' | 'root' | 'resolve'>> {
+  const allows = await fileLoadingCheck()
+  return {
+    root: config.root,
+    allows: (file) => allows(config, file.replaceAll('\\', '/')),
+    resolve: async (url, importer) => {
+      const resolved = await environment?.pluginContainer.resolveId(url, importer)
+      return resolved ? resolved.id.replace(/[?#].*$/s, '') : undefined
+    },
+  }
+}
+
 /** The module source of a Vitest project: Vitest's own fetch (`createMethodsRPC`, as its pools use it). */
 export async function vitestModuleSource(project: TestProject): Promise<ModuleSource> {
   const { createMethodsRPC } = await import('vitest/node')
   const rpc = createMethodsRPC(project)
   const environment = project.vite.environments[ENVIRONMENT]
-  const allows = await fileLoadingCheck()
-  const config = project.vite.config
   return {
-    root: config.root,
-    resolve: async (url, importer) => {
-      const resolved = await environment?.pluginContainer.resolveId(url, importer)
-      return resolved ? resolved.id.replace(/[?#].*$/s, '') : undefined
-    },
-    allows: (file) => allows(config, file.replaceAll('\\', '/')),
+    ...(await fileRules(project.vite.config, environment)),
     fetch: (url, importer, options) => rpc.fetch(url, importer, ENVIRONMENT, options) as Promise<FetchResult>,
     handleInvoke: async (payload) =>
       environment === undefined

@@ -14,6 +14,7 @@ import {
   type TaskReply,
   type TaskRequest,
 } from '../worker/protocol.js'
+import { deathWatch } from './death-watch.js'
 import { type BenchPool, entryUrl, type PoolOptions, unwrap, workerExecArgv } from './pool.js'
 import { collectStartups } from './startup.js'
 import { trackChild, trackPool } from './teardown.js'
@@ -108,12 +109,14 @@ export function createProcessPool(options: PoolOptions): BenchPool {
     }
   }
 
+  const watch = deathWatch()
   function spawnSlot(): Slot {
     const execArgv = workerExecArgv()
     if (maxMemoryMb !== undefined) execArgv.push(`--max-old-space-size=${maxMemoryMb}`)
     const child = fork(fileURLToPath(entryUrl('process-entry.js')), [], {
       serialization: 'advanced',
-      execArgv,
+      // Linux: the kernel kills the child when this process dies, however it dies (death-watch.ts).
+      ...(watch === undefined ? { execArgv } : { execPath: watch.execPath, execArgv: [...watch.prefix, ...execArgv] }),
       env: { ...process.env, [SETUP_ENV]: JSON.stringify(setup) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })

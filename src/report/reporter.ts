@@ -9,7 +9,7 @@ import { environmentInfo } from '../machine/environment.js'
 import type { BenchResult, EnvironmentInfo, ModelResult, RegressionComparison } from '../types.js'
 import { annotationCommands, stepSummaryMarkdown } from './github.js'
 import { htmlReport } from './html.js'
-import { jsonReport, writeJsonReport } from './json.js'
+import { jsonReport, writeJsonReport, writeJsonReportSync } from './json.js'
 import { renderReport } from './terminal.js'
 import { writeFileAtomically } from './write-file.js'
 
@@ -101,6 +101,65 @@ export default class ParallelBenchReporter implements Reporter {
   onInit(vitest: Vitest | ReporterVitest): void {
     this.#vitest = vitest
     this.#results.clear()
+    process.once('SIGINT', this.#onInterrupt)
+    process.once('SIGTERM', this.#onInterrupt)
+  }
+
+  /**
+   * Ctrl-C / SIGTERM: Vitest exits from its own signal handler without ending the run, so no
+   * onTestRunEnd comes. Say so, and report (terminal and JSON, synchronously: the process ends
+   * right after) the benches that completed; the ones still running were stopped unmeasured.
+   */
+  readonly #onInterrupt = (signal: NodeJS.Signals): void => {
+    this.#stopListening()
+    try {
+      const results = this.#sortedResults()
+      const environment = this.#environment()
+      const outputFile = this.#options.outputFile
+      if (outputFile !== undefined && outputFile !== '' && results.length > 0) {
+        const root = this.#vitest?.config.root ?? process.cwd()
+        const meta = {
+          levelOverride: this.#options.levelOverride,
+          generatedAt: new Date().toISOString(),
+          interrupted: signal,
+        }
+        writeJsonReportSync(resolve(root, outputFile), jsonReport(results, environment, meta))
+      }
+      const completed = results.length === 1 ? '1 bench completed' : `${results.length} benches completed`
+      this.#log(
+        `\nParallel bench: the run was interrupted (${signal}); ${completed} before it${results.length > 0 ? ' (below)' : ''}. Benches still running were stopped and not measured.`,
+      )
+      if (results.length > 0) this.#log(`\n${this.#render(results, environment)}\n`)
+    } catch (error) {
+      this.#log(`[vitest-parallel-bench] could not report the interrupted run: ${errorMessage(error)}`)
+    }
+    // Without Vitest's own handler (a programmatic run), the signal must still end the process.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+  }
+
+  #stopListening(): void {
+    process.off('SIGINT', this.#onInterrupt)
+    process.off('SIGTERM', this.#onInterrupt)
+  }
+
+  /** Run order within a file, files grouped (files may finish in any order). */
+  #sortedResults(): BenchResult[] {
+    const results = [...this.#results.values()]
+    const fileOrder = [...new Set(results.map((r) => r.file))]
+    return results.sort((a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file))
+  }
+
+  /** The machine that measured (merged shards report it, not the one merging). */
+  #environment(): EnvironmentInfo {
+    const measured = [...this.#results.values()].find((bench) => bench.environment !== undefined)?.environment
+    return measured ?? environmentInfo(this.#vitest?.version)
+  }
+
+  #render(results: BenchResult[], environment: EnvironmentInfo): string {
+    const colors = picocolors.createColors(this.#options.colors ?? picocolors.isColorSupported)
+    const width = this.#options.width ?? (process.stdout.isTTY ? process.stdout.columns : undefined)
+    const { levelOverride, verbose } = this.#options
+    return renderReport(results, environment, colors, { levelOverride, width, verbose })
   }
 
   // Watch mode: each run reports its own benches.
@@ -113,15 +172,13 @@ export default class ParallelBenchReporter implements Reporter {
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule | ReportedTestModule> = []): Promise<void> {
+    this.#stopListening()
     // A safety net: results that did not arrive through onTestCaseResult are still in the modules.
     for (const testModule of testModules) {
       for (const testCase of testModule.children.allTests()) this.#collect(testCase)
     }
-    const results = [...this.#results.values()]
+    const results = this.#sortedResults()
     if (results.length === 0) return
-    // Run order within a file, files grouped (files may finish in any order).
-    const fileOrder = [...new Set(results.map((r) => r.file))]
-    results.sort((a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file))
 
     // Every step runs even when an earlier one failed; the failures are thrown together at the end.
     const failures: { what: string; error: unknown }[] = []
@@ -135,9 +192,7 @@ export default class ParallelBenchReporter implements Reporter {
     const levelOverride = this.#options.levelOverride
     let env: EnvironmentInfo | undefined
     await attempt('read the environment', () => {
-      // Merged shards report the machine that measured, not the one merging.
-      env = [...this.#results.values()].find((bench) => bench.environment !== undefined)?.environment
-      env ??= environmentInfo(this.#vitest?.version)
+      env = this.#environment()
     })
     const environment = env ?? {
       node: process.version,
@@ -164,12 +219,7 @@ export default class ParallelBenchReporter implements Reporter {
       )
     }
 
-    await attempt('print the report', () => {
-      const colors = picocolors.createColors(this.#options.colors ?? picocolors.isColorSupported)
-      const width = this.#options.width ?? (process.stdout.isTTY ? process.stdout.columns : undefined)
-      const verbose = this.#options.verbose
-      this.#log(`\n${renderReport(results, environment, colors, { levelOverride, width, verbose })}\n`)
-    })
+    await attempt('print the report', () => this.#log(`\n${this.#render(results, environment)}\n`))
 
     if (this.#options.github === true) {
       await attempt('print GitHub annotations', () => {

@@ -2,12 +2,12 @@
 // and the Vitest worker that owns the pool together, the whole process group. fn spins forever in
 // every worker, so no handler in a bench child can run; 5 s later nothing of the run may be left.
 // (A SIGKILL of the owner alone: test/e2e/reliability.test.ts.)
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isAlive, processTable, processTree, waitFor } from '../support/processes.js'
-import { startVitest } from '../support/run-vitest.js'
+import { benchNamed, startVitest } from '../support/run-vitest.js'
 
 type Victims = 'main' | 'main and owner' | 'group'
 
@@ -60,6 +60,32 @@ describe.runIf(process.platform === 'linux')('kill paths', () => {
         for (const p of tree) if (isAlive(p.pid)) process.kill(p.pid, 'SIGKILL')
         child.kill('SIGKILL')
         await done
+        rmSync(markers, { recursive: true, force: true })
+      }
+    })
+  }
+})
+
+describe('an interrupted run', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`says so on ${signal} and reports the benches that completed, in the terminal and the JSON`, async () => {
+      const markers = mkdtempSync(join(tmpdir(), 'markers-'))
+      const { child, done } = startVitest('reliability', ['interrupted'], { env: { MARKER_DIR: markers } })
+      try {
+        expect(await waitFor(() => existsSync(join(markers, 'interrupted')), 60_000)).toBe(true)
+        child.kill(signal)
+        const run = await done
+        expect(run.output).toContain(
+          `Parallel bench: the run was interrupted (${signal}); 1 bench completed before it (below). Benches still running were stopped and not measured.`,
+        )
+        expect(run.stdout).toMatch(/● completes before the interrupt \[threads\]/)
+        expect(run.json?.interrupted).toBe(signal)
+        expect(run.json?.benches.map((bench) => bench.fullName)).toEqual([
+          expect.stringContaining('completes before the interrupt [threads]'),
+        ])
+        expect(benchNamed(run, 'completes before the interrupt [threads]').results[0]?.rounds.length).toBeGreaterThan(0)
+      } finally {
+        child.kill('SIGKILL')
         rmSync(markers, { recursive: true, force: true })
       }
     })

@@ -101,6 +101,12 @@ export default class ParallelBenchReporter implements Reporter {
   onInit(vitest: Vitest | ReporterVitest): void {
     this.#vitest = vitest
     this.#results.clear()
+    this.#listen()
+  }
+
+  /** Until the run ends: a watch-mode rerun listens again (onTestRunStart). */
+  #listen(): void {
+    this.#stopListening()
     process.once('SIGINT', this.#onInterrupt)
     process.once('SIGTERM', this.#onInterrupt)
   }
@@ -165,6 +171,7 @@ export default class ParallelBenchReporter implements Reporter {
   // Watch mode: each run reports its own benches.
   onTestRunStart(): void {
     this.#results.clear()
+    this.#listen()
   }
 
   onTestCaseResult(testCase: TestCase | ReportedTestCase): void {

@@ -12,7 +12,7 @@ import {
   sequentialCoverage,
 } from '../analysis/statistics.js'
 import { isDecided } from '../analysis/verdict.js'
-import { ParallelBenchError } from '../errors.js'
+import { describeThrown, ParallelBenchError } from '../errors.js'
 import { otherCpuMs, sampleCpu } from '../machine/other-load.js'
 import {
   descendants,
@@ -100,7 +100,7 @@ function inputOf(workload: Workload, index: number): unknown {
   try {
     return workload.input(index)
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : describeThrown(error)
     const failure = new ParallelBenchError('INPUT_FAILED', `input(${index}) threw in the host: ${reason}`, {
       cause: error,
     })

@@ -20,7 +20,7 @@ import {
   rankModels,
   taskBalance,
 } from '../analysis/verdict.js'
-import { ParallelBenchError } from '../errors.js'
+import { describeThrown, ParallelBenchError } from '../errors.js'
 import { cpuCapacity } from '../machine/effective-cores.js'
 import { environmentInfo } from '../machine/environment.js'
 import { descendants, processTree } from '../machine/process-tree.js'
@@ -267,7 +267,9 @@ function withContext(error: unknown, where: string): unknown {
 }
 
 export async function runBench(input: RunBenchInput): Promise<void> {
-  const { kind, name, context, settings } = input
+  const { kind, context, settings } = input
+  // A name that is no string (`benchThreads(123, …)`) fails this bench alone, below.
+  const name = typeof input.name === 'string' ? input.name : describeThrown(input.name)
   const where = `${HELPER_NAMES[kind]}(${JSON.stringify(name)})`
   environment ??= environmentInfo()
   const machine = environment
@@ -285,6 +287,8 @@ export async function runBench(input: RunBenchInput): Promise<void> {
   context.task.meta.parallelBench = meta
   let resolved: ResolvedOptions
   try {
+    if (typeof input.name !== 'string')
+      throw new TypeError(`the bench name must be a string, got ${describeThrown(input.name)} (${typeof input.name})`)
     if (settings === undefined) {
       throw new ParallelBenchError(
         'NOT_CONFIGURED',
@@ -382,7 +386,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
     if (code === 'INVALID_OPTION' && failure instanceof Error && input.definedAt !== undefined) {
       failure.stack = `${failure.name}: ${failure.message}\n${input.definedAt}`
     }
-    meta.error = { code, message: failure instanceof Error ? failure.message : String(failure) }
+    meta.error = { code, message: failure instanceof Error ? failure.message : describeThrown(failure) }
     await annotateBaselineProblem(settings, context)
     throw failure
   }

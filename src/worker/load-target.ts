@@ -4,7 +4,7 @@
 // registered under the bench's key, or import a module and take its export.
 import { fileURLToPath } from 'node:url'
 import type { ModuleRunner } from 'vite/module-runner'
-import { ParallelBenchError } from '../errors.js'
+import { describeThrown, ParallelBenchError } from '../errors.js'
 import { createModuleRunner, type LoaderSetup } from './module-runner.js'
 import type { BenchTarget } from './protocol.js'
 import { type BenchFunction, installRegistry, lookup } from './registry.js'
@@ -19,7 +19,7 @@ interface ViteErrorFields {
 }
 
 function loadError(what: string, error: unknown): ParallelBenchError {
-  const reason = error instanceof Error ? error.message : String(error)
+  const reason = error instanceof Error ? error.message : describeThrown(error)
   const { plugin, frame } = (error ?? {}) as ViteErrorFields
   const detail = [plugin ? `(plugin ${plugin})` : '', frame ? `\n${frame}` : ''].join(' ').trim()
   const failure = new ParallelBenchError(

@@ -62,6 +62,42 @@ describe('reliability', () => {
     expectMeasured(run, 'good after throws [threads]')
   })
 
+  it('shows any thrown value faithfully, codes it TASK_FAILED or INPUT_FAILED, and fails a non-string name alone', async () => {
+    const run = await runVitest('reliability', ['odd-throws'])
+    expect(run.code).toBe(1)
+    for (const model of ['threads', 'processes']) {
+      expect(errorOf(run, `throws a null-prototype object [${model}]`)).toEqual({
+        code: 'TASK_FAILED',
+        message: expect.stringContaining("[Object: null prototype] { reason: 'odd null-prototype' }"),
+      })
+      expect(errorOf(run, `throws an object whose toString throws [${model}]`)).toEqual({
+        code: 'TASK_FAILED',
+        message: expect.stringContaining("reason: 'sneaky object'"),
+      })
+      expect(errorOf(run, `throws a symbol [${model}]`)).toEqual({
+        code: 'TASK_FAILED',
+        message: expect.stringContaining('Symbol(odd symbol)'),
+      })
+      expect(errorOf(run, `input throws a null-prototype object [${model}]`)).toEqual({
+        code: 'INPUT_FAILED',
+        message: expect.stringContaining(
+          "input(0) threw in the host: [Object: null prototype] { reason: 'odd null-prototype' }",
+        ),
+      })
+    }
+    expect(errorOf(run, '123 [threads]')).toEqual({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('the bench name must be a string, got 123 (number)'),
+    })
+    expectMeasured(run, 'good beside odd throws [threads]')
+  })
+
+  it('hands a child its setup over IPC: a 200 KiB define works, and nothing leaks into the environment', async () => {
+    const run = await runVitest('reliability', ['--config', 'vitest.big-define.config.ts', 'big-define'])
+    expect(run.code, run.output).toBe(0)
+    expectMeasured(run, 'reads a 200 KiB define [processes]')
+  })
+
   it('says which key or export is missing, and why a file failed to import in the worker', async () => {
     const run = await runVitest('reliability', ['not-found', 'import-fails'])
     expect(run.code).toBe(1)
@@ -112,13 +148,18 @@ describe('reliability', () => {
     expect(performance.now() - started).toBeLessThan(20_000)
   })
 
-  it('stops a thread that allocates without bound at maxMemoryMb; Vitest survives to report it', async () => {
+  it('stops a thread or a process that allocates without bound at maxMemoryMb; Vitest survives to report it', async () => {
     const run = await runVitest('reliability', ['memory'])
     expect(run.code).toBe(1)
-    expect(errorOf(run, 'unbounded allocation [threads]')).toEqual({
-      code: 'OUT_OF_MEMORY',
-      message: expect.stringContaining('ran out of memory'),
-    })
+    for (const title of ['unbounded allocation [threads]', 'unbounded allocation [processes]']) {
+      expect(errorOf(run, title)).toEqual({
+        code: 'OUT_OF_MEMORY',
+        message: expect.stringContaining('ran out of memory'),
+      })
+    }
+    // Not "killed by SIGABRT" with V8's dump: the dump is swallowed once it is known to be an out-of-memory.
+    expect(run.output).not.toContain('SIGABRT')
+    expect(run.output).not.toContain('Native stack trace')
   })
 
   it('explains a non-cloneable input or return value, with the bench name', async () => {

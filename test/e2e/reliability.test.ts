@@ -63,7 +63,7 @@ describe('reliability', () => {
   })
 
   it('shows any thrown value faithfully, codes it TASK_FAILED or INPUT_FAILED, and fails a non-string name alone', async () => {
-    const run = await runVitest('reliability', ['odd-throws'])
+    const run = await runVitest('reliability', ['odd-values'])
     expect(run.code).toBe(1)
     for (const model of ['threads', 'processes']) {
       expect(errorOf(run, `throws a null-prototype object [${model}]`)).toEqual({
@@ -89,7 +89,7 @@ describe('reliability', () => {
       code: 'INVALID_OPTION',
       message: expect.stringContaining('the bench name must be a string, got 123 (number)'),
     })
-    expectMeasured(run, 'good beside odd throws [threads]')
+    expectMeasured(run, 'good beside odd values [threads]')
   })
 
   it('hands a child its setup over IPC: a 200 KiB define works, and nothing leaks into the environment', async () => {

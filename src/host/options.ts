@@ -2,19 +2,22 @@
 // spawned. Everything downstream takes `ResolvedOptions` and never re-checks.
 
 import { widestCoverage } from '../analysis/statistics.js'
+import { effectiveCores } from '../machine/effective-cores.js'
 import type { BaselineSnapshot } from '../plugin/baseline-file.js'
 import type { Baseline, BenchKind, Level, Model } from '../types.js'
 import type { LoaderSetup } from '../worker/module-runner.js'
 
 /** Options of `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
 export interface BenchOptions<Input = unknown> {
-  /** Pool size; an array (`[1, 2, 4]`) measures a scaling curve; `'auto'`: every size from 2 to the effective cores, with pool-size advice. @default effective cores */
+  /** Pool size; an array (`[1, 2, 4]`) measures a scaling curve; `'auto'`: every size from 2 to the effective cores, with pool-size advice; at most 4 × the effective cores (256 with `oversubscribe`). @default effective cores */
   workers?: number | number[] | 'auto'
-  /** Tasks per batch: one `fn(input(i))` call each. @default 4 * workers */
+  /** Allow `workers` above 4 × the effective cores (up to 256): every worker costs a thread or a process with its memory. @default false */
+  oversubscribe?: boolean
+  /** Tasks per batch: one `fn(input(i))` call each, at most 100_000 (the host makes every input of a batch at once). @default 4 * workers */
   tasks?: number
   /** Input of task `i`: `(i) => value`, or one value for every task. Made in the host, cloned to the worker. @default undefined */
   input?: ((index: number) => Input) | Input
-  /** Budget: the speedup over one worker the parallel arm must reach. @default none */
+  /** Budget: the speedup over one worker the parallel arm must reach, at most 256. @default none */
   minSpeedup?: number
   /** Budget: speedup / workers, a portable form of `minSpeedup`, in (0, 1]. @default none */
   minEfficiency?: number
@@ -22,21 +25,21 @@ export interface BenchOptions<Input = unknown> {
   level?: Level
   /** Serial arm: `'worker'` = one worker of the same kind; `'inline'` = `fn` called in the Vitest worker. @default 'worker' */
   baseline?: Baseline
-  /** Measurement budget per bench after warm-up, ms. @default 10_000 */
+  /** Measurement budget per bench after warm-up, ms, at most 3_600_000 (an hour). @default 10_000 */
   time?: number
-  /** Fewest paired rounds before a verdict may be drawn. @default the first round the interval can decide at (7 at 95%) */
+  /** Fewest paired rounds before a verdict may be drawn, at most 1000. @default the first round the interval can decide at (7 at 95%) */
   minRounds?: number
-  /** Most paired rounds. @default 40 */
+  /** Most paired rounds, at most 1000. @default 40 */
   maxRounds?: number
-  /** Untimed rounds run on the warm pool first. @default 1 */
+  /** Untimed rounds run on the warm pool first, at most 100. @default 1 */
   warmupRounds?: number
-  /** A task running longer than this kills its worker and fails the bench, ms. @default 30_000 */
+  /** A task running longer than this kills its worker and fails the bench, ms, at most 2_147_483_647 (Node's longest timer). @default 30_000 */
   taskTimeout?: number
-  /** Workers that have not loaded the bench file (spawn, setup files, module scope) within this fail the bench, ms. @default 60_000 */
+  /** Workers that have not loaded the bench file (spawn, setup files, module scope) within this fail the bench, ms, at most 2_147_483_647. @default 60_000 */
   startupTimeout?: number
   /** Confidence that all intervals of one bench hold at once; each (model, pool size) row gets an equal share of the error. @default 0.95 */
   confidence?: number
-  /** Heap limit per worker thread (`resourceLimits.maxOldGenerationSizeMb`), or `--max-old-space-size` of a child process, MiB. @default Node's default */
+  /** Heap limit per worker thread (`resourceLimits.maxOldGenerationSizeMb`), or `--max-old-space-size` of a child process, MiB, in [16, 1_048_576]. @default Node's default */
   maxMemoryMb?: number
   /** Move `ArrayBuffer`s / typed arrays in inputs to the worker instead of copying them (the host's copy is detached, so inputs are re-made per task). @default false */
   transfer?: boolean
@@ -121,6 +124,7 @@ export interface ProvidedSettings {
 
 export const BENCH_KEYS = [
   'workers',
+  'oversubscribe',
   'tasks',
   'input',
   'minSpeedup',
@@ -152,6 +156,27 @@ const PLUGIN_ONLY_KEYS = [
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
 /** Beyond this the per-look calibration costs seconds of host CPU (it grows with maxRounds²), for no gain. */
 export const MAX_ROUNDS = 1000
+/**
+ * The upper bound of every numeric option, checked before anything is spawned: without them
+ * `workers: 10_000` forked children until the machine choked, `tasks: 1e9` ran the host out of
+ * memory, `warmupRounds: 1e9` never ended, and a timeout of 2**31 ms became Node's 1 ms timer.
+ */
+export const LIMITS = {
+  /** `workers` per effective core, unless `oversubscribe`. */
+  workersPerCore: 4,
+  /** `workers` with `oversubscribe`: each is a thread or a process with its own heap. */
+  workers: 256,
+  /** The host makes every input of a batch at once. */
+  tasks: 100_000,
+  warmupRounds: 100,
+  /** An hour per bench. */
+  timeMs: 3_600_000,
+  /** Node's longest timer (a longer one fires after 1 ms). */
+  timeoutMs: 2 ** 31 - 1,
+  maxMemoryMb: 1_048_576,
+  /** No pool here can have more workers than this, so no speedup above it is a budget. */
+  minSpeedup: 256,
+} as const
 const DEFAULT_MAX_ROUNDS = 40
 const BASELINES: readonly Baseline[] = ['worker', 'inline']
 const MODELS: readonly Model[] = ['threads', 'processes']
@@ -198,6 +223,8 @@ interface NumberRule {
   below?: number
   /** How the expectation reads in the error, e.g. "an integer >= 1". */
   expected: string
+  /** The option's upper bound (LIMITS), said apart: "`tasks` must be at most 100000 (why), got 1e9". */
+  ceiling?: { max: number; why: string }
 }
 
 function checkNumber(name: string, value: unknown, rule: NumberRule): number {
@@ -213,6 +240,11 @@ function checkNumber(name: string, value: unknown, rule: NumberRule): number {
     !Number.isFinite(value)
   if (outOfRange) {
     throw new RangeError(`\`${name}\` must be ${rule.expected}, got ${describeValue(value)}`)
+  }
+  if (rule.ceiling !== undefined && value > rule.ceiling.max) {
+    throw new RangeError(
+      `\`${name}\` must be at most ${rule.ceiling.max} (${rule.ceiling.why}), got ${describeValue(value)}`,
+    )
   }
   return value
 }
@@ -235,6 +267,7 @@ function checkBoolean(name: string, value: unknown): boolean {
 }
 
 const POSITIVE_INT = { integer: true, min: 1, expected: 'an integer >= 1' }
+const TIMER_CEILING = { max: LIMITS.timeoutMs, why: "Node's longest timer; a longer one fires after 1 ms" }
 
 /**
  * `'auto'`: every pool size from 2 to the effective cores (a pool of 1 is the serial arm itself:
@@ -245,14 +278,25 @@ export function autoWorkers(effectiveCores: number): number[] {
   return top === 1 ? [1] : Array.from({ length: top - 1 }, (_, i) => i + 2)
 }
 
-function checkWorkers(value: unknown, effectiveCores: number): number[] {
+/** The most workers a pool may have here: a few per core, more only when the user insists (`oversubscribe`). */
+export function workersCeiling(effectiveCores: number, oversubscribe: boolean): { max: number; why: string } {
+  if (oversubscribe) return { max: LIMITS.workers, why: 'with `oversubscribe`' }
+  const cores = Math.max(1, Math.ceil(effectiveCores))
+  return {
+    max: Math.min(LIMITS.workers, LIMITS.workersPerCore * cores),
+    why: `${LIMITS.workersPerCore} × this machine's ${cores} effective core${cores === 1 ? '' : 's'}; set \`oversubscribe: true\` for up to ${LIMITS.workers}`,
+  }
+}
+
+function checkWorkers(value: unknown, effectiveCores: number, oversubscribe: boolean): number[] {
   if (value === 'auto') return autoWorkers(effectiveCores)
   const list = Array.isArray(value) ? value : [value]
   if (list.length === 0) {
     throw new RangeError("`workers` must be an integer >= 1, a non-empty array of them or 'auto', got []")
   }
   const expected = Array.isArray(value) ? 'an array of integers >= 1' : "an integer >= 1, an array of them or 'auto'"
-  const counts = list.map((n) => checkNumber('workers', n, { ...POSITIVE_INT, expected }))
+  const ceiling = workersCeiling(effectiveCores, oversubscribe)
+  const counts = list.map((n) => checkNumber('workers', n, { ...POSITIVE_INT, expected, ceiling }))
   return [...new Set(counts)].sort((a, b) => a - b)
 }
 
@@ -312,7 +356,8 @@ function checkPluginOptions(options: unknown): void {
   const benchPart = Object.fromEntries(
     Object.entries(o).filter(([k]) => !(PLUGIN_ONLY_KEYS as readonly string[]).includes(k)),
   )
-  resolveOptions('threads', benchPart, {}, 1, undefined)
+  // The machine's own cores: `workers` is bounded per core.
+  resolveOptions('threads', benchPart, {}, effectiveCores(), undefined)
 }
 
 /**
@@ -341,17 +386,30 @@ export function resolveOptions(
   const pick = (key: (typeof BENCH_KEYS)[number]): unknown =>
     own[key] !== undefined ? own[key] : (defaults as Record<string, unknown>)[key]
 
+  const oversubscribeValue = pick('oversubscribe')
+  const oversubscribe = oversubscribeValue === undefined ? false : checkBoolean('oversubscribe', oversubscribeValue)
   const workersValue = pick('workers')
-  const workers = workersValue === undefined ? [effectiveCores] : checkWorkers(workersValue, effectiveCores)
+  const workers =
+    workersValue === undefined ? [effectiveCores] : checkWorkers(workersValue, effectiveCores, oversubscribe)
   const maxWorkers = workers[workers.length - 1] ?? 1
   const tasksValue = pick('tasks')
-  const tasks = tasksValue === undefined ? 4 * maxWorkers : checkNumber('tasks', tasksValue, POSITIVE_INT)
+  const tasks =
+    tasksValue === undefined
+      ? 4 * maxWorkers
+      : checkNumber('tasks', tasksValue, {
+          ...POSITIVE_INT,
+          ceiling: { max: LIMITS.tasks, why: 'the host makes every input of a batch at once' },
+        })
 
   const minSpeedupValue = pick('minSpeedup')
   const minSpeedup =
     minSpeedupValue === undefined
       ? undefined
-      : checkNumber('minSpeedup', minSpeedupValue, { above: 0, expected: 'a number > 0' })
+      : checkNumber('minSpeedup', minSpeedupValue, {
+          above: 0,
+          expected: 'a number > 0',
+          ceiling: { max: LIMITS.minSpeedup, why: 'no pool can have more workers' },
+        })
   const minEfficiencyValue = pick('minEfficiency')
   const minEfficiency =
     minEfficiencyValue === undefined
@@ -434,7 +492,13 @@ export function resolveOptions(
     levelOverriddenFrom: envLevel !== undefined && envLevel !== ownLevel ? ownLevel : undefined,
     baseline: baselineValue === undefined ? 'worker' : checkChoice('baseline', baselineValue, BASELINES),
     time:
-      timeValue === undefined ? 10_000 : checkNumber('time', timeValue, { min: 0, expected: 'a number of ms >= 0' }),
+      timeValue === undefined
+        ? 10_000
+        : checkNumber('time', timeValue, {
+            min: 0,
+            expected: 'a number of ms >= 0',
+            ceiling: { max: LIMITS.timeMs, why: 'an hour per bench' },
+          }),
     minRounds,
     maxRounds,
     warmupRounds:
@@ -444,6 +508,7 @@ export function resolveOptions(
             integer: true,
             min: 0,
             expected: 'an integer >= 0',
+            ceiling: { max: LIMITS.warmupRounds, why: 'warm-up rounds are not measured' },
           }),
     taskTimeout:
       timeoutValue === undefined
@@ -451,11 +516,16 @@ export function resolveOptions(
         : checkNumber('taskTimeout', timeoutValue, {
             above: 0,
             expected: 'a number of ms > 0',
+            ceiling: TIMER_CEILING,
           }),
     startupTimeout:
       startupTimeoutValue === undefined
         ? 60_000
-        : checkNumber('startupTimeout', startupTimeoutValue, { above: 0, expected: 'a number of ms > 0' }),
+        : checkNumber('startupTimeout', startupTimeoutValue, {
+            above: 0,
+            expected: 'a number of ms > 0',
+            ceiling: TIMER_CEILING,
+          }),
     confidence,
     rowConfidence,
     maxMemoryMb:
@@ -465,6 +535,7 @@ export function resolveOptions(
             integer: true,
             min: 16,
             expected: 'an integer number of MiB >= 16',
+            ceiling: { max: LIMITS.maxMemoryMb, why: '1 TiB' },
           }),
     transfer: transferValue === undefined ? false : checkBoolean('transfer', transferValue),
     expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),

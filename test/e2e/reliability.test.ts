@@ -37,6 +37,10 @@ describe('reliability', () => {
       ['zero workers [threads]', /RangeError: .*`workers` must be an integer >= 1, an array of them or 'auto', got 0/],
       ['fractional tasks [processes]', /RangeError: .*`tasks` must be an integer >= 1, got 2\.5/],
       ['unknown level [threads]', /RangeError: .*`level` must be one of 'error', 'warn', 'off', got "loud"/],
+      ['ten thousand workers [processes]', /RangeError: .*`workers` must be at most \d+ \(4 × this machine's/],
+      ['a billion tasks [threads]', /RangeError: .*`tasks` must be at most 100000/],
+      ['a billion warm-up rounds [threads]', /RangeError: .*`warmupRounds` must be at most 100 /],
+      ['a timeout past Node timers [processes]', /RangeError: .*`taskTimeout` must be at most 2147483647/],
     ]
     for (const [title, message] of cases) {
       expect(run.output).toMatch(message)

@@ -232,15 +232,15 @@ function microCost(calls: number, fn: (i: number) => unknown): number {
   return median(batches)
 }
 
-/** The worker-side CPU-time read (cpu-time.ts), timed inside a worker thread. */
+/** The worker-side read of CPU time and run-queue delay (cpu-time.ts), timed inside a worker thread. */
 async function cpuReadCostInThread(): Promise<number> {
   const cpuTimeUrl = new URL('../dist/worker/cpu-time.js', import.meta.url).href
   const code = `
     const { parentPort } = require('node:worker_threads')
-    import(${JSON.stringify(cpuTimeUrl)}).then(({ cpuTimeMs }) => {
-      for (let i = 0; i < 200; i++) cpuTimeMs()
+    import(${JSON.stringify(cpuTimeUrl)}).then(({ threadTimes }) => {
+      for (let i = 0; i < 200; i++) threadTimes()
       const start = performance.now()
-      for (let i = 0; i < 2000; i++) cpuTimeMs()
+      for (let i = 0; i < 2000; i++) threadTimes()
       parentPort.postMessage((performance.now() - start) / 2000)
     })`
   const worker = new Worker(code, { eval: true })
@@ -315,7 +315,7 @@ async function roundTrip(): Promise<void> {
   )
   console.log(`    performance.now() (measure lane: 2, worker: 2):           ${us(nowCost)} each`)
   console.log(`    transferables(small input) (only with transfer):         ${us(transferablesCost)}`)
-  console.log(`    cpuTimeMs() in a worker thread (2 per task ≥ 5 ms only):  ${us(cpuRead)}`)
+  console.log(`    threadTimes() in a worker thread (2 per task ≥ 1 ms only): ${us(cpuRead)}`)
 }
 
 // ---------------------------------------------------------------- 2. 1 MiB input

@@ -42,10 +42,32 @@ export interface RoundSample {
   parallelCpuMs?: number | undefined
   /** CPU time that processes outside our own tree used during the parallel arm, ms, tick-grained (Linux; undefined where it cannot be told). */
   parallelOtherMs?: number | undefined
+  /**
+   * Run-queue delay (Linux schedstat: time runnable but waiting for a CPU) of the thread calling fn,
+   * inside the calls, summed over the serial arm's tasks, ms. Undefined where the platform cannot
+   * tell, or for tasks under 1 ms.
+   */
+  serialDelayMs?: number | undefined
+  /** The same, summed over every task of the parallel arm (on every worker), ms. */
+  parallelDelayMs?: number | undefined
+  /**
+   * The serial arm's run-queue delay on its critical path, ms: its worker's, inside the calls and
+   * waking up to take each task, and the host thread's, which dispatches each task. One task at a
+   * time, so all of it.
+   */
+  serialPathDelayMs?: number | undefined
+  /**
+   * The parallel arm's run-queue delay on its critical path, ms: the longest any worker was occupied
+   * minus the longest any would have been without its delay (never more than one worker's delay),
+   * plus the host thread's.
+   */
+  parallelPathDelayMs?: number | undefined
   /** The longest single task inside fn in the serial arm, ms: no pool finishes a batch sooner. */
   serialLongestMs?: number | undefined
   /** Time inside fn of each task in the serial arm, in dispatch (input) order, ms: the spread of task costs. */
   serialTaskMs?: number[] | undefined
+  /** Run-queue delay of each task in the serial arm, in dispatch order, ms: the task costs on the CPU are the difference. */
+  serialTaskDelayMs?: number[] | undefined
   /**
    * Tiny tasks only: the whole batch called in one loop inside a worker, ms. Below ~50 µs a task,
    * timing each call would mostly time the clock; this is then the inline cost instead of serialBusyMs.
@@ -72,6 +94,12 @@ export interface Verdict {
   reason: string
   /** The speedup the budget asks for (minSpeedup, or minEfficiency × workers), when a budget is set. */
   target?: number | undefined
+  /**
+   * What the verdict rests on: the measured speedup; the speedup on the CPU the pool got (the
+   * run-queue delay taken out, when other load made it material); or the batch's structural bound
+   * (a budget above what its tasks allow FAILs under any load).
+   */
+  basis?: 'measured' | 'on-cpu-got' | 'bound' | undefined
 }
 
 /** The measurement of one model at one pool size. */
@@ -96,6 +124,16 @@ export interface ModelResult {
   netSpeedup?: number | undefined
   /** The interval of `netSpeedup`, at the speedup's confidence (`high` is null in JSON when unbounded). */
   netInterval?: { low: number; high: number } | undefined
+  /**
+   * The speedup on the CPU the pool got: each arm's wall time less the run-queue delay on its
+   * critical path, paired per round (analysis/load-correction.ts). Present when other load made the
+   * delay material; the verdict was then drawn on it. `high` is null in JSON when unbounded.
+   */
+  onCpuGot?: { speedup: number; low: number; high: number; confidence: number } | undefined
+  /** Median share of each arm's wall time spent waiting for a CPU (Linux schedstat); absent where not measured. */
+  runQueueDelay?: { serialShare: number; parallelShare: number } | undefined
+  /** The most any pool of this size can speed the batch up, from its measured task costs. */
+  structuralBound?: number | undefined
   verdict: Verdict
   /** This row against the same row of a stored run (`compareWith`); absent when no baseline was set or it could not be read. */
   regression?: Regression | undefined

@@ -225,7 +225,7 @@ function cpuShareContention(rounds: RoundSample[]): Contention {
     if (share < STARVED_CPU_SHARE) starvedRounds++
   }
   const starved = starvedRounds > 0 && starvedRounds >= rounds.length * STARVED_ROUND_SHARE
-  const stretch = busyStretch(rounds)
+  const stretch = busyStretch(rounds, false)
   const stretchNote =
     stretch !== undefined && stretch >= STRETCH_WARNING
       ? `; calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm`
@@ -251,29 +251,37 @@ export function decideVerdict(input: {
   target: number | undefined
   starved: boolean
   option: BudgetOption
+  /** The estimate is the speedup on the CPU the pool got: what was measured and what the load cost. */
+  onCpuGot?: { measured: number; parallelShare: number; serialShare: number } | undefined
 }): Verdict {
-  const { estimate, target, starved, option } = input
+  const { estimate, target, starved, option, onCpuGot } = input
+  // `speedup 1.92x (95% CI 1.85–1.97x) on the CPU it got`, and the measured figure at the end.
+  const where = onCpuGot === undefined ? '' : ' on the CPU it got'
+  const after =
+    onCpuGot === undefined
+      ? ''
+      : ` (${measured(onCpuGot.measured)}x measured; run-queue delay ${formatPercent(onCpuGot.parallelShare)} of the parallel arm, ${formatPercent(onCpuGot.serialShare)} of the serial arm)`
   if (target === undefined) {
-    return { status: 'MEASURED', reason: `Speedup ${describeSpeedup(estimate)}; no budget set.` }
+    return { status: 'MEASURED', reason: `Speedup ${describeSpeedup(estimate)}${where}${after}; no budget set.` }
   }
-  const measured = describe(estimate, option)
+  const subject = `${capitalize(describe(estimate, option))}${where}`
   const budget = describeBudget(estimate, target, option)
   if (estimate.low >= target) {
-    return { status: 'PASS', reason: `${capitalize(measured)} reaches ${budget}.`, target }
+    return { status: 'PASS', reason: `${subject} reaches ${budget}${after}.`, target }
   }
   if (estimate.high < target) {
     if (starved) {
       return {
         status: 'INCONCLUSIVE',
-        reason: `${capitalize(measured)} is below ${budget}, but the workers were starved of CPU by other load, so the machine may be to blame.`,
+        reason: `${subject} is below ${budget}, but the workers were starved of CPU by other load, so the machine may be to blame.`,
         target,
       }
     }
-    return { status: 'FAIL', reason: `${capitalize(measured)} is below ${budget}.`, target }
+    return { status: 'FAIL', reason: `${subject} is below ${budget}${after}.`, target }
   }
   return {
     status: 'INCONCLUSIVE',
-    reason: `${capitalize(measured)} straddles ${budget}: more rounds or a quieter machine would decide it.`,
+    reason: `${subject} straddles ${budget}${after}: more rounds or a quieter machine would decide it.`,
     target,
   }
 }
@@ -297,17 +305,29 @@ export function isDecided(estimate: SpeedupEstimate, target: number | undefined)
  */
 export function failureMessage(
   model: Model,
-  result: { estimate: SpeedupEstimate; workers: number },
+  result: Pick<ModelResult, 'estimate' | 'workers' | 'onCpuGot' | 'structuralBound'> & {
+    verdict?: Pick<ModelResult['verdict'], 'basis'> | undefined
+  },
   target: number,
   option: BudgetOption,
   effectiveCores: number,
 ): string {
-  const { estimate, workers } = result
-  const measured =
+  const { workers, onCpuGot, verdict } = result
+  // The estimate the verdict rests on: on the CPU the pool got, when other load made that material.
+  const estimate =
+    verdict?.basis === 'on-cpu-got' && onCpuGot !== undefined
+      ? { ...onCpuGot, efficiency: onCpuGot.speedup / workers }
+      : result.estimate
+  const where = verdict?.basis === 'on-cpu-got' && onCpuGot !== undefined ? ' on the CPU it got' : ''
+  const missed =
     option === 'minEfficiency'
-      ? `efficiency ${describeEfficiency(estimate, workers)} is below minEfficiency ${formatNumber(target / workers)}`
-      : `speedup ${describeSpeedup(estimate)} is below minSpeedup ${formatSpeedup(target)}`
-  return `${model} ${measured} — ${workers} ${plural(workers, 'worker')} on ${formatNumber(effectiveCores)} ${plural(effectiveCores, 'core')}`
+      ? `efficiency ${describeEfficiency(estimate, workers)}${where} is below minEfficiency ${formatNumber(target / workers)}`
+      : `speedup ${describeSpeedup(estimate)}${where} is below minSpeedup ${formatSpeedup(target)}`
+  const bound =
+    verdict?.basis === 'bound' && result.structuralBound !== undefined
+      ? `; no pool of ${workers} ${plural(workers, 'worker')} can run this batch more than ${measured(result.structuralBound)}x faster, whatever the load`
+      : ''
+  return `${model} ${missed} — ${workers} ${plural(workers, 'worker')} on ${formatNumber(effectiveCores)} ${plural(effectiveCores, 'core')}${bound}`
 }
 
 /**
@@ -548,16 +568,30 @@ function capitalize(text: string): string {
  * workers had their CPU: they compete for something else (memory bandwidth, caches, a lock,
  * I/O). Never a verdict (see contention), but the reader must know that more rounds will not
  * change the result: the code, not the pool or the machine's load, limits the speedup.
+ * Where the run-queue delay is measured, it is taken out of both arms first: calls that only
+ * waited for a CPU (other load) are said to have waited, with the number, never blamed on the code.
  */
 export function parallelSlowdown(rounds: RoundSample[]): string | undefined {
-  const stretch = busyStretch(rounds)
+  const stretch = busyStretch(rounds, false)
   if (stretch === undefined || stretch < STRETCH_WARNING) return undefined
-  return `calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm than in the serial arm: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
+  const onCpu = busyStretch(rounds, true)
+  if (onCpu !== undefined && onCpu < STRETCH_WARNING) {
+    const waited = median(rounds.map((r) => (r.parallelDelayMs ?? 0) / r.parallelBusyMs))
+    return `calls took ${formatNumber(stretch)}x longer inside fn in the parallel arm than in the serial arm because the workers waited for a CPU: other load kept them in the run queue ${formatPercent(waited)} of their time inside fn; on the CPU they got, calls took ${formatNumber(onCpu)}x as long`
+  }
+  return `calls took ${formatNumber(onCpu ?? stretch)}x longer inside fn in the parallel arm than in the serial arm${onCpu === undefined ? '' : ' on the CPU they got'}: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
 }
 
-function busyStretch(rounds: RoundSample[]): number | undefined {
-  const ratios = rounds
-    .filter((round) => round.serialBusyMs > 0 && round.parallelBusyMs > 0)
-    .map((round) => round.parallelBusyMs / round.serialBusyMs)
+/** Median over rounds of the parallel arm's time inside fn over the serial arm's; `onCpu`: with the run-queue delay taken out of both. */
+function busyStretch(rounds: RoundSample[], onCpu: boolean): number | undefined {
+  const ratios: number[] = []
+  for (const round of rounds) {
+    const serialDelay = onCpu ? round.serialDelayMs : 0
+    const parallelDelay = onCpu ? round.parallelDelayMs : 0
+    if (serialDelay === undefined || parallelDelay === undefined) return undefined
+    const serial = round.serialBusyMs - serialDelay
+    const parallel = round.parallelBusyMs - parallelDelay
+    if (serial > 0 && parallel > 0) ratios.push(parallel / serial)
+  }
   return ratios.length === 0 ? undefined : median(ratios)
 }

@@ -3,6 +3,7 @@
 // in every round), stopping as soon as the verdicts are decided (after
 // minRounds) or at maxRounds / the time budget.
 
+import { isDecidedUnderLoad, type RowEvidence, rowEvidence } from '../analysis/row-verdict.js'
 import {
   estimateNetSpeedup,
   estimateSpeedup,
@@ -11,9 +12,8 @@ import {
   median,
   sequentialCoverage,
 } from '../analysis/statistics.js'
-import { isDecided } from '../analysis/verdict.js'
 import { describeThrown, ParallelBenchError } from '../errors.js'
-import { otherCpuMs, sampleCpu } from '../machine/other-load.js'
+import { otherCpuMs, sampleCpu, stealShare } from '../machine/other-load.js'
 import {
   descendants,
   type ProcessTree,
@@ -21,6 +21,7 @@ import {
   privateBytesOfAll,
   processTree,
 } from '../machine/process-tree.js'
+import { threadSchedstat } from '../machine/schedstat.js'
 import type { BenchPool } from '../pools/pool.js'
 import type { RoundSample, SpeedupEstimate } from '../types.js'
 import type { BenchFunction } from '../worker/registry.js'
@@ -32,6 +33,8 @@ export interface Workload {
   input: (index: number) => unknown
   /** Move ArrayBuffers to the worker instead of copying (threads only). */
   transfer: boolean
+  /** Every task gets the same input (a fixed `input`, or none), so every task costs the same. */
+  equalTasks?: boolean | undefined
 }
 
 /** One pool under test, with what its arms run. */
@@ -62,10 +65,14 @@ export interface Measurement {
   callMs: number | undefined
   memoryBytes: number | undefined
   estimate: SpeedupEstimate
+  /** The load's cost, the speedup on the CPU the pool got and the batch's bound, at the estimate's level. */
+  evidence: RowEvidence
   /** Net speedup vs calling fn inline, paired per round (estimateNetSpeedup). */
   net: { speedup: number; low: number; high: number; confidence: number } | undefined
   /** CPU time other processes took over all rounds, and how long they lasted (contention's fallback for short arms). */
   otherLoad: { cpuMs: number; wallMs: number } | undefined
+  /** The share of the CPUs' time a hypervisor took over all rounds (steal): not in any run-queue delay. */
+  stealShare: number | undefined
   stoppedBecause: 'decided' | 'maxRounds' | 'time'
 }
 
@@ -76,9 +83,38 @@ interface BatchTiming {
   longestMs: number
   /** Time inside fn per task, by input index. */
   taskMs: number[]
+  /** Run-queue delay per task, by input index, where every task had one. */
+  taskDelayMs: number[] | undefined
   cpuMs: number | undefined
+  /** Run-queue delay of the threads calling fn inside the calls, summed over tasks, ms; undefined unless every task had one. */
+  delayMs: number | undefined
+  /**
+   * The run-queue delay on the batch's critical path, ms: the workers' (inside the calls and waking
+   * up to take each task; see criticalPathDelayMs) plus the host thread's, which dispatches every task.
+   */
+  pathDelayMs: number | undefined
   /** Per task: latency seen by the host minus time inside fn. */
   overheadMs: number[]
+}
+
+function sumDelay(workers: readonly { delayMs: number }[]): number {
+  return workers.reduce((sum, worker) => sum + worker.delayMs, 0)
+}
+
+/**
+ * The run-queue delay on a batch's critical path: the longest any worker was occupied with its
+ * tasks, minus the longest any worker would have been without its delay. One worker: all of its
+ * delay. Two workers occupied 60 ms each, one delayed 20 ms: 60 − max(40, 60) = 0, the other
+ * worker finished no sooner. It is never more than the largest single worker's delay.
+ */
+export function criticalPathDelayMs(perWorker: Iterable<{ spanMs: number; delayMs: number }>): number {
+  let longest = 0
+  let longestWithoutDelay = 0
+  for (const { spanMs, delayMs } of perWorker) {
+    longest = Math.max(longest, spanMs)
+    longestWithoutDelay = Math.max(longestWithoutDelay, spanMs - Math.max(0, delayMs))
+  }
+  return Math.max(0, longest - longestWithoutDelay)
 }
 
 /** ArrayBuffers reachable at the top level or one level down (typed arrays, arrays, plain objects). */
@@ -123,7 +159,12 @@ async function runBatch(
   let busyMs = 0
   let longestMs = 0
   const taskMs: number[] = []
+  const taskDelayMs: number[] = []
   let cpuMs: number | undefined = 0
+  let delayed = true
+  // Per worker: how long it was occupied with its tasks (host-seen latency) and the run-queue delay
+  // of its thread in that time (inside the calls, and waking up to take each task).
+  const perWorker = new Map<string, { spanMs: number; delayMs: number }>()
   const overheadMs: number[] = []
   // One lane per worker: a task is dispatched only to an idle worker, so latency − busy is pure messaging.
   const lane = async (): Promise<void> => {
@@ -132,20 +173,47 @@ async function runBatch(
       const input = inputs[index]
       const sent = performance.now()
       const reply = await pool.run({ op: 'run', input }, transfer ? transferables(input) : undefined)
-      overheadMs.push(performance.now() - sent - reply.busyMs)
+      const latencyMs = performance.now() - sent
+      overheadMs.push(latencyMs - reply.busyMs)
       busyMs += reply.busyMs
       taskMs[index] = reply.busyMs
+      taskDelayMs[index] = reply.delayMs ?? 0
       longestMs = Math.max(longestMs, reply.busyMs)
       cpuMs = cpuMs === undefined || reply.cpuMs === undefined ? undefined : cpuMs + reply.cpuMs
+      delayed &&= reply.delayMs !== undefined
+      const worker = perWorker.get(reply.workerId) ?? { spanMs: 0, delayMs: 0 }
+      worker.spanMs += latencyMs
+      worker.delayMs += (reply.delayMs ?? 0) + (reply.waitMs ?? 0)
+      perWorker.set(reply.workerId, worker)
     }
   }
+  // The host's own thread dispatches and takes every reply: its delay is on both arms' paths.
+  const hostBefore = threadSchedstat()
   const start = performance.now()
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
-  return { wallMs: performance.now() - start, busyMs, longestMs, taskMs, cpuMs, overheadMs }
+  const wallMs = performance.now() - start
+  const hostAfter = hostBefore === undefined ? undefined : threadSchedstat()
+  const hostDelayMs = hostAfter === undefined || hostBefore === undefined ? 0 : hostAfter.delayMs - hostBefore.delayMs
+  const workers = [...perWorker.values()]
+  // One task at a time (the serial arm) puts every task on the path, whichever worker ran it.
+  const workersPath = concurrency === 1 ? sumDelay(workers) : criticalPathDelayMs(workers)
+  return {
+    wallMs,
+    busyMs,
+    longestMs,
+    taskMs,
+    taskDelayMs: delayed ? taskDelayMs : undefined,
+    cpuMs,
+    delayMs: delayed ? taskDelayMs.reduce((sum, ms) => sum + ms, 0) : undefined,
+    pathDelayMs: delayed ? Math.min(wallMs, workersPath + hostDelayMs) : undefined,
+    overheadMs,
+  }
 }
 
 async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
   const taskMs: number[] = []
+  // The host's own thread calls fn here: its run-queue delay over the batch is the arm's.
+  const before = threadSchedstat()
   const start = performance.now()
   for (const input of inputs) {
     const called = performance.now()
@@ -154,7 +222,19 @@ async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise
     taskMs.push(performance.now() - called)
   }
   const wallMs = performance.now() - start
-  return { wallMs, busyMs: wallMs, longestMs: Math.max(0, ...taskMs), taskMs, cpuMs: undefined, overheadMs: [] }
+  const after = before === undefined ? undefined : threadSchedstat()
+  const delayMs = before === undefined || after === undefined ? undefined : after.delayMs - before.delayMs
+  return {
+    wallMs,
+    busyMs: wallMs,
+    longestMs: Math.max(0, ...taskMs),
+    taskMs,
+    taskDelayMs: undefined,
+    cpuMs: undefined,
+    delayMs,
+    pathDelayMs: delayMs,
+    overheadMs: [],
+  }
 }
 
 /** Below this time inside fn per task, the inline cost is taken from a batch timed as one loop. */
@@ -233,8 +313,13 @@ async function warmedArms(
           serialBusyMs: serial.busyMs,
           parallelBusyMs: parallel.busyMs,
           parallelCpuMs: parallel.cpuMs,
+          ...(serial.delayMs === undefined ? {} : { serialDelayMs: serial.delayMs }),
+          ...(serial.pathDelayMs === undefined ? {} : { serialPathDelayMs: serial.pathDelayMs }),
+          ...(parallel.delayMs === undefined ? {} : { parallelDelayMs: parallel.delayMs }),
+          ...(parallel.pathDelayMs === undefined ? {} : { parallelPathDelayMs: parallel.pathDelayMs }),
           serialLongestMs: serial.longestMs,
           serialTaskMs: serial.taskMs,
+          ...(serial.taskDelayMs === undefined ? {} : { serialTaskDelayMs: serial.taskDelayMs }),
           ...(inlineMs === undefined ? {} : { inlineMs }),
           ...(parallel.otherMs === undefined ? {} : { parallelOtherMs: parallel.otherMs }),
         },
@@ -264,6 +349,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
   const rounds: RoundSample[][] = pools.map(() => [])
   const overheads: number[][] = pools.map(() => [])
   const estimates: (SpeedupEstimate | undefined)[] = pools.map(() => undefined)
+  const evidences: (RowEvidence | undefined)[] = pools.map(() => undefined)
   const started = performance.now()
   const runStart = sampleCpu(ownPids())
   let stoppedBecause: Measurement['stoppedBecause'] = 'maxRounds'
@@ -283,8 +369,11 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
     const level = lookLevel(plan, round + 1)
     pools.forEach((under, index) => {
       estimates[index] = estimateSpeedup(rounds[index] as RoundSample[], under.pool.size, level)
+      evidences[index] = rowEvidence(rounds[index] as RoundSample[], under.pool.size, level, under.workload.equalTasks)
     })
-    if (pools.every((under, index) => isDecided(estimates[index] as SpeedupEstimate, under.target))) {
+    const decided = (under: PoolUnderTest, index: number): boolean =>
+      isDecidedUnderLoad(estimates[index] as SpeedupEstimate, evidences[index] as RowEvidence, under.target)
+    if (pools.every(decided)) {
       stoppedBecause = 'decided'
       break
     }
@@ -302,6 +391,8 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
     const own = rounds[index] as RoundSample[]
     const level = lookLevel(plan, own.length)
     const final = estimates[index] ?? estimateSpeedup(own, under.pool.size, level)
+    const evidence = evidences[index] ?? rowEvidence(own, under.pool.size, level, under.workload.equalTasks)
+    const onCpuGot = evidence.onCpuGot
     const runEnd = runStart === undefined ? undefined : sampleCpu(ownPids())
     results.push({
       rounds: own,
@@ -312,11 +403,17 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
         own.length === 0 ? undefined : median(own.map((r) => r.inlineMs ?? r.serialBusyMs)) / under.workload.tasks,
       memoryBytes: await memoryPerWorker(under, pools, tree),
       estimate: { ...final, confidence: Math.min(final.confidence, coverage) },
+      evidence: {
+        ...evidence,
+        onCpuGot:
+          onCpuGot === undefined ? undefined : { ...onCpuGot, confidence: Math.min(onCpuGot.confidence, coverage) },
+      },
       net: netEstimate(own, level, coverage),
       otherLoad:
         runStart === undefined || runEnd === undefined
           ? undefined
           : { cpuMs: otherCpuMs(runStart, runEnd), wallMs: runEnd.atMs - runStart.atMs },
+      stealShare: runStart === undefined || runEnd === undefined ? undefined : stealShare(runStart, runEnd),
       stoppedBecause,
     })
   }

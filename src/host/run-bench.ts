@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import type { TestContext } from 'vitest'
 import { benchOutcome } from '../analysis/outcome.js'
 import { baselineRowFor, compareWithBaseline, type RegressionRow } from '../analysis/regression.js'
+import { rowVerdict } from '../analysis/row-verdict.js'
 import { scalingSummary } from '../analysis/scaling.js'
 import { lookPlan } from '../analysis/statistics.js'
 import {
@@ -13,7 +14,6 @@ import {
   budgetOption,
   budgetTarget,
   contention,
-  decideVerdict,
   dispatchOrder,
   granularity,
   parallelSlowdown,
@@ -39,6 +39,7 @@ import type {
   ModelResult,
   ModuleFunction,
   Regression,
+  SpeedupEstimate,
   Verdict,
 } from '../types.js'
 import { hostModuleExport } from '../worker/load-target.js'
@@ -154,6 +155,7 @@ async function measureRows(
           tasks: options.tasks,
           input: workloadInput(options),
           transfer: options.transfer && model === 'threads',
+          equalTasks: typeof options.input !== 'function',
         },
         target: budget,
         inlineFn,
@@ -188,20 +190,22 @@ function judgeRow(
   compare: ((row: RegressionRow) => Regression) | undefined,
 ): ModelResult {
   const budget = budgetTarget(options, workers)
-  const starvation = contention(
-    measurement.rounds,
-    workers,
-    environment?.effectiveCores ?? workers,
-    measurement.otherLoad,
-  )
+  const { load, onCpuGot, bound } = measurement.evidence
+  // /proc/stat minus our tree only where the run-queue delay is not measured (DESIGN §4).
+  const starvation =
+    load === undefined
+      ? contention(measurement.rounds, workers, environment?.effectiveCores ?? workers, measurement.otherLoad)
+      : { starved: false, starvedRounds: 0, detail: '' }
   const grain = granularity(measurement.callMs, measurement.roundTripMs)
   const verdict: Verdict =
     skipReason === undefined
-      ? decideVerdict({
-          estimate: measurement.estimate,
+      ? rowVerdict({
+          measured: measurement.estimate,
+          evidence: measurement.evidence,
           target: budget,
-          starved: starvation.starved,
           option: budgetOption(options, workers),
+          workers,
+          starvedByFallback: starvation.starved,
         })
       : { status: 'SKIPPED', reason: skipReason, target: budget }
   const own = [...warnings]
@@ -210,7 +214,13 @@ function judgeRow(
   if (balance !== undefined) own.push(balance)
   const order = dispatchOrder(measurement.rounds, workers)
   if (order !== undefined) own.push(order)
+  if (load?.material === true && onCpuGot !== undefined) own.push(loadNote(measurement.estimate, onCpuGot, load))
   if (starvation.starved) own.push(starvation.detail)
+  if (measurement.stealShare !== undefined && measurement.stealShare >= STEAL_WARNING) {
+    own.push(
+      `the hypervisor took ${Math.round(measurement.stealShare * 100)}% of this machine's CPU time during the run (steal): the whole VM lost it, so no run-queue delay shows it and it is not corrected`,
+    )
+  }
   // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
   else if (grain.warning === undefined) {
     const slowdown = parallelSlowdown(measurement.rounds)
@@ -229,7 +239,8 @@ function judgeRow(
     rounds: measurement.rounds,
     speedup: measurement.estimate.speedup,
     effectiveCores: environment?.effectiveCores ?? workers,
-    starved: starvation.starved,
+    // A regression under load too heavy to correct is not the code's: the gate waits, as the budget does.
+    starved: starvation.starved || (load?.material === true && !load.credible),
   })
   return {
     model,
@@ -241,12 +252,31 @@ function judgeRow(
     callMs: measurement.callMs,
     memoryBytes: measurement.memoryBytes,
     estimate: measurement.estimate,
+    ...(onCpuGot === undefined ? {} : { onCpuGot }),
+    ...(load === undefined
+      ? {}
+      : { runQueueDelay: { serialShare: load.serialShare, parallelShare: load.parallelShare } }),
+    ...(bound === undefined ? {} : { structuralBound: bound }),
     netSpeedup: measurement.net?.speedup,
     netInterval: measurement.net === undefined ? undefined : { low: measurement.net.low, high: measurement.net.high },
     verdict,
     ...(regression === undefined ? {} : { regression }),
     warnings: own,
   }
+}
+
+/** Hypervisor steal above this share of the run is worth saying: it slows both arms uncorrected. */
+const STEAL_WARNING = 0.05
+
+/** `1.01x measured · 1.92x [1.85–1.97] on the CPU it got (run-queue delay 34% of the parallel arm, 2% of the serial arm)`. */
+function loadNote(
+  measured: SpeedupEstimate,
+  onCpuGot: SpeedupEstimate,
+  load: { serialShare: number; parallelShare: number },
+): string {
+  const x = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : '∞')
+  const pct = (share: number): string => `${Math.round(share * 100)}%`
+  return `other load: ${x(measured.speedup)}x measured · ${x(onCpuGot.speedup)}x [${x(onCpuGot.low)}–${x(onCpuGot.high)}] on the CPU it got (run-queue delay ${pct(load.parallelShare)} of the parallel arm, ${pct(load.serialShare)} of the serial arm)`
 }
 
 const EXPLANATIONS: Partial<Record<string, string>> = {

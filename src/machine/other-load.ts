@@ -14,7 +14,32 @@ export interface CpuSample {
   machineMs: number
   /** CPU time of our own process tree, ms. */
   ownMs: number
+  /** Time the hypervisor ran something else on the CPUs we may use (steal), and all their time, ms. */
+  stealMs?: number | undefined
+  totalMs?: number | undefined
   atMs: number
+}
+
+/** Steal and total ticks of the `cpuN` lines in `cpus`, or of all CPUs: the share a hypervisor took. */
+export function parseProcStatSteal(
+  stat: string,
+  cpus: readonly number[] | undefined,
+): { steal: number; total: number } | undefined {
+  let steal = 0
+  let total = 0
+  let found = 0
+  for (const line of stat.split('\n')) {
+    const match = /^cpu(\d*)\s+(.*)$/.exec(line)
+    if (match === null) continue
+    const id = match[1] === '' ? undefined : Number(match[1])
+    if (cpus === undefined ? id !== undefined : id === undefined || !cpus.includes(id)) continue
+    // user nice system idle iowait irq softirq steal (guest time is already inside user)
+    const fields = (match[2] ?? '').trim().split(/\s+/).slice(0, 8).map(Number)
+    steal += fields[7] ?? 0
+    total += fields.reduce((sum, value) => sum + value, 0)
+    found++
+  }
+  return found === 0 || !Number.isFinite(total) ? undefined : { steal, total }
 }
 
 /** Busy ticks (user, nice, system, irq, softirq, steal) of the `cpuN` lines in `cpus`, or of all CPUs. */
@@ -76,7 +101,14 @@ export function sampleCpu(childPids: readonly number[], read: FileReader = readS
     const ticks = childStat === undefined ? undefined : parsePidStatTicks(childStat)
     if (ticks !== undefined) ownMs += ticks * TICK_MS
   }
-  return { machineMs: machineTicks * TICK_MS, ownMs, atMs: performance.now() }
+  const steal = stat === undefined ? undefined : parseProcStatSteal(stat, allowed)
+  return {
+    machineMs: machineTicks * TICK_MS,
+    ownMs,
+    stealMs: steal === undefined ? undefined : steal.steal * TICK_MS,
+    totalMs: steal === undefined ? undefined : steal.total * TICK_MS,
+    atMs: performance.now(),
+  }
 }
 
 /**
@@ -85,4 +117,11 @@ export function sampleCpu(childPids: readonly number[], read: FileReader = readS
  */
 export function otherCpuMs(before: CpuSample, after: CpuSample): number {
   return after.machineMs - before.machineMs - (after.ownMs - before.ownMs)
+}
+
+/** The share of the CPUs' time the hypervisor took between two samples (steal); undefined where unknown. */
+export function stealShare(before: CpuSample, after: CpuSample): number | undefined {
+  if (before.stealMs === undefined || after.stealMs === undefined) return undefined
+  const total = (after.totalMs ?? 0) - (before.totalMs ?? 0)
+  return total > 0 ? (after.stealMs - before.stealMs) / total : undefined
 }

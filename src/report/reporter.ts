@@ -67,7 +67,7 @@ export function reviveBenchResult(bench: BenchResult): BenchResult {
   const compared = (r: ModelResult): RegressionComparison | undefined =>
     r.regression?.status === 'NEW' ? undefined : r.regression
   const changed = (r: ModelResult): boolean =>
-    unbounded(r.estimate) || unbounded(r.netInterval) || unbounded(compared(r))
+    unbounded(r.estimate) || unbounded(r.netInterval) || unbounded(r.onCpuGot) || unbounded(compared(r))
   if (!bench.results.some(changed) && !unbounded(bench.ranking)) return bench
   return {
     ...bench,
@@ -78,6 +78,7 @@ export function reviveBenchResult(bench: BenchResult): BenchResult {
         ...r,
         estimate: revive(r.estimate),
         ...(r.netInterval === undefined ? {} : { netInterval: revive(r.netInterval) }),
+        ...(r.onCpuGot === undefined ? {} : { onCpuGot: revive(r.onCpuGot) }),
         ...(regression === undefined ? {} : { regression: revive(regression) }),
       }
     }),

@@ -21,7 +21,19 @@ export type TaskRequest =
 
 export type TaskReply =
   /** `value` is fn's return value: cloning it back is part of the honest price of parallelism. */
-  | { ok: true; op: 'run'; workerId: string; busyMs: number; cpuMs: number | undefined; value: unknown }
+  | {
+      ok: true
+      op: 'run'
+      workerId: string
+      busyMs: number
+      /** CPU time of the calling thread (a child: its process) during the call, ms. */
+      cpuMs: number | undefined
+      /** Run-queue delay of the calling thread during the call, ms (Linux schedstat). */
+      delayMs: number | undefined
+      /** Its run-queue delay between its previous reply and this call: waking up to take the task, ms. */
+      waitMs: number | undefined
+      value: unknown
+    }
   | { ok: true; op: 'memory'; workerId: string; bytes: number }
   | { ok: true; op: 'inline'; busyMs: number }
   | { ok: false; code: ErrorCode; error: SerializedError }

@@ -4,7 +4,7 @@
 import { isMainThread, threadId } from 'node:worker_threads'
 import { type ErrorCode, ParallelBenchError, serializeError } from '../errors.js'
 import { privateBytesOf } from '../machine/process-tree.js'
-import { cpuTimeMs } from './cpu-time.js'
+import { type ThreadTimes, threadTimes } from './cpu-time.js'
 import { loadTarget } from './load-target.js'
 import { epochNow, READY, type ReadyMessage, type TaskReply, type TaskRequest, type WorkerSetup } from './protocol.js'
 import type { BenchFunction } from './registry.js'
@@ -17,8 +17,11 @@ export interface Runtime {
 
 const workerId = isMainThread ? `pid ${process.pid}` : `thread ${threadId}`
 
-/** Tasks shorter than this skip the CPU-time reads (2 × ~8 µs from /proc on Node 20 would distort them). */
-const CPU_SAMPLE_MIN_MS = 5
+/**
+ * Tasks shorter than this skip the CPU-time and run-queue-delay reads (2 × ~8 µs from /proc would
+ * distort them); at 1 ms the reads add under 2% to the arm's wall time, outside the time inside fn.
+ */
+const SAMPLE_MIN_MS = 1
 
 function failure(
   code: ErrorCode,
@@ -79,31 +82,43 @@ export async function startRuntime(setup: WorkerSetup): Promise<Runtime> {
     loadError = failure('LOAD_FAILED', error)
   }
   let lastBusyMs = Number.POSITIVE_INFINITY
+  // The reading at the end of the last sampled call: the delay since then, up to this call, is the
+  // time this thread waited for a CPU to take the task in (a wake-up delayed by other load).
+  let lastEnd: ThreadTimes | undefined
 
-  function done(value: unknown, start: number, cpuStart: number | undefined, sampleCpu: boolean): TaskReply {
+  function done(value: unknown, start: number, before: ThreadTimes | undefined): TaskReply {
     const busyMs = performance.now() - start
-    const cpuEnd = sampleCpu ? cpuTimeMs() : undefined
+    const after = before === undefined ? undefined : threadTimes()
     lastBusyMs = busyMs
-    const cpuMs = cpuStart !== undefined && cpuEnd !== undefined ? cpuEnd - cpuStart : undefined
-    return { ok: true, op: 'run', workerId, busyMs, cpuMs, value }
+    const between = (from: ThreadTimes | undefined, to: ThreadTimes | undefined, field: keyof ThreadTimes) => {
+      const a = from?.[field]
+      const b = to?.[field]
+      return a === undefined || b === undefined ? undefined : b - a
+    }
+    const waitMs = between(lastEnd, before, 'delayMs')
+    lastEnd = after
+    return {
+      ok: true,
+      op: 'run',
+      workerId,
+      busyMs,
+      cpuMs: between(before, after, 'cpuMs'),
+      delayMs: between(before, after, 'delayMs'),
+      waitMs,
+      value,
+    }
   }
 
-  async function settle(
-    promise: Promise<unknown>,
-    start: number,
-    cpuStart: number | undefined,
-    sampleCpu: boolean,
-  ): Promise<TaskReply> {
+  async function settle(promise: Promise<unknown>, start: number, before: ThreadTimes | undefined): Promise<TaskReply> {
     try {
-      return done(await promise, start, cpuStart, sampleCpu)
+      return done(await promise, start, before)
     } catch (error) {
       return failure('TASK_FAILED', error)
     }
   }
 
   function run(fn: BenchFunction, input: unknown): TaskReply | Promise<TaskReply> {
-    const sampleCpu = lastBusyMs >= CPU_SAMPLE_MIN_MS
-    const cpuStart = sampleCpu ? cpuTimeMs() : undefined
+    const before = lastBusyMs >= SAMPLE_MIN_MS ? threadTimes() : undefined
     const start = performance.now()
     let value: unknown
     try {
@@ -111,9 +126,7 @@ export async function startRuntime(setup: WorkerSetup): Promise<Runtime> {
     } catch (error) {
       return failure('TASK_FAILED', error)
     }
-    return value instanceof Promise
-      ? settle(value, start, cpuStart, sampleCpu)
-      : done(value, start, cpuStart, sampleCpu)
+    return value instanceof Promise ? settle(value, start, before) : done(value, start, before)
   }
 
   return {

@@ -11,7 +11,8 @@ describe('the working core, end to end', () => {
     for (const title of ['cpu spin [threads]', 'cpu spin [processes]']) {
       const [result] = benchNamed(run, title).results
       expect(result?.verdict.status, run.output).toBe('PASS')
-      expect(result?.estimate.low).toBeGreaterThanOrEqual(1.3)
+      // The interval the verdict rests on: on the CPU the pool got when other load made it matter.
+      expect((result?.onCpuGot ?? result?.estimate)?.low).toBeGreaterThanOrEqual(1.3)
       expect(result?.startupMs).toHaveLength(2)
     }
     expect(run.stdout).toMatch(/threads\s+2\s/)
@@ -21,8 +22,9 @@ describe('the working core, end to end', () => {
   it("a missed budget at level 'error' fails the run with a readable message", async () => {
     const run = await runVitest('core', ['budget-error'])
     expect(run.code).toBe(1)
+    // No load can excuse it: 3 equal tasks on 2 workers allow 1.5x at most.
     expect(run.output).toMatch(
-      /threads speedup 1\.\d+x \(9\d(\.\d)?% CI 1\.\d+–1\.\d+x\) is below minSpeedup 1\.9x — 2 workers on \d+ cores?/,
+      /threads speedup \d\.\d+x \(9\d(\.\d)?% CI \d\.\d+–\d\.\d+x\)( on the CPU it got)? is below minSpeedup 1\.9x — 2 workers on \d+ cores?; no pool of 2 workers can run this batch more than 1\.50x faster, whatever the load/,
     )
     expect(benchNamed(run, 'three tasks [threads]').results[0]?.verdict.status).toBe('FAIL')
   })

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { otherCpuMs, parsePidStatTicks, parseProcStatBusy, sampleCpu } from '../../../src/machine/other-load.js'
+import {
+  otherCpuMs,
+  parsePidStatTicks,
+  parseProcStatBusy,
+  parseProcStatSteal,
+  sampleCpu,
+  stealShare,
+} from '../../../src/machine/other-load.js'
 
 const STAT = `cpu  1000 10 500 9000 40 5 6 7 0 0
 cpu0 600 5 300 4000 20 3 3 4 0 0
@@ -45,5 +52,19 @@ describe('sampleCpu', () => {
   it('gives up where a CPU quota is narrower than the CPUs we see (other tenants would read as other load)', () => {
     const quota = files({ '/proc/self/cgroup': '0::/job\n', '/sys/fs/cgroup/job/cpu.max': '100000 100000\n' })
     expect(sampleCpu([], quota)).toBeUndefined()
+  })
+})
+
+describe('steal', () => {
+  it('is the steal column over all eight time columns of the CPUs we may use', () => {
+    expect(parseProcStatSteal(STAT, [0])).toEqual({ steal: 4, total: 600 + 5 + 300 + 4000 + 20 + 3 + 3 + 4 })
+    expect(parseProcStatSteal(STAT, undefined)?.steal).toBe(7)
+    expect(parseProcStatSteal('intr 1\n', undefined)).toBeUndefined()
+  })
+
+  it('is a share of the time between two samples', () => {
+    const at = (stealMs: number, totalMs: number) => ({ machineMs: 0, ownMs: 0, stealMs, totalMs, atMs: 0 })
+    expect(stealShare(at(10, 1000), at(60, 2000))).toBe(0.05)
+    expect(stealShare({ machineMs: 0, ownMs: 0, atMs: 0 }, at(60, 2000))).toBeUndefined()
   })
 })

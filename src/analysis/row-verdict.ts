@@ -1,0 +1,140 @@
+// The verdict of one row under whatever else the machine runs (DESIGN §4, revised 2026-12-05):
+// a budget above what the batch's own tasks allow FAILs under any load; otherwise the interval
+// decides, on the speedup on the CPU the pool got when the run-queue delay was material; load
+// excuses a miss (INCONCLUSIVE) only when it is too heavy for the correction to be trusted.
+// Pure: rounds in, a verdict and the estimates it rests on out.
+import type { RoundSample, SpeedupEstimate, Verdict } from '../types.js'
+import { estimateOnCpuGot, type LoadEffect, loadEffect, MAX_CORRECTABLE_DELAY_SHARE } from './load-correction.js'
+import { median } from './statistics.js'
+import { type BudgetOption, decideVerdict, isDecided, listScheduleMs, typicalTaskMs } from './verdict.js'
+
+/** Tasks within this share of their median cost count as equal, so that noise cannot lower their bound. */
+export const EQUAL_TASK_SPREAD = 0.1
+/** A budget more than this share above the structural bound FAILs on the bound alone (task costs are measured, not exact). */
+export const BOUND_TOLERANCE = 0.02
+
+/**
+ * The most any pool of `workers` can speed this batch up, from the batch's own measured task costs
+ * (the serial arm's time inside fn per task with its run-queue delay taken out, median over
+ * rounds): equal tasks (`equalTasks`: every task got the same input; or costs within 10% of their
+ * median), tasks / ⌈tasks / workers⌉; unequal ones, their total over a longest-first schedule's
+ * makespan (so never more than the total over the longest task). Undefined without per-task costs.
+ */
+export function structuralBound(
+  rounds: readonly RoundSample[],
+  workers: number,
+  equalTasks = false,
+): number | undefined {
+  const costs = typicalTaskMs(rounds.map(onCpuTaskCosts))
+  if (costs === undefined || costs.length === 0 || workers < 1) return undefined
+  const typical = median(costs)
+  if (!(typical > 0)) return undefined
+  if (equalTasks || costs.every((cost) => Math.abs(cost - typical) <= typical * EQUAL_TASK_SPREAD)) {
+    return costs.length / Math.ceil(costs.length / workers)
+  }
+  const total = costs.reduce((sum, cost) => sum + cost, 0)
+  const longestFirst = listScheduleMs(
+    [...costs].sort((a, b) => b - a),
+    workers,
+  )
+  return longestFirst > 0 ? total / longestFirst : undefined
+}
+
+/** The serial arm's per-task times with each task's run-queue delay taken out, where it was measured. */
+function onCpuTaskCosts(round: RoundSample): RoundSample {
+  const { serialTaskMs, serialTaskDelayMs } = round
+  if (serialTaskMs === undefined || serialTaskDelayMs?.length !== serialTaskMs.length) return round
+  return { ...round, serialTaskMs: serialTaskMs.map((ms, i) => Math.max(0, ms - (serialTaskDelayMs[i] ?? 0))) }
+}
+
+/** True when a budget asks for more than the batch allows (see structuralBound). */
+export function aboveBound(target: number | undefined, bound: number | undefined): boolean {
+  return target !== undefined && bound !== undefined && target > bound * (1 + BOUND_TOLERANCE)
+}
+
+export interface RowEvidence {
+  /** The speedup on the CPU the pool got, when the delay was material; the verdict is drawn on it. */
+  onCpuGot: SpeedupEstimate | undefined
+  /** What the load cost, where the run-queue delay was measured. */
+  load: LoadEffect | undefined
+  /** The batch's structural bound (structuralBound). */
+  bound: number | undefined
+}
+
+/** The corrected estimate (when material), the load and the bound of some rounds, at an interval level. */
+export function rowEvidence(
+  rounds: readonly RoundSample[],
+  workers: number,
+  level: number,
+  equalTasks = false,
+): RowEvidence {
+  const load = loadEffect(rounds)
+  return {
+    onCpuGot: load?.material === true ? estimateOnCpuGot(rounds, workers, level) : undefined,
+    load,
+    bound: structuralBound(rounds, workers, equalTasks),
+  }
+}
+
+/**
+ * Sequential stopping under load: decided once the bound rules the budget out, or once the
+ * estimate the verdict will rest on (corrected when the delay is material) is decided; never
+ * while the load is too heavy to correct (it may pass: keep measuring until `time` / maxRounds).
+ */
+export function isDecidedUnderLoad(
+  measured: SpeedupEstimate,
+  evidence: RowEvidence,
+  target: number | undefined,
+): boolean {
+  if (aboveBound(target, evidence.bound)) return true
+  if (evidence.load?.material === true && !evidence.load.credible) return false
+  return isDecided(evidence.onCpuGot ?? measured, target)
+}
+
+const percent = (share: number): string => `${Math.round(share * 100)}%`
+const times = (value: number): string => `${value.toFixed(2)}x`
+
+export interface RowVerdictInput {
+  measured: SpeedupEstimate
+  evidence: RowEvidence
+  target: number | undefined
+  option: BudgetOption
+  workers: number
+  /** Where the run-queue delay is not measured: the /proc/stat fallback's word on starvation. */
+  starvedByFallback: boolean
+}
+
+/** PASS / FAIL / INCONCLUSIVE / MEASURED of one row, with its reason and the estimate it rests on. */
+export function rowVerdict(input: RowVerdictInput): Verdict {
+  const { measured, evidence, target, option, workers } = input
+  const { load, bound, onCpuGot } = evidence
+  if (target !== undefined && bound !== undefined && aboveBound(target, bound)) {
+    return {
+      status: 'FAIL',
+      reason: `${option === 'minEfficiency' ? `minEfficiency ${(target / workers).toFixed(2)} (${times(target)})` : `minSpeedup ${times(target)}`} is above what this batch allows: by its tasks' measured costs no pool of ${workers} workers can run it more than ${times(bound)} faster, whatever the load.`,
+      target,
+      basis: 'bound',
+    }
+  }
+  if (load?.material === true && !load.credible) {
+    const budget = target === undefined ? '' : ' against the budget'
+    return {
+      status: target === undefined ? 'MEASURED' : 'INCONCLUSIVE',
+      reason: `The machine was busier than it can serve: the parallel arm waited for a CPU ${percent(load.parallelShare)} of its time and the serial arm ${percent(load.serialShare)} (more than ${percent(MAX_CORRECTABLE_DELAY_SHARE)} cannot be corrected credibly), so the speedup of ${times(measured.speedup)} is not judged${budget}.`,
+      ...(target === undefined ? {} : { target }),
+      basis: 'measured',
+    }
+  }
+  if (onCpuGot !== undefined && load !== undefined) {
+    const verdict = decideVerdict({
+      estimate: onCpuGot,
+      target,
+      starved: false,
+      option,
+      onCpuGot: { measured: measured.speedup, parallelShare: load.parallelShare, serialShare: load.serialShare },
+    })
+    return { ...verdict, basis: 'on-cpu-got' }
+  }
+  const starved = load === undefined && input.starvedByFallback
+  return { ...decideVerdict({ estimate: measured, target, starved, option }), basis: 'measured' }
+}

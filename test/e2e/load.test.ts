@@ -1,0 +1,46 @@
+// Verdicts beside other load (issue 18): the test starts a CPU hog itself, kills it by pid, and
+// asserts verdicts that hold on a busy 2-core CI machine: budgets far from the quiet truth, and
+// structural bounds. Linux only: the run-queue delay comes from /proc schedstat.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { afterEach, describe, expect, it } from 'vitest'
+import { benchNamed, runVitest } from '../support/run-vitest.js'
+
+const hogs: ChildProcess[] = []
+afterEach(() => {
+  for (const hog of hogs.splice(0)) hog.kill('SIGKILL')
+})
+
+/** A process that keeps one core busy until killed. */
+function startHog(): void {
+  hogs.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }))
+}
+
+describe.runIf(process.platform === 'linux')('verdicts beside a CPU hog', () => {
+  it('a met budget PASSes on the CPU the pool got; one above the batch’s bound and one a lock defeats FAIL', async () => {
+    startHog()
+    const run = await runVitest('load')
+    expect(run.code, run.output).toBe(0)
+
+    for (const title of ['met under load [threads]', 'met under load [processes]']) {
+      const [met] = benchNamed(run, title).results
+      expect(met?.verdict.status, `${title}\n${run.output}`).toBe('PASS')
+      // The hog took CPU from the parallel arm, measured on our own threads, every round.
+      expect(met?.rounds.every((r) => typeof r.parallelPathDelayMs === 'number')).toBe(true)
+      expect(met?.runQueueDelay?.parallelShare, title).toBeGreaterThan(0.03)
+      expect(met?.verdict.basis).toBe('on-cpu-got')
+      expect(met?.onCpuGot?.speedup).toBeGreaterThan(met?.estimate.speedup ?? Number.POSITIVE_INFINITY)
+      expect(met?.warnings.join('\n')).toMatch(/^other load: \d\.\d\dx measured · \d\.\d\dx \[.*\] on the CPU it got/m)
+      expect(met?.warnings.join('\n')).not.toMatch(/compete for something other than CPU/)
+    }
+
+    const [bound] = benchNamed(run, 'above the bound [processes]').results
+    expect(bound?.verdict).toMatchObject({ status: 'FAIL', basis: 'bound' })
+    expect(bound?.verdict.reason).toMatch(/no pool of 2 workers can run it more than 1\.50x faster, whatever the load/)
+    expect(bound?.structuralBound).toBe(1.5)
+
+    const [locked] = benchNamed(run, 'held by a lock [threads]').results
+    expect(locked?.verdict.status, run.output).toBe('FAIL')
+    expect(locked?.verdict.basis).not.toBe('bound')
+    expect(locked?.warnings.join('\n')).toMatch(/compete for something other than CPU time/)
+  })
+})

@@ -1,0 +1,244 @@
+// The speedup on the CPU the pool got, the batch's structural bound and the verdict under load,
+// on synthetic schedstat numbers: deterministic, and each case a situation bench/load.ts measures.
+import { describe, expect, it } from 'vitest'
+import {
+  estimateOnCpuGot,
+  judgedEstimate,
+  loadEffect,
+  MATERIAL_DELAY_SHARE,
+  roundOnCpuGot,
+} from '../../../src/analysis/load-correction.js'
+import {
+  isDecidedUnderLoad,
+  type RowEvidence,
+  rowEvidence,
+  rowVerdict,
+  structuralBound,
+} from '../../../src/analysis/row-verdict.js'
+import { estimateSpeedup } from '../../../src/analysis/statistics.js'
+import { parallelSlowdown } from '../../../src/analysis/verdict.js'
+import { criticalPathDelayMs } from '../../../src/host/measure.js'
+import type { RoundSample } from '../../../src/types.js'
+
+/**
+ * A round of 4 equal 50 ms tasks on 2 workers whose true speedup is `truth`; other load delays the
+ * parallel arm's critical path by `parallelDelay` ms and the serial arm by `serialDelay` ms.
+ */
+function loaded(truth: number, parallelDelay: number, serialDelay = 0, jitter = 0): RoundSample {
+  const serialWork = 200 + jitter
+  const parallelWork = serialWork / truth
+  return {
+    order: 'serial-first',
+    serialMs: serialWork + serialDelay,
+    parallelMs: parallelWork + parallelDelay,
+    serialBusyMs: serialWork + serialDelay,
+    parallelBusyMs: serialWork + 2 * parallelDelay,
+    serialTaskMs: [50, 50, 50, 50].map((ms) => ms + serialDelay / 4),
+    serialLongestMs: 50 + serialDelay / 4,
+    serialDelayMs: serialDelay,
+    serialPathDelayMs: serialDelay,
+    parallelDelayMs: 2 * parallelDelay,
+    parallelPathDelayMs: parallelDelay,
+  }
+}
+
+const rounds = (n: number, make: (i: number) => RoundSample): RoundSample[] =>
+  Array.from({ length: n }, (_, i) => make(i))
+/** Small deterministic spread so the sign-test interval has width. */
+const spread = (i: number): number => ((i * 7) % 5) - 2
+
+describe('criticalPathDelayMs', () => {
+  it('is all of one worker’s delay, and only the part that held back the longest-occupied worker', () => {
+    expect(criticalPathDelayMs([{ spanMs: 100, delayMs: 30 }])).toBe(30)
+    // Both delayed alike: the batch ends 20 ms late.
+    expect(
+      criticalPathDelayMs([
+        { spanMs: 120, delayMs: 20 },
+        { spanMs: 120, delayMs: 20 },
+      ]),
+    ).toBe(20)
+    // The undelayed worker finished last anyway: nothing to take out.
+    expect(
+      criticalPathDelayMs([
+        { spanMs: 100, delayMs: 0 },
+        { spanMs: 80, delayMs: 30 },
+      ]),
+    ).toBe(0)
+    // The busiest worker's delay, capped by how far the next worker lags: never more than one worker's delay.
+    expect(
+      criticalPathDelayMs([
+        { spanMs: 150, delayMs: 60 },
+        { spanMs: 100, delayMs: 10 },
+      ]),
+    ).toBe(60)
+    expect(
+      criticalPathDelayMs([
+        { spanMs: 150, delayMs: 60 },
+        { spanMs: 120, delayMs: 10 },
+      ]),
+    ).toBe(40)
+  })
+})
+
+describe('the speedup on the CPU the pool got', () => {
+  it('takes each arm’s critical-path delay out of its wall time, round by round', () => {
+    const round = loaded(1.9, 55, 10)
+    const on = roundOnCpuGot(round)
+    expect(on?.serialMs).toBeCloseTo(200)
+    expect(on?.parallelMs).toBeCloseTo(200 / 1.9)
+    expect(estimateOnCpuGot([round], 2, 0.5)?.speedup).toBeCloseTo(1.9)
+  })
+
+  it('recovers the quiet truth from a one-core hog’s delay, with an interval', () => {
+    const hog = rounds(15, (i) => loaded(1.92, 50 + spread(i), 0, spread(i)))
+    const measured = estimateSpeedup(hog, 2, 0.95)
+    expect(measured.speedup).toBeLessThan(1.3)
+    const on = estimateOnCpuGot(hog, 2, 0.95)
+    expect(on?.speedup).toBeCloseTo(1.92, 1)
+    expect(on?.low).toBeLessThanOrEqual(1.92)
+    expect(on?.high).toBeGreaterThanOrEqual(1.91)
+  })
+
+  it('lowers a speedup inflated by a starved serial arm', () => {
+    const starvedSerial = rounds(9, () => loaded(1.5, 0, 60))
+    expect(estimateSpeedup(starvedSerial, 2, 0.9).speedup).toBeGreaterThan(1.9)
+    expect(estimateOnCpuGot(starvedSerial, 2, 0.9)?.speedup).toBeCloseTo(1.5)
+  })
+
+  it('is not measured when any round lacks the delay (not Linux, tasks under 1 ms)', () => {
+    const { serialPathDelayMs: _s, parallelPathDelayMs: _p, ...bare } = loaded(1.9, 50)
+    expect(loadEffect([loaded(1.9, 50), bare])).toBeUndefined()
+    expect(judgedEstimate([bare], 2, 0.5).basis).toBe('measured')
+  })
+
+  it('leaves a quiet run as measured: the delay is below the material share', () => {
+    const quiet = rounds(9, (i) => loaded(1.95, 1, 0.5, spread(i)))
+    const effect = loadEffect(quiet)
+    expect(effect?.material).toBe(false)
+    expect(effect?.parallelShare).toBeLessThan(MATERIAL_DELAY_SHARE)
+    const judged = judgedEstimate(quiet, 2, 0.9)
+    expect(judged.basis).toBe('measured')
+    expect(judged.estimate).toEqual(estimateSpeedup(quiet, 2, 0.9))
+  })
+
+  it('calls a load the machine cannot serve not credible', () => {
+    const effect = loadEffect(rounds(9, () => loaded(1.9, 400)))
+    expect(effect).toMatchObject({ material: true, credible: false })
+    expect(effect?.parallelShare).toBeGreaterThan(0.75)
+  })
+})
+
+describe('structuralBound', () => {
+  const withTasks = (taskMs: number[]): RoundSample => ({
+    order: 'serial-first',
+    serialMs: 1,
+    parallelMs: 1,
+    serialBusyMs: 1,
+    parallelBusyMs: 1,
+    serialTaskMs: taskMs,
+  })
+
+  it('is tasks / ⌈tasks / workers⌉ for equal tasks, whatever their noise', () => {
+    expect(structuralBound([withTasks([60, 61, 59])], 2)).toBe(1.5)
+    expect(structuralBound([withTasks([40, 41, 39, 42])], 2)).toBe(2)
+  })
+
+  it('is the total over a longest-first schedule for unequal tasks', () => {
+    expect(structuralBound([withTasks([150, 50, 50])], 2)).toBeCloseTo(250 / 150)
+    expect(structuralBound([withTasks([30, 30, 20, 20, 20])], 2)).toBeCloseTo(120 / 70)
+  })
+
+  it('is unknown without per-task costs', () => {
+    expect(structuralBound([{ ...withTasks([]), serialTaskMs: undefined }], 2)).toBeUndefined()
+  })
+})
+
+describe('the verdict under load', () => {
+  const judge = (roundsIn: RoundSample[], target: number | undefined, starvedByFallback = false) => {
+    const evidence = rowEvidence(roundsIn, 2, 0.95)
+    const measured = estimateSpeedup(roundsIn, 2, 0.95)
+    return {
+      evidence,
+      decided: isDecidedUnderLoad(measured, evidence, target),
+      verdict: rowVerdict({ measured, evidence, target, option: 'minSpeedup', workers: 2, starvedByFallback }),
+    }
+  }
+  const oneCoreHog = rounds(15, (i) => loaded(1.92, 50 + spread(i), 0, spread(i)))
+
+  it('PASSes a met budget that the measured speedup misses, on the CPU the pool got, and says both', () => {
+    const { verdict, decided } = judge(oneCoreHog, 1.7)
+    expect(decided).toBe(true)
+    expect(verdict.status).toBe('PASS')
+    expect(verdict.basis).toBe('on-cpu-got')
+    expect(verdict.reason).toBe(
+      'Speedup 1.92x (96.4% CI 1.92–1.92x) on the CPU it got reaches minSpeedup 1.7x (1.30x measured; run-queue delay 32.4% of the parallel arm, 0% of the serial arm).',
+    )
+  })
+
+  it('FAILs a missed budget under load, which the old rule excused', () => {
+    const { verdict } = judge(oneCoreHog, 1.99)
+    expect(verdict.status).toBe('FAIL')
+    expect(verdict.basis).toBe('on-cpu-got')
+  })
+
+  it('FAILs a budget above the batch’s structural bound under any load, decided at once', () => {
+    const threeTasks = rounds(7, (i) => ({
+      ...loaded(1.49, 400, 0, spread(i)),
+      serialTaskMs: [60, 60, 60],
+    }))
+    const { verdict, decided, evidence } = judge(threeTasks, 1.65)
+    expect(evidence.load?.credible).toBe(false)
+    expect(decided).toBe(true)
+    expect(verdict).toMatchObject({ status: 'FAIL', basis: 'bound', target: 1.65 })
+    expect(verdict.reason).toBe(
+      'minSpeedup 1.65x is above what this batch allows: by its tasks’ measured costs no pool of 2 workers can run it more than 1.50x faster, whatever the load.'.replace(
+        '’',
+        "'",
+      ),
+    )
+  })
+
+  it('excuses a miss only when the load is too heavy to correct, and keeps measuring', () => {
+    const twoHogs = rounds(9, (i) => loaded(1.9, 400 + spread(i), 0, spread(i)))
+    const { verdict, decided } = judge(twoHogs, 1.7)
+    expect(decided).toBe(false)
+    expect(verdict.status).toBe('INCONCLUSIVE')
+    expect(verdict.reason).toMatch(
+      /the parallel arm waited for a CPU 7\d% of its time .*more than 65% cannot be corrected credibly/,
+    )
+  })
+
+  it('on a quiet machine judges the measured speedup, as before', () => {
+    const quiet = rounds(9, (i) => loaded(1.95, 0.5, 0, spread(i)))
+    const { verdict } = judge(quiet, 1.7)
+    expect(verdict).toMatchObject({ status: 'PASS', basis: 'measured' })
+    expect(verdict.reason).toMatch(/^Speedup 1\.9\dx/)
+  })
+
+  it('falls back to /proc/stat where the delay is not measured', () => {
+    const bare = rounds(9, (i) => {
+      const { serialPathDelayMs: _s, parallelPathDelayMs: _p, ...rest } = loaded(1.2, 0, 0, spread(i))
+      return rest
+    })
+    const evidence: RowEvidence = rowEvidence(bare, 2, 0.95)
+    expect(evidence.load).toBeUndefined()
+    expect(judge(bare, 1.7, true).verdict.status).toBe('INCONCLUSIVE')
+    expect(judge(bare, 1.7, false).verdict.status).toBe('FAIL')
+  })
+})
+
+describe('parallelSlowdown under load', () => {
+  it('says the workers waited for a CPU, with the number, when the delay explains the stretch', () => {
+    const hog = rounds(9, () => loaded(1.2, 60))
+    expect(parallelSlowdown(hog)).toMatch(
+      /^calls took 1\.6x longer inside fn in the parallel arm than in the serial arm because the workers waited for a CPU: other load kept them in the run queue 37\.5% of their time inside fn; on the CPU they got, calls took 1x as long$/,
+    )
+  })
+
+  it('still blames the code when calls stretch on the CPU they got', () => {
+    const contended = rounds(9, () => ({ ...loaded(1.2, 0), parallelBusyMs: 300 }))
+    expect(parallelSlowdown(contended)).toMatch(
+      /^calls took 1\.5x longer inside fn .* on the CPU they got: the workers compete for something other than CPU time/,
+    )
+  })
+})

@@ -94,6 +94,7 @@ export default class ParallelBenchReporter implements Reporter {
   #vitest: ReporterVitest | undefined
   // Keyed by test id: a retried or re-reported test keeps one (the latest) result.
   readonly #results = new Map<string, BenchResult>()
+  #interrupted = false
 
   constructor(options: ParallelBenchReporterOptions = {}) {
     this.#options = options
@@ -108,6 +109,7 @@ export default class ParallelBenchReporter implements Reporter {
   /** Until the run ends: a watch-mode rerun listens again (onTestRunStart). */
   #listen(): void {
     this.#stopListening()
+    this.#interrupted = false
     process.once('SIGINT', this.#onInterrupt)
     process.once('SIGTERM', this.#onInterrupt)
   }
@@ -119,6 +121,7 @@ export default class ParallelBenchReporter implements Reporter {
    */
   readonly #onInterrupt = (signal: NodeJS.Signals): void => {
     this.#stopListening()
+    this.#interrupted = true
     try {
       const results = this.#sortedResults()
       const environment = this.#environment()
@@ -181,6 +184,8 @@ export default class ParallelBenchReporter implements Reporter {
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule | ReportedTestModule> = []): Promise<void> {
     this.#stopListening()
+    // Reported already, when the signal came (a run end that still arrives would print it twice).
+    if (this.#interrupted) return
     // A safety net: results that did not arrive through onTestCaseResult are still in the modules.
     for (const testModule of testModules) {
       for (const testCase of testModule.children.allTests()) this.#collect(testCase)

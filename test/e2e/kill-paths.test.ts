@@ -78,6 +78,7 @@ describe('an interrupted run', () => {
         expect(run.output).toContain(
           `Parallel bench: the run was interrupted (${signal}); 1 bench completed before it (below). Benches still running were stopped and not measured.`,
         )
+        expect(run.output.split('the run was interrupted').length - 1).toBe(1)
         expect(run.stdout).toMatch(/● completes before the interrupt \[threads\]/)
         expect(run.json?.interrupted).toBe(signal)
         expect(run.json?.benches.map((bench) => bench.fullName)).toEqual([

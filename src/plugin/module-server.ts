@@ -102,40 +102,64 @@ function tokenCheck(token: string): (given: string) => boolean {
 /** How often the server looks for bench child processes whose owner died, ms. */
 const REAP_INTERVAL_MS = 500
 
-/** A bench child process as checked in /proc when it said hello: it and the Vitest worker that forked it. */
-interface KnownChild {
-  child: ProcessIdentity
-  owner: ProcessIdentity
+/**
+ * A bench child process that said hello: checked in /proc where Linux has it (then known by pid and
+ * start time), else taken at its word (`pid` and `owner` alone; see checkClaim).
+ */
+type KnownChild =
+  | { verified: true; child: ProcessIdentity; owner: ProcessIdentity }
+  | { verified: false; pid: number; owner: number }
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM'
+  }
 }
 
 /**
  * The claim of a hello's `child`, checked before the server would ever kill anything on its word:
  * the pid's parent must be the stated owner, and the owner must run below this process (a Vitest
- * worker). 'unverifiable' where /proc is missing: the claim is then ignored (no reaping).
+ * worker); 'false' otherwise. Without /proc (macOS, Windows) the claim cannot be checked and is
+ * taken as it is: there the socket sits in a 0700 directory (or a pipe), so only this user, who can
+ * kill those processes anyway, can make it; on Linux an abstract socket is open to every user.
  */
-function checkClaim(claim: NonNullable<Hello['child']>): KnownChild | 'unverifiable' | 'false' {
-  if (processIdentity(process.pid) === undefined) return 'unverifiable'
+function checkClaim(claim: NonNullable<Hello['child']>): KnownChild | 'false' {
+  if (processIdentity(process.pid) === undefined) return { verified: false, pid: claim.pid, owner: claim.owner }
   const child = processIdentity(claim.pid)
   const owner = processIdentity(claim.owner)
   if (child === undefined || owner === undefined || child.ppid !== owner.pid) return 'false'
   if (!descendsFrom(owner.pid, process.pid)) return 'false'
-  return { child, owner }
+  return { verified: true, child, owner }
+}
+
+function ownerAlive(known: KnownChild): boolean {
+  return known.verified ? isRunning(known.owner) : isAlive(known.owner)
+}
+
+/** The very process that said hello (same start time where /proc tells), never a reused pid. */
+function childToKill(known: KnownChild): number | undefined {
+  if (!known.verified) return known.pid
+  return isRunning(known.child) ? known.child.pid : undefined
 }
 
 /**
  * A bench child process must not outlive the Vitest worker that forked it, even when that worker
  * is SIGKILLed (OOM killer, kill -9) while fn keeps the child's main thread in an endless loop, so
  * that no 'disconnect' handler can run. This process (Vitest's main) is still there: it ends such
- * orphans. Costs the children nothing; they already hold a connection here.
+ * orphans (on Linux the kernel's death watch usually did already: pools/death-watch.ts). Costs the
+ * children nothing; they already hold a connection here.
  */
 function reapOrphans(children: Map<Socket, KnownChild>, all = false): void {
-  for (const [socket, { child, owner }] of children) {
-    if (!all && isRunning(owner)) continue
+  for (const [socket, known] of children) {
+    if (!all && ownerAlive(known)) continue
     children.delete(socket)
-    // Only the very process that said hello (same start time), never a reused pid.
-    if (!isRunning(child)) continue
+    const pid = childToKill(known)
+    if (pid === undefined) continue
     try {
-      process.kill(child.pid, 'SIGKILL')
+      process.kill(pid, 'SIGKILL')
     } catch {
       // already gone
     }
@@ -202,7 +226,7 @@ export async function startModuleServer(answer: ModuleAnswer): Promise<ModuleSer
       if (hello.child !== undefined) {
         const known = checkClaim(hello.child)
         if (known === 'false') return void socket.destroy()
-        if (known !== 'unverifiable') children.set(socket, known)
+        children.set(socket, known)
       }
       clearTimeout(deadline)
       unauthenticated.delete(socket)

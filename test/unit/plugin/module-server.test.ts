@@ -242,3 +242,48 @@ describe('lineReader', () => {
     expect(overflows).toBe(1)
   })
 })
+
+describe('orphan reaping (where no kernel death watch ends a child)', () => {
+  it.runIf(process.platform === 'linux')(
+    'kills a child whose claim /proc confirms once its owner is SIGKILLed, while fn keeps it busy',
+    async () => {
+      // This test process stands for Vitest's main: owner (a Vitest worker) → child (a bench child).
+      const childCode = `
+        const net = require('node:net')
+        const socket = net.connect(Buffer.from(process.env.ADDRESS, 'base64').toString())
+        socket.write(JSON.stringify({ token: process.env.TOKEN, project: 'p', child: { pid: process.pid, owner: process.ppid } }) + '\\n')
+        socket.on('connect', () => setTimeout(() => { process.stdout.write(String(process.pid) + '\\n'); for (;;) {} }, 200))
+      `
+      const ownerCode = `
+        const { spawn } = require('node:child_process')
+        spawn(process.execPath, ['-e', process.env.CHILD_CODE], { stdio: ['ignore', 'inherit', 'inherit'] })
+        setInterval(() => {}, 1000)
+      `
+      const { spawn } = await import('node:child_process')
+      const owner = spawn(process.execPath, ['-e', ownerCode], {
+        env: { ...process.env, ADDRESS: Buffer.from(server.address).toString('base64'), TOKEN: server.token, CHILD_CODE: childCode },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+      const childPid = await new Promise<number>((resolve) =>
+        owner.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
+      )
+      const alive = (pid: number): boolean => {
+        try {
+          process.kill(pid, 0)
+          return true
+        } catch {
+          return false
+        }
+      }
+      try {
+        expect(alive(childPid)).toBe(true)
+        owner.kill('SIGKILL')
+        const deadline = performance.now() + 3000
+        while (alive(childPid) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+        expect(alive(childPid)).toBe(false)
+      } finally {
+        if (alive(childPid)) process.kill(childPid, 'SIGKILL')
+      }
+    },
+  )
+})

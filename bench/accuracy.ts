@@ -32,15 +32,16 @@
 import { readFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
+import { firstDecidingRound } from '../dist/analysis/rounds.js'
 import { median, signTestInterval } from '../dist/analysis/statistics.js'
 import { contention, decideVerdict } from '../dist/analysis/verdict.js'
 import { type Measurement, measure } from '../dist/host/measure.js'
-import { firstDecidingRound } from '../dist/host/options.js'
 import type { BenchPool, PoolOptions } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import type { Model, VerdictStatus } from '../dist/types.js'
 import { startBenchLoader } from './support/module-loader.mjs'
+import { calibrateIterations } from './support/raw-timing.ts'
 import { spin } from './workloads/spin.ts'
 
 // ── settings ──────────────────────────────────────────────────────────────
@@ -152,23 +153,6 @@ function positiveInteger(text: string, what: string): number {
   if (!(Number.isInteger(value) && value >= 1))
     throw new RangeError(`${what} must be an integer ≥ 1, got ${JSON.stringify(text)}`)
   return value
-}
-
-/** Iterations of `spin` that take about `ms` here, timed in this process after a JIT warm-up. */
-function calibrateIterations(ms: number): number {
-  let iterations = 1_000_000
-  spin(iterations)
-  for (;;) {
-    const times: number[] = []
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now()
-      spin(iterations)
-      times.push(performance.now() - start)
-    }
-    const took = median(times)
-    if (took >= ms / 4) return Math.round((iterations * ms) / took)
-    iterations *= 4
-  }
 }
 
 /** Wilson score interval for k successes in n trials, 95%. */
@@ -358,7 +342,7 @@ for (const tasks of TASK_COUNTS) {
   }
 }
 
-const iterations = calibrateIterations(TASK_MS)
+const iterations = calibrateIterations(spin, TASK_MS)
 const roundMs = (tasks: number): number => TASK_MS * (tasks + Math.ceil(tasks / WORKERS))
 const roundsPerBudget: Record<BudgetKind, number> = { below: 11, above: 11, at: 40 }
 const perRepMs = configs.reduce(

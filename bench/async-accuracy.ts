@@ -17,8 +17,9 @@ import { spawnSync } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
+import { rankModels } from '../dist/analysis/ranking.js'
 import { lookPlan, median } from '../dist/analysis/statistics.js'
-import { decideVerdict, rankModels } from '../dist/analysis/verdict.js'
+import { decideVerdict } from '../dist/analysis/verdict.js'
 import { type Measurement, measure } from '../dist/host/measure.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
@@ -26,6 +27,7 @@ import type { Model, ModelResult } from '../dist/types.js'
 import { createRawForkPool } from './raw/fork-pool.mjs'
 import { derive } from './raw/work.mjs'
 import { startBenchLoader } from './support/module-loader.mjs'
+import { abbaRounds, timeParallel, timeSerial } from './support/raw-timing.ts'
 
 const REPETITIONS = Number(process.argv[2] ?? 5)
 const CASE = process.env.ASYNC_ACCURACY_CASE
@@ -75,28 +77,14 @@ async function calibrate(ms: number): Promise<number> {
 
 /** Raw speedup by hand: ABBA rounds of the batch one task at a time vs all at once on the same pool. */
 async function rawRounds(run: (input: number) => Promise<unknown>, iterations: number) {
-  const serial = async (): Promise<number> => {
-    const start = performance.now()
-    for (let i = 0; i < TASKS; i++) await run(iterations)
-    return performance.now() - start
-  }
-  const parallel = async (): Promise<number> => {
-    const start = performance.now()
-    await Promise.all(Array.from({ length: TASKS }, () => run(iterations)))
-    return performance.now() - start
-  }
-  await serial()
-  await parallel()
-  const ratios: number[] = []
-  const parallels: number[] = []
-  for (let r = 0; r < RAW_ROUNDS; r++) {
-    const first = r % 2 === 0 ? await serial() : await parallel()
-    const second = r % 2 === 0 ? await parallel() : await serial()
-    const [s, p] = r % 2 === 0 ? [first, second] : [second, first]
-    ratios.push(s / p)
-    parallels.push(p)
-  }
-  return { speedup: Math.exp(median(ratios.map(Math.log))), parallelMs: median(parallels) }
+  const inputs = Array<number>(TASKS).fill(iterations)
+  const { serialMs, parallelMs } = await abbaRounds(
+    () => timeSerial(run, inputs),
+    () => timeParallel(run, inputs),
+    RAW_ROUNDS,
+  )
+  const ratios = serialMs.map((s, r) => s / (parallelMs[r] as number))
+  return { speedup: Math.exp(median(ratios.map(Math.log))), parallelMs: median(parallelMs) }
 }
 
 async function rawTruth(model: Model, iterations: number) {
@@ -174,8 +162,8 @@ function row(model: Model, m: Measurement): ModelResult {
     startupMs: m.startupMs,
     roundTripMs: m.roundTripMs,
     estimate: m.estimate,
-    verdict: { status: 'MEASURED', reason: '' },
-    warnings: [],
+    verdict: { status: 'MEASURED', why: { kind: 'no-budget' } },
+    diagnostics: [],
   }
 }
 

@@ -2,9 +2,12 @@
 // for the CPU? A matrix of workloads × background load × budgets, on real pools, against the
 // quiet truth measured in the same run by raw pools timed by hand (no harness).
 //
-// Workloads (2 workers, fixed CPU work: xorshift iteration counts, never time-based spinning):
-//   equal    4 equal tasks: structural bound 2.00x
-//   unequal  tasks of 3:1:1 cost: no pool of 2 can beat 5/3 = 1.67x (the longest task alone)
+// Workloads (2 workers, fixed work: iteration counts, never time-based spinning):
+//   equal    4 equal xorshift tasks: structural bound 2.00x
+//   unequal  xorshift tasks of 3:1:1 cost: no pool of 2 can beat 5/3 = 1.67x (the longest task alone)
+//   async    4 equal async PBKDF2 calls: the work runs on libuv's thread pool, the calling thread waits
+//   helper   4 equal xorshift tasks done by a long-lived helper process each worker starts (a
+//            compiler's service process): the calling thread waits on a pipe
 // Background load (child processes started here, killed by pid):
 //   none, half (a duty-cycle hog: 5 ms on, 5 ms off), one (a spinning core), mid (one hog that
 //   starts a third of the way into the run), bursty (150 ms on, 150 ms off), two (two spinning
@@ -18,21 +21,23 @@
 //
 // Run alone on the machine (it starts its own load):
 //   npm run bench:load -- [repetitions] [--loads none,one,...] [--workloads equal,unequal] [--models threads,processes]
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Piscina } from 'piscina'
+import { firstDecidingRound } from '../dist/analysis/rounds.js'
 import { isDecidedUnderLoad, rowEvidence, rowVerdict } from '../dist/analysis/row-verdict.js'
 import { estimateSpeedup, lookLevel, lookPlan, median, sequentialCoverage } from '../dist/analysis/statistics.js'
 import { type Measurement, measure } from '../dist/host/measure.js'
-import { firstDecidingRound } from '../dist/host/options.js'
 import type { BenchPool, PoolOptions } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import type { Model, RoundSample, VerdictStatus } from '../dist/types.js'
 import { createRawForkPool } from './raw/fork-pool.mjs'
 import { startBenchLoader } from './support/module-loader.mjs'
+import { abbaRounds, calibrateIterations, timeSerial } from './support/raw-timing.ts'
+import { derive } from './workloads/off-thread.mjs'
 import { spin } from './workloads/spin.ts'
 
 const { values: flags, positionals } = parseArgs({
@@ -53,15 +58,21 @@ const MAX_ROUNDS = 40
 const RAW_ROUNDS = 30
 
 type LoadKind = 'none' | 'half' | 'one' | 'mid' | 'bursty' | 'two'
-type WorkloadKind = 'equal' | 'unequal'
+type WorkloadKind = 'equal' | 'unequal' | 'async' | 'helper'
 type BudgetKind = 'below' | 'above' | 'bound'
 const LOADS = flags.loads.split(',') as LoadKind[]
 const WORKLOADS = flags.workloads.split(',') as WorkloadKind[]
 const MODELS = flags.models.split(',') as Model[]
 
-const WEIGHTS: Record<WorkloadKind, number[]> = { equal: [1, 1, 1, 1], unequal: [3, 1, 1] }
-/** tasks / ⌈tasks / workers⌉ for equal tasks; total / longest-first makespan otherwise. */
-const BOUNDS: Record<WorkloadKind, number> = { equal: 2, unequal: 5 / 3 }
+const SPIN_URL = new URL('./workloads/spin.ts', import.meta.url).href
+const OFF_THREAD_URL = new URL('./workloads/off-thread.mjs', import.meta.url).href
+const WORKLOADS_SPEC: Record<WorkloadKind, { url: string; exportName: string; weights: number[]; bound: number }> = {
+  equal: { url: SPIN_URL, exportName: 'spin', weights: [1, 1, 1, 1], bound: 2 },
+  // Total over the longest-first makespan: 5 units over the longest task's 3.
+  unequal: { url: SPIN_URL, exportName: 'spin', weights: [3, 1, 1], bound: 5 / 3 },
+  async: { url: OFF_THREAD_URL, exportName: 'derive', weights: [1, 1, 1, 1], bound: 2 },
+  helper: { url: OFF_THREAD_URL, exportName: 'viaHelper', weights: [1, 1, 1, 1], bound: 2 },
+}
 
 // ── background load ───────────────────────────────────────────────────────
 
@@ -73,44 +84,59 @@ const HOG_CODE: Record<Exclude<LoadKind, 'none'>, string> = {
   bursty: 'const on=()=>{const t=performance.now();while(performance.now()-t<150);setTimeout(on,150)};on()',
 }
 
-/** Starts the load; the returned function kills every hog by pid. */
+/**
+ * Starts the load; the returned function kills every hog by pid. Each hog is started through a
+ * shell that exits at once, so it belongs to init, not to this process: here this process is the
+ * pools' host, and a hog below it would count as our own tree (as fn's helper processes do).
+ */
 function startLoad(kind: LoadKind, expectedRunMs: number): () => void {
-  const hogs: ChildProcess[] = []
+  const hogs: number[] = []
   const hog = (): void => {
-    hogs.push(spawn(process.execPath, ['-e', HOG_CODE[kind as Exclude<LoadKind, 'none'>]], { stdio: 'ignore' }))
+    const code = HOG_CODE[kind as Exclude<LoadKind, 'none'>].replace(/'/g, `'\\''`)
+    const started = spawnSync('sh', ['-c', `'${process.execPath}' -e '${code}' >/dev/null 2>&1 & echo $!`], {
+      encoding: 'utf8',
+    })
+    const pid = Number(started.stdout.trim())
+    if (Number.isInteger(pid) && pid > 0) hogs.push(pid)
   }
   let timer: NodeJS.Timeout | undefined
   if (kind === 'mid') timer = setTimeout(hog, expectedRunMs / 3)
   else if (kind !== 'none') for (let i = 0; i < (kind === 'two' ? 2 : 1); i++) hog()
   return () => {
     clearTimeout(timer)
-    for (const child of hogs) child.kill('SIGKILL')
+    for (const pid of hogs) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+    }
   }
 }
 
 // ── workloads ─────────────────────────────────────────────────────────────
 
-function calibrateIterations(ms: number): number {
-  let iterations = 1_000_000
-  spin(iterations)
+const ITERATIONS = calibrateIterations(spin, TASK_MS)
+
+/** PBKDF2 iterations that take about `ms` here, one call at a time. */
+async function calibrateDerive(ms: number): Promise<number> {
+  let iterations = 1000
   for (;;) {
-    const times: number[] = []
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now()
-      spin(iterations)
-      times.push(performance.now() - start)
-    }
-    const took = median(times)
+    const start = performance.now()
+    await derive(iterations)
+    const took = performance.now() - start
     if (took >= ms / 4) return Math.round((iterations * ms) / took)
     iterations *= 4
   }
 }
-const ITERATIONS = calibrateIterations(TASK_MS)
-const inputsOf = (workload: WorkloadKind): number[] => WEIGHTS[workload].map((w) => w * ITERATIONS)
+const DERIVE_ITERATIONS = WORKLOADS.includes('async') ? await calibrateDerive(TASK_MS) : 0
+const inputsOf = (workload: WorkloadKind): number[] =>
+  WORKLOADS_SPEC[workload].weights.map((w) => w * (workload === 'async' ? DERIVE_ITERATIONS : ITERATIONS))
 
 // ── the quiet truth, by raw pools timed by hand ───────────────────────────
 
-async function rawTruth(model: Model, inputs: number[]): Promise<number> {
+async function rawTruth(model: Model, workload: WorkloadKind, inputs: number[]): Promise<number> {
+  const { url, exportName } = WORKLOADS_SPEC[workload]
   let run: (input: number) => Promise<unknown>
   let destroy: () => Promise<void>
   if (model === 'threads') {
@@ -119,22 +145,21 @@ async function rawTruth(model: Model, inputs: number[]): Promise<number> {
       minThreads: WORKERS,
       maxThreads: WORKERS,
       concurrentTasksPerWorker: 1,
-      workerData: { exportName: 'spin' },
+      workerData: { exportName, moduleUrl: url.endsWith('.ts') ? RAW_WORK_URL : url },
       execArgv: [],
     })
     run = (input) => pool.run(input)
     destroy = () => pool.destroy()
   } else {
-    const pool = createRawForkPool(WORKERS, { RAW_EXPORT: 'spin' })
+    const pool = createRawForkPool(WORKERS, {
+      RAW_EXPORT: exportName,
+      RAW_MODULE: url.endsWith('.ts') ? RAW_WORK_URL : url,
+    })
     await pool.ready
     run = (input) => pool.run(input)
     destroy = () => pool.destroy()
   }
-  const serial = async (): Promise<number> => {
-    const start = performance.now()
-    for (const input of inputs) await run(input)
-    return performance.now() - start
-  }
+  // Each of WORKERS lanes takes the next input when free, in the given order (as the pools dispatch).
   const parallel = async (): Promise<number> => {
     let next = 0
     const start = performance.now()
@@ -145,23 +170,8 @@ async function rawTruth(model: Model, inputs: number[]): Promise<number> {
     return performance.now() - start
   }
   try {
-    await serial()
-    await parallel()
-    const logs: number[] = []
-    for (let r = 0; r < RAW_ROUNDS; r++) {
-      // ABBA, as the engine pairs its arms.
-      let s: number
-      let p: number
-      if (r % 2 === 0) {
-        s = await serial()
-        p = await parallel()
-      } else {
-        p = await parallel()
-        s = await serial()
-      }
-      logs.push(Math.log(s / p))
-    }
-    return Math.exp(median(logs))
+    const { serialMs, parallelMs } = await abbaRounds(() => timeSerial(run, inputs), parallel, RAW_ROUNDS)
+    return Math.exp(median(serialMs.map((s, r) => Math.log(s / (parallelMs[r] as number)))))
   } finally {
     await destroy()
   }
@@ -169,13 +179,15 @@ async function rawTruth(model: Model, inputs: number[]): Promise<number> {
 
 // ── one measurement, replayed per budget ──────────────────────────────────
 
-const SPIN_URL = new URL('./workloads/spin.ts', import.meta.url).href
+/** The raw pools run plain JavaScript: work.mjs has the same xorshift spin as workloads/spin.ts. */
+const RAW_WORK_URL = new URL('./raw/work.mjs', import.meta.url).href
 const modules = await startBenchLoader(new URL('..', import.meta.url).pathname)
 
-function createPool(model: Model): BenchPool {
+function createPool(model: Model, workload: WorkloadKind): BenchPool {
+  const { url, exportName } = WORKLOADS_SPEC[workload]
   const options: PoolOptions = {
     size: WORKERS,
-    setup: { target: { kind: 'module', url: SPIN_URL, exportName: 'spin' }, loader: modules.loader },
+    setup: { target: { kind: 'module', url, exportName }, loader: modules.loader },
     taskTimeout: 30_000,
     startupTimeout: 60_000,
     maxMemoryMb: undefined,
@@ -183,12 +195,17 @@ function createPool(model: Model): BenchPool {
   return model === 'threads' ? createThreadPool(options) : createProcessPool(options)
 }
 
-async function record(model: Model, inputs: number[]): Promise<Measurement> {
-  const pool = createPool(model)
+async function record(model: Model, workload: WorkloadKind, inputs: number[]): Promise<Measurement> {
+  const pool = createPool(model, workload)
+  const equalTasks = new Set(inputs).size === 1
   try {
     const [m] = await measure({
       pools: [
-        { pool, workload: { tasks: inputs.length, input: (i) => inputs[i], transfer: false }, target: undefined },
+        {
+          pool,
+          workload: { tasks: inputs.length, input: (i) => inputs[i], transfer: false, equalTasks },
+          target: undefined,
+        },
       ],
       options: { time: 120_000, minRounds: MAX_ROUNDS, maxRounds: MAX_ROUNDS, warmupRounds: 1, confidence: CONFIDENCE },
     })
@@ -208,21 +225,22 @@ interface Replay {
 }
 
 /** The engine's sequential procedure on the first rounds of a recorded run, for one budget. */
-function replay(rounds: RoundSample[], target: number): Replay {
+function replay(rounds: RoundSample[], target: number, equalTasks: boolean): Replay {
   const plan = lookPlan(CONFIDENCE, MIN_ROUNDS, MAX_ROUNDS)
   const coverage = sequentialCoverage(plan)
   let n = MIN_ROUNDS
   for (; n <= rounds.length; n++) {
     const seen = rounds.slice(0, n)
     const level = lookLevel(plan, n)
-    if (isDecidedUnderLoad(estimateSpeedup(seen, WORKERS, level), rowEvidence(seen, WORKERS, level), target)) break
+    const evidence = rowEvidence(seen, WORKERS, level, equalTasks)
+    if (isDecidedUnderLoad(estimateSpeedup(seen, WORKERS, level), evidence, target)) break
   }
   n = Math.min(n, rounds.length)
   const seen = rounds.slice(0, n)
   const level = lookLevel(plan, n)
   const measured = { ...estimateSpeedup(seen, WORKERS, level) }
   measured.confidence = Math.min(measured.confidence, coverage)
-  const evidence = rowEvidence(seen, WORKERS, level)
+  const evidence = rowEvidence(seen, WORKERS, level, equalTasks)
   const verdict = rowVerdict({
     measured,
     evidence,
@@ -267,15 +285,11 @@ const table: {
 for (const model of MODELS) {
   for (const workload of WORKLOADS) {
     const inputs = inputsOf(workload)
-    const truth = await rawTruth(model, inputs)
-    console.log(
-      `${model} ${workload}: quiet truth by raw pools timed by hand ${x(truth)} (bound ${x(BOUNDS[workload])})`,
-    )
-    const budgets: Record<BudgetKind, number> = {
-      below: truth * 0.9,
-      above: truth * 1.1,
-      bound: BOUNDS[workload] * 1.1,
-    }
+    const truth = await rawTruth(model, workload, inputs)
+    const bound = WORKLOADS_SPEC[workload].bound
+    const equalTasks = new Set(inputs).size === 1
+    console.log(`${model} ${workload}: quiet truth by raw pools timed by hand ${x(truth)} (bound ${x(bound)})`)
+    const budgets: Record<BudgetKind, number> = { below: truth * 0.9, above: truth * 1.1, bound: bound * 1.1 }
     for (const load of LOADS) {
       const row = {
         model,
@@ -287,21 +301,21 @@ for (const model of MODELS) {
       }
       table.push(row)
       for (let rep = 0; rep < REPETITIONS; rep++) {
-        const roundMs = TASK_MS * inputs.reduce((a, b) => a + b, 0) * (1.5 / ITERATIONS)
+        const roundMs = TASK_MS * WORKLOADS_SPEC[workload].weights.reduce((a, b) => a + b, 0) * 1.5
         const stop = startLoad(load, roundMs * MAX_ROUNDS)
         let m: Measurement
         try {
-          m = await record(model, inputs)
+          m = await record(model, workload, inputs)
         } finally {
           stop()
         }
         const line: string[] = []
         for (const cell of row.cells) {
-          const r = replay(m.rounds, budgets[cell.budget])
+          const r = replay(m.rounds, budgets[cell.budget], equalTasks)
           cell.statuses.push(r.status)
           line.push(`${cell.budget} ${r.status}${r.basis === 'bound' ? '(bound)' : ''}@${r.rounds}`)
         }
-        const full = replay(m.rounds, Number.POSITIVE_INFINITY)
+        const full = replay(m.rounds, Number.POSITIVE_INFINITY, equalTasks)
         const judged = full.onCpuGot ?? full.measured
         row.errors.push(judged / truth - 1)
         console.log(

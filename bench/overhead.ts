@@ -28,6 +28,7 @@ import { createThreadPool } from '../dist/pools/thread-pool.js'
 import type { BenchTarget, WorkerSetup } from '../dist/worker/protocol.js'
 import { createRawForkPool, type RawForkPool } from './raw/fork-pool.mjs'
 import { startBenchLoader } from './support/module-loader.mjs'
+import { abbaRounds, timeParallel, timeSerial } from './support/raw-timing.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const RAW = join(ROOT, 'bench', 'raw')
@@ -464,32 +465,13 @@ async function rawSpeedup(
   iterations: number,
   rounds: number,
 ): Promise<number[]> {
-  const serial = async (): Promise<number> => {
-    const start = performance.now()
-    for (let i = 0; i < tasks; i++) await run(iterations)
-    return performance.now() - start
-  }
-  const parallel = async (): Promise<number> => {
-    const start = performance.now()
-    await Promise.all(Array.from({ length: tasks }, () => run(iterations)))
-    return performance.now() - start
-  }
-  await serial()
-  await parallel()
-  const logRatios: number[] = []
-  for (let r = 0; r < rounds; r++) {
-    let s: number
-    let p: number
-    if (r % 2 === 0) {
-      s = await serial()
-      p = await parallel()
-    } else {
-      p = await parallel()
-      s = await serial()
-    }
-    logRatios.push(Math.log(s / p))
-  }
-  return logRatios
+  const inputs = Array<number>(tasks).fill(iterations)
+  const { serialMs, parallelMs } = await abbaRounds(
+    () => timeSerial(run, inputs),
+    () => timeParallel(run, inputs),
+    rounds,
+  )
+  return serialMs.map((s, r) => Math.log(s / (parallelMs[r] as number)))
 }
 
 /** measure()'s own estimate, and its per-round log-ratios (to pool across blocks like the raw ones). */

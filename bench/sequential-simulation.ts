@@ -5,6 +5,7 @@
 //
 //   node --import tsx bench/sequential-simulation.ts [repetitions=20000] [minRounds=the default]
 
+import { firstDecidingRound } from '../src/analysis/rounds.js'
 import {
   estimateSpeedup,
   type LookPlan,
@@ -14,8 +15,8 @@ import {
   sequentialOneSidedError,
 } from '../src/analysis/statistics.js'
 import { decideVerdict, isDecided } from '../src/analysis/verdict.js'
-import { firstDecidingRound } from '../src/host/options.js'
 import type { RoundSample, SpeedupEstimate, VerdictStatus } from '../src/types.js'
+import { seededRandom } from '../test/support/prng.js'
 
 const CONFIDENCE = 0.95
 const MIN_ROUNDS = Number(process.argv[3] ?? firstDecidingRound(CONFIDENCE))
@@ -23,18 +24,6 @@ const MAX_ROUNDS = 40
 const WORKERS = 2
 const NOMINAL_SPEEDUP = 2
 const REPETITIONS = Number(process.argv[2] ?? 20_000)
-
-/** mulberry32: small, fast, seeded; good enough for a simulation. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface NoiseModel {
   name: string
@@ -72,7 +61,7 @@ function makeSampler(model: NoiseModel, random: () => number): () => RoundSample
 
 /** The true speedup is exp(median log-ratio) of the noise model, not the nominal 2x: skew moves it. */
 function trueSpeedup(model: NoiseModel): { speedup: number; spread: number } {
-  const next = makeSampler(model, prng(0xdecade))
+  const next = makeSampler(model, seededRandom(0xdecade))
   const logs = Array.from({ length: 1_000_000 }, () => {
     const round = next()
     return Math.log(round.serialMs / round.parallelMs)
@@ -145,7 +134,7 @@ for (const model of MODELS) {
     let covered = 0
     const roundsUsed: number[] = []
     for (let run = 0; run < REPETITIONS; run++) {
-      const outcome = runProcedure(makeSampler(model, prng(seed++)), target, plan)
+      const outcome = runProcedure(makeSampler(model, seededRandom(seed++)), target, plan)
       counts[outcome.status]++
       if (outcome.estimate.low <= truth.speedup && truth.speedup <= outcome.estimate.high) covered++
       roundsUsed.push(outcome.rounds)

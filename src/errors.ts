@@ -35,6 +35,9 @@ export type ErrorCode =
   /** The run was aborted (Ctrl-C, bail). */
   | 'ABORTED'
 
+/** A bench's `error.code`: a ParallelBenchError's code, or INVALID_OPTION for a TypeError / RangeError from the options. */
+export type BenchErrorCode = ErrorCode | 'INVALID_OPTION'
+
 export interface ParallelBenchErrorOptions {
   cause?: unknown
   /** Exit code of the worker, for WORKER_EXIT. */

@@ -1,8 +1,23 @@
-export type { ErrorCode } from './errors.js'
+export type {
+  BudgetOption,
+  ContentionFinding,
+  Diagnostic,
+  NoBaseline,
+  OtherLoad,
+  RegressionNote,
+  SkipFact,
+  UnreachableFact,
+  VerdictReason,
+} from './contracts/facts.js'
+export type {
+  BenchOptions,
+  CompareOnlyOptions,
+  CompareOptions,
+  ParallelBenchPluginOptions,
+} from './contracts/options.js'
+export type { BenchErrorCode, ErrorCode } from './errors.js'
 export { ParallelBenchError } from './errors.js'
-export type { BenchHelper, CompareHelper } from './host/define-helpers.js'
 export { benchCompare, benchProcesses, benchThreads } from './host/helpers.js'
-export type { BenchOptions, CompareOnlyOptions, CompareOptions, ParallelBenchPluginOptions } from './host/options.js'
 export type {
   BenchKind,
   BenchResult,
@@ -22,3 +37,4 @@ export type {
   Verdict,
   VerdictStatus,
 } from './types.js'
+export type { BenchHelper, CompareHelper } from './worker/define-helpers.js'

@@ -1,6 +1,10 @@
 // Shapes shared by the measurement engine, the verdict logic and the reporters.
 // Everything here is plain data: it is stored in `task.meta`, survives blob
-// reports + `--merge-reports`, and is written to the JSON output as is.
+// reports + `--merge-reports`, and is written to the JSON output with its facts put in words
+// (report/json.ts). Facts, not sentences: see facts.ts.
+
+import type { Diagnostic, NoBaseline, RegressionNote, VerdictReason } from './contracts/facts.js'
+import type { BenchErrorCode } from './errors.js'
 
 export type Model = 'threads' | 'processes'
 export type Level = 'error' | 'warn' | 'off'
@@ -90,8 +94,8 @@ export interface SpeedupEstimate {
 
 export interface Verdict {
   status: VerdictStatus
-  /** One plain sentence: why this status. */
-  reason: string
+  /** Why this status, as data (report/summary/facts.ts `verdictReasonText` says it in one sentence). */
+  why: VerdictReason
   /** The speedup the budget asks for (minSpeedup, or minEfficiency × workers), when a budget is set. */
   target?: number | undefined
   /**
@@ -137,8 +141,8 @@ export interface ModelResult {
   verdict: Verdict
   /** This row against the same row of a stored run (`compareWith`); absent when no baseline was set or it could not be read. */
   regression?: Regression | undefined
-  /** Diagnostics for the reader: too-small tasks, starved workers, overridden level, ... */
-  warnings: string[]
+  /** Diagnostics for the reader: too-small tasks, starved workers, overridden level, ... (words: report/summary/facts.ts). */
+  diagnostics: Diagnostic[]
 }
 
 /** Which model runs the batch faster, by absolute parallel batch time, with an interval on the ratio. */
@@ -192,16 +196,16 @@ export type RegressionStatus = 'PASS' | 'IMPROVED' | 'FAIL' | 'INCONCLUSIVE' | '
 /** A row with nothing to compare with: the bench is new, or its baseline row is not comparable. */
 export interface RegressionNew {
   status: 'NEW'
-  /** One plain line: why there is no comparison. */
-  reason: string
+  /** Why there is no comparison. */
+  why: NoBaseline
   maxRegression: number
 }
 
 /** A row compared with its baseline row, on the per-round log-ratios of both runs. */
 export interface RegressionComparison {
   status: Exclude<RegressionStatus, 'NEW'>
-  /** One plain line: baseline → now, the change with its interval, the status. */
-  reason: string
+  /** What the reader should know beside the numbers (report/summary/facts.ts `regressionText` says it all in one line). */
+  notes: RegressionNote[]
   /** The share of the speedup that may be lost, e.g. 0.1. */
   maxRegression: number
   /**
@@ -250,8 +254,6 @@ export interface BenchResult {
   /** Options after defaults and validation (functions are omitted). */
   options: Record<string, unknown>
   results: ModelResult[]
-  /** For `benchCompare`: which model won and by how much; plain sentence. */
-  recommendation?: string | undefined
   /** For `benchCompare`: threads' parallel batch time against processes', paired round by round. */
   ranking?: ModelRanking | undefined
   /** Per model: the pool size to use, and what Amdahl's law predicts on larger machines. */
@@ -261,7 +263,7 @@ export interface BenchResult {
   /** The stored run its rows were compared with, when `compareWith` (or its environment variable) was set. */
   comparedWith?: ComparedWith | undefined
   /** Set when the bench failed to measure (error in fn, timeout, ...). */
-  error?: { code: string; message: string } | undefined
+  error?: { code: BenchErrorCode; message: string } | undefined
 }
 
 export interface EnvironmentInfo {
@@ -274,4 +276,18 @@ export interface EnvironmentInfo {
   /** min(availableParallelism, affinity, cgroup quota) */
   effectiveCores: number
   vitest: string
+}
+
+/** The test artifact that carries a bench's whole result (every round) from the bench test to the reporter. */
+export const RESULT_ARTIFACT = 'vitest-parallel-bench:result'
+
+/**
+ * What `task.meta.parallelBench` holds once a bench has finished, for the Vitest UI and HTML report
+ * to show: one small row per (model, pool size); the whole result is in the artifact and the JSON report.
+ */
+export interface BenchSummary {
+  rows: { model: Model; workers: number; speedup: number; interval: [number, number | null]; verdict: string }[]
+  error?: string | undefined
+  /** Where the rest is. */
+  details: string
 }

@@ -3,7 +3,12 @@
 // every worker over the same private channel (no Vitest project, no setup files).
 // Plain JavaScript, so that bench/startup.mjs (run without tsx) shares it.
 import { createServer } from 'vite'
-import { fileRules, viteModuleRunnerUrl, workerModuleAnswer } from '../../dist/plugin/bench-modules.js'
+import {
+  fileRules,
+  viteModuleRunnerUrl,
+  vitestRuntimeUrl,
+  workerModuleAnswer,
+} from '../../dist/plugin/bench-modules.js'
 import { startModuleServer } from '../../dist/plugin/module-server.js'
 
 /** @param {string} root @returns {Promise<import('./module-loader.d.mts').BenchLoader>} */
@@ -26,6 +31,7 @@ export async function startBenchLoader(root) {
     loader: {
       channel: { address: modules.address, token: modules.token, project: 'bench' },
       moduleRunnerUrl: viteModuleRunnerUrl(),
+      vitestRuntimeUrl: vitestRuntimeUrl(),
       setupFiles: [],
       globals: false,
       defines: {},

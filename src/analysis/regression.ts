@@ -3,15 +3,9 @@
 // between the two runs' per-round log-ratios with its exact Mann–Whitney interval, so the
 // change (now / baseline speedup) has an interval, and only an interval wholly below
 // 1 − maxRegression fails.
-import type { BaselineRow } from '../plugin/baseline-file.js'
-import {
-  formatChange,
-  formatChangeInterval,
-  formatConfidence,
-  formatCores,
-  formatPercent,
-  formatSpeedup,
-} from '../report/format.js'
+
+import type { BaselineRow } from '../contracts/baseline.js'
+import type { RegressionNote } from '../contracts/facts.js'
 import type { Baseline, Model, Regression, RoundSample } from '../types.js'
 import { logRatios, shiftInterval } from './statistics.js'
 import { OTHER_LOAD_SLACK } from './verdict.js'
@@ -123,13 +117,10 @@ export function compareWithBaseline(
   settings: RegressionSettings,
 ): Regression {
   const { maxRegression, confidence } = settings
-  if (baseline === undefined) return { status: 'NEW', reason: 'new, no baseline', maxRegression }
+  if (baseline === undefined) return { status: 'NEW', why: { kind: 'no-baseline' }, maxRegression }
   if (baseline.serialArm !== now.serialArm) {
-    return {
-      status: 'NEW',
-      reason: `no comparable baseline: its serial arm was '${baseline.serialArm}', now '${now.serialArm}' (\`baseline\` option)`,
-      maxRegression,
-    }
+    const why = { kind: 'other-serial-arm', baseline: baseline.serialArm, now: now.serialArm } as const
+    return { status: 'NEW', why, maxRegression }
   }
   const capacityThen = capacity(baseline.workers, baseline.effectiveCores)
   const capacityNow = capacity(now.workers, now.effectiveCores)
@@ -143,7 +134,7 @@ export function compareWithBaseline(
   const high = Math.exp(interval.high)
   const floor = 1 - maxRegression
 
-  const notes: string[] = []
+  const notes: RegressionNote[] = []
   let status: Exclude<Regression['status'], 'NEW'>
   const excused = high < floor && machineToBlame(now, baseline)
   if (high < floor) {
@@ -154,34 +145,30 @@ export function compareWithBaseline(
     status = 'INCONCLUSIVE'
   }
   if (metric === 'efficiency') {
-    notes.push(
-      `efficiency compared, speedup / min(workers, effective cores): ${capacityThen} then, ${capacityNow} now (${baseline.effectiveCores} → ${now.effectiveCores} effective cores)`,
-    )
+    notes.push({
+      kind: 'efficiency-compared',
+      capacityThen,
+      capacityNow,
+      coresThen: baseline.effectiveCores,
+      coresNow: now.effectiveCores,
+    })
   }
   const nowLoad = otherLoadCores(now.rounds)
-  const loads =
+  const load =
     nowLoad === undefined || baseline.otherCores === undefined
       ? undefined
-      : `other processes took ${formatCores(baseline.otherCores)} then, ${formatCores(nowLoad)} now`
+      : { baseline: baseline.otherCores, now: nowLoad }
   if (excused) {
-    notes.push(
-      loads === undefined
-        ? 'the workers were starved of CPU by other load, so the machine may be to blame'
-        : `the machine was busier than for the baseline and left the pool less CPU than it used then (${loads}), so the machine may be to blame`,
-    )
-  } else if ((now.starved || baseline.starved) && loads !== undefined) {
-    notes.push(`${loads}, not enough more to take CPU the pool needed: the runs compare like for like`)
+    notes.push({ kind: 'machine-to-blame', load })
+  } else if ((now.starved || baseline.starved) && load !== undefined) {
+    notes.push({ kind: 'like-for-like', load })
   } else if (baseline.starved) {
-    notes.push("the baseline's workers were starved of CPU, so it may understate the speedup")
+    notes.push({ kind: 'baseline-starved' })
   }
 
-  const measured = `baseline ${formatSpeedup(baseline.speedup)} → now ${formatSpeedup(now.speedup)}`
-  const changeText = `${metric === 'efficiency' ? 'efficiency change' : 'change'} ${formatChange(change)} ${formatChangeInterval(low, high)}`
-  const decision = `${status} (maxRegression ${formatPercent(maxRegression, 1)}, ${formatConfidence(interval.confidence)} CI)`
-  const reason = [`${measured}, ${changeText} ${decision}`, ...notes].join('; ')
   return {
     status,
-    reason,
+    notes,
     maxRegression,
     metric,
     baseline: {

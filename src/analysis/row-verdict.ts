@@ -2,11 +2,14 @@
 // a budget above what the batch's own tasks allow FAILs under any load; otherwise the interval
 // decides, on the speedup on the CPU the pool got when the run-queue delay was material; load
 // excuses a miss (INCONCLUSIVE) only when it is too heavy for the correction to be trusted.
-// Pure: rounds in, a verdict and the estimates it rests on out.
+// Pure: rounds in, a verdict (facts, no words) and the estimates it rests on out.
+
+import type { BudgetOption } from '../contracts/facts.js'
 import type { RoundSample, SpeedupEstimate, Verdict } from '../types.js'
 import { estimateOnCpuGot, type LoadEffect, loadEffect, MAX_CORRECTABLE_DELAY_SHARE } from './load-correction.js'
 import { median } from './statistics.js'
-import { type BudgetOption, decideVerdict, isDecided, listScheduleMs, typicalTaskMs } from './verdict.js'
+import { decideVerdict, isDecided } from './verdict.js'
+import { listScheduleMs, typicalTaskMs } from './workload.js'
 
 /** Tasks within this share of their median cost count as equal, so that noise cannot lower their bound. */
 export const EQUAL_TASK_SPREAD = 0.1
@@ -91,9 +94,6 @@ export function isDecidedUnderLoad(
   return isDecided(evidence.onCpuGot ?? measured, target)
 }
 
-const percent = (share: number): string => `${Math.round(share * 100)}%`
-const times = (value: number): string => `${value.toFixed(2)}x`
-
 export interface RowVerdictInput {
   measured: SpeedupEstimate
   evidence: RowEvidence
@@ -109,18 +109,19 @@ export function rowVerdict(input: RowVerdictInput): Verdict {
   const { measured, evidence, target, option, workers } = input
   const { load, bound, onCpuGot } = evidence
   if (target !== undefined && bound !== undefined && aboveBound(target, bound)) {
-    return {
-      status: 'FAIL',
-      reason: `${option === 'minEfficiency' ? `minEfficiency ${(target / workers).toFixed(2)} (${times(target)})` : `minSpeedup ${times(target)}`} is above what this batch allows: by its tasks' measured costs no pool of ${workers} workers can run it more than ${times(bound)} faster, whatever the load.`,
-      target,
-      basis: 'bound',
-    }
+    return { status: 'FAIL', why: { kind: 'above-bound', option, target, workers, bound }, target, basis: 'bound' }
   }
   if (load?.material === true && !load.credible) {
-    const budget = target === undefined ? '' : ' against the budget'
     return {
       status: target === undefined ? 'MEASURED' : 'INCONCLUSIVE',
-      reason: `The machine was busier than it can serve: the parallel arm waited for a CPU ${percent(load.parallelShare)} of its time and the serial arm ${percent(load.serialShare)} (more than ${percent(MAX_CORRECTABLE_DELAY_SHARE)} cannot be corrected credibly), so the speedup of ${times(measured.speedup)} is not judged${budget}.`,
+      why: {
+        kind: 'too-loaded',
+        measured: measured.speedup,
+        parallelShare: load.parallelShare,
+        serialShare: load.serialShare,
+        maxShare: MAX_CORRECTABLE_DELAY_SHARE,
+        budget: target !== undefined,
+      },
       ...(target === undefined ? {} : { target }),
       basis: 'measured',
     }

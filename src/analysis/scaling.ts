@@ -86,7 +86,7 @@ export function karpFlatt(speedup: number, workers: number): number | undefined 
 }
 
 /** Pool sizes a prediction is made for, beyond the largest one measured and up to the batch's tasks. */
-export const PREDICT_AT = [4, 8, 16, 32] as const
+const PREDICT_AT = [4, 8, 16, 32] as const
 
 /** The smallest pool whose speedup reaches this share of the best measured one is the advice. */
 export const ENOUGH_SHARE = 0.9

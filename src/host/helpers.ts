@@ -3,22 +3,25 @@
 // Bench workers never run this file: they load worker/bench-entry.ts instead.
 import { fileURLToPath } from 'node:url'
 import { inject, type TestContext, test } from 'vitest'
+import { PROVIDE_KEY, type ProvidedSettings } from '../contracts/options.js'
 import { describeThrown } from '../errors.js'
+import { stripControl } from '../format.js'
 import { effectiveCores } from '../machine/effective-cores.js'
-import { stripControl } from '../report/format.js'
 import type { BenchKind } from '../types.js'
+import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from '../worker/define-helpers.js'
 import { registerInWorker } from '../worker/registry.js'
-import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from './define-helpers.js'
-import { PROVIDE_KEY, type ProvidedSettings, resolveOptions, testTimeoutMs } from './options.js'
+import { resolveOptions } from './options.js'
+import { testTimeoutMs } from './test-timeout.js'
 
-export type { BenchHelper, CompareHelper } from './define-helpers.js'
+export type { BenchHelper, CompareHelper } from '../worker/define-helpers.js'
 
 declare module 'vitest' {
   interface ProvidedContext {
-    'vitest-parallel-bench': import('./options.js').ProvidedSettings
+    'vitest-parallel-bench': import('../contracts/options.js').ProvidedSettings
   }
   interface TaskMeta {
-    parallelBench?: import('../types.js').BenchResult
+    /** The whole result while the bench runs; its summary once it has finished (the result is then an artifact). */
+    parallelBench?: import('../types.js').BenchResult | import('../types.js').BenchSummary
   }
 }
 
@@ -55,7 +58,7 @@ let cores: number | undefined
 function benchTimeout(kind: BenchKind, options: unknown, settings: ProvidedSettings | undefined): number {
   try {
     cores ??= effectiveCores()
-    const resolved = resolveOptions(kind, options, settings?.defaults ?? {}, cores, undefined)
+    const resolved = resolveOptions(options, { kind, defaults: settings?.defaults, effectiveCores: cores })
     return testTimeoutMs(resolved, kind === 'compare' ? 2 : 1)
   } catch {
     return INVALID_OPTIONS_TIMEOUT
@@ -69,8 +72,16 @@ const defineBench: DefineBench = (kind, variant, name, subject, options) => {
   const title = `${stripControl(typeof name === 'string' ? name : describeThrown(name))} [${TITLES[kind]}]`
   const definedAt = callerFrames(new Error().stack)
   const body = async (context: TestContext): Promise<void> => {
-    const { runBench } = await import('./run-bench.js')
-    await runBench({ kind, name, subject, options, context, settings: inject(PROVIDE_KEY), definedAt })
+    const [{ runBench }, { publishResult }] = await Promise.all([
+      import('./run-bench.js'),
+      import('./publish-result.js'),
+    ])
+    try {
+      await runBench({ kind, name, subject, options, context, settings: inject(PROVIDE_KEY), definedAt })
+    } finally {
+      const result = context.task.meta.parallelBench
+      await publishResult(context, result !== undefined && 'schema' in result ? result : undefined)
+    }
   }
   const timeout = benchTimeout(kind, options, inject(PROVIDE_KEY))
   if (variant === 'skip') test.skip(title, body, timeout)

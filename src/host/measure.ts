@@ -12,6 +12,7 @@ import {
   median,
   sequentialCoverage,
 } from '../analysis/statistics.js'
+import type { ResolvedOptions } from '../contracts/options.js'
 import { describeThrown, ParallelBenchError } from '../errors.js'
 import { otherCpuMs, sampleCpu, stealShare } from '../machine/other-load.js'
 import {
@@ -21,11 +22,10 @@ import {
   privateBytesOfAll,
   processTree,
 } from '../machine/process-tree.js'
-import { threadSchedstat } from '../machine/schedstat.js'
+import { delayBetween, threadDelays, threadSchedstat } from '../machine/schedstat.js'
 import type { BenchPool } from '../pools/pool.js'
 import type { RoundSample, SpeedupEstimate } from '../types.js'
 import type { BenchFunction } from '../worker/registry.js'
-import type { ResolvedOptions } from './options.js'
 
 export interface Workload {
   tasks: number
@@ -93,6 +93,10 @@ interface BatchTiming {
    * up to take each task; see criticalPathDelayMs) plus the host thread's, which dispatches every task.
    */
   pathDelayMs: number | undefined
+  /** Every run-queue delay already counted in pathDelayMs (workers' calling threads, the host's), ms. */
+  countedDelayMs: number
+  /** Time inside the calls the calling threads neither ran nor waited for a CPU (fn's work ran elsewhere), ms. */
+  sleepMs: number
   /** Per task: latency seen by the host minus time inside fn. */
   overheadMs: number[]
 }
@@ -162,6 +166,8 @@ async function runBatch(
   const taskDelayMs: number[] = []
   let cpuMs: number | undefined = 0
   let delayed = true
+  let countedDelayMs = 0
+  let sleepMs = 0
   // Per worker: how long it was occupied with its tasks (host-seen latency) and the run-queue delay
   // of its thread in that time (inside the calls, and waking up to take each task).
   const perWorker = new Map<string, { spanMs: number; delayMs: number }>()
@@ -185,6 +191,8 @@ async function runBatch(
       worker.spanMs += latencyMs
       worker.delayMs += (reply.delayMs ?? 0) + (reply.waitMs ?? 0)
       perWorker.set(reply.workerId, worker)
+      countedDelayMs += (reply.delayMs ?? 0) + (reply.waitMs ?? 0)
+      sleepMs += reply.sleepMs ?? 0
     }
   }
   // The host's own thread dispatches and takes every reply: its delay is on both arms' paths.
@@ -206,6 +214,8 @@ async function runBatch(
     cpuMs,
     delayMs: delayed ? taskDelayMs.reduce((sum, ms) => sum + ms, 0) : undefined,
     pathDelayMs: delayed ? Math.min(wallMs, workersPath + hostDelayMs) : undefined,
+    countedDelayMs: countedDelayMs + hostDelayMs,
+    sleepMs,
     overheadMs,
   }
 }
@@ -233,6 +243,8 @@ async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise
     cpuMs: undefined,
     delayMs,
     pathDelayMs: delayMs,
+    countedDelayMs: delayMs ?? 0,
+    sleepMs: 0,
     overheadMs: [],
   }
 }
@@ -243,6 +255,36 @@ export const INLINE_ARM_BELOW_MS = 0.05
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true)
     throw new ParallelBenchError('ABORTED', 'the bench was aborted', { cause: signal.reason })
+}
+
+/** Calls whose calling thread slept this share of their time run fn's work elsewhere (see withOffThreadDelay). */
+export const OFF_THREAD_SHARE = 0.25
+
+/** Our process and every process below it now: the pools' children and the processes fn started. */
+function ourProcesses(): number[] {
+  const tree = processTree()
+  return tree === undefined ? [process.pid] : [process.pid, ...descendants(tree, process.pid)]
+}
+
+/**
+ * Where fn's work runs off the calling thread (libuv's pool, helper threads, processes fn starts),
+ * the delay of those threads is on the arm's path too: read the delay of every thread of our
+ * process tree around the arm (processes found as the round runs; those that start and end inside
+ * one arm are missed), less what the arm already counted, and put it on the path — all of it for
+ * one task at a time, a share per worker for the parallel arm. Only then: the reads cost ~1 ms.
+ */
+async function withOffThreadDelay(
+  arm: () => Promise<BatchTiming>,
+  offThread: boolean,
+  concurrent: number,
+): Promise<BatchTiming> {
+  if (!offThread) return arm()
+  const before = threadDelays(ourProcesses())
+  const timing = await arm()
+  const after = before === undefined ? undefined : threadDelays(ourProcesses())
+  if (before === undefined || after === undefined || timing.pathDelayMs === undefined) return timing
+  const offThreadMs = Math.max(0, delayBetween(before, after) - timing.countedDelayMs)
+  return { ...timing, pathDelayMs: Math.min(timing.wallMs, timing.pathDelayMs + offThreadMs / concurrent) }
 }
 
 /** One pool's arms, warmed up and ready for rounds. */
@@ -262,11 +304,23 @@ async function warmedArms(
   const inputsForBatch = (): unknown[] => fixedInputs ?? makeInputs(workload)
   // Inline, fn gets the very objects: fresh ones per batch (made before the clock starts), or an
   // in-place sort would measure sorted data from the second batch on. Workers get clones anyway.
+  // Set after the warm-up: whether fn's work runs off the calling thread, whose delay must then be read too.
+  let offThread = false
   const serialArm = (): Promise<BatchTiming> =>
-    inlineFn === undefined
-      ? runBatch(pool, inputsForBatch(), 1, workload.transfer)
-      : runInline(inlineFn, makeInputs(workload))
-  const parallelArm = (): Promise<BatchTiming> => runBatch(pool, inputsForBatch(), pool.size, workload.transfer)
+    withOffThreadDelay(
+      () =>
+        inlineFn === undefined
+          ? runBatch(pool, inputsForBatch(), 1, workload.transfer)
+          : runInline(inlineFn, makeInputs(workload)),
+      offThread,
+      1,
+    )
+  const parallelArm = (): Promise<BatchTiming> =>
+    withOffThreadDelay(
+      () => runBatch(pool, inputsForBatch(), pool.size, workload.transfer),
+      offThread,
+      Math.min(pool.size, workload.tasks),
+    )
   // Other load during the parallel arm; the samples bracket the arm, outside its timed span.
   const parallelWithLoad = async (): Promise<BatchTiming & { otherMs: number | undefined }> => {
     const before = sampleCpu(ownPids())
@@ -288,6 +342,7 @@ async function warmedArms(
   // Tiny tasks: time the batch as one loop too (an arm as cheap as the tasks), since per-call
   // timing would mostly measure the clock. Judged on the warm serial arm (or an extra one).
   warmSerial ??= inlineFn === undefined ? await serialArm() : undefined
+  offThread = warmSerial !== undefined && warmSerial.sleepMs > warmSerial.busyMs * OFF_THREAD_SHARE
   const inlineArm =
     warmSerial !== undefined && warmSerial.busyMs / workload.tasks < INLINE_ARM_BELOW_MS
       ? async (): Promise<number> => (await pool.run({ op: 'inline', inputs: inputsForBatch() })).busyMs

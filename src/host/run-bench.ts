@@ -1,53 +1,35 @@
-// Host side of one bench test: resolve options, check the budget can be met,
-// measure each model (and pool size), judge, record, and fail when asked to.
-// Loaded lazily by the helpers, so bench files never load pools at collection.
-import { isAbsolute, relative } from 'node:path'
-import { pathToFileURL } from 'node:url'
+// Host side of one bench test, in five steps: resolve the options, check the budget can be met,
+// measure every pool size, summarise, judge (annotate, fail or skip). Loaded lazily by the
+// helpers, so bench files never load pools at collection.
+import { relative } from 'node:path'
 import type { TestContext } from 'vitest'
-import { benchOutcome } from '../analysis/outcome.js'
+import { budgetFeasibility, budgetOption, budgetTarget } from '../analysis/budget.js'
+import { rankModels } from '../analysis/ranking.js'
 import { baselineRowFor, compareWithBaseline, type RegressionRow } from '../analysis/regression.js'
-import { rowVerdict } from '../analysis/row-verdict.js'
 import { scalingSummary } from '../analysis/scaling.js'
 import { lookPlan } from '../analysis/statistics.js'
-import {
-  budgetFeasibility,
-  budgetOption,
-  budgetTarget,
-  contention,
-  dispatchOrder,
-  granularity,
-  parallelSlowdown,
-  rankModels,
-  taskBalance,
-} from '../analysis/verdict.js'
+import { benchIdentity, comparedWith } from '../contracts/baseline.js'
+import type { Diagnostic, SkipFact } from '../contracts/facts.js'
+import { LEVEL_ENV, type ProvidedSettings, type ResolvedOptions } from '../contracts/options.js'
 import { describeThrown, ParallelBenchError } from '../errors.js'
 import { cpuCapacity } from '../machine/effective-cores.js'
 import { environmentInfo } from '../machine/environment.js'
 import { descendants, processTree } from '../machine/process-tree.js'
-import { baselineNotice, benchIdentity, comparedWith } from '../plugin/baseline-file.js'
 import type { BenchPool, PoolOptions } from '../pools/pool.js'
 import { createProcessPool } from '../pools/process-pool.js'
 import { createThreadPool } from '../pools/thread-pool.js'
+import { recommendation } from '../report/summary/advice.js'
+import { errorExplanation, unreachableText } from '../report/summary/facts.js'
+import { baselineNotice } from '../report/summary/labels.js'
 import { CHART_ANNOTATION, chartAttachment } from '../report/svg.js'
-import { recommendation } from '../report/terminal.js'
-import type {
-  BenchKind,
-  BenchResult,
-  BenchSubject,
-  EnvironmentInfo,
-  Model,
-  ModelResult,
-  ModuleFunction,
-  Regression,
-  SpeedupEstimate,
-  Verdict,
-} from '../types.js'
-import { hostModuleExport } from '../worker/load-target.js'
-import type { LoaderSetup } from '../worker/module-runner.js'
+import type { BenchKind, BenchResult, BenchSubject, EnvironmentInfo, Model, ModelResult, Regression } from '../types.js'
 import type { BenchTarget } from '../worker/protocol.js'
-import { type BenchFunction, benchKey } from '../worker/registry.js'
+import type { BenchFunction } from '../worker/registry.js'
+import { benchTarget, inlineBaseline, workloadInput } from './bench-target.js'
+import { judgeRow } from './judge-row.js'
 import { type Measurement, measure, type PoolUnderTest } from './measure.js'
-import { LEVEL_ENV, type ProvidedSettings, type ResolvedOptions, reportableOptions, resolveOptions } from './options.js'
+import { reportableOptions, resolveOptions } from './options.js'
+import { benchOutcome } from './outcome.js'
 
 export interface RunBenchInput {
   kind: BenchKind
@@ -67,47 +49,159 @@ const HELPER_NAMES: Record<BenchKind, string> = {
   compare: 'benchCompare',
 }
 
-/** Read once per test worker: it walks /proc and the cgroup files. */
-let environment: EnvironmentInfo | undefined
-
-function moduleUrl(subject: ModuleFunction): string {
-  const { module } = subject
-  if (module instanceof URL) return module.href
-  if (typeof module === 'string' && module.startsWith('file:')) return module
-  if (typeof module === 'string' && isAbsolute(module)) return pathToFileURL(module).href
-  throw new TypeError(
-    `\`module\` must be a URL (e.g. new URL('./work.ts', import.meta.url)) or an absolute path, got ${JSON.stringify(module)}`,
-  )
+/** One bench, resolved: what runs, how, on which pool sizes, and against what. */
+interface BenchPlan {
+  input: RunBenchInput
+  settings: ProvidedSettings
+  options: ResolvedOptions
+  target: BenchTarget
+  models: Model[]
+  effectiveCores: number
+  /** Warnings of the whole bench, repeated on each row. */
+  warnings: Diagnostic[]
+  /** Per pool size: why this machine cannot reach the budget there, if it cannot. */
+  skips: Map<number, SkipFact | undefined>
+  /** Compares a row with the stored run; undefined without one (or when it could not be read). */
+  compare: ((row: RegressionRow) => Regression) | undefined
 }
 
-function benchTarget(input: RunBenchInput): BenchTarget {
-  const { subject, context, kind, name } = input
-  if (typeof subject === 'function') {
-    const suitePath: string[] = []
-    for (let suite = context.task.suite; suite !== undefined && suite !== context.task.file; suite = suite.suite) {
-      suitePath.unshift(suite.name)
+export async function runBench(input: RunBenchInput): Promise<void> {
+  const { kind, context, settings } = input
+  // A name that is no string (`benchThreads(123, …)`) fails this bench alone (resolveBench).
+  const name = benchName(input)
+  // Read per bench: a few /proc and cgroup files, and the machine may change under a long run.
+  const machine = environmentInfo()
+  const meta: BenchResult = {
+    schema: 1,
+    name,
+    kind,
+    file: relative(process.cwd(), context.task.file.filepath),
+    fullName: context.task.fullTestName,
+    options: {},
+    results: [],
+    environment: machine,
+    ...(settings?.comparison === undefined ? {} : { comparedWith: comparedWith(settings.comparison) }),
+  }
+  context.task.meta.parallelBench = meta
+  let plan: BenchPlan
+  try {
+    plan = resolveBench(input, machine, meta) // 1. options (recorded at once), target, models
+    checkBudgets(plan) // 2. budgets no machine could meet fail now, before anything is spawned
+    await measureBench(plan, meta) // 3. every pool size, each row pushed as it is measured
+    summarise(plan, meta) // 4. the report's order, scaling, ranking
+  } catch (error) {
+    await recordFailure(error, input, meta)
+    throw error
+  }
+  await judge(plan, meta) // 5. a missed budget is a verdict, not a failure to measure: no meta.error
+}
+
+/** The bench's name as text, whatever was passed. */
+function benchName(input: RunBenchInput): string {
+  return typeof input.name === 'string' ? input.name : describeThrown(input.name)
+}
+
+function resolveBench(input: RunBenchInput, machine: EnvironmentInfo, meta: BenchResult): BenchPlan {
+  const { kind, context, settings } = input
+  if (typeof input.name !== 'string')
+    throw new TypeError(`the bench name must be a string, got ${describeThrown(input.name)} (${typeof input.name})`)
+  if (settings === undefined) {
+    throw new ParallelBenchError(
+      'NOT_CONFIGURED',
+      `${context.task.file.name} ran outside the "parallel-bench" project: add parallelBench() from 'vitest-parallel-bench/plugin' to the plugins of your Vitest config, and keep bench files out of other projects' include`,
+    )
+  }
+  const options = resolveOptions(input.options, {
+    kind,
+    defaults: settings.defaults,
+    effectiveCores: machine.effectiveCores,
+    levelFromEnv: process.env[LEVEL_ENV],
+  })
+  meta.options = reportableOptions(options)
+  const warnings: Diagnostic[] = []
+  if (options.levelOverriddenFrom !== undefined) {
+    warnings.push({
+      kind: 'level-overridden',
+      from: options.levelOverriddenFrom,
+      to: options.level,
+      variable: LEVEL_ENV,
+    })
+  }
+  return {
+    input,
+    settings,
+    options,
+    target: benchTarget(input),
+    models: kind === 'compare' ? ['threads', 'processes'] : [kind],
+    effectiveCores: machine.effectiveCores,
+    warnings,
+    skips: new Map(),
+    compare: comparison(settings, options, benchIdentity(meta.file, meta.fullName)),
+  }
+}
+
+/** Against the stored run (compareWith), in this test, so a regression fails it like a budget, also under --shard. */
+function comparison(
+  settings: ProvidedSettings,
+  options: ResolvedOptions,
+  identity: string,
+): ((row: RegressionRow) => Regression) | undefined {
+  const stored = settings.comparison
+  if (stored === undefined || stored.problem !== undefined) return undefined
+  const rows = stored.benches[identity]
+  return (row) =>
+    compareWithBaseline(row, baselineRowFor(rows, row), {
+      maxRegression: options.maxRegression,
+      // The same share of the test's error budget as the row's speedup interval.
+      confidence: options.rowConfidence,
+    })
+}
+
+/** Throws BUDGET_UNREACHABLE for a budget the user's own settings rule out; notes the pool sizes this machine must skip. */
+function checkBudgets(plan: BenchPlan): void {
+  const { options } = plan
+  for (const workers of options.workers) {
+    const feasibility = budgetFeasibility({
+      target: budgetTarget(options, workers),
+      option: budgetOption(options, workers),
+      tasks: options.tasks,
+      workers,
+      tasksSetByUser: options.tasksSetByUser,
+      workersSetByUser: options.workersSetByUser,
+      // A fractional quota (1.5 CPUs) cannot give 2x: judge against the capacity, not the rounded count.
+      effectiveCores: cpuCapacity(),
+      // Tasks may differ in cost (input-dependent), so only min(tasks, workers) is a hard cap.
+      equalTasks: false,
+    })
+    if (feasibility.kind === 'impossible') {
+      throw new ParallelBenchError('BUDGET_UNREACHABLE', unreachableText(feasibility))
     }
-    return { kind: 'file', file: context.task.file.filepath, key: benchKey(kind, suitePath, name) }
+    plan.skips.set(workers, feasibility.kind === 'skip' ? feasibility : undefined)
   }
-  if (subject === null || typeof subject !== 'object' || typeof subject.export !== 'string') {
-    throw new TypeError(`the second argument must be a function or { module, export }, got ${String(subject)}`)
-  }
-  return { kind: 'module', url: moduleUrl(subject), exportName: subject.export }
 }
 
-/** The function for the inline baseline, loaded once per bench: the user's own, or the module's export. */
-async function inlineBaseline(
-  target: BenchTarget,
-  subject: BenchSubject<unknown>,
-  loader: LoaderSetup,
-): Promise<{ fn: BenchFunction; close: () => Promise<void> }> {
-  if (target.kind === 'module') return hostModuleExport(target.url, target.exportName, loader)
-  return { fn: subject as BenchFunction, close: async () => {} }
+async function measureBench(plan: BenchPlan, meta: BenchResult): Promise<void> {
+  const { options, input, settings } = plan
+  const inline =
+    options.baseline === 'inline' ? await inlineBaseline(plan.target, input.subject, settings.loader) : undefined
+  try {
+    for (const workers of options.workers) {
+      // Pushed as measured, so a later failure keeps what was measured.
+      meta.results.push(...(await measureRows(plan, workers, inline?.fn)))
+    }
+  } finally {
+    await inline?.close()
+  }
 }
 
-function workloadInput(options: ResolvedOptions): (index: number) => unknown {
-  const { input } = options
-  return typeof input === 'function' ? (input as (index: number) => unknown) : () => input
+function summarise(plan: BenchPlan, meta: BenchResult): void {
+  const { models, options } = plan
+  // Rows in the report's order: by model, then pool size.
+  meta.results.sort((a, b) => models.indexOf(a.model) - models.indexOf(b.model) || a.workers - b.workers)
+  meta.scaling = models.flatMap((model) => scalingSummary(meta.results.filter((r) => r.model === model)) ?? [])
+  if (plan.input.kind === 'compare') {
+    meta.ranking = rankModels(meta.results, lookPlan(options.rowConfidence, options.minRounds, options.maxRounds))
+  }
 }
 
 /**
@@ -115,17 +209,12 @@ function workloadInput(options: ResolvedOptions): (index: number) => unknown {
  * processes round by round), then judges each row.
  */
 async function measureRows(
-  models: readonly Model[],
+  plan: BenchPlan,
   workers: number,
-  target: BenchTarget,
-  options: ResolvedOptions,
-  input: RunBenchInput,
-  loader: LoaderSetup,
   inlineFn: BenchFunction | undefined,
-  warnings: string[],
-  skipReason: string | undefined,
-  compare: ((row: RegressionRow) => Regression) | undefined,
 ): Promise<ModelResult[]> {
+  const { models, target, options, input, warnings, compare, effectiveCores } = plan
+  const loader = plan.settings.loader
   const poolOptions: PoolOptions = {
     size: workers,
     setup: { target, loader },
@@ -170,124 +259,21 @@ async function measureRows(
       options: { ...options, confidence: options.rowConfidence },
       signal: input.context.signal,
     })
-    return models.map((model, index) =>
-      judgeRow(model, workers, measurements[index] as Measurement, options, warnings, skipReason, compare),
-    )
+    const skip = plan.skips.get(workers)
+    return models.map((model, index) => {
+      const measurement = measurements[index] as Measurement
+      return judgeRow({ model, workers, measurement, options, warnings, skip, compare, effectiveCores })
+    })
   } finally {
     input.context.signal.removeEventListener('abort', stop)
     await Promise.all([...started.values()].map(({ pool }) => pool.destroy()))
   }
 }
 
-/** A row of the report: the measurement with its verdict and the warnings that explain it. */
-function judgeRow(
-  model: Model,
-  workers: number,
-  measurement: Measurement,
-  options: ResolvedOptions,
-  warnings: readonly string[],
-  skipReason: string | undefined,
-  compare: ((row: RegressionRow) => Regression) | undefined,
-): ModelResult {
-  const budget = budgetTarget(options, workers)
-  const { load, onCpuGot, bound } = measurement.evidence
-  // /proc/stat minus our tree only where the run-queue delay is not measured (DESIGN §4).
-  const starvation =
-    load === undefined
-      ? contention(measurement.rounds, workers, environment?.effectiveCores ?? workers, measurement.otherLoad)
-      : { starved: false, starvedRounds: 0, detail: '' }
-  const grain = granularity(measurement.callMs, measurement.roundTripMs)
-  const verdict: Verdict =
-    skipReason === undefined
-      ? rowVerdict({
-          measured: measurement.estimate,
-          evidence: measurement.evidence,
-          target: budget,
-          option: budgetOption(options, workers),
-          workers,
-          starvedByFallback: starvation.starved,
-        })
-      : { status: 'SKIPPED', reason: skipReason, target: budget }
-  const own = [...warnings]
-  if (grain.warning !== undefined) own.push(grain.warning)
-  const balance = taskBalance(measurement.rounds, workers)
-  if (balance !== undefined) own.push(balance)
-  const order = dispatchOrder(measurement.rounds, workers)
-  if (order !== undefined) own.push(order)
-  if (load?.material === true && onCpuGot !== undefined) own.push(loadNote(measurement.estimate, onCpuGot, load))
-  if (starvation.starved) own.push(starvation.detail)
-  if (measurement.stealShare !== undefined && measurement.stealShare >= STEAL_WARNING) {
-    own.push(
-      `the hypervisor took ${Math.round(measurement.stealShare * 100)}% of this machine's CPU time during the run (steal): the whole VM lost it, so no run-queue delay shows it and it is not corrected`,
-    )
-  }
-  // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
-  else if (grain.warning === undefined) {
-    const slowdown = parallelSlowdown(measurement.rounds)
-    if (slowdown !== undefined) own.push(slowdown)
-  }
-  if (measurement.stoppedBecause === 'time' && verdict.status === 'INCONCLUSIVE') {
-    own.push(
-      `stopped by the time budget (${options.time} ms) after ${measurement.rounds.length} rounds; raise \`time\` for a decision`,
-    )
-  }
-  const regression = compare?.({
-    model,
-    workers,
-    workersSetByUser: options.workersSetByUser,
-    serialArm: options.baseline,
-    rounds: measurement.rounds,
-    speedup: measurement.estimate.speedup,
-    effectiveCores: environment?.effectiveCores ?? workers,
-    // A regression under load too heavy to correct is not the code's: the gate waits, as the budget does.
-    starved: starvation.starved || (load?.material === true && !load.credible),
-  })
-  return {
-    model,
-    workers,
-    tasks: options.tasks,
-    rounds: measurement.rounds,
-    startupMs: measurement.startupMs,
-    roundTripMs: measurement.roundTripMs,
-    callMs: measurement.callMs,
-    memoryBytes: measurement.memoryBytes,
-    estimate: measurement.estimate,
-    ...(onCpuGot === undefined ? {} : { onCpuGot }),
-    ...(load === undefined
-      ? {}
-      : { runQueueDelay: { serialShare: load.serialShare, parallelShare: load.parallelShare } }),
-    ...(bound === undefined ? {} : { structuralBound: bound }),
-    netSpeedup: measurement.net?.speedup,
-    netInterval: measurement.net === undefined ? undefined : { low: measurement.net.low, high: measurement.net.high },
-    verdict,
-    ...(regression === undefined ? {} : { regression }),
-    warnings: own,
-  }
-}
-
-/** Hypervisor steal above this share of the run is worth saying: it slows both arms uncorrected. */
-const STEAL_WARNING = 0.05
-
-/** `1.01x measured · 1.92x [1.85–1.97] on the CPU it got (run-queue delay 34% of the parallel arm, 2% of the serial arm)`. */
-function loadNote(
-  measured: SpeedupEstimate,
-  onCpuGot: SpeedupEstimate,
-  load: { serialShare: number; parallelShare: number },
-): string {
-  const x = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : '∞')
-  const pct = (share: number): string => `${Math.round(share * 100)}%`
-  return `other load: ${x(measured.speedup)}x measured · ${x(onCpuGot.speedup)}x [${x(onCpuGot.low)}–${x(onCpuGot.high)}] on the CPU it got (run-queue delay ${pct(load.parallelShare)} of the parallel arm, ${pct(load.serialShare)} of the serial arm)`
-}
-
-const EXPLANATIONS: Partial<Record<string, string>> = {
-  NOT_CLONEABLE:
-    'Inputs and return values cross to the worker by structured clone: functions, class instances with native handles (sockets, streams) and similar values cannot. Return plain data, and build such objects inside fn.',
-}
-
 /** Prefixes the bench's identity (and, for some codes, what to do) to an error. */
 function withContext(error: unknown, where: string): unknown {
   if (!(error instanceof Error)) return error
-  const explanation = error instanceof ParallelBenchError ? EXPLANATIONS[error.code] : undefined
+  const explanation = error instanceof ParallelBenchError ? errorExplanation(error.code) : undefined
   error.message = `${where}: ${error.message}${explanation === undefined ? '' : `\n${explanation}`}`
   if (error.stack !== undefined) {
     const firstLine = error.stack.indexOf('\n')
@@ -296,132 +282,21 @@ function withContext(error: unknown, where: string): unknown {
   return error
 }
 
-export async function runBench(input: RunBenchInput): Promise<void> {
-  const { kind, context, settings } = input
-  // A name that is no string (`benchThreads(123, …)`) fails this bench alone, below.
-  const name = typeof input.name === 'string' ? input.name : describeThrown(input.name)
-  const where = `${HELPER_NAMES[kind]}(${JSON.stringify(name)})`
-  environment ??= environmentInfo()
-  const machine = environment
-  const meta: BenchResult = {
-    schema: 1,
-    name,
-    kind,
-    file: relative(process.cwd(), context.task.file.filepath),
-    fullName: context.task.fullTestName,
-    options: {},
-    results: [],
-    environment: machine,
-    ...(settings?.comparison === undefined ? {} : { comparedWith: comparedWith(settings.comparison) }),
+/** Records why the bench could not be measured in its result, with the bench's identity on the error. */
+async function recordFailure(error: unknown, input: RunBenchInput, meta: BenchResult): Promise<void> {
+  const code =
+    error instanceof ParallelBenchError
+      ? error.code
+      : error instanceof TypeError || error instanceof RangeError
+        ? 'INVALID_OPTION'
+        : 'TASK_FAILED'
+  const failure = withContext(error, `${HELPER_NAMES[input.kind]}(${JSON.stringify(benchName(input))})`)
+  // A bad option is the user's line, not ours: point the stack at the bench call that passed it.
+  if (code === 'INVALID_OPTION' && failure instanceof Error && input.definedAt !== undefined) {
+    failure.stack = `${failure.name}: ${failure.message}\n${input.definedAt}`
   }
-  context.task.meta.parallelBench = meta
-  let resolved: ResolvedOptions
-  try {
-    if (typeof input.name !== 'string')
-      throw new TypeError(`the bench name must be a string, got ${describeThrown(input.name)} (${typeof input.name})`)
-    if (settings === undefined) {
-      throw new ParallelBenchError(
-        'NOT_CONFIGURED',
-        `${context.task.file.name} ran outside the "parallel-bench" project: add parallelBench() from 'vitest-parallel-bench/plugin' to the plugins of your Vitest config, and keep bench files out of other projects' include`,
-      )
-    }
-    const options = resolveOptions(
-      kind,
-      input.options,
-      settings.defaults,
-      machine.effectiveCores,
-      process.env[LEVEL_ENV],
-    )
-    meta.options = reportableOptions(options)
-    const target = benchTarget(input)
-    const models: Model[] = kind === 'compare' ? ['threads', 'processes'] : [kind]
-    const warnings: string[] = []
-    if (options.levelOverriddenFrom !== undefined) {
-      warnings.push(`level '${options.levelOverriddenFrom}' overridden to '${options.level}' by ${LEVEL_ENV}`)
-    }
-
-    // Budgets that no machine could meet fail now, before anything is spawned.
-    const skipReasons = new Map<number, string | undefined>()
-    for (const workers of options.workers) {
-      const feasibility = budgetFeasibility({
-        target: budgetTarget(options, workers),
-        option: budgetOption(options, workers),
-        tasks: options.tasks,
-        workers,
-        tasksSetByUser: options.tasksSetByUser,
-        workersSetByUser: options.workersSetByUser,
-        // A fractional quota (1.5 CPUs) cannot give 2x: judge against the capacity, not the rounded count.
-        effectiveCores: cpuCapacity(),
-        // Tasks may differ in cost (input-dependent), so only min(tasks, workers) is a hard cap.
-        equalTasks: false,
-      })
-      if (feasibility.kind === 'impossible') throw new ParallelBenchError('BUDGET_UNREACHABLE', feasibility.message)
-      skipReasons.set(workers, feasibility.kind === 'skip' ? feasibility.reason : undefined)
-    }
-
-    // Against the stored run (compareWith), in this test, so a regression fails it like a budget, also under --shard.
-    const comparison = settings.comparison
-    const baselineRows =
-      comparison?.problem === undefined ? comparison?.benches[benchIdentity(meta.file, meta.fullName)] : undefined
-    const compare =
-      comparison === undefined || comparison.problem !== undefined
-        ? undefined
-        : (row: RegressionRow): Regression =>
-            compareWithBaseline(row, baselineRowFor(baselineRows, row), {
-              maxRegression: options.maxRegression,
-              // The same share of the test's error budget as the row's speedup interval.
-              confidence: options.rowConfidence,
-            })
-
-    const inline =
-      options.baseline === 'inline' ? await inlineBaseline(target, input.subject, settings.loader) : undefined
-    try {
-      for (const workers of options.workers) {
-        const skip = skipReasons.get(workers)
-        // Pushed as measured, so a later failure keeps what was measured.
-        meta.results.push(
-          ...(await measureRows(
-            models,
-            workers,
-            target,
-            options,
-            input,
-            settings.loader,
-            inline?.fn,
-            warnings,
-            skip,
-            compare,
-          )),
-        )
-      }
-      // Rows in the report's order: by model, then pool size.
-      meta.results.sort((a, b) => models.indexOf(a.model) - models.indexOf(b.model) || a.workers - b.workers)
-      meta.scaling = models.flatMap((model) => scalingSummary(meta.results.filter((r) => r.model === model)) ?? [])
-      if (kind === 'compare') {
-        meta.ranking = rankModels(meta.results, lookPlan(options.rowConfidence, options.minRounds, options.maxRounds))
-      }
-    } finally {
-      await inline?.close()
-    }
-    resolved = options
-  } catch (error) {
-    const code =
-      error instanceof ParallelBenchError
-        ? error.code
-        : error instanceof TypeError || error instanceof RangeError
-          ? 'INVALID_OPTION'
-          : 'TASK_FAILED'
-    const failure = withContext(error, where)
-    // A bad option is the user's line, not ours: point the stack at the bench call that passed it.
-    if (code === 'INVALID_OPTION' && failure instanceof Error && input.definedAt !== undefined) {
-      failure.stack = `${failure.name}: ${failure.message}\n${input.definedAt}`
-    }
-    meta.error = { code, message: failure instanceof Error ? failure.message : describeThrown(failure) }
-    await annotateBaselineProblem(settings, context)
-    throw failure
-  }
-  // A missed budget is a verdict, not a failure to measure: it does not set meta.error.
-  await judge(meta, resolved, context, machine.effectiveCores, settings)
+  meta.error = { code, message: failure instanceof Error ? failure.message : describeThrown(failure) }
+  await annotateBaselineProblem(input.settings, input.context)
 }
 
 /** A baseline that could not be read is said on every bench (the UI shows annotations only), never thrown. */
@@ -431,14 +306,10 @@ async function annotateBaselineProblem(settings: ProvidedSettings | undefined, c
 }
 
 /** Annotates every result, then fails or skips the test as the verdicts and options say. */
-async function judge(
-  meta: BenchResult,
-  options: ResolvedOptions,
-  context: TestContext,
-  cores: number,
-  settings: ProvidedSettings,
-): Promise<void> {
-  const outcome = benchOutcome(meta, options, cores)
+async function judge(plan: BenchPlan, meta: BenchResult): Promise<void> {
+  const { options, settings, effectiveCores } = plan
+  const { context } = plan.input
+  const outcome = benchOutcome(meta, options, effectiveCores)
   await annotateBaselineProblem(settings, context)
   for (const { message, type } of outcome.annotations) await context.annotate(message, type)
   const advice = recommendation(meta)

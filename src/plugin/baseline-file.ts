@@ -6,47 +6,8 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { otherLoadCores, poolCpuCores } from '../analysis/regression.js'
 import { median } from '../analysis/statistics.js'
-import { JSON_SCHEMA } from '../report/json.js'
-import type { Baseline, ComparedWith, Model, RoundSample } from '../types.js'
-
-/** One (model, pool size) row of the stored run, as the comparison needs it. */
-export interface BaselineRow {
-  model: Model
-  workers: number
-  /** False when the pool size defaulted to that machine's effective cores. */
-  workersSetByUser: boolean
-  /** The serial arm of that run (`baseline` option): speedups over different arms do not compare. */
-  serialArm: Baseline
-  /** log(serialMs / parallelMs) per round. */
-  logRatios: number[]
-  /** exp(median of logRatios). */
-  speedup: number
-  /** Effective cores of the machine that measured it. */
-  effectiveCores: number
-  /** That run's own report said its workers were starved of CPU. */
-  starved: boolean
-  /** Cores other processes took during its parallel arms (`otherLoadCores`); undefined where not measured. */
-  otherCores?: number | undefined
-  /** Cores its pool used during its parallel arms (`poolCpuCores`); undefined where not measured. */
-  cpuCores?: number | undefined
-}
-
-/** What the bench tests get: where the stored run came from, and its usable rows. */
-export interface BaselineSnapshot extends ComparedWith {
-  /** Rows by bench: `benchIdentity(file, fullName)` → that bench's rows. */
-  benches: Record<string, BaselineRow[]>
-}
-
-/** The snapshot without its rows: what each bench result records. */
-export function comparedWith(snapshot: BaselineSnapshot): ComparedWith {
-  const { benches: _benches, ...rest } = snapshot
-  return rest
-}
-
-/** The key of a bench in a snapshot: its file (relative, as in the JSON) and full test name. */
-export function benchIdentity(file: string, fullName: string): string {
-  return JSON.stringify([file, fullName])
-}
+import { type BaselineRow, type BaselineSnapshot, benchIdentity, JSON_SCHEMA } from '../contracts/baseline.js'
+import type { RoundSample } from '../types.js'
 
 type Json = Record<string, unknown>
 
@@ -150,29 +111,15 @@ function baselineRow(
     })
   }
   if (logRatios.length === 0) return undefined
-  const warnings = Array.isArray(result.warnings) ? result.warnings : []
+  const diagnostics = Array.isArray(result.diagnostics) ? result.diagnostics : []
   return {
     model,
     workers: workers as number,
     ...bench,
     logRatios,
     speedup: Math.exp(median(logRatios)),
-    starved: warnings.some((warning) => typeof warning === 'string' && warning.startsWith('workers were starved')),
+    starved: diagnostics.some((diagnostic) => isObject(diagnostic) && diagnostic.kind === 'starved'),
     otherCores: otherLoadCores(loads),
     cpuCores: poolCpuCores(loads),
   }
-}
-
-/** One line for the report's header: what this run is compared with, or why it is not. */
-export function baselineNotice(snapshot: ComparedWith): string {
-  const where = snapshot.from === 'environment' ? ' (from VITEST_PARALLEL_BENCH_COMPARE_WITH)' : ''
-  if (snapshot.problem !== undefined) {
-    return `No regression check: the baseline ${snapshot.file}${where} ${snapshot.problem}.`
-  }
-  const when = snapshot.generatedAt === undefined ? '' : `, measured ${snapshot.generatedAt}`
-  const skipped =
-    snapshot.skippedRows === 0
-      ? ''
-      : `; ${snapshot.skippedRows} unreadable ${snapshot.skippedRows === 1 ? 'row' : 'rows'} left out`
-  return `Compared with the baseline ${snapshot.file}${where}${when}${skipped}.`
 }

@@ -45,10 +45,10 @@ function moduleFile(result: { externalize?: string; file?: string | null }): str
 const INLINE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/
 
 /**
- * Vitest shapes code for its own evaluator (vm with a file name, no line offset; Vitest 4 inlines
- * the source map, Vitest 5 sends it beside the code). Vite's evaluator needs what Vite's
- * fetchModule gives it: a `//# sourceURL` (else frames read "eval at runInlinedModule"), and an
- * inline source map shifted by the lines its function wrapper adds.
+ * Vitest 5 sends a module's source map beside its code; Vite's module runner, which maps the
+ * workers' stack traces, reads it only from an inline `sourceMappingURL`. So the map goes inline,
+ * shifted by the lines the evaluator's function wrapper adds (none for Vitest's evaluator, which
+ * the workers use), with a `//# sourceURL` so frames name the file.
  */
 function forViteEvaluator(code: string, file: string, startOffset: number, separateMap: string | undefined): string {
   let body = code
@@ -75,6 +75,13 @@ export function viteModuleRunnerUrl(): string {
     throw new Error(`vitest-parallel-bench needs Vite 6 or later (vite/module-runner); Vitest runs on vite ${vite}`)
   }
   return pathToFileURL(runner).href
+}
+
+/** `vitest/runtime` of the Vitest that runs the project: the workers take Vitest's module evaluator from it. */
+export function vitestRuntimeUrl(): string {
+  const runtime = importPath('vitest', './runtime', fileURLToPath(import.meta.url))
+  if (runtime === undefined) throw new Error('vitest-parallel-bench needs Vitest 4.1 or later (vitest/runtime)')
+  return pathToFileURL(runtime).href
 }
 
 type FetchOptions = { cached?: boolean; startOffset?: number }

@@ -10,6 +10,11 @@ export function isVitest4BenchCommand(vitest: Vitest): boolean {
   return (vitest as { mode?: string }).mode === 'benchmark'
 }
 
+/** Vitest 4's bench mode exits 1 when it finds no benchmark file, unless `passWithNoTests`. */
+export function allowNoTests(vitest: Vitest): void {
+  ;(vitest.config as { passWithNoTests: boolean }).passWithNoTests = true
+}
+
 /**
  * Vitest 5 clones every project into "<name> (bench)" under `vitest bench` or
  * `benchmark.enabled` (maxWorkers 1, its own later groupOrder); the clone has
@@ -30,6 +35,21 @@ export function dropProjects(vitest: Vitest, dropped: readonly TestProject[]): v
   if (dropped.length === 0) return
   const keep = (vitest.projects as TestProject[]).filter((project) => !dropped.includes(project))
   ;(vitest as { projects: TestProject[] }).projects = keep
+}
+
+/**
+ * Runs `inject` with `name` added to the --project filter, so that the project it injects is not
+ * filtered out (both lines read the filter from `vitest.config.project` when they resolve a project).
+ */
+export async function withProjectFilterAllowing<T>(vitest: Vitest, name: string, inject: () => Promise<T>): Promise<T> {
+  const filter = vitest.config.project
+  if (filter.length === 0 || vitest.matchesProjectFilter(name)) return inject()
+  filter.push(name)
+  try {
+    return await inject()
+  } finally {
+    filter.splice(filter.indexOf(name), 1)
+  }
 }
 
 /** Vitest 5 stores a module's source map after its code, in the file a fetch result's `tmp` names. */

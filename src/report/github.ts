@@ -2,10 +2,8 @@
 // Pure: results in, strings out. The reporter prints / appends them.
 
 import { amdahlSpeedup } from '../analysis/scaling.js'
-import { baselineNotice } from '../plugin/baseline-file.js'
-import type { BenchResult, EnvironmentInfo, ModelResult, RegressionStatus, VerdictStatus } from '../types.js'
-import { modelCurves } from './curves.js'
 import {
+  escapeEntities,
   formatChange,
   formatChangeInterval,
   formatConfidence,
@@ -15,25 +13,27 @@ import {
   formatSpeedup,
   formatSpeedupWithInterval,
   MISSING,
-  median,
   stripControl,
-} from './format.js'
+} from '../format.js'
+import type { BenchResult, EnvironmentInfo, ModelResult, RegressionStatus, VerdictStatus } from '../types.js'
+import { curveSerialFraction, finiteMedian, modelCurves } from './curves.js'
 import { comparedWithOf } from './json.js'
+import { describeSerialFraction, predictionSentences, recommendation } from './summary/advice.js'
+import { reasonOf, regressionText } from './summary/facts.js'
 import {
+  baselineNotice,
   benchTitle,
-  curveSerialFraction,
-  describeSerialFraction,
+  columnTitles,
+  environmentLine,
   formatMemory,
   groupedWarnings,
   levelOf,
   levelOverrideSentence,
-  predictionSentences,
-  recommendation,
   regressionLabel,
   regressionLine,
   rowLabel,
   verdictLabel,
-} from './terminal.js'
+} from './summary/labels.js'
 
 /** Escapes a workflow-command message, as `@actions/core` does. */
 export function escapeData(s: string): string {
@@ -89,7 +89,7 @@ export function annotationCommands(results: readonly BenchResult[]): string[] {
       const command = annotationFor(result.verdict.status, level)
       if (command === undefined) continue
       const { speedup, low, high } = result.estimate
-      const message = `${result.verdict.status} ${rowLabel(result)}, speedup ${formatSpeedupWithInterval(speedup, low, high)}: ${result.verdict.reason}`
+      const message = `${result.verdict.status} ${rowLabel(result)}, speedup ${formatSpeedupWithInterval(speedup, low, high)}: ${reasonOf(result)}`
       commands.push(`::${command} ${properties(bench)}::${escapeData(safeMessage(message))}`)
     }
     for (const result of bench.results) {
@@ -116,11 +116,7 @@ function properties(bench: BenchResult): string {
  * the table, open a code span, inject a link or a tag.
  */
 export function markdownText(s: string): string {
-  return stripControl(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~#]/g, '\\$&')
+  return escapeEntities(s, false).replace(/[\\`*_[\]|~#]/g, '\\$&')
 }
 
 // Inside a mermaid string only plain words survive: quotes, backticks, entities (#…;),
@@ -169,7 +165,7 @@ function regressionTable(results: readonly BenchResult[]): string[] {
           compared === undefined
             ? MISSING
             : `${compared.metric === 'efficiency' ? 'efficiency ' : ''}${formatChange(compared.change)} ${formatChangeInterval(compared.low, compared.high)} (${formatConfidence(compared.confidence)})`,
-          `${REGRESSION_MARK[regression.status]} ${regression.status === 'NEW' ? markdownText(regression.reason) : label} (max −${formatPercent(regression.maxRegression, 1)})`,
+          `${REGRESSION_MARK[regression.status]} ${regression.status === 'NEW' ? markdownText(regressionText(regression)) : label} (max −${formatPercent(regression.maxRegression, 1)})`,
         ]),
       )
     })
@@ -198,7 +194,7 @@ function modelCells(result: ModelResult, bench: BenchResult, withConfidence: boo
     withConfidence ? `${interval} (${formatConfidence(confidence)})` : interval,
     formatSpeedup(result.netSpeedup),
     formatPercent(efficiency),
-    formatDuration(median(result.startupMs)),
+    formatDuration(finiteMedian(result.startupMs)),
     formatDuration(result.roundTripMs),
     formatMemory(result),
     `${STATUS_MARK[result.verdict.status]} ${verdictLabel(result, levelOf(bench))}`,
@@ -292,12 +288,7 @@ export function stepSummaryMarkdown(
   options: { levelOverride?: string | undefined } = {},
 ): string {
   const lines: string[] = ['## Parallel bench', '']
-  lines.push(
-    markdownText(
-      `Node ${env.node} · ${env.platform} ${env.arch} · ${env.cpu} · ${env.cores} cores · ${env.effectiveCores} effective · Vitest ${env.vitest}`,
-    ),
-    '',
-  )
+  lines.push(markdownText(environmentLine(env)), '')
   if (options.levelOverride !== undefined && options.levelOverride !== '') {
     lines.push(`> ${markdownText(levelOverrideSentence(options.levelOverride))}`, '')
   }
@@ -309,18 +300,12 @@ export function stepSummaryMarkdown(
   const ci = levels.size === 1 && only !== undefined ? `${only} CI` : 'CI'
   const perRow = levels.size > 1
   lines.push(
-    tableRow([
-      'bench',
-      'model',
-      'workers',
-      `speedup [${ci}]`,
-      'net vs inline',
-      'efficiency',
-      'startup/worker',
-      'round-trip/task',
-      'memory/worker',
-      'verdict',
-    ]),
+    tableRow(
+      columnTitles(
+        ['bench', 'model', 'workers', 'speedup', 'net', 'efficiency', 'startup', 'roundTrip', 'memory', 'verdict'],
+        ci,
+      ),
+    ),
     tableRow([':--', ':--', '--:', '--:', '--:', '--:', '--:', '--:', '--:', ':--']),
   )
   for (const bench of results) {
@@ -342,9 +327,9 @@ export function stepSummaryMarkdown(
       details.push(`❌ ${markdownText(`ERROR ${bench.error.code}: ${bench.error.message}`)}`)
     }
     for (const result of bench.results) {
-      const { status, reason } = result.verdict
+      const { status } = result.verdict
       if (status === 'FAIL' || status === 'INCONCLUSIVE' || status === 'SKIPPED') {
-        details.push(`${STATUS_MARK[status]} ${markdownText(`${status} ${rowLabel(result)}: ${reason}`)}`)
+        details.push(`${STATUS_MARK[status]} ${markdownText(`${status} ${rowLabel(result)}: ${reasonOf(result)}`)}`)
       }
     }
     for (const result of bench.results) {

@@ -1,35 +1,36 @@
 // The HTML report (`htmlFile`): one self-contained page with the environment, every bench's
 // table, chart, verdicts, warnings and recommendation. No scripts, no external requests.
 // Pure: results in, string out; the reporter writes it.
-import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
+
 import {
+  escapeEntities,
   formatDuration,
   formatPercent,
   formatSpeedup,
   formatSpeedupWithInterval,
-  median,
   stripControl,
-} from './format.js'
-import { benchChartSvg, escapeXml } from './svg.js'
+} from '../format.js'
+import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
+import { batchTimes, curveSerialFraction, finiteMedian, scalingCurves } from './curves.js'
+import { describeSerialFraction, predictionSentences, recommendation } from './summary/advice.js'
+import { reasonOf } from './summary/facts.js'
 import {
-  batchTimes,
   benchTitle,
+  columnTitles,
   confidenceOf,
-  curveSerialFraction,
-  describeSerialFraction,
+  environmentLine,
   formatMemory,
   groupedWarnings,
   levelOf,
   levelOverrideSentence,
-  predictionSentences,
-  recommendation,
   rowLabel,
-  scalingCurves,
+  TABLE_COLUMNS,
   verdictLabel,
-} from './terminal.js'
+} from './summary/labels.js'
+import { benchChartSvg } from './svg.js'
 
 /** Text safe in HTML content and attribute values. */
-export const escapeHtml = escapeXml
+export const escapeHtml = escapeEntities
 
 const PAGE_STYLE = `
 :root{color-scheme:light dark;--fg:#1f2328;--muted:#59636e;--bg:#fff;--panel:#f6f8fa;--line:#d1d9e0;
@@ -76,7 +77,7 @@ function modelRow(result: ModelResult, bench: BenchResult): string {
     cell(formatSpeedupWithInterval(speedup, low, high)),
     cell(net),
     cell(formatPercent(efficiency)),
-    cell(formatDuration(median(result.startupMs))),
+    cell(formatDuration(finiteMedian(result.startupMs))),
     cell(formatDuration(result.roundTripMs)),
     cell(formatMemory(result)),
     cell(String(result.rounds.length)),
@@ -86,21 +87,11 @@ function modelRow(result: ModelResult, bench: BenchResult): string {
 }
 
 function benchTable(bench: BenchResult): string {
-  const headers = [
-    'model',
-    'workers',
-    'tasks',
-    'serial/batch',
-    'parallel/batch',
-    `speedup [${confidenceOf(bench.results)}]`,
-    'net vs inline',
-    'efficiency',
-    'startup/worker',
-    'round-trip/task',
-    'memory/worker',
-    'rounds',
-    'verdict',
-  ]
+  const headers = columnTitles(
+    // Every column but the text bar: the page has its chart.
+    TABLE_COLUMNS.filter((column) => column !== 'ideal'),
+    confidenceOf(bench.results),
+  )
   return [
     '<div class="table"><table>',
     // A header may break after its slash, so the table fits without scrolling.
@@ -113,9 +104,9 @@ function benchTable(bench: BenchResult): string {
 function notes(bench: BenchResult): string[] {
   const items: string[] = []
   for (const result of bench.results) {
-    const { status, reason } = result.verdict
+    const { status } = result.verdict
     items.push(
-      `<li><span class="${status}">${status}</span> ${escapeHtml(`${rowLabel(result)}: ${stripControl(reason)}`)}</li>`,
+      `<li><span class="${status}">${status}</span> ${escapeHtml(`${rowLabel(result)}: ${stripControl(reasonOf(result))}`)}</li>`,
     )
   }
   for (const { rows, warning } of groupedWarnings(bench.results)) {
@@ -138,7 +129,7 @@ function benchSection(bench: BenchResult, index: number): string {
       // Line by line: escaping turns line breaks into spaces, and a stack reads best on its lines.
       `<p><span class="ERROR">ERROR ${escapeHtml(bench.error.code)}</span></p><pre>${bench.error.message
         .split(/\r\n|\r|\n/)
-        .map(escapeHtml)
+        .map((line) => escapeHtml(line))
         .join('\n')}</pre>`,
     )
   }
@@ -179,7 +170,7 @@ export function htmlReport(
   env: EnvironmentInfo,
   meta: { levelOverride?: string | undefined; generatedAt: string },
 ): string {
-  const environment = `Node ${env.node} · ${env.platform} ${env.arch} · Vitest ${env.vitest} · CPU ${env.cpu} · ${env.cores} ${env.cores === 1 ? 'core' : 'cores'} · ${env.effectiveCores} effective`
+  const environment = environmentLine(env)
   const override =
     meta.levelOverride === undefined || meta.levelOverride === ''
       ? ''

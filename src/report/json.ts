@@ -1,10 +1,10 @@
 // The JSON report (`outputFile`): a versioned document with everything needed to
 // re-derive every number — environment, resolved options, every raw round sample,
 // the estimate, interval and verdict of each bench.
-import type { BenchResult, ComparedWith, EnvironmentInfo } from '../types.js'
+import { JSON_SCHEMA } from '../contracts/baseline.js'
+import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Regression, Verdict } from '../types.js'
+import { reasonOf, regressionText, warningsOf } from './summary/facts.js'
 import { writeFileAtomically, writeFileAtomicallySync } from './write-file.js'
-
-export const JSON_SCHEMA = 'vitest-parallel-bench/v1'
 
 /** The document written to `outputFile`. */
 export interface ParallelBenchJson {
@@ -31,7 +31,32 @@ export interface ParallelBenchJson {
    * `Infinity`: an unbounded interval (too few rounds for the confidence asked) has
    * `estimate.high: null` (and `estimate.low: 0`).
    */
-  benches: BenchResult[]
+  benches: JsonBench[]
+}
+
+/**
+ * A row as written: its facts (`verdict.why`, `diagnostics`), and the same facts in the report's
+ * words (`verdict.reason`, `warnings`) for people and scripts that read text. Branch on the facts.
+ */
+export type JsonModelResult = Omit<ModelResult, 'regression'> & {
+  verdict: Verdict & { reason: string }
+  regression?: (Regression & { reason: string }) | undefined
+  warnings: string[]
+}
+
+export type JsonBench = Omit<BenchResult, 'results'> & { results: JsonModelResult[] }
+
+/** A bench as written: each row's facts with their words beside them. */
+export function jsonBench(bench: BenchResult): JsonBench {
+  return {
+    ...bench,
+    results: bench.results.map(({ regression, ...result }) => ({
+      ...result,
+      verdict: { ...result.verdict, reason: reasonOf(result) },
+      ...(regression === undefined ? {} : { regression: { ...regression, reason: regressionText(regression) } }),
+      warnings: warningsOf(result),
+    })),
+  }
 }
 
 /** The stored run this run was compared with, as the benches recorded it (the first that did: one per run). */
@@ -53,7 +78,7 @@ export function jsonReport(
     ...(meta.levelOverride === undefined || meta.levelOverride === '' ? {} : { levelOverride: meta.levelOverride }),
     ...(comparedWith === undefined ? {} : { comparedWith }),
     ...(meta.interrupted === undefined ? {} : { interrupted: meta.interrupted }),
-    benches: [...results],
+    benches: results.map(jsonBench),
   }
 }
 

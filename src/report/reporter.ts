@@ -1,12 +1,19 @@
-// The Vitest reporter: collects every bench result from `task.meta.parallelBench`
+// The Vitest reporter: collects every bench result from its test artifact
 // and, at the end of the run, prints the terminal report, writes the JSON and the
 // GitHub outputs. The only file of the reporting layer that does I/O.
 import { appendFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import picocolors from 'picocolors'
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
 import { environmentInfo } from '../machine/environment.js'
-import type { BenchResult, EnvironmentInfo, ModelResult, RegressionComparison } from '../types.js'
+import {
+  type BenchResult,
+  type EnvironmentInfo,
+  type ModelResult,
+  RESULT_ARTIFACT,
+  type RegressionComparison,
+} from '../types.js'
 import { annotationCommands, stepSummaryMarkdown } from './github.js'
 import { htmlReport } from './html.js'
 import { jsonReport, writeJsonReport, writeJsonReportSync } from './json.js'
@@ -26,15 +33,22 @@ export interface ParallelBenchReporterOptions {
   colors?: boolean | undefined
   /** Every column of the table in one row, however wide. @default false */
   verbose?: boolean | undefined
-  /** Columns to fit. @default the terminal's width, else 120 */
+  /** The legend under the terminal report: on the first report only (`'once'`: not on watch reruns), every time, or never. @default 'once' */
+  legend?: boolean | 'once' | undefined
+  /** Report only the benches of these projects (each config that declares the plugin has its own). @default every project */
+  projects?: string[] | undefined
+  /** Columns to fit, at most 100. @default the terminal's width, else 100 */
   width?: number | undefined
 }
 
 // The parts of a Vitest TestCase this reporter reads (so tests can pass plain objects).
-type ReportedTestCase = Pick<TestCase, 'id' | 'meta'>
+type ReportedTestCase = Pick<TestCase, 'id' | 'meta'> &
+  Partial<Pick<TestCase, 'artifacts'>> & {
+    project?: { name: string } | undefined
+  }
 type ReportedTestModule = { children: { allTests(): Iterable<ReportedTestCase> } }
 type ReporterVitest = {
-  config: { root: string }
+  config: { root: string; reporters?: unknown }
   logger?: { log(message: string): void } | undefined
   version?: string | undefined
 }
@@ -85,6 +99,29 @@ export function reviveBenchResult(bench: BenchResult): BenchResult {
   }
 }
 
+/** Vitest's reporters that print nothing for a person to read in the terminal: files, CI commands, TAP. */
+const MACHINE_REPORTERS = new Set([
+  'blob',
+  'json',
+  'junit',
+  'html',
+  'tap',
+  'tap-flat',
+  'github-actions',
+  'hanging-process',
+])
+
+/**
+ * Whether the user sees a terminal report: some reporter other than ours is not a machine one
+ * (a custom reporter counts as a terminal one). With only `--reporter=blob` / `html` / `json`, ours stays quiet too.
+ */
+export function showsTerminalReport(reporters: unknown, ours: string): boolean {
+  if (!Array.isArray(reporters)) return true
+  const names = reporters.map((entry: unknown) => (Array.isArray(entry) ? entry[0] : entry))
+  const others = names.filter((name) => name !== ours)
+  return others.length === 0 || others.some((name) => typeof name !== 'string' || !MACHINE_REPORTERS.has(name))
+}
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
@@ -100,9 +137,14 @@ export default class ParallelBenchReporter implements Reporter {
     this.#options = options
   }
 
+  // Set once the legend was printed: `legend: 'once'` leaves it out of watch reruns.
+  #legendShown = false
+  #terminal = true
+
   onInit(vitest: Vitest | ReporterVitest): void {
     this.#vitest = vitest
     this.#results.clear()
+    this.#terminal = showsTerminalReport(vitest.config.reporters, fileURLToPath(import.meta.url))
     this.#listen()
   }
 
@@ -135,11 +177,14 @@ export default class ParallelBenchReporter implements Reporter {
         }
         writeJsonReportSync(resolve(root, outputFile), jsonReport(results, environment, meta))
       }
-      const completed = results.length === 1 ? '1 bench completed' : `${results.length} benches completed`
-      this.#log(
-        `\nParallel bench: the run was interrupted (${signal}); ${completed} before it${results.length > 0 ? ' (below)' : ''}. Benches still running were stopped and not measured.`,
-      )
-      if (results.length > 0) this.#log(`\n${this.#render(results, environment)}\n`)
+      // Quiet where the terminal report is (machine-readable reporters own stdout).
+      if (this.#terminal) {
+        const completed = results.length === 1 ? '1 bench completed' : `${results.length} benches completed`
+        this.#log(
+          `\nParallel bench: the run was interrupted (${signal}); ${completed} before it${results.length > 0 ? ' (below)' : ''}. Benches still running were stopped and not measured.`,
+        )
+        if (results.length > 0) this.#log(`\n${this.#render(results, environment)}\n`)
+      }
     } catch (error) {
       this.#log(`[vitest-parallel-bench] could not report the interrupted run: ${errorMessage(error)}`)
     }
@@ -169,7 +214,12 @@ export default class ParallelBenchReporter implements Reporter {
     const colors = picocolors.createColors(this.#options.colors ?? picocolors.isColorSupported)
     const width = this.#options.width ?? (process.stdout.isTTY ? process.stdout.columns : undefined)
     const { levelOverride, verbose } = this.#options
-    return renderReport(results, environment, colors, { levelOverride, width, verbose })
+    return renderReport(results, environment, colors, {
+      levelOverride,
+      width,
+      verbose,
+      legend: this.#options.legend !== false,
+    })
   }
 
   // Watch mode: each run reports its own benches.
@@ -232,7 +282,17 @@ export default class ParallelBenchReporter implements Reporter {
       )
     }
 
-    await attempt('print the report', () => this.#log(`\n${this.#render(results, environment)}\n`))
+    if (this.#terminal) {
+      await attempt('print the report', () => {
+        const colors = picocolors.createColors(this.#options.colors ?? picocolors.isColorSupported)
+        const width = this.#options.width ?? (process.stdout.isTTY ? process.stdout.columns : undefined)
+        const verbose = this.#options.verbose
+        const option = this.#options.legend ?? 'once'
+        const legend = option === true || (option === 'once' && !this.#legendShown)
+        this.#log(`\n${renderReport(results, environment, colors, { levelOverride, width, verbose, legend })}\n`)
+        this.#legendShown ||= legend
+      })
+    }
 
     if (this.#options.github === true) {
       await attempt('print GitHub annotations', () => {
@@ -255,8 +315,17 @@ export default class ParallelBenchReporter implements Reporter {
   }
 
   #collect(testCase: ReportedTestCase): void {
+    const projects = this.#options.projects
+    if (projects !== undefined && testCase.project !== undefined && !projects.includes(testCase.project.name)) return
+    // The whole result is an artifact; meta holds it only while running (or from an older version's blob).
+    const artifact = testCase.artifacts?.().find((recorded) => recorded.type === RESULT_ARTIFACT)
     const meta: object = testCase.meta()
-    const result = 'parallelBench' in meta ? meta.parallelBench : undefined
+    const result =
+      artifact !== undefined && 'result' in artifact
+        ? artifact.result
+        : 'parallelBench' in meta
+          ? meta.parallelBench
+          : undefined
     if (isBenchResult(result)) this.#results.set(testCase.id, reviveBenchResult(result))
   }
 

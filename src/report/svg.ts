@@ -2,10 +2,10 @@
 // its interval vs workers, the ideal line, the Amdahl fit) beside the serial and parallel
 // batch times of every paired round. Pure and deterministic: results in, string out.
 import { amdahlSpeedup } from '../analysis/scaling.js'
+import { escapeEntities, formatDuration, formatSpeedup, formatSpeedupWithInterval } from '../format.js'
 import type { BenchResult, Model, ModelResult } from '../types.js'
-import { modelCurves } from './curves.js'
-import { formatDuration, formatSpeedup, formatSpeedupWithInterval, stripControl } from './format.js'
-import { benchTitle, curveSerialFraction, rowLabel } from './terminal.js'
+import { curveSerialFraction, modelCurves } from './curves.js'
+import { benchTitle, rowLabel } from './summary/labels.js'
 
 export interface ChartOptions {
   /** Prefix of the ids inside the SVG: several charts inlined in one HTML page need distinct ones. @default 'pb' */
@@ -38,16 +38,6 @@ const STYLE = [
   '.m3{stroke:#ab7df8;fill:#ab7df8}.m4{stroke:#f778ba;fill:#f778ba}.m5{stroke:#d29922;fill:#d29922}}',
 ].join('')
 
-/** Text safe inside XML character data and attribute values; control characters removed. */
-export function escapeXml(text: string): string {
-  return stripControl(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-}
-
 /** A coordinate with one decimal: enough on screen, and byte-for-byte stable. */
 function n(x: number): string {
   const text = x.toFixed(1)
@@ -75,7 +65,7 @@ function linear(domainLow: number, domainHigh: number, rangeLow: number, rangeHi
 }
 
 function text(x: number, y: number, content: string, attributes = ''): string {
-  return `<text x="${n(x)}" y="${n(y)}"${attributes === '' ? '' : ` ${attributes}`}>${escapeXml(content)}</text>`
+  return `<text x="${n(x)}" y="${n(y)}"${attributes === '' ? '' : ` ${attributes}`}>${escapeEntities(content)}</text>`
 }
 
 function line(x1: number, y1: number, x2: number, y2: number, className: string): string {
@@ -168,7 +158,7 @@ function scalingPanel(bench: BenchResult): string[] {
       const highY = y(open ? yMax : high)
       const lowY = y(finite(low) ? Math.max(0, low) : 0)
       const label = `${rowLabel(point)}: ${formatSpeedupWithInterval(speedup, low, finite(high) ? high : null)}`
-      group.push(`<g><title>${escapeXml(label)}</title>`)
+      group.push(`<g><title>${escapeEntities(label)}</title>`)
       group.push(line(px, lowY, px, highY, `bar ${cls}`), line(px - 4, lowY, px + 4, lowY, `bar ${cls}`))
       // An interval open upwards (unbounded or off the chart) has no cap: an arrow says it goes on.
       group.push(
@@ -214,7 +204,7 @@ function roundsPanel(bench: BenchResult): string[] {
     const cls = rowClass(bench, row, index)
     const serial = row.rounds.map((r, i): [number, number] => [x(i + 1), y(r.serialMs)])
     const parallel = row.rounds.map((r, i): [number, number] => [x(i + 1), y(r.parallelMs)])
-    parts.push(`<g aria-label="${escapeXml(rowLabel(row))}">`)
+    parts.push(`<g aria-label="${escapeEntities(rowLabel(row))}">`)
     parts.push(path(serial, `serial ${cls}`), path(parallel, `line ${cls}`))
     for (const [px, py] of serial) parts.push(`<circle cx="${n(px)}" cy="${n(py)}" r="2.5" class="hollow ${cls}"/>`)
     for (const [px, py] of parallel) parts.push(`<circle cx="${n(px)}" cy="${n(py)}" r="2.5" class="dot ${cls}"/>`)
@@ -288,12 +278,12 @@ function description(bench: BenchResult): string {
  */
 export function benchChartSvg(bench: BenchResult, options: ChartOptions = {}): string | undefined {
   if (bench.results.length === 0) return undefined
-  const id = escapeXml(options.idPrefix ?? 'pb')
+  const id = escapeEntities(options.idPrefix ?? 'pb')
   const title = `${benchTitle(bench)}: speedup vs workers and batch time per round`
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-labelledby="${id}-title ${id}-desc">`,
-    `<title id="${id}-title">${escapeXml(title)}</title>`,
-    `<desc id="${id}-desc">${escapeXml(description(bench))}</desc>`,
+    `<title id="${id}-title">${escapeEntities(title)}</title>`,
+    `<desc id="${id}-desc">${escapeEntities(description(bench))}</desc>`,
     `<style>${STYLE}</style>`,
     `<rect class="bg" width="${WIDTH}" height="${HEIGHT}" rx="6"/>`,
     text(SCALING_LEFT - 44, 24, benchTitle(bench), 'class="title"'),

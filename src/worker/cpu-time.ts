@@ -16,6 +16,8 @@ export interface ThreadTimes {
   cpuMs: number | undefined
   /** Run-queue delay of this thread so far, ms (Linux schedstat); undefined elsewhere. */
   delayMs: number | undefined
+  /** This thread's own time on a CPU so far, ms (Linux schedstat); undefined elsewhere. */
+  threadCpuMs: number | undefined
 }
 
 /** utime + stime from /proc/thread-self/stat (10 ms ticks), where schedstat is missing. */
@@ -45,5 +47,5 @@ export function threadTimes(): ThreadTimes {
     : threadCpuUsage !== undefined
       ? usageMs(threadCpuUsage())
       : (sched?.cpuMs ?? statMs())
-  return { cpuMs, delayMs: sched?.delayMs }
+  return { cpuMs, delayMs: sched?.delayMs, threadCpuMs: sched?.cpuMs }
 }

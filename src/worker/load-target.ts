@@ -4,8 +4,9 @@
 // registered under the bench's key, or import a module and take its export.
 import { fileURLToPath } from 'node:url'
 import type { ModuleRunner } from 'vite/module-runner'
+import type { LoaderSetup } from '../contracts/options.js'
 import { describeThrown, ParallelBenchError } from '../errors.js'
-import { createModuleRunner, type LoaderSetup } from './module-runner.js'
+import { createModuleRunner } from './module-runner.js'
 import type { BenchTarget } from './protocol.js'
 import { type BenchFunction, installRegistry, lookup } from './registry.js'
 

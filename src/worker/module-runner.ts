@@ -1,27 +1,21 @@
 // Creates the worker's Vite module runner: the same `vite/module-runner` as the
 // Vite server that Vitest uses (its URL comes from the main process), with Node's
-// import.meta, no HMR, and stack traces mapped back to the user's sources.
+// import.meta, no HMR, stack traces mapped back to the user's sources, and
+// Vitest's own module evaluator (vitest-evaluator.ts): modules get `require`,
+// `module`, `exports`, `__filename` and `__dirname`, and externalised CommonJS
+// packages their default-export interop, exactly as in Vitest's test workers.
 import type { ModuleRunner, ModuleRunnerImportMeta } from 'vite/module-runner'
-import type { ModuleChannel } from './module-channel.js'
+import type { LoaderSetup } from '../contracts/options.js'
 import { socketTransport } from './module-transport.js'
-
-/** How a worker loads modules: chosen by the plugin in the main process, per project. */
-export interface LoaderSetup {
-  channel: ModuleChannel
-  /** `vite/module-runner` of the Vite that serves the project (file URL). */
-  moduleRunnerUrl: string
-  /** The project's `setupFiles`, absolute, run before the bench file. */
-  setupFiles: string[]
-  /** The project's `globals`: `describe`, `test`, … without an import. */
-  globals: boolean
-  /** The project's `define` constants that Vitest sets on globalThis in its workers (`config.defines`). */
-  defines: Record<string, unknown>
-  /** `import.meta.env` as Vitest's workers see it (`config.env`). */
-  env: Record<string, unknown>
-}
+import { vitestModuleEvaluator } from './vitest-evaluator.js'
 
 export async function createModuleRunner(loader: LoaderSetup): Promise<ModuleRunner> {
   const vite = (await import(loader.moduleRunnerUrl)) as typeof import('vite/module-runner')
+  const evaluator = await vitestModuleEvaluator(loader.vitestRuntimeUrl)
+  // As Vitest's workers do (setupEnv): the project's env goes through the evaluator's
+  // `import.meta.env`, a view of process.env (this worker's own copy).
+  const env = evaluator.env as Record<string, unknown>
+  for (const [key, value] of Object.entries(loader.env)) env[key] = value
   return new vite.ModuleRunner(
     {
       hmr: false,
@@ -31,11 +25,11 @@ export async function createModuleRunner(loader: LoaderSetup): Promise<ModuleRun
       createImportMeta: (path) => ({
         ...vite.createDefaultImportMeta(path),
         main: false,
-        env: loader.env as ModuleRunnerImportMeta['env'],
+        env: evaluator.env as ModuleRunnerImportMeta['env'],
         resolve: (specifier: string, parent?: string) => vite.createNodeImportMeta(path).resolve(specifier, parent),
       }),
       sourcemapInterceptor: 'prepareStackTrace',
     },
-    new vite.ESModulesEvaluator(),
+    evaluator,
   )
 }

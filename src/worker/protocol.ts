@@ -1,6 +1,7 @@
 // The messages between the host and a bench worker, shared by both transports.
+
+import type { LoaderSetup } from '../contracts/options.js'
 import type { ErrorCode, SerializedError } from '../errors.js'
-import type { LoaderSetup } from './module-runner.js'
 
 /** Which function a worker runs: a bench registered in a bench file, or a module export. */
 export type BenchTarget =
@@ -32,6 +33,8 @@ export type TaskReply =
       delayMs: number | undefined
       /** Its run-queue delay between its previous reply and this call: waking up to take the task, ms. */
       waitMs: number | undefined
+      /** Time inside the call the calling thread neither ran nor waited for a CPU: fn's work ran elsewhere, or blocked, ms. */
+      sleepMs: number | undefined
       value: unknown
     }
   | { ok: true; op: 'memory'; workerId: string; bytes: number }

@@ -97,14 +97,20 @@ export async function startRuntime(setup: WorkerSetup): Promise<Runtime> {
     }
     const waitMs = between(lastEnd, before, 'delayMs')
     lastEnd = after
+    const delayMs = between(before, after, 'delayMs')
+    const threadCpuMs = between(before, after, 'threadCpuMs')
+    // Time the calling thread neither ran nor waited to: fn's work was elsewhere (libuv's pool, a helper process) or blocked.
+    const sleepMs =
+      delayMs === undefined || threadCpuMs === undefined ? undefined : Math.max(0, busyMs - threadCpuMs - delayMs)
     return {
       ok: true,
       op: 'run',
       workerId,
       busyMs,
       cpuMs: between(before, after, 'cpuMs'),
-      delayMs: between(before, after, 'delayMs'),
+      delayMs,
       waitMs,
+      sleepMs,
       value,
     }
   }

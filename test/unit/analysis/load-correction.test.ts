@@ -16,9 +16,15 @@ import {
   structuralBound,
 } from '../../../src/analysis/row-verdict.js'
 import { estimateSpeedup } from '../../../src/analysis/statistics.js'
-import { parallelSlowdown } from '../../../src/analysis/verdict.js'
+import { parallelSlowdown as slowdownFact } from '../../../src/analysis/verdict.js'
 import { criticalPathDelayMs } from '../../../src/host/measure.js'
-import type { RoundSample } from '../../../src/types.js'
+import { diagnosticText, reasonOf } from '../../../src/report/summary/facts.js'
+import type { RoundSample, Verdict } from '../../../src/types.js'
+
+const parallelSlowdown = (rounds: RoundSample[]): string | undefined => {
+  const fact = slowdownFact(rounds)
+  return fact === undefined ? undefined : diagnosticText(fact)
+}
 
 /**
  * A round of 4 equal 50 ms tasks on 2 workers whose true speedup is `truth`; other load delays the
@@ -160,7 +166,11 @@ describe('the verdict under load', () => {
     return {
       evidence,
       decided: isDecidedUnderLoad(measured, evidence, target),
-      verdict: rowVerdict({ measured, evidence, target, option: 'minSpeedup', workers: 2, starvedByFallback }),
+      // The verdict's facts, with the sentence every view prints for them (report/summary).
+      verdict: worded(rowVerdict({ measured, evidence, target, option: 'minSpeedup', workers: 2, starvedByFallback })),
+    }
+    function worded(verdict: Verdict): Verdict & { reason: string } {
+      return { ...verdict, reason: reasonOf({ verdict, estimate: measured, workers: 2, onCpuGot: evidence.onCpuGot }) }
     }
   }
   const oneCoreHog = rounds(15, (i) => loaded(1.92, 50 + spread(i), 0, spread(i)))

@@ -6,14 +6,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { estimateSpeedup, lookLevel, lookPlan, sequentialCoverage } from '../../../src/analysis/statistics.js'
-import {
-  BENCH_KEYS,
-  LIMITS,
-  MAX_ROUNDS,
-  resolveOptions,
-  testTimeoutMs,
-  workersCeiling,
-} from '../../../src/host/options.js'
+import { BENCH_KEYS, LIMITS, MAX_ROUNDS, resolveOptions, workersCeiling } from '../../../src/host/options.js'
+import { testTimeoutMs } from '../../../src/host/test-timeout.js'
 import type { RoundSample } from '../../../src/types.js'
 
 const OPTION_NAMES: readonly string[] = BENCH_KEYS
@@ -48,7 +42,7 @@ describe('the option space', () => {
       fc.property(kinds, optionsArbitrary, fc.integer({ min: 1, max: 64 }), (kind, options, cores) => {
         let resolved: ReturnType<typeof resolveOptions>
         try {
-          resolved = resolveOptions(kind, options, {}, cores, undefined)
+          resolved = resolveOptions(options, { kind, effectiveCores: cores })
         } catch (error) {
           expect(error instanceof TypeError || error instanceof RangeError, String(error)).toBe(true)
           // The message names the option in backticks, or the unknown key it was given.
@@ -58,9 +52,9 @@ describe('the option space', () => {
           return
         }
         const ceiling = workersCeiling(cores, options.oversubscribe === true).max
-        for (const workers of resolved.workers)
+        for (const workers of resolved.workers) {
           expect(Number.isInteger(workers) && workers >= 1 && workers <= ceiling).toBe(true)
-        expect(Number.isInteger(resolved.tasks) && resolved.tasks >= 1).toBe(true)
+        }
         // Every upper bound holds (a defaulted `tasks` is 4 × the largest pool).
         expect(resolved.tasks).toBeLessThanOrEqual(Math.max(LIMITS.tasks, 4 * LIMITS.workers))
         expect(resolved.warmupRounds).toBeLessThanOrEqual(LIMITS.warmupRounds)
@@ -69,6 +63,7 @@ describe('the option space', () => {
         expect(resolved.startupTimeout).toBeLessThanOrEqual(LIMITS.timeoutMs)
         expect(resolved.maxMemoryMb ?? 0).toBeLessThanOrEqual(LIMITS.maxMemoryMb)
         expect(resolved.minSpeedup ?? 0).toBeLessThanOrEqual(LIMITS.minSpeedup)
+        expect(Number.isInteger(resolved.tasks) && resolved.tasks >= 1).toBe(true)
         expect(resolved.minRounds).toBeGreaterThanOrEqual(3)
         expect(resolved.minRounds).toBeLessThanOrEqual(resolved.maxRounds)
         expect(resolved.maxRounds).toBeLessThanOrEqual(MAX_ROUNDS)

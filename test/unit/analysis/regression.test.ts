@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest'
 import {
   baselineRowFor,
-  compareWithBaseline,
+  compareWithBaseline as comparisonFact,
   machineToBlame,
   otherLoadCores,
   poolCpuCores,
   type RegressionRow,
 } from '../../../src/analysis/regression.js'
-import type { BaselineRow } from '../../../src/plugin/baseline-file.js'
+import type { BaselineRow } from '../../../src/contracts/baseline.js'
+import { regressionText } from '../../../src/report/summary/facts.js'
 import type { Regression, RegressionComparison, RoundSample } from '../../../src/types.js'
+import { seededRandom } from '../../support/prng.js'
+
+type Worded<T> = T extends unknown ? T & { reason: string } : never
+
+/** The comparison's facts, with the line every view prints for them (report/summary.ts). */
+function compareWithBaseline(...args: Parameters<typeof comparisonFact>): Worded<Regression> {
+  const regression = comparisonFact(...args)
+  return { ...regression, reason: regressionText(regression) } as Worded<Regression>
+}
 
 // Per-round log-ratios log(speedup) + k·ε for k = −2..2: both samples share the pattern, so the
 // 25 pairwise differences are shift + (i − j)·ε. Sorted, with multiplicities 1,2,3,4,5,4,3,2,1
@@ -73,7 +83,7 @@ function now(speedup: number, overrides: Partial<RegressionRow> = {}): Regressio
 
 const settings = { maxRegression: 0.1, confidence: 0.95 }
 
-function comparison(regression: Regression): RegressionComparison {
+function comparison(regression: Worded<Regression>): Worded<RegressionComparison> {
   if (regression.status === 'NEW') throw new Error(`expected a comparison, got NEW: ${regression.reason}`)
   return regression
 }
@@ -200,6 +210,7 @@ describe('compareWithBaseline', () => {
   it('is NEW without a baseline row, or when the serial arm changed', () => {
     expect(compareWithBaseline(now(1.2), undefined, settings)).toEqual({
       status: 'NEW',
+      why: { kind: 'no-baseline' },
       reason: 'new, no baseline',
       maxRegression: 0.1,
     })
@@ -250,18 +261,6 @@ describe('otherLoadCores', () => {
 })
 
 describe('error rates of the regression verdict (seeded simulation, no timing)', () => {
-  /** mulberry32: a small seeded generator, so the simulation is the same on every run. */
-  function generator(seed: number): () => number {
-    let state = seed >>> 0
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0
-      let t = state
-      t = Math.imul(t ^ (t >>> 15), t | 1)
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-  }
-
   /** Skewed per-round log-ratios around log(speedup): mostly normal jitter, 10% of rounds hit by a slow spell. */
   function sample(random: () => number, speedup: number, rounds: number): number[] {
     return Array.from({ length: rounds }, () => {
@@ -272,7 +271,7 @@ describe('error rates of the regression verdict (seeded simulation, no timing)',
   }
 
   function failRate(trueChange: number, trials: number, seed: number): number {
-    const random = generator(seed)
+    const random = seededRandom(seed)
     let fails = 0
     for (let i = 0; i < trials; i++) {
       const then = baseline({ logRatios: sample(random, 1.9, 12) })

@@ -1,17 +1,25 @@
 import { describe, expect, it } from 'vitest'
+import { firstDecidingRound, smallestDecidingMaxRounds } from '../../../src/analysis/rounds.js'
 import {
   autoWorkers,
   benchDefaults,
-  firstDecidingRound,
+  DEFAULTS,
   LIMITS,
   reportableOptions,
   resolveOptions,
-  smallestDecidingMaxRounds,
-  testTimeoutMs,
   validatePluginOptions,
 } from '../../../src/host/options.js'
+import { testTimeoutMs } from '../../../src/host/test-timeout.js'
 
-const resolve = (options: unknown, defaults = {}, env?: string) => resolveOptions('threads', options, defaults, 2, env)
+const resolve = (options: unknown, defaults = {}, env?: string) =>
+  resolveOptions(options, { kind: 'threads', defaults, effectiveCores: 2, levelFromEnv: env })
+
+describe('DEFAULTS', () => {
+  it('is what an empty options object resolves to, and every default the JSDoc states', () => {
+    expect(resolve({})).toMatchObject(DEFAULTS)
+    expect(DEFAULTS).toMatchObject({ time: 10_000, confidence: 0.95, level: 'error', maxRegression: 0.1 })
+  })
+})
 
 describe('resolveOptions', () => {
   it('fills the documented defaults, with workers from the effective cores', () => {
@@ -101,8 +109,10 @@ describe('resolveOptions', () => {
   })
 
   it('accepts expectFaster on benchCompare only', () => {
-    expect(resolveOptions('compare', { expectFaster: 'processes' }, {}, 2, undefined).expectFaster).toBe('processes')
-    expect(() => resolveOptions('compare', { expectFaster: 'fibers' }, {}, 2, undefined)).toThrow(RangeError)
+    expect(resolveOptions({ expectFaster: 'processes' }, { kind: 'compare', effectiveCores: 2 }).expectFaster).toBe(
+      'processes',
+    )
+    expect(() => resolveOptions({ expectFaster: 'fibers' }, { kind: 'compare', effectiveCores: 2 })).toThrow(RangeError)
   })
 
   it('reports options as plain data, without the input function', () => {
@@ -116,19 +126,22 @@ describe('rowConfidence', () => {
   it('spreads the error budget of one test over its (model, pool size) rows', () => {
     expect(resolve({}).rowConfidence).toBeCloseTo(0.95, 12)
     expect(resolve({ workers: [1, 2] }).rowConfidence).toBeCloseTo(0.975, 12)
-    expect(resolveOptions('compare', { workers: [1, 2] }, {}, 2, undefined).rowConfidence).toBeCloseTo(0.9875, 12)
+    expect(resolveOptions({ workers: [1, 2] }, { kind: 'compare', effectiveCores: 2 }).rowConfidence).toBeCloseTo(
+      0.9875,
+      12,
+    )
   })
 
   it('needs more rounds to decide when the share is smaller', () => {
-    expect(() => resolveOptions('compare', { minSpeedup: 1.5, minRounds: 6, maxRounds: 6 }, {}, 2, undefined)).toThrow(
-      /`maxRounds` must be at least 7 to decide anything at confidence 0\.95 over 2 rows/,
-    )
+    expect(() =>
+      resolveOptions({ minSpeedup: 1.5, minRounds: 6, maxRounds: 6 }, { kind: 'compare', effectiveCores: 2 }),
+    ).toThrow(/`maxRounds` must be at least 7 to decide anything at confidence 0\.95 over 2 rows/)
   })
 })
 
 describe("workers: 'auto'", () => {
   it('measures every pool size from 2 to the effective cores, as sizes of this machine', () => {
-    expect(resolveOptions('threads', { workers: 'auto' }, {}, 4, undefined)).toMatchObject({
+    expect(resolveOptions({ workers: 'auto' }, { kind: 'threads', effectiveCores: 4 })).toMatchObject({
       workers: [2, 3, 4],
       workersAuto: true,
       workersSetByUser: false,
@@ -141,7 +154,10 @@ describe("workers: 'auto'", () => {
   })
 
   it('shares the error budget over the sizes it measures', () => {
-    expect(resolveOptions('threads', { workers: 'auto' }, {}, 4, undefined).rowConfidence).toBeCloseTo(1 - 0.05 / 3, 12)
+    expect(resolveOptions({ workers: 'auto' }, { kind: 'threads', effectiveCores: 4 }).rowConfidence).toBeCloseTo(
+      1 - 0.05 / 3,
+      12,
+    )
   })
 })
 
@@ -155,7 +171,7 @@ describe('firstDecidingRound', () => {
 
   it('is the default minRounds, with the share of a test with several rows', () => {
     expect(resolve({}).minRounds).toBe(7)
-    expect(resolveOptions('compare', {}, {}, 2, undefined).minRounds).toBe(8)
+    expect(resolveOptions({}, { kind: 'compare', effectiveCores: 2 }).minRounds).toBe(8)
     expect(resolve({ minRounds: 5 }).minRounds).toBe(5)
   })
 })

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { logRatios, median } from '../../../src/analysis/statistics.js'
-import { baselineNotice, benchIdentity, comparedWith, readBaseline } from '../../../src/plugin/baseline-file.js'
-import { JSON_SCHEMA, jsonReport } from '../../../src/report/json.js'
+import { benchIdentity, comparedWith, JSON_SCHEMA } from '../../../src/contracts/baseline.js'
+import { readBaseline } from '../../../src/plugin/baseline-file.js'
+import { jsonReport } from '../../../src/report/json.js'
+import { baselineNotice } from '../../../src/report/summary/labels.js'
 import { benchResult, environment, modelResult } from '../../support/synthetic-results.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'parallel-bench-baseline-'))
@@ -22,7 +24,7 @@ const processes = modelResult({
   speedup: 1.6,
   low: 1.5,
   high: 1.7,
-  warnings: ['workers were starved of CPU in 3 of 6 rounds: ...'],
+  diagnostics: [{ kind: 'starved', basis: 'rounds', rounds: 3, of: 6, otherCores: 1.5, needed: 2, effectiveCores: 2 }],
 })
 const compare = benchResult('hash', 'compare', [threads, processes])
 compare.options = { ...compare.options, workersSetByUser: false, baseline: 'inline' }

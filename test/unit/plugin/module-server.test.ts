@@ -261,7 +261,12 @@ describe('orphan reaping (where no kernel death watch ends a child)', () => {
       `
       const { spawn } = await import('node:child_process')
       const owner = spawn(process.execPath, ['-e', ownerCode], {
-        env: { ...process.env, ADDRESS: Buffer.from(server.address).toString('base64'), TOKEN: server.token, CHILD_CODE: childCode },
+        env: {
+          ...process.env,
+          ADDRESS: Buffer.from(server.address).toString('base64'),
+          TOKEN: server.token,
+          CHILD_CODE: childCode,
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       })
       const childPid = await new Promise<number>((resolve) =>

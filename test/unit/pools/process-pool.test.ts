@@ -51,6 +51,7 @@ const options: PoolOptions = {
     loader: {
       channel: { address: '', token: '', project: '' },
       moduleRunnerUrl: '',
+      vitestRuntimeUrl: '',
       setupFiles: [],
       globals: false,
       defines: {},

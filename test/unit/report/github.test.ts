@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { modelCurves } from '../../../src/report/curves.js'
 import {
   annotationCommands,
   escapeData,
@@ -6,6 +7,8 @@ import {
   markdownText,
   stepSummaryMarkdown,
 } from '../../../src/report/github.js'
+import { recommendation } from '../../../src/report/summary/advice.js'
+import { environmentLine } from '../../../src/report/summary/labels.js'
 import type { BenchResult } from '../../../src/types.js'
 import {
   environment,
@@ -39,10 +42,10 @@ describe('annotationCommands', () => {
     expect(
       annotationCommands([threadsWinCompare(), failingBench('error'), failingBench('warn'), skippedBench()]),
     ).toEqual([
-      '::warning file=bench/hash.bench.ts,title=sha256 of 1 MiB chunks [threads vs processes]::INCONCLUSIVE processes ×2, speedup 1.58x [1.55–1.61]: interval 1.55–1.61x straddles minSpeedup 1.6x',
-      '::error file=bench/hash.bench.ts,title=gzip blocks [processes]::FAIL processes ×2, speedup 1.21x [1.15–1.27]: processes speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
-      '::warning file=bench/hash.bench.ts,title=gzip blocks [processes]::FAIL processes ×2, speedup 1.21x [1.15–1.27]: processes speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
-      '::notice file=bench/hash.bench.ts,title=brotli [threads]::SKIPPED threads ×2, speedup 1.90x [1.85–1.95]: minSpeedup 3x needs more than the 2 effective cores of this machine',
+      '::warning file=bench/hash.bench.ts,title=sha256 of 1 MiB chunks [threads vs processes]::INCONCLUSIVE processes ×2, speedup 1.58x [1.55–1.61]: Speedup 1.58x (95%25 CI 1.55–1.61x) straddles minSpeedup 1.6x: more rounds or a quieter machine would decide it.',
+      '::error file=bench/hash.bench.ts,title=gzip blocks [processes]::FAIL processes ×2, speedup 1.21x [1.15–1.27]: Speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x.',
+      '::warning file=bench/hash.bench.ts,title=gzip blocks [processes]::FAIL processes ×2, speedup 1.21x [1.15–1.27]: Speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x.',
+      '::notice file=bench/hash.bench.ts,title=brotli [threads]::SKIPPED threads ×2, speedup 1.90x [1.85–1.95]: `minSpeedup` 3 needs ≥ 3 cores, this machine has 2 effective cores',
     ])
   })
 
@@ -53,7 +56,7 @@ describe('annotationCommands', () => {
   test('a hostile name or message stays one command on one line', () => {
     const commands = annotationCommands([hostileBench()])
     expect(commands).toEqual([
-      '::error file=bench/a%2Cb%3Ac.bench.ts,title=evil | <img src=x> `code` 100%25 a%3Ab%2Cc %3A%3Aerror%3A%3Apwned [threads]::FAIL threads ×2, speedup 1.21x [1.15–1.27]: speedup below budget%0A::error::pwned too',
+      '::error file=bench/a%2Cb%3Ac.bench.ts,title=evil | <img src=x> `code` 100%25 a%3Ab%2Cc %3A%3Aerror%3A%3Apwned [threads]::FAIL threads ×2, speedup 1.21x [1.15–1.27]: Speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x.',
     ])
     const [command] = commands as [string]
     for (const character of ['\r', '\n', '\u001b']) expect(command).not.toContain(character)
@@ -92,13 +95,29 @@ describe('stepSummaryMarkdown confidence labels', () => {
 })
 
 describe('stepSummaryMarkdown', () => {
+  test('the environment line is the one every report writes, in the singular for one core', () => {
+    const single = { ...environment, cores: 1, effectiveCores: 1 }
+    const [, , line] = stepSummaryMarkdown([], single).split('\n')
+    expect(line).toBe(markdownText(environmentLine(single)))
+    expect(line).toMatch(/ · 1 core · 1 effective$/)
+  })
+
   test('a table row per model, notes with the recommendation', () => {
+    const benches = [threadsWinCompare(), failingBench('warn'), erroredBench()]
+    const markdown = stepSummaryMarkdown(benches, environment)
+    // One table row per measured (bench, model, workers), one for the errored bench, plus header and rule.
+    const table = markdown.split('\n').filter((line) => line.startsWith('| ') && !line.includes('Against the baseline'))
+    expect(table).toHaveLength(2 + benches.reduce((rows, b) => rows + b.results.length + (b.error ? 1 : 0), 0))
+    for (const bench of benches) {
+      const advice = recommendation(bench)
+      if (advice !== undefined) expect(markdown).toContain(markdownText(advice))
+    }
     expect(
       stepSummaryMarkdown([threadsWinCompare(), failingBench('warn'), erroredBench()], environment),
     ).toMatchInlineSnapshot(`
       "## Parallel bench
 
-      Node v20.19.0 · linux x64 · AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective · Vitest 4.1.12
+      Node v20.19.0 · linux x64 · Vitest 4.1.12 · CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
 
       | bench | model | workers | speedup [95% CI] | net vs inline | efficiency | startup/worker | round-trip/task | memory/worker | verdict |
       | :-- | :-- | --: | --: | --: | --: | --: | --: | --: | :-- |
@@ -108,11 +127,11 @@ describe('stepSummaryMarkdown', () => {
       | broken parser \\[threads\\] | – | – | – | – | – | – | – | – | ❌ ERROR TASK\\_FAILED |
 
       - **sha256 of 1 MiB chunks \\[threads vs processes\\]**: threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.83x \\[0.76–0.90\\] (95.2% CI) of processes'; processes cost 160 ms more to start
-        - ⚠️ INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
+        - ⚠️ INCONCLUSIVE processes ×2: Speedup 1.58x (95% CI 1.55–1.61x) straddles minSpeedup 1.6x: more rounds or a quieter machine would decide it.
         - 📈 threads on more cores, predicted by Amdahl's law (serial fraction 0.036 \\[0.020–0.053\\]), a model, not a measurement: 4 workers 3.61x \\[3.45–3.77\\], 8 workers 6.38x \\[5.85–7.00\\]
         - 📈 processes on more cores, predicted by Amdahl's law (serial fraction 0.266 \\[0.242–0.290\\]), a model, not a measurement: 4 workers 2.23x \\[2.14–2.32\\], 8 workers 2.80x \\[2.64–2.97\\]
       - **gzip blocks \\[processes\\]**: processes 1.21x \\[1.15–1.27\\] on 2 workers (61% efficiency)
-        - ❌ FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
+        - ❌ FAIL processes ×2: Speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x.
         - 📈 processes on more cores, predicted by Amdahl's law (serial fraction 0.653 \\[0.575–0.739\\]), a model, not a measurement: 4 workers 1.35x \\[1.24–1.47\\], 8 workers 1.44x \\[1.30–1.59\\]
       - **broken parser \\[threads\\]**
         - ❌ ERROR TASK\\_FAILED: fn threw: Unexpected token } in JSON at position 3     at parse (parser.ts:3:9)
@@ -198,10 +217,16 @@ describe('stepSummaryMarkdown', () => {
   })
 
   test('every bench gets mermaid xychart-beta charts: speedup vs workers (ideal, fit, intervals) and, folded, batch time per round', () => {
+    const bench = scalingBench()
+    const markdown = stepSummaryMarkdown([bench], environment, { levelOverride: 'off' })
+    // A speedup chart per model, and one rounds chart per bench, folded.
+    expect(markdown.match(/```mermaid/g)).toHaveLength(modelCurves(bench).length + 1)
+    expect(markdown).toContain('<details><summary>Batch time per round</summary>')
+    for (const p of bench.results) expect(markdown).toContain(`"${p.workers} (`)
     expect(stepSummaryMarkdown([scalingBench()], environment, { levelOverride: 'off' })).toMatchInlineSnapshot(`
       "## Parallel bench
 
-      Node v20.19.0 · linux x64 · AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective · Vitest 4.1.12
+      Node v20.19.0 · linux x64 · Vitest 4.1.12 · CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
 
       > Level overridden to 'off' for this run by VITEST\\_PARALLEL\\_BENCH\\_LEVEL: missed budgets are reported only.
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { escapeHtml, htmlReport } from '../../../src/report/html.js'
-import { recommendation } from '../../../src/report/terminal.js'
+import { recommendation } from '../../../src/report/summary/advice.js'
 import type { BenchResult } from '../../../src/types.js'
 import { absoluteUrls, checkMarkup } from '../../support/markup.js'
 import {
@@ -63,7 +63,9 @@ describe('htmlReport', () => {
     expect(new Set(ids).size).toBe(ids.length)
     expect(html).toContain('<td>1.93x [1.90–1.96]</td>')
     expect(html).toContain('<td class="FAIL">FAIL ≥1.60x (warn)</td>')
-    expect(html).toContain('a task takes 100 ns but its round trip costs 90.0 µs')
+    expect(html).toContain(
+      'tasks are too small for their overhead: messaging is 99.9% of each task (round trip 90.0 µs vs 100 ns inside fn)',
+    )
     expect(html).toContain('threads: Amdahl serial fraction 0.100: at most 10.00x on any number of workers')
     expect(html).toContain('<span class="ERROR">ERROR TASK_FAILED</span>')
     expect(html).toContain('fn threw: Unexpected token } in JSON at position 3\n    at parse (parser.ts:3:9)')

@@ -2,8 +2,15 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { JSON_SCHEMA, jsonReport, writeJsonReport } from '../../../src/report/json.js'
-import { environment, erroredBench, scalingBench, threadsWinCompare } from '../../support/synthetic-results.js'
+import { JSON_SCHEMA } from '../../../src/contracts/baseline.js'
+import { jsonBench, jsonReport, writeJsonReport } from '../../../src/report/json.js'
+import {
+  environment,
+  erroredBench,
+  notPayingBench,
+  scalingBench,
+  threadsWinCompare,
+} from '../../support/synthetic-results.js'
 
 const generatedAt = '2025-01-31T12:00:00.000Z'
 
@@ -11,7 +18,12 @@ describe('jsonReport', () => {
   test('a versioned document: schema, time, environment, benches with every raw round', () => {
     const benches = [threadsWinCompare(), erroredBench()]
     const doc = jsonReport(benches, environment, { generatedAt })
-    expect(doc).toEqual({ schema: 'vitest-parallel-bench/v1', generatedAt, environment, benches })
+    expect(doc).toEqual({
+      schema: 'vitest-parallel-bench/v1',
+      generatedAt,
+      environment,
+      benches: benches.map(jsonBench),
+    })
     expect(Object.keys(doc)).toEqual(['schema', 'generatedAt', 'environment', 'benches'])
     expect(doc.schema).toBe(JSON_SCHEMA)
     expect(doc.benches[0]?.results[0]?.rounds).toHaveLength(10)
@@ -23,6 +35,22 @@ describe('jsonReport', () => {
       parallelBusyMs: 792,
       parallelCpuMs: 784,
     })
+    // Each row's facts, and beside them the same facts in the report's words.
+    const [threads, processes] = doc.benches[0]?.results ?? []
+    expect(threads?.verdict).toEqual({
+      status: 'PASS',
+      why: { kind: 'reaches', option: 'minSpeedup', target: 1.6 },
+      target: 1.6,
+      reason: 'Speedup 1.93x (95% CI 1.90–1.96x) reaches minSpeedup 1.6x.',
+    })
+    expect(processes?.verdict.reason).toBe(
+      'Speedup 1.58x (95% CI 1.55–1.61x) straddles minSpeedup 1.6x: more rounds or a quieter machine would decide it.',
+    )
+    const slow = jsonBench(notPayingBench()).results[0]
+    expect(slow?.diagnostics.map((d) => d.kind)).toEqual(['granularity'])
+    expect(slow?.warnings).toEqual([
+      expect.stringMatching(/^tasks are too small for their overhead: messaging is 99\.9% of each task/),
+    ])
     expect(doc.benches[1]?.error).toEqual({ code: 'TASK_FAILED', message: expect.stringContaining('fn threw') })
   })
 

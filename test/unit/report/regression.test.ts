@@ -4,10 +4,11 @@ import { createColors } from 'picocolors'
 import { describe, expect, it } from 'vitest'
 import { compareWithBaseline } from '../../../src/analysis/regression.js'
 import { logRatios } from '../../../src/analysis/statistics.js'
-import type { BaselineRow } from '../../../src/plugin/baseline-file.js'
+import type { BaselineRow } from '../../../src/contracts/baseline.js'
 import { annotationCommands, escapeData, stepSummaryMarkdown } from '../../../src/report/github.js'
 import { jsonReport } from '../../../src/report/json.js'
 import { reviveBenchResult } from '../../../src/report/reporter.js'
+import { regressionText } from '../../../src/report/summary/facts.js'
 import { renderReport } from '../../../src/report/terminal.js'
 import type { BenchResult, ComparedWith, ModelResult } from '../../../src/types.js'
 import { benchResult, environment, modelResult } from '../../support/synthetic-results.js'
@@ -72,9 +73,9 @@ describe('a comparison with the stored baseline, in every view', () => {
     expect(threads?.status).toBe('FAIL')
     expect(text).toContain('Compared with the baseline parallel-bench.main.json, measured 2026-11-27T12:00:00.000Z.')
     expect(text).toMatch(
-      /^ {2}threads ×2: baseline 1\.92x → now 1\.20x, change −3\d% \[−\d+%, −\d+%\] FAIL \(maxRegression 10%, \d+(\.\d)?% CI\)$/m,
+      /^ {2}threads ×2: baseline 1\.92x → now 1\.20x, change −3\d% \[−\d+%, −\d+%\] FAIL \(maxRegression 10%, \d+(\.\d)?%\s+CI\)$/m,
     )
-    expect(text).toContain(`  threads ×2: ${threads?.reason}`)
+    expect(text.replace(/\n +/g, ' ')).toContain(`threads ×2: ${threads === undefined ? '' : regressionText(threads)}`)
     expect(text).toMatch(/^ {2}processes ×2: new, no baseline$/m)
     expect(text).toMatch(/^ {2}baseline +change = now \/ baseline speedup/m)
   })
@@ -92,7 +93,8 @@ describe('a comparison with the stored baseline, in every view', () => {
   })
 
   it('annotates a regression on GitHub as its level says, with the same line', () => {
-    const reason = gated().results[0]?.regression?.reason
+    const regression = gated().results[0]?.regression
+    const reason = regression === undefined ? '' : regressionText(regression)
     const errors = annotationCommands([gated('error')]).filter((c) => c.includes('vs baseline'))
     expect(errors).toEqual([
       `::error file=bench/hash.bench.ts,title=sha256 [threads vs processes]::${escapeData(`vs baseline, threads ×2: ${reason}`)}`,

@@ -2,7 +2,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, test, vi } from 'vitest'
-import ParallelBenchReporter, { isBenchResult, reviveBenchResult } from '../../../src/report/reporter.js'
+import ParallelBenchReporter, {
+  isBenchResult,
+  reviveBenchResult,
+  showsTerminalReport,
+} from '../../../src/report/reporter.js'
 import type { BenchResult } from '../../../src/types.js'
 import { erroredBench, failingBench, scalingBench, threadsWinCompare } from '../../support/synthetic-results.js'
 
@@ -52,6 +56,84 @@ describe('ParallelBenchReporter', () => {
     expect(report).toContain('● sha256 of 1 MiB chunks [threads vs processes]')
     expect(report).toContain('ERROR TASK_FAILED: fn threw')
     expect(report).not.toContain('\u001b[')
+  })
+
+  test("legend 'once' (the default): a watch rerun prints the report without the legend; true: every run; false: never", async () => {
+    const legends = async (legend: boolean | 'once' | undefined): Promise<boolean[]> => {
+      const { logs, vitest } = fakeVitest(root)
+      const reporter = new ParallelBenchReporter({ colors: false, ...(legend === undefined ? {} : { legend }) })
+      reporter.onInit(vitest)
+      for (let run = 0; run < 2; run++) {
+        reporter.onTestRunStart()
+        reporter.onTestCaseResult(benchCase('t1', threadsWinCompare()))
+        await reporter.onTestRunEnd([])
+      }
+      expect(logs.every((log) => log.includes('● sha256 of 1 MiB chunks'))).toBe(true)
+      return logs.map((log) => log.includes('\nLegend\n'))
+    }
+    expect(await legends(undefined)).toEqual([true, false])
+    expect(await legends('once')).toEqual([true, false])
+    expect(await legends(true)).toEqual([true, true])
+    expect(await legends(false)).toEqual([false, false])
+  })
+
+  test('prints nothing when the user chose only machine reporters; the JSON is still written', async () => {
+    const ours = '/x/node_modules/vitest-parallel-bench/dist/report/reporter.js'
+    expect(
+      showsTerminalReport(
+        [
+          ['blob', {}],
+          [ours, {}],
+        ],
+        ours,
+      ),
+    ).toBe(false)
+    expect(
+      showsTerminalReport(
+        [
+          ['html', {}],
+          ['json', { outputFile: 'r.json' }],
+          [ours, {}],
+        ],
+        ours,
+      ),
+    ).toBe(false)
+    expect(
+      showsTerminalReport(
+        [
+          ['default', {}],
+          ['blob', {}],
+          [ours, {}],
+        ],
+        ours,
+      ),
+    ).toBe(true)
+    expect(
+      showsTerminalReport(
+        [
+          ['./my-reporter.ts', {}],
+          [ours, {}],
+        ],
+        ours,
+      ),
+    ).toBe(true)
+    expect(
+      showsTerminalReport(
+        [
+          [{ onInit() {} }, {}],
+          [ours, {}],
+        ],
+        ours,
+      ),
+    ).toBe(true)
+
+    const { logs, vitest } = fakeVitest(root)
+    const reporter = new ParallelBenchReporter({ outputFile: 'parallel-bench.json', colors: false })
+    reporter.onInit({ ...vitest, config: { ...vitest.config, reporters: [['blob', {}]] } })
+    reporter.onTestCaseResult(benchCase('t1', threadsWinCompare()))
+    await reporter.onTestRunEnd([])
+    expect(logs).toEqual([])
+    expect(JSON.parse(await readFile(join(root, 'parallel-bench.json'), 'utf8')).benches).toHaveLength(1)
   })
 
   test('writes the HTML report relative to the root, atomically, next to the JSON', async () => {
@@ -138,7 +220,7 @@ describe('ParallelBenchReporter', () => {
     expect(logs).toHaveLength(2)
     expect(logs[0]).toContain("Level overridden to 'warn'")
     expect(logs[1]).toBe(
-      '::warning file=bench/hash.bench.ts,title=gzip blocks [processes]::FAIL processes ×2, speedup 1.21x [1.15–1.27]: processes speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
+      '::warning file=bench/hash.bench.ts,title=gzip blocks [processes]::FAIL processes ×2, speedup 1.21x [1.15–1.27]: Speedup 1.21x (95%25 CI 1.15–1.27x) is below minSpeedup 1.6x.',
     )
     const markdown = await readFile(summary, 'utf8')
     expect(markdown.startsWith('earlier step\n## Parallel bench\n')).toBe(true)

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { benchChartSvg, CHART_ANNOTATION, chartAttachment, escapeXml, niceTicks } from '../../../src/report/svg.js'
+import { escapeEntities } from '../../../src/format.js'
+import { benchChartSvg, CHART_ANNOTATION, chartAttachment, niceTicks } from '../../../src/report/svg.js'
 import type { BenchResult } from '../../../src/types.js'
 import { absoluteUrls, checkMarkup } from '../../support/markup.js'
 import {
@@ -116,7 +117,7 @@ describe('benchChartSvg', () => {
     expect(svg).toContain('&lt;img src=x&gt;')
     // No control character but the line feeds between elements (XML 1.0 forbids most of them).
     expect([...svg].filter((c) => (c.codePointAt(0) ?? 0) < 0x20 && c !== '\n')).toEqual([])
-    expect(escapeXml(`a<b>&"c'\u001b[2J`)).toBe('a&lt;b&gt;&amp;&quot;c&#39;')
+    expect(escapeEntities(`a<b>&"c'\u001b[2J`)).toBe('a&lt;b&gt;&amp;&quot;c&#39;')
     expect(HOSTILE_NAME).toContain('<img')
   })
 

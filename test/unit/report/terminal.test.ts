@@ -8,9 +8,13 @@ import {
   formatSpeedup,
   formatSpeedupWithInterval,
   stripControl,
-} from '../../../src/report/format.js'
-import { idealBar, predictionSentences, recommendation, renderReport } from '../../../src/report/terminal.js'
-import type { BenchResult } from '../../../src/types.js'
+} from '../../../src/format.js'
+import { curveSerialFraction } from '../../../src/report/curves.js'
+import { predictionSentences, recommendation } from '../../../src/report/summary/advice.js'
+import { reasonOf } from '../../../src/report/summary/facts.js'
+import { levelOverrideSentence } from '../../../src/report/summary/labels.js'
+import { idealBar, renderReport } from '../../../src/report/terminal.js'
+import type { BenchResult, ModelResult } from '../../../src/types.js'
 import {
   benchResult,
   environment,
@@ -27,6 +31,7 @@ import {
 } from '../../support/synthetic-results.js'
 
 const plain = createColors(false)
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 // C0 except line feed, DEL and C1: what must never reach the terminal from a name.
 const isControl = (character: string): boolean => {
   const code = character.codePointAt(0) ?? 0
@@ -46,6 +51,11 @@ const everything = (): BenchResult[] => [
   erroredBench(),
   hostileBench(),
 ]
+
+/** The report with wrapped sentences joined again: no line is wider than 100 columns, a sentence may be. */
+function unwrapped(text: string): string {
+  return text.replace(/\n {4}(?=\S)/g, ' ')
+}
 
 describe('format', () => {
   test('durations keep three significant digits and switch units', () => {
@@ -104,12 +114,18 @@ describe('fitting the terminal', () => {
     for (const line of report.split('\n')) expect([...line].length).toBeLessThanOrEqual(80)
   })
 
-  test('a wide terminal, or verbose, gets every column in one row', () => {
-    for (const options of [{ width: 300 }, { width: 80, verbose: true }]) {
-      const report = renderReport([threadsWinCompare()], environment, plain, options)
-      expect(report).toContain('serial/batch  parallel/batch')
-      expect(report).toMatch(/^ {2}threads +2 +804 ms +417 ms +1\.93x \[1\.90–1\.96\]/m)
+  test('a wide terminal still gets no line over 100 columns; verbose gets every column in one row', () => {
+    const longError = {
+      code: 'TASK_FAILED' as const,
+      message: `RangeError: ${'an option named and explained '.repeat(10)}`,
     }
+    const errored = { ...erroredBench(), error: longError }
+    const wide = renderReport([threadsWinCompare(), errored], environment, plain, { width: 300 })
+    expect(Math.max(...wide.split('\n').map((line) => line.length))).toBeLessThanOrEqual(100)
+    expect(wide).not.toContain('serial/batch  parallel/batch')
+    const verbose = renderReport([threadsWinCompare()], environment, plain, { width: 80, verbose: true })
+    expect(verbose).toContain('serial/batch  parallel/batch')
+    expect(verbose).toMatch(/^ {2}threads +2 +804 ms +417 ms +1\.93x \[1\.90–1\.96\]/m)
   })
 })
 
@@ -157,6 +173,16 @@ describe('formatConfidence', () => {
 
 describe('renderReport', () => {
   test('a threads-vs-processes bench: header, table side by side, notes, recommendation, legend', () => {
+    // Structure first, from the data: a row per model with its interval, the reason of the
+    // undecided row, the recommendation; then the whole page as it reads.
+    const bench = threadsWinCompare()
+    const wide = renderReport([bench], environment, plain, { width: 400 })
+    for (const r of bench.results) {
+      const interval = formatSpeedupWithInterval(r.estimate.speedup, r.estimate.low, r.estimate.high)
+      expect(wide).toMatch(new RegExp(`^  ${r.model} +${r.workers} .* ${escapeRegExp(interval)} `, 'm'))
+    }
+    expect(unwrapped(wide)).toContain(`  INCONCLUSIVE processes ×2: ${reasonOf(bench.results[1] as ModelResult)}`)
+    expect(unwrapped(wide)).toContain(`  → ${recommendation(bench)}`)
     expect(render([threadsWinCompare()])).toMatchInlineSnapshot(`
       "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
@@ -164,35 +190,44 @@ describe('renderReport', () => {
       ● sha256 of 1 MiB chunks [threads vs processes]  bench/hash.bench.ts
         model      workers   speedup [95% CI]  vs ideal  net vs inline  verdict
         threads          2  1.93x [1.90–1.96]  ███████▊          1.90x  PASS ≥1.60x
-            serial 804 ms · parallel 417 ms · efficiency 97% · startup 72.0 ms · round trip 85.0 µs · memory 8.50 MiB
-            10 rounds
+            serial 804 ms · parallel 417 ms · efficiency 97% · startup 72.0 ms · round trip 85.0 µs
+            memory 8.50 MiB · 10 rounds
         processes        2  1.58x [1.55–1.61]  ██████▍·          1.55x  INCONCLUSIVE ≥1.60x
-            serial 796 ms · parallel 504 ms · efficiency 79% · startup 232 ms · round trip 120 µs · memory 48.0 MiB
-            10 rounds
-        INCONCLUSIVE processes ×2: interval 1.55–1.61x straddles minSpeedup 1.6x
-        ~ threads on more cores, predicted by Amdahl's law (serial fraction 0.036 [0.020–0.053]), a model, not a measurement:
-          4 workers 3.61x [3.45–3.77], 8 workers 6.38x [5.85–7.00]
-        ~ processes on more cores, predicted by Amdahl's law (serial fraction 0.266 [0.242–0.290]), a model, not a
-          measurement: 4 workers 2.23x [2.14–2.32], 8 workers 2.80x [2.64–2.97]
-        → threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.83x [0.76–0.90] (95.2% CI) of
-          processes'; processes cost 160 ms more to start
+            serial 796 ms · parallel 504 ms · efficiency 79% · startup 232 ms · round trip 120 µs
+            memory 48.0 MiB · 10 rounds
+        INCONCLUSIVE processes ×2: Speedup 1.58x (95% CI 1.55–1.61x) straddles minSpeedup 1.6x: more
+          rounds or a quieter machine would decide it.
+        ~ threads on more cores, predicted by Amdahl's law (serial fraction 0.036 [0.020–0.053]), a model,
+          not a measurement: 4 workers 3.61x [3.45–3.77], 8 workers 6.38x [5.85–7.00]
+        ~ processes on more cores, predicted by Amdahl's law (serial fraction 0.266 [0.242–0.290]), a
+          model, not a measurement: 4 workers 2.23x [2.14–2.32], 8 workers 2.80x [2.64–2.97]
+        → threads 1.93x vs processes 1.58x: prefer threads; threads' parallel batch 0.83x [0.76–0.90]
+          (95.2% CI) of processes'; processes cost 160 ms more to start
 
       Legend
-        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one
-                       worker of the same kind (or inline with baseline: inline)
-        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch,
-                       paired per round; below 1.00x parallelism does not pay
+        speedup        serial batch / parallel batch, median of paired rounds, with its confidence
+                       interval; serial = one worker of the same kind (or inline with baseline: inline)
+        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) /
+                       parallel batch, paired per round; below 1.00x parallelism does not pay
         vs ideal       speedup against the ideal (speedup = workers) as a bar: full at the ideal
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
-        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread; both with
-                       the processes fn started
+        memory         added per worker: a child process's private memory (USS), the host's RSS growth per
+                       thread; both with the processes fn started
         !              a warning about the measurement; → the recommendation"
     `)
   })
 
   test('a scaling curve gets a table of workers → speedup, efficiency, Karp–Flatt and the Amdahl fit', () => {
+    const bench = scalingBench()
+    const text = render([bench])
+    for (const p of bench.results) {
+      const interval = formatSpeedupWithInterval(p.estimate.speedup, p.estimate.low, p.estimate.high)
+      const efficiency = formatPercent(p.estimate.efficiency)
+      expect(text).toMatch(new RegExp(`^ +${p.workers} +${escapeRegExp(interval)} +${efficiency} `, 'm'))
+    }
+    expect(text).toContain(`Amdahl serial fraction ${curveSerialFraction(bench.results)?.toFixed(3)}: `)
     expect(render([scalingBench()])).toMatchInlineSnapshot(`
       "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
@@ -200,11 +235,14 @@ describe('renderReport', () => {
       ● mandelbrot rows [threads]  bench/hash.bench.ts
         model    workers   speedup [95% CI]  vs ideal  net vs inline  verdict
         threads        1  1.00x [0.99–1.01]  ████████              –  MEASURED
-            serial 804 ms · parallel 804 ms · efficiency 100% · startup 72.0 ms · round trip 85.0 µs · memory – · 10 rounds
+            serial 804 ms · parallel 804 ms · efficiency 100% · startup 72.0 ms · round trip 85.0 µs
+            memory – · 10 rounds
         threads        2  1.82x [1.78–1.86]  ███████▎              –  MEASURED
-            serial 804 ms · parallel 442 ms · efficiency 91% · startup 72.0 ms · round trip 85.0 µs · memory – · 10 rounds
+            serial 804 ms · parallel 442 ms · efficiency 91% · startup 72.0 ms · round trip 85.0 µs
+            memory – · 10 rounds
         threads        4  3.08x [3.00–3.16]  ██████▏·              –  MEASURED
-            serial 804 ms · parallel 261 ms · efficiency 77% · startup 72.0 ms · round trip 85.0 µs · memory – · 10 rounds
+            serial 804 ms · parallel 261 ms · efficiency 77% · startup 72.0 ms · round trip 85.0 µs
+            memory – · 10 rounds
         threads scaling
           workers   speedup [95% CI]  efficiency  Karp–Flatt
                 1  1.00x [0.99–1.01]        100%           –
@@ -214,21 +252,27 @@ describe('renderReport', () => {
         → threads: use 4 workers (3.08x); smaller pools measured more than 10% below it
 
       Legend
-        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one
-                       worker of the same kind (or inline with baseline: inline)
-        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch,
-                       paired per round; below 1.00x parallelism does not pay
+        speedup        serial batch / parallel batch, median of paired rounds, with its confidence
+                       interval; serial = one worker of the same kind (or inline with baseline: inline)
+        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) /
+                       parallel batch, paired per round; below 1.00x parallelism does not pay
         vs ideal       speedup against the ideal (speedup = workers) as a bar: full at the ideal
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
-        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread; both with
-                       the processes fn started
+        memory         added per worker: a child process's private memory (USS), the host's RSS growth per
+                       thread; both with the processes fn started
         !              a warning about the measurement; → the recommendation"
     `)
   })
 
   test('an errored bench shows its code and message; a level override is stated', () => {
+    const errored = erroredBench()
+    const text = render([errored, failingBench('warn')], 'warn')
+    const [firstLine, ...rest] = errored.error?.message.split('\n') ?? []
+    expect(unwrapped(text)).toContain(`  ERROR ${errored.error?.code}: ${firstLine}`)
+    for (const line of rest) expect(text).toContain(`  │ ${line}`)
+    expect(unwrapped(text)).toContain(levelOverrideSentence('warn'))
     expect(render([erroredBench(), failingBench('warn')], 'warn')).toMatchInlineSnapshot(`
       "Parallel bench  Node v20.19.0 · linux x64 · Vitest 4.1.12
       CPU AMD EPYC 7763 64-Core Processor · 4 cores · 2 effective
@@ -241,24 +285,24 @@ describe('renderReport', () => {
       ● gzip blocks [processes]  bench/hash.bench.ts
         model      workers   speedup [95% CI]  vs ideal  net vs inline  verdict
         processes        2  1.21x [1.15–1.27]  ████▉···              –  FAIL ≥1.60x (warn)
-            serial 796 ms · parallel 658 ms · efficiency 61% · startup 232 ms · round trip 120 µs · memory 52.0 MiB
-            10 rounds
-        FAIL processes ×2: processes speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores
-        ~ processes on more cores, predicted by Amdahl's law (serial fraction 0.653 [0.575–0.739]), a model, not a
-          measurement: 4 workers 1.35x [1.24–1.47], 8 workers 1.44x [1.30–1.59]
+            serial 796 ms · parallel 658 ms · efficiency 61% · startup 232 ms · round trip 120 µs
+            memory 52.0 MiB · 10 rounds
+        FAIL processes ×2: Speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x.
+        ~ processes on more cores, predicted by Amdahl's law (serial fraction 0.653 [0.575–0.739]), a
+          model, not a measurement: 4 workers 1.35x [1.24–1.47], 8 workers 1.44x [1.30–1.59]
         → processes 1.21x [1.15–1.27] on 2 workers (61% efficiency)
 
       Legend
-        speedup        serial batch / parallel batch, median of paired rounds, with its confidence interval; serial = one
-                       worker of the same kind (or inline with baseline: inline)
-        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) / parallel batch,
-                       paired per round; below 1.00x parallelism does not pay
+        speedup        serial batch / parallel batch, median of paired rounds, with its confidence
+                       interval; serial = one worker of the same kind (or inline with baseline: inline)
+        net vs inline  the batch inline (time inside fn in the serial arm; tiny tasks: one timed loop) /
+                       parallel batch, paired per round; below 1.00x parallelism does not pay
         vs ideal       speedup against the ideal (speedup = workers) as a bar: full at the ideal
         efficiency     speedup / workers
         startup        spawn → ready per worker (median), never part of the speedup
         round-trip     dispatch + messaging + result return per task (median)
-        memory         added per worker: a child process's private memory (USS), the host's RSS growth per thread; both with
-                       the processes fn started
+        memory         added per worker: a child process's private memory (USS), the host's RSS growth per
+                       thread; both with the processes fn started
         !              a warning about the measurement; → the recommendation"
     `)
   })
@@ -293,8 +337,10 @@ describe('renderReport', () => {
     expect([...text].filter(isControl)).toEqual([])
     for (const line of text.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false)
     expect(text).toContain('● evil | <img src=x> `code` 100% a:b,c ::error::pwned [threads]  bench/a,b:c.bench.ts')
-    expect(text).toContain('  FAIL threads ×2: speedup below budget ::error::pwned too')
-    expect(text).toContain('  ! threads ×2: warning with red and ::warning::injected')
+    expect(unwrapped(text)).toContain('  FAIL threads ×2: Speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x.')
+    expect(unwrapped(text)).toContain(
+      "  ! threads ×2: level 'error' overridden to 'warning with red and ::warning::injected' by VITEST_PARALLEL_BENCH_LEVEL",
+    )
   })
 
   test('a multi-line error message keeps its lines, each behind a bar', () => {
@@ -303,7 +349,7 @@ describe('renderReport', () => {
   })
 
   test('the title drops a leading file segment of the full name; the file is shown once', () => {
-    const bench = benchResult('sha', 'threads', [], { error: { code: 'X', message: 'y' } })
+    const bench = benchResult('sha', 'threads', [], { error: { code: 'TASK_FAILED', message: 'y' } })
     bench.fullName = 'bench/hash.bench.ts > hashing > sha [threads]'
     expect(render([bench]).split('\n')[3]).toBe('● hashing > sha [threads]  bench/hash.bench.ts')
   })
@@ -402,11 +448,30 @@ describe('recommendation', () => {
         high: 1.3,
         netSpeedup: 0.5,
         netInterval: { low: 0.4, high: 0.6 },
-        warnings: ['workers were starved of CPU in 5 of 10 rounds'],
+        diagnostics: [
+          { kind: 'starved', basis: 'rounds', rounds: 5, of: 10, otherCores: 1, needed: 2, effectiveCores: 2 },
+        ],
       }),
     ])
     expect(recommendation(starvedBench)).toBe(
       'threads 1.20x [1.10–1.30] on 2 workers (60% efficiency): the workers were starved by other load; rerun on a quieter machine before deciding',
+    )
+  })
+
+  test('load corrected: the speedup on the CPU it got beside the measured one, and no word yet on paying off', () => {
+    const loaded = modelResult({
+      model: 'threads',
+      workers: 2,
+      speedup: 1.26,
+      low: 1.0,
+      high: 1.86,
+      netSpeedup: 1.1,
+      netInterval: { low: 0.9, high: 1.6 },
+    })
+    loaded.onCpuGot = { speedup: 1.88, low: 1.33, high: 2.01, confidence: 0.95 }
+    loaded.verdict = { ...loaded.verdict, basis: 'on-cpu-got' }
+    expect(recommendation(benchResult('x', 'threads', [loaded]))).toBe(
+      'threads 1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load) on 2 workers (94% efficiency): the workers were starved by other load; rerun on a quieter machine before deciding',
     )
   })
 

@@ -2,8 +2,8 @@
 // (.skip, .only, .skipIf, .runIf), built around one `define` function: the
 // Vitest host's defines a test, a bench worker's only registers the function.
 
+import type { BenchOptions, CompareOnlyOptions } from '../contracts/options.js'
 import type { BenchKind, BenchSubject } from '../types.js'
-import type { BenchOptions, CompareOnlyOptions } from './options.js'
 
 export type Variant = 'run' | 'skip' | 'only'
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { benchOutcome } from '../../../src/analysis/outcome.js'
-import { budgetOption } from '../../../src/analysis/verdict.js'
+import { budgetOption } from '../../../src/analysis/budget.js'
+import type { Diagnostic } from '../../../src/contracts/facts.js'
+import { benchOutcome } from '../../../src/host/outcome.js'
+import { diagnosticText, reasonOf } from '../../../src/report/summary/facts.js'
 import type { ModelResult } from '../../../src/types.js'
 import { benchResult, modelResult } from '../../support/synthetic-results.js'
 
@@ -27,7 +29,6 @@ const fail = modelResult({
   high: 1.27,
   status: 'FAIL',
   target: 1.6,
-  reason: 'below',
 })
 const pass = modelResult({
   model: 'processes',
@@ -37,7 +38,6 @@ const pass = modelResult({
   high: 1.97,
   status: 'PASS',
   target: 1.6,
-  reason: 'above',
 })
 const unsure = modelResult({
   model: 'threads',
@@ -47,7 +47,6 @@ const unsure = modelResult({
   high: 1.7,
   status: 'INCONCLUSIVE',
   target: 1.6,
-  reason: 'straddles',
 })
 const skipped = modelResult({
   model: 'threads',
@@ -57,8 +56,9 @@ const skipped = modelResult({
   high: 1.97,
   status: 'SKIPPED',
   target: 3,
-  reason: 'needs ≥ 3 cores',
 })
+
+const slowdown: Diagnostic = { kind: 'parallel-slowdown', cause: 'code', stretch: 1.5, onCpu: false }
 
 describe('benchOutcome', () => {
   it("fails a missed budget at level 'error' with DESIGN's message", () => {
@@ -67,12 +67,16 @@ describe('benchOutcome', () => {
       code: 'BUDGET_MISSED',
       message: 'threads speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x — 2 workers on 2 cores',
     })
-    expect(outcome.annotations).toEqual([{ message: 'threads ×2: FAIL — below', type: 'warning' }])
+    expect(outcome.annotations).toEqual([
+      { message: 'threads ×2: FAIL — Speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x.', type: 'warning' },
+    ])
   })
 
   it("only annotates a missed budget at level 'warn', and says nothing at 'off'", () => {
     expect(benchOutcome({ results: [fail] }, { ...base, level: 'warn' }, 2)).toEqual({
-      annotations: [{ message: 'threads ×2: FAIL — below', type: 'warning' }],
+      annotations: [
+        { message: 'threads ×2: FAIL — Speedup 1.21x (95% CI 1.15–1.27x) is below minSpeedup 1.6x.', type: 'warning' },
+      ],
       failure: undefined,
       skipReason: undefined,
     })
@@ -83,14 +87,14 @@ describe('benchOutcome', () => {
   it('passes a PASS with a notice', () => {
     const outcome = benchOutcome({ results: [pass] }, base, 2)
     expect(outcome.failure).toBeUndefined()
-    expect(outcome.annotations).toEqual([{ message: 'processes ×2: PASS — above', type: 'notice' }])
+    expect(outcome.annotations).toEqual([{ message: `processes ×2: PASS — ${reasonOf(pass)}`, type: 'notice' }])
   })
 
   it("adds each result's warnings after its verdict, for reporters that show only annotations", () => {
-    const warned = { ...pass, warnings: ['tasks are too small for their overhead'] }
+    const warned = { ...pass, diagnostics: [slowdown] }
     expect(benchOutcome({ results: [warned] }, base, 2).annotations).toEqual([
-      { message: 'processes ×2: PASS — above', type: 'notice' },
-      { message: 'processes ×2: tasks are too small for their overhead', type: 'warning' },
+      { message: `processes ×2: PASS — ${reasonOf(pass)}`, type: 'notice' },
+      { message: `processes ×2: ${diagnosticText(slowdown)}`, type: 'warning' },
     ])
   })
 
@@ -101,7 +105,9 @@ describe('benchOutcome', () => {
   })
 
   it('skips the test when every result is SKIPPED, with the reason', () => {
-    expect(benchOutcome({ results: [skipped] }, base, 2).skipReason).toBe('needs ≥ 3 cores')
+    expect(benchOutcome({ results: [skipped] }, base, 2).skipReason).toBe(
+      '`minSpeedup` 3 needs ≥ 3 cores, this machine has 2 effective cores',
+    )
     expect(benchOutcome({ results: [skipped, pass] }, base, 2).skipReason).toBeUndefined()
   })
 
@@ -163,7 +169,6 @@ describe('benchOutcome with mixed budgets', () => {
       high: 1.6,
       status: 'FAIL',
       target: 1.8,
-      reason: 'below',
     })
     const four = modelResult({
       model: 'threads',
@@ -173,7 +178,6 @@ describe('benchOutcome with mixed budgets', () => {
       high: 1.6,
       status: 'FAIL',
       target: 2,
-      reason: 'below',
     })
     const message = benchOutcome({ results: [two, four] }, mixed, 4).failure?.message ?? ''
     expect(message).toContain('is below minSpeedup 1.8x — 2 workers')
@@ -189,10 +193,10 @@ describe('benchOutcome against a stored baseline', () => {
       ...pass,
       regression:
         status === 'NEW'
-          ? { status, reason: 'new, no baseline', maxRegression: 0.1 }
+          ? { status, why: { kind: 'no-baseline' as const }, maxRegression: 0.1 }
           : {
               status,
-              reason,
+              notes: [],
               maxRegression: 0.1,
               metric: 'speedup',
               baseline: { speedup: 1.92, workers: 2, effectiveCores: 2, rounds: 10 },
@@ -232,7 +236,10 @@ describe('benchOutcome against a stored baseline', () => {
   it('notes an improvement and a new bench without failing', () => {
     const outcome = benchOutcome({ results: [withRegression('IMPROVED'), withRegression('NEW')] }, base, 2)
     expect(outcome.failure).toBeUndefined()
-    expect(outcome.annotations).toContainEqual({ message: `processes ×2 vs baseline: ${reason}`, type: 'notice' })
+    expect(outcome.annotations).toContainEqual({
+      message: `processes ×2 vs baseline: ${reason.replace('FAIL', 'IMPROVED')}`,
+      type: 'notice',
+    })
     expect(outcome.annotations).toContainEqual({
       message: 'processes ×2 vs baseline: new, no baseline',
       type: 'notice',

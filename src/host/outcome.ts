@@ -1,10 +1,19 @@
 // What a bench's verdicts mean for its Vitest test: the annotations to add,
 // and whether (and why) the test fails or is skipped. Pure, so every mapping
 // of level / strict / expectFaster is unit-tested on synthetic results.
+import { budgetOption } from '../analysis/budget.js'
+import type { ResolvedOptions } from '../contracts/options.js'
 import type { ErrorCode } from '../errors.js'
-import type { ResolvedOptions } from '../host/options.js'
+import { failureMessage, reasonOf } from '../report/summary/facts.js'
+import {
+  expectFasterFailed,
+  expectFasterUntold,
+  regressionMessage,
+  strictInconclusiveMessage,
+  verdictAnnotation,
+  warningAnnotations,
+} from '../report/summary/outcome.js'
 import type { BenchResult, ModelResult } from '../types.js'
-import { budgetOption, failureMessage, rankingText } from './verdict.js'
 
 export interface Annotation {
   message: string
@@ -36,18 +45,14 @@ function regressionOutcome(
 ): void {
   const { regression } = result
   if (regression === undefined) return
-  const row = `${result.model} ×${result.workers}`
   if (regression.status === 'FAIL' && options.level === 'error') {
-    failures.push({ code: 'REGRESSION', message: `${row} regressed against the baseline: ${regression.reason}` })
+    failures.push({ code: 'REGRESSION', message: regressionMessage(result, regression, 'failed') })
   } else if (regression.status === 'INCONCLUSIVE' && options.strict) {
-    failures.push({
-      code: 'INCONCLUSIVE',
-      message: `${row} against the baseline: inconclusive, and strict mode fails inconclusive results — ${regression.reason}`,
-    })
+    failures.push({ code: 'INCONCLUSIVE', message: regressionMessage(result, regression, 'strict') })
   }
   if (regression.status === 'FAIL' && options.level === 'off') return
   const attention = regression.status === 'FAIL' || regression.status === 'INCONCLUSIVE'
-  annotations.push({ message: `${row} vs baseline: ${regression.reason}`, type: attention ? 'warning' : 'notice' })
+  annotations.push({ message: regressionMessage(result, regression, 'note'), type: attention ? 'warning' : 'notice' })
 }
 
 export function benchOutcome(
@@ -59,7 +64,8 @@ export function benchOutcome(
   const annotations: Annotation[] = []
   const failures: { code: ErrorCode; message: string }[] = []
   for (const result of results) {
-    const { status, target, reason } = result.verdict
+    const { status, target } = result.verdict
+    const reason = reasonOf(result)
     const missed = status === 'FAIL' && target !== undefined
     if (missed && options.level === 'error') {
       failures.push({
@@ -67,36 +73,30 @@ export function benchOutcome(
         message: failureMessage(result.model, result, target, budgetOption(options, result.workers), effectiveCores),
       })
     } else if (status === 'INCONCLUSIVE' && options.strict) {
-      failures.push({
-        code: 'INCONCLUSIVE',
-        message: `${result.model}: inconclusive, and strict mode fails inconclusive results — ${reason}`,
-      })
+      failures.push({ code: 'INCONCLUSIVE', message: strictInconclusiveMessage(result.model, reason) })
     }
     // Level 'off' reports a missed budget in the table only.
     if (missed && options.level === 'off') continue
     annotations.push({
-      message: `${result.model} ×${result.workers}: ${status} — ${reason}`,
+      message: verdictAnnotation(result, status, reason),
       type: missed || status === 'INCONCLUSIVE' ? 'warning' : 'notice',
     })
     // The HTML reporter and the UI show annotations only: the warnings belong beside the verdict.
-    for (const warning of result.warnings) {
-      annotations.push({ message: `${result.model} ×${result.workers}: ${warning}`, type: 'warning' })
-    }
+    for (const message of warningAnnotations(result)) annotations.push({ message, type: 'warning' })
   }
   for (const result of results) regressionOutcome(result, options, annotations, failures)
   if (options.expectFaster !== undefined) {
     if (ranking !== undefined) {
-      const measured = `threads' parallel batch took ${rankingText(ranking)} of processes' at ${ranking.workers} workers`
-      if (ranking.faster !== undefined && ranking.faster !== options.expectFaster) {
+      const { faster } = ranking
+      if (faster !== undefined && faster !== options.expectFaster) {
         failures.push({
           code: 'EXPECTATION_FAILED',
-          message: `expectFaster: '${options.expectFaster}', but ${ranking.faster} are faster: ${measured}`,
+          message: expectFasterFailed(options.expectFaster, { ...ranking, faster }),
         })
-      } else if (ranking.faster === undefined) {
-        const reason = `expectFaster: '${options.expectFaster}' cannot be told: ${measured}`
-        annotations.push({ message: reason, type: 'warning' })
+      } else if (faster === undefined) {
+        annotations.push({ message: expectFasterUntold(options.expectFaster, ranking, false), type: 'warning' })
         if (options.strict) {
-          failures.push({ code: 'INCONCLUSIVE', message: `${reason}, and strict mode fails inconclusive results` })
+          failures.push({ code: 'INCONCLUSIVE', message: expectFasterUntold(options.expectFaster, ranking, true) })
         }
       }
     }
@@ -106,6 +106,6 @@ export function benchOutcome(
   return {
     annotations,
     failure: first === undefined ? undefined : { code: first.code, message: failures.map((f) => f.message).join('\n') },
-    skipReason: allSkipped ? results[0]?.verdict.reason : undefined,
+    skipReason: allSkipped && results[0] !== undefined ? reasonOf(results[0]) : undefined,
   }
 }

@@ -1,6 +1,11 @@
-// Number, duration and byte formatting shared by the terminal, markdown and
-// annotation renderers, plus sanitising of user-supplied text. Pure functions.
-import { median as medianOf } from '../analysis/statistics.js'
+// The one formatter: numbers, durations, bytes and confidence levels for every layer that prints
+// (the report's views, the sentences of report/summary, error messages), plus the sanitising of
+// user-supplied text. Pure functions. The rule for digits, everywhere:
+// - a measured ratio: two decimals (`1.93x`, `[1.88–1.97]`), tiny ones two significant digits;
+// - a number the user set, or a cap derived from settings: as written, up to two decimals (`1.6x`);
+// - a share: a whole percent, or one decimal where a sentence needs it (`formatPercent(x, 1)`);
+// - a duration: three significant digits with a unit (`85.0 µs`, `1.23 s`);
+// - a confidence level: rounded *down* to 0.1%, so it is never overstated.
 
 const DASH = '–'
 
@@ -38,6 +43,17 @@ function roundedWithUnit(value: number, limit: number, unit: string, nextUnit: s
   return `${text} ${unit}`
 }
 
+/** A number the user set (a budget, a core count), as written: up to two decimals, trailing zeros dropped; `∞` when unbounded. */
+export function formatNumber(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return '∞'
+  return String(Number(value.toFixed(2)))
+}
+
+/** A speedup the user asked for, or a cap derived from settings: `1.6x`, `2x`. */
+export function formatFactor(value: number): string {
+  return `${formatNumber(value)}x`
+}
+
 /** A ratio as `1.93x`. */
 export function formatSpeedup(x: number | undefined): string {
   if (x === undefined || !Number.isFinite(x)) return MISSING
@@ -45,7 +61,8 @@ export function formatSpeedup(x: number | undefined): string {
   return Math.abs(x) >= 0.1 || x === 0 ? `${x.toFixed(2)}x` : `${significant(x, 2)}x`
 }
 
-function formatBound(x: number | null): string {
+/** A measured ratio or an interval's bound: two decimals (tiny ones two significant digits), `∞` when unbounded. */
+export function formatBound(x: number | null): string {
   if (x === Number.POSITIVE_INFINITY) return '∞'
   if (x === Number.NEGATIVE_INFINITY) return '-∞'
   if (typeof x !== 'number' || !Number.isFinite(x)) return '?'
@@ -114,12 +131,6 @@ export function formatBytes(bytes: number | undefined): string {
   return `${text} ${units[unit]}`
 }
 
-/** The median of `values` (undefined when empty). */
-export function median(values: readonly number[]): number | undefined {
-  const finite = values.filter((v) => Number.isFinite(v))
-  return finite.length === 0 ? undefined : medianOf(finite)
-}
-
 // ESC-introduced sequences: CSI (ESC [ … final), OSC / DCS / SOS / PM / APC strings
 // (terminated by BEL or ST), and two-/three-byte escapes (ESC c, ESC ( B, ...).
 // The 8-bit C1 forms (0x9B CSI, 0x9D OSC, ...) are covered by the same patterns.
@@ -136,6 +147,16 @@ const LINE_BREAK = /[\t\n\v\f\r\u0085\u2028\u2029]+/g
 // Other C0/C1 controls, DEL, and bidirectional overrides/isolates ("Trojan Source") are removed.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g
+
+/**
+ * Text safe in HTML and XML content and attribute values (the HTML report, the SVG chart):
+ * control characters stripped, the five special characters as entities. `quotes: false` for
+ * markdown text, which is never inside an attribute and reads better with its apostrophes.
+ */
+export function escapeEntities(text: string, quotes = true): string {
+  const escaped = stripControl(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return quotes ? escaped.replace(/"/g, '&quot;').replace(/'/g, '&#39;') : escaped
+}
 
 /**
  * Makes user-supplied text (bench names, error messages) safe to print on one line:

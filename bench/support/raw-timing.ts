@@ -1,0 +1,67 @@
+// Raw timing shared by the bench/ scripts: the truth they hold the plugin's numbers against,
+// timed by hand with no plugin code in the loop (only a median).
+
+/** Iterations of `spin` that take about `ms` here, timed in this process after a JIT warm-up. */
+export function calibrateIterations(spin: (iterations: number) => unknown, ms: number): number {
+  let iterations = 1_000_000
+  spin(iterations)
+  for (;;) {
+    const times: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now()
+      spin(iterations)
+      times.push(performance.now() - start)
+    }
+    const took = middle(times)
+    if (took >= ms / 4) return Math.round((iterations * ms) / took)
+    iterations *= 4
+  }
+}
+
+/** Wall time of the batch one task at a time, ms. */
+export async function timeSerial(run: (input: number) => Promise<unknown>, inputs: readonly number[]): Promise<number> {
+  const start = performance.now()
+  for (const input of inputs) await run(input)
+  return performance.now() - start
+}
+
+/** Wall time of the batch all at once (the pool queues what it cannot start), ms. */
+export async function timeParallel(
+  run: (input: number) => Promise<unknown>,
+  inputs: readonly number[],
+): Promise<number> {
+  const start = performance.now()
+  await Promise.all(inputs.map((input) => run(input)))
+  return performance.now() - start
+}
+
+/**
+ * Paired rounds in ABBA order after one warm-up of each arm, as the plugin pairs its arms:
+ * the serial and parallel wall times of each round, ms.
+ */
+export async function abbaRounds(
+  serial: () => Promise<number>,
+  parallel: () => Promise<number>,
+  rounds: number,
+): Promise<{ serialMs: number[]; parallelMs: number[] }> {
+  await serial()
+  await parallel()
+  const serialMs: number[] = []
+  const parallelMs: number[] = []
+  for (let r = 0; r < rounds; r++) {
+    if (r % 2 === 0) {
+      serialMs.push(await serial())
+      parallelMs.push(await parallel())
+    } else {
+      parallelMs.push(await parallel())
+      serialMs.push(await serial())
+    }
+  }
+  return { serialMs, parallelMs }
+}
+
+function middle(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}

@@ -1,0 +1,20 @@
+// The Vitest test timeout of one bench test, derived from its resolved options.
+import type { ResolvedOptions } from '../contracts/options.js'
+
+/**
+ * The longest one bench test can take, derived from its options: per measured (model, pool size),
+ * start-up, warm-up, `minRounds`, then rounds until `time` (plus the one running when it passes),
+ * the memory probe, each task bounded by `taskTimeout`; then shutdown.
+ * `minRounds` takes precedence over `time`. Used as the Vitest test timeout, as a backstop only:
+ * every task and start-up already has its own bound.
+ */
+export function testTimeoutMs(options: ResolvedOptions, models: number): number {
+  const shutdownMs = 5_000
+  let total = 0
+  for (const workers of options.workers) {
+    const roundMs = (options.tasks + Math.ceil(options.tasks / workers)) * options.taskTimeout
+    const rounds = options.warmupRounds + options.minRounds + 1
+    total += options.startupTimeout + rounds * roundMs + options.time + options.taskTimeout + shutdownMs
+  }
+  return Math.min(models * total, 2 ** 31 - 1)
+}

@@ -1,0 +1,233 @@
+// Advice in words: which model to prefer and why, how many workers are worth it, whether
+// parallelism pays at all, and what Amdahl's law predicts on larger machines. Every view prints
+// these sentences as they are.
+import { batchCap, ENOUGH_SHARE, scalingSummary } from '../../analysis/scaling.js'
+import { granularity, MAX_OVERHEAD_SHARE } from '../../analysis/workload.js'
+import {
+  formatBytes,
+  formatDuration,
+  formatPercent,
+  formatSpeedup,
+  formatSpeedupWithInterval,
+  stripControl,
+} from '../../format.js'
+import type { BenchResult, ModelRanking, ModelResult, ScalingSummary } from '../../types.js'
+import { finiteMedian } from '../curves.js'
+import { rankingText } from './facts.js'
+import { formatMemory } from './labels.js'
+
+/** The Amdahl fit as one sentence: `Amdahl serial fraction 0.100: at most 10.0x on any number of workers`. */
+export function describeSerialFraction(fraction: number | undefined): string {
+  if (fraction === undefined) return 'Amdahl serial fraction: not enough points'
+  const bound =
+    fraction > 0 ? `at most ${formatSpeedup(1 / fraction)} on any number of workers` : 'no serial part measured'
+  return `Amdahl serial fraction ${fraction.toFixed(3)}: ${bound}`
+}
+
+function startupOf(result: ModelResult): number | undefined {
+  return finiteMedian(result.startupMs)
+}
+
+/**
+ * Whether two startup times differ by more than their noise: worker startups vary by tens of ms
+ * from one pool to the next (52–94 ms for the same processes in one run), so a gap counts only
+ * from 10 ms and 20% of the faster one.
+ */
+function startupsDiffer(gapMs: number, fasterMs: number): boolean {
+  return Math.abs(gapMs) >= Math.max(10, 0.2 * fasterMs)
+}
+
+/** Whether parallelism beats calling fn inline, as far as the net interval (or, without one, the estimate) can tell. */
+function pays(result: ModelResult): 'yes' | 'no' | 'unknown' {
+  const { netSpeedup, netInterval } = result
+  if (netSpeedup === undefined || !Number.isFinite(netSpeedup)) return 'unknown'
+  if (netInterval === undefined) return netSpeedup >= 1 ? 'yes' : 'no'
+  if (netInterval.low > 1) return 'yes'
+  if (netInterval.high < 1) return 'no'
+  return 'unknown'
+}
+
+function netText(result: ModelResult): string {
+  const { netSpeedup, netInterval } = result
+  if (netInterval === undefined) return formatSpeedup(netSpeedup)
+  return formatSpeedupWithInterval(netSpeedup ?? Number.NaN, netInterval.low, netInterval.high)
+}
+
+/** A net interval narrower than this (high / low) that still holds 1 is break-even, not undecided. */
+const BREAK_EVEN_WIDTH = 1.15
+
+/**
+ * Starved workers make every sentence about paying off premature; so does load too heavy to
+ * correct (the verdict said so), and load that was corrected: the speedup was, but net vs inline
+ * and the ranking are as measured under it.
+ */
+function starved(result: ModelResult): boolean {
+  return (
+    result.diagnostics.some((diagnostic) => diagnostic.kind === 'starved') ||
+    result.verdict.why.kind === 'too-loaded' ||
+    result.verdict.basis === 'on-cpu-got'
+  )
+}
+
+/** `1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load)`, or the measured speedup with its interval. */
+function speedupText(result: ModelResult): string {
+  const { estimate, onCpuGot } = result
+  if (result.verdict.basis !== 'on-cpu-got' || onCpuGot === undefined) {
+    return formatSpeedupWithInterval(estimate.speedup, estimate.low, estimate.high)
+  }
+  return `${formatSpeedupWithInterval(onCpuGot.speedup, onCpuGot.low, onCpuGot.high)} on the CPU it got (${formatSpeedup(estimate.speedup)} measured beside other load)`
+}
+
+function doesNotPay(results: readonly ModelResult[]): string | undefined {
+  const known = results.filter((r) => pays(r) !== 'unknown')
+  if (known.length === 0 || known.some((r) => pays(r) === 'yes') || results.some(starved)) return undefined
+  const detail = known.map((r) => `${r.model} ${netText(r)}`).join(', ')
+  const grain = results.some((r) => (granularity(r.callMs, r.roundTripMs).overheadShare ?? 0) > MAX_OVERHEAD_SHARE)
+  const advice = grain ? 'give each task more work, or call fn inline' : 'call fn inline'
+  return `parallelism does not pay here (${detail} vs calling fn inline); ${advice}`
+}
+
+function compareSentence(
+  threads: ModelResult,
+  processes: ModelResult,
+  atWorkers: string,
+  ranking: ModelRanking | undefined,
+): string {
+  const head = `threads ${formatSpeedup(threads.estimate.speedup)} vs processes ${formatSpeedup(processes.estimate.speedup)}${atWorkers}`
+  if (starved(threads) || starved(processes)) {
+    return `${head}: the workers were starved by other load; rerun on a quieter machine before choosing`
+  }
+  const notPaying = doesNotPay([threads, processes])
+  if (notPaying !== undefined) return `${head}: ${notPaying}`
+  const threadStartup = startupOf(threads)
+  const processStartup = startupOf(processes)
+  const rawGap =
+    threadStartup === undefined || processStartup === undefined ? undefined : processStartup - threadStartup
+  // A gap within the noise of startup times is no gap at all.
+  const startupGap =
+    rawGap === undefined || !startupsDiffer(rawGap, Math.min(threadStartup ?? 0, processStartup ?? 0))
+      ? undefined
+      : rawGap
+  // Ranked by what a user waits for: the parallel batch time, paired per round, with an interval on the ratio.
+  const batch = ranking === undefined ? '' : `; threads' parallel batch ${rankingText(ranking)} of processes'`
+  if (ranking?.faster === undefined) {
+    const processesStartFaster = startupGap !== undefined && startupGap < 0
+    const preferred = processesStartFaster ? 'processes' : 'threads'
+    const reasons: string[] = []
+    if (startupGap !== undefined) {
+      reasons.push(`they start ${formatDuration(Math.abs(startupGap))} faster per worker`)
+    }
+    if (threads.memoryBytes !== undefined && processes.memoryBytes !== undefined) {
+      reasons.push(`memory per worker: threads ${formatMemory(threads)}, processes ${formatMemory(processes)}`)
+    }
+    const why = reasons.length === 0 ? '' : ` (${reasons.join('; ')})`
+    const isolation =
+      preferred === 'threads'
+        ? '; use processes when fn needs isolation (process.exit, native crashes, global state)'
+        : '; they also isolate fn (process.exit, native crashes, global state)'
+    return `${head}: indistinguishable${batch}; prefer ${preferred}${why}${isolation}`
+  }
+  const winner = ranking.faster
+  const loser = winner === 'threads' ? 'processes' : 'threads'
+  const winnerStartsSlower = startupGap !== undefined && (winner === 'threads' ? startupGap < 0 : startupGap > 0)
+  if (startupGap === undefined) return `${head}: prefer ${winner}${batch}`
+  const gap = formatDuration(Math.abs(startupGap))
+  return winnerStartsSlower
+    ? `${head}: prefer ${winner}${batch}, although they cost ${gap} more to start (once per pool)`
+    : `${head}: prefer ${winner}${batch}; ${loser} cost ${gap} more to start`
+}
+
+function scalingSentence(points: readonly ModelResult[]): string {
+  const model = points[0]?.model ?? 'threads'
+  const summary = scalingSummary(points)
+  const best = points.reduce((a, b) => (b.estimate.speedup > a.estimate.speedup ? b : a))
+  const enough = points.find((p) => p.workers === summary?.advice.workers) ?? best
+  const notPaying = doesNotPay([enough])
+  if (notPaying !== undefined) return `${model}: ${notPaying}`
+  if (best.estimate.low <= 1) {
+    return `${model}: no pool size is measurably faster than one worker (best ${formatSpeedup(best.estimate.speedup)} at ${best.workers}): parallelism does not pay here`
+  }
+  const memory = summary?.advice.memoryBytes === undefined ? '' : `, adding ${formatBytes(summary.advice.memoryBytes)}`
+  return enough.workers < best.workers
+    ? `${model}: use ${enough.workers} workers (${formatSpeedup(enough.estimate.speedup)}${memory}), the smallest pool within ${formatPercent(1 - ENOUGH_SHARE)} of the best measured, ${formatSpeedup(best.estimate.speedup)} at ${best.workers}`
+    : `${model}: use ${best.workers} workers (${formatSpeedup(best.estimate.speedup)}${memory}); smaller pools measured more than ${formatPercent(1 - ENOUGH_SHARE)} below it`
+}
+
+/**
+ * What Amdahl's law, fitted to the measured pool sizes, predicts on larger machines: clearly a
+ * prediction, with the range the measured intervals allow. `undefined` when nothing is predicted.
+ */
+function predictionSentence(summary: ScalingSummary, tasks: number): string | undefined {
+  if (summary.predictions.length === 0) return undefined
+  const { value, low, high } = summary.serialFraction
+  const at = summary.predictions
+    .map((p) => `${p.workers} workers ${formatSpeedupWithInterval(p.speedup, p.low, p.high)}`)
+    .join(', ')
+  const capped = summary.predictions.some((p) => p.high >= batchCap(tasks, p.workers))
+    ? `; capped by this batch of ${tasks} tasks`
+    : ''
+  return `${summary.model} on more cores, predicted by Amdahl's law (serial fraction ${value.toFixed(3)} [${low.toFixed(3)}–${high.toFixed(3)}]), a model, not a measurement: ${at}${capped}`
+}
+
+/**
+ * A bench's predictions, one sentence per model that has one: what every report prints. None for
+ * a model none of whose pools beat calling fn inline: more cores would only scale the overhead,
+ * and a speedup beside "does not pay" reads as a contradiction.
+ */
+export function predictionSentences(bench: BenchResult): string[] {
+  const tasks = bench.results[0]?.tasks ?? 0
+  return (bench.scaling ?? []).flatMap((summary) => {
+    const rows = bench.results.filter((r) => r.model === summary.model)
+    if (rows.length > 0 && rows.every((r) => pays(r) === 'no')) return []
+    return predictionSentence(summary, tasks) ?? []
+  })
+}
+
+function singleSentence(result: ModelResult): string {
+  const { estimate } = result
+  const efficiency =
+    (result.verdict.basis === 'on-cpu-got' ? (result.onCpuGot?.speedup ?? 0) : estimate.speedup) / result.workers
+  const head = `${result.model} ${speedupText(result)} on ${result.workers} workers (${formatPercent(efficiency)} efficiency)`
+  if (starved(result))
+    return `${head}: the workers were starved by other load; rerun on a quieter machine before deciding`
+  const notPaying = doesNotPay([result])
+  if (notPaying !== undefined) return `${head}: ${notPaying}`
+  const net = `${netText(result)} vs calling fn inline`
+  if (pays(result) === 'yes' && estimate.low > 1) return `${head}, ${net}: parallelism pays here`
+  if (result.netSpeedup === undefined) return head
+  const { netInterval } = result
+  // A tight interval around break-even will not move with more rounds.
+  if (netInterval !== undefined && netInterval.low <= 1 && netInterval.high / netInterval.low <= BREAK_EVEN_WIDTH) {
+    return `${head}, ${net}: about break-even with calling fn inline; parallelism does not pay measurably here`
+  }
+  return `${head}, ${net}: too close to tell whether parallelism pays here; more rounds (\`time\`, \`maxRounds\`) would decide`
+}
+
+/**
+ * A plain recommendation for one bench: which model to prefer and why, how many workers
+ * are worth it, or that parallelism does not pay at all. `undefined` for an errored bench.
+ */
+export function recommendation(bench: BenchResult): string | undefined {
+  if (bench.error !== undefined) return undefined
+  const threads = bench.results.filter((r) => r.model === 'threads')
+  const processes = bench.results.filter((r) => r.model === 'processes')
+  if (threads.length > 0 && processes.length > 0) {
+    const common = threads.map((r) => r.workers).filter((w) => processes.some((p) => p.workers === w))
+    const several = new Set(bench.results.map((r) => r.workers)).size > 1
+    if (common.length > 0) {
+      const workers = Math.max(...common)
+      const t = threads.find((r) => r.workers === workers) as ModelResult
+      const p = processes.find((r) => r.workers === workers) as ModelResult
+      return stripControl(compareSentence(t, p, several ? ` at ${workers} workers` : '', bench.ranking))
+    }
+  }
+  const only = threads.length > 0 ? threads : processes
+  const first = only[0]
+  if (first === undefined) return undefined
+  if (new Set(only.map((r) => r.workers)).size > 1) {
+    return scalingSentence([...only].sort((a, b) => a.workers - b.workers))
+  }
+  // 'auto' with one size: the machine had nothing else to offer, and the advice should say so.
+  const auto = bench.options.workersAuto === true ? `; workers: 'auto' could measure only ${first.workers} here` : ''
+  return `${singleSentence(first)}${auto}`
+}

@@ -73,6 +73,8 @@ describe('an interrupted run', () => {
       const { child, done } = startVitest('reliability', ['interrupted'], { env: { MARKER_DIR: markers } })
       try {
         expect(await waitFor(() => existsSync(join(markers, 'interrupted')), 60_000)).toBe(true)
+        // Vitest sends task results to its main process in batches: let the first bench's arrive.
+        await new Promise((resolve) => setTimeout(resolve, 1000))
         child.kill(signal)
         const run = await done
         expect(run.output).toContain(

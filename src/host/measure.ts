@@ -13,7 +13,7 @@ import {
   sequentialCoverage,
 } from '../analysis/statistics.js'
 import type { ResolvedOptions } from '../contracts/options.js'
-import { ParallelBenchError } from '../errors.js'
+import { describeThrown, ParallelBenchError } from '../errors.js'
 import { otherCpuMs, sampleCpu, stealShare } from '../machine/other-load.js'
 import { processTree } from '../machine/process-tree.js'
 import type { BenchPool } from '../pools/pool.js'
@@ -109,7 +109,7 @@ function inputOf(workload: Workload, index: number): unknown {
   try {
     return workload.input(index)
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : describeThrown(error)
     const failure = new ParallelBenchError('INPUT_FAILED', `input(${index}) threw in the host: ${reason}`, {
       cause: error,
     })

@@ -4,7 +4,7 @@
 import { JSON_SCHEMA } from '../contracts/baseline.js'
 import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Regression, Verdict } from '../types.js'
 import { reasonOf, regressionText, warningsOf } from './summary/facts.js'
-import { writeFileAtomically } from './write-file.js'
+import { writeFileAtomically, writeFileAtomicallySync } from './write-file.js'
 
 /** The document written to `outputFile`. */
 export interface ParallelBenchJson {
@@ -22,6 +22,8 @@ export interface ParallelBenchJson {
    * Each row's comparison is its `regression`.
    */
   comparedWith?: ComparedWith
+  /** The signal that interrupted the run (Ctrl-C: `SIGINT`); `benches` then holds the benches completed before it. */
+  interrupted?: string
   /**
    * One entry per bench test, in run order: resolved options, one `ModelResult` per (model,
    * workers) with every raw round sample, startup times, the speedup estimate with its
@@ -66,7 +68,7 @@ export function comparedWithOf(results: readonly BenchResult[]): ComparedWith | 
 export function jsonReport(
   results: readonly BenchResult[],
   env: EnvironmentInfo,
-  meta: { levelOverride?: string | undefined; generatedAt: string },
+  meta: { levelOverride?: string | undefined; generatedAt: string; interrupted?: string | undefined },
 ): ParallelBenchJson {
   const comparedWith = comparedWithOf(results)
   return {
@@ -75,6 +77,7 @@ export function jsonReport(
     environment: env,
     ...(meta.levelOverride === undefined || meta.levelOverride === '' ? {} : { levelOverride: meta.levelOverride }),
     ...(comparedWith === undefined ? {} : { comparedWith }),
+    ...(meta.interrupted === undefined ? {} : { interrupted: meta.interrupted }),
     benches: results.map(jsonBench),
   }
 }
@@ -86,4 +89,9 @@ export function jsonReport(
  */
 export async function writeJsonReport(path: string, doc: ParallelBenchJson): Promise<void> {
   await writeFileAtomically(path, `${JSON.stringify(doc, null, 2)}\n`)
+}
+
+/** The same, synchronously (on Ctrl-C, from a signal handler). */
+export function writeJsonReportSync(path: string, doc: ParallelBenchJson): void {
+  writeFileAtomicallySync(path, `${JSON.stringify(doc, null, 2)}\n`)
 }

@@ -27,6 +27,8 @@ export interface RunOptions {
   command?: string[]
   /** Kill the run after this many ms (the test then fails on the signal). */
   timeoutMs?: number
+  /** Vitest leads a process group of its own (so a test can SIGKILL the whole group, as a CI runner does). */
+  detached?: boolean
 }
 
 export function fixture(name: string): string {
@@ -57,6 +59,7 @@ export function startVitest(fixtureName: string, args: string[] = [], options: R
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   })
   let stdout = ''
   let stderr = ''

@@ -16,7 +16,6 @@
 import { spawnSync } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { Piscina } from 'piscina'
 import { rankModels } from '../dist/analysis/ranking.js'
 import { lookPlan, median } from '../dist/analysis/statistics.js'
 import { decideVerdict } from '../dist/analysis/verdict.js'
@@ -24,10 +23,9 @@ import { type Measurement, measure } from '../dist/host/measure.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import type { Model, ModelResult } from '../dist/types.js'
-import { createRawForkPool } from './raw/fork-pool.mjs'
 import { derive } from './raw/work.mjs'
 import { startBenchLoader } from './support/module-loader.mjs'
-import { abbaRounds, timeParallel, timeSerial } from './support/raw-timing.ts'
+import { abbaRounds, startRawPool, timeParallel, timeSerial } from './support/raw-timing.ts'
 
 const REPETITIONS = Number(process.argv[2] ?? 5)
 const CASE = process.env.ASYNC_ACCURACY_CASE
@@ -88,23 +86,7 @@ async function rawRounds(run: (input: number) => Promise<unknown>, iterations: n
 }
 
 async function rawTruth(model: Model, iterations: number) {
-  if (model === 'threads') {
-    const pool = new Piscina({
-      filename: fileURLToPath(new URL('./raw/thread-worker.mjs', import.meta.url)),
-      minThreads: WORKERS,
-      maxThreads: WORKERS,
-      concurrentTasksPerWorker: 1,
-      workerData: { exportName: 'derive' },
-      execArgv: [],
-    })
-    try {
-      return await rawRounds((input) => pool.run(input), iterations)
-    } finally {
-      await pool.destroy()
-    }
-  }
-  const pool = createRawForkPool(WORKERS, { RAW_EXPORT: 'derive' })
-  await pool.ready
+  const pool = await startRawPool(model, WORKERS, 'derive')
   try {
     return await rawRounds((input) => pool.run(input), iterations)
   } finally {

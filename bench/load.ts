@@ -23,9 +23,7 @@
 //   npm run bench:load -- [repetitions] [--loads none,one,...] [--workloads equal,unequal] [--models threads,processes]
 import { spawnSync } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { Piscina } from 'piscina'
 import { firstDecidingRound } from '../dist/analysis/rounds.js'
 import { isDecidedUnderLoad, rowEvidence, rowVerdict } from '../dist/analysis/row-verdict.js'
 import { estimateSpeedup, lookLevel, lookPlan, median, sequentialCoverage } from '../dist/analysis/statistics.js'
@@ -34,9 +32,8 @@ import type { BenchPool, PoolOptions } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
 import type { Model, RoundSample, VerdictStatus } from '../dist/types.js'
-import { createRawForkPool } from './raw/fork-pool.mjs'
 import { startBenchLoader } from './support/module-loader.mjs'
-import { abbaRounds, calibrateIterations, timeSerial } from './support/raw-timing.ts'
+import { abbaRounds, calibrateIterations, startRawPool, timeSerial } from './support/raw-timing.ts'
 import { derive } from './workloads/off-thread.mjs'
 import { spin } from './workloads/spin.ts'
 
@@ -137,28 +134,7 @@ const inputsOf = (workload: WorkloadKind): number[] =>
 
 async function rawTruth(model: Model, workload: WorkloadKind, inputs: number[]): Promise<number> {
   const { url, exportName } = WORKLOADS_SPEC[workload]
-  let run: (input: number) => Promise<unknown>
-  let destroy: () => Promise<void>
-  if (model === 'threads') {
-    const pool = new Piscina({
-      filename: fileURLToPath(new URL('./raw/thread-worker.mjs', import.meta.url)),
-      minThreads: WORKERS,
-      maxThreads: WORKERS,
-      concurrentTasksPerWorker: 1,
-      workerData: { exportName, moduleUrl: url.endsWith('.ts') ? RAW_WORK_URL : url },
-      execArgv: [],
-    })
-    run = (input) => pool.run(input)
-    destroy = () => pool.destroy()
-  } else {
-    const pool = createRawForkPool(WORKERS, {
-      RAW_EXPORT: exportName,
-      RAW_MODULE: url.endsWith('.ts') ? RAW_WORK_URL : url,
-    })
-    await pool.ready
-    run = (input) => pool.run(input)
-    destroy = () => pool.destroy()
-  }
+  const { run, destroy } = await startRawPool(model, WORKERS, exportName, url.endsWith('.ts') ? RAW_WORK_URL : url)
   // Each of WORKERS lanes takes the next input when free, in the given order (as the pools dispatch).
   const parallel = async (): Promise<number> => {
     let next = 0

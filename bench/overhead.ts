@@ -4,6 +4,7 @@
 //   3. startup to first result, TypeScript bench  goal ≤ 2x raw
 //   4. speedup accuracy on equal CPU tasks         goal within 3%
 //   5. `vitest run` on fixtures/demo vs the time of its measured arms
+//   6. the death watch of child processes (setpriv --pdeathsig): startup per child with and without
 // Raw = piscina running a plain JS function, or child_process.fork answering
 // over IPC (advanced serialization): bench/raw/*.mjs, the same functions.
 // Every ratio is the median of per-repetition ratios, raw and ours interleaved.
@@ -11,8 +12,8 @@
 // message costs ~0.45 or ~1.1 ms by whether malloc has pages at hand.
 //
 //   npm run bench:overhead                     (builds first; run it under `flock /tmp/cpu.lock`)
-//   node --expose-gc --import tsx bench/overhead.ts [roundtrip] [payload] [startup] [accuracy] [demo]
-import { spawn } from 'node:child_process'
+//   node --expose-gc --import tsx bench/overhead.ts [roundtrip] [payload] [startup] [accuracy] [demo] [deathwatch]
+import { fork, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { Piscina } from 'piscina'
 import { type Measurement, measure, transferables } from '../dist/host/measure.js'
+import { deathWatch } from '../dist/pools/death-watch.js'
 import type { BenchPool } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
@@ -641,6 +643,64 @@ async function demo(): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------- 6. death watch
+
+/** Spawn → first IPC message of a child that is ready at once, ms. */
+async function childReadyMs(how: 'plain' | 'setpriv' | 'watchdog'): Promise<number> {
+  const watch = deathWatch()
+  const entry = join(RAW, 'ready-child.mjs')
+  const start = performance.now()
+  const child =
+    how === 'setpriv' && watch !== undefined
+      ? fork(entry, [], {
+          execPath: watch.execPath,
+          execArgv: watch.prefix,
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        })
+      : fork(entry, how === 'watchdog' ? ['watchdog'] : [], {
+          execArgv: [],
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        })
+  await new Promise((resolve) => child.once('message', resolve))
+  const elapsed = performance.now() - start
+  child.kill('SIGKILL')
+  await new Promise((resolve) => child.once('exit', resolve))
+  return elapsed
+}
+
+async function deathwatch(): Promise<void> {
+  console.log('\n6. Death watch of a child process: spawn → first message of a child that is ready at once')
+  const watch = deathWatch()
+  if (watch === undefined) {
+    console.log('  no setpriv --pdeathsig here: children rely on IPC disconnect and the module server')
+    return
+  }
+  console.log(
+    `  ${watch.execPath} ${watch.prefix.slice(0, -1).join(' ')} node …, against a plain fork and a watchdog thread`,
+  )
+  const samples = await interleaved(30, {
+    'plain fork': () => childReadyMs('plain'),
+    'fork via setpriv --pdeathsig': () => childReadyMs('setpriv'),
+    'fork + watchdog thread': () => childReadyMs('watchdog'),
+  })
+  const added = (key: string): string =>
+    ms(median((samples[key as keyof typeof samples] ?? []).map((value, i) => value - (samples['plain fork'][i] ?? 0))))
+  printSamples(samples, ms, () => 'plain fork')
+  console.log(
+    `  added per child (median of paired differences): setpriv ${added('fork via setpriv --pdeathsig')}, watchdog thread ${added('fork + watchdog thread')}`,
+  )
+  summary.push(
+    compare(
+      'startup per child, death watch (setpriv)',
+      samples,
+      'fork via setpriv --pdeathsig',
+      'plain fork',
+      ms,
+      '≤ +5 ms',
+    ),
+  )
+}
+
 // ---------------------------------------------------------------- main
 
 console.log(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores`)
@@ -649,6 +709,7 @@ if (wants('payload')) await payload()
 if (wants('startup')) await startup()
 if (wants('accuracy')) await accuracy()
 if (wants('demo')) await demo()
+if (wants('deathwatch')) await deathwatch()
 console.log('\nSummary')
 table(summary)
 await modules.close()

@@ -1,6 +1,7 @@
 // One error class for every failure the plugin reports, told apart by `code`
 // and fields (execa's way; Vitest has a class per code), so tests and users can
 // branch on it.
+import { inspect } from 'node:util'
 
 export type ErrorCode =
   /** The user's function threw or rejected. */
@@ -67,15 +68,59 @@ export interface SerializedError {
   code?: string | undefined
 }
 
+/**
+ * Any thrown value as text, however odd: a null-prototype object or one whose `toString` throws
+ * (String() would throw "Cannot convert object to primitive value" in its place), a symbol, a
+ * Proxy, a primitive. util.inspect shows objects as Node would print them, never calling toString.
+ */
+export function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'symbol') return value.toString()
+  if (typeof value !== 'object' && typeof value !== 'function') return String(value)
+  try {
+    return inspect(value, { depth: 2, breakLength: Number.POSITIVE_INFINITY })
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}
+
+/** A property read that cannot throw (a getter or a Proxy trap might). */
+function safeGet(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key]
+  } catch {
+    return undefined
+  }
+}
+
+/** An Error, or one from another realm (vm, a worker) that instanceof misses; false for a Proxy whose traps throw. */
+function isErrorLike(value: unknown): value is object {
+  try {
+    if (value instanceof Error) return true
+  } catch {
+    return false
+  }
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof safeGet(value, 'message') === 'string' &&
+    typeof safeGet(value, 'stack') === 'string'
+  )
+}
+
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code
+  const errorLike = isErrorLike(error)
+  if (errorLike) {
+    const name = safeGet(error, 'name')
+    const code = safeGet(error, 'code')
+    const stack = safeGet(error, 'stack')
+    const message = safeGet(error, 'message')
     return {
-      name: error.name,
-      message: error.message,
-      stack: error.stack,
+      name: typeof name === 'string' ? name : 'Error',
+      message: typeof message === 'string' ? message : describeThrown(message),
+      stack: typeof stack === 'string' ? stack : undefined,
       code: typeof code === 'string' ? code : undefined,
     }
   }
-  return { name: 'Error', message: String(error) }
+  return { name: 'Error', message: describeThrown(error) }
 }

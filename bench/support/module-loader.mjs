@@ -3,7 +3,12 @@
 // every worker over the same private channel (no Vitest project, no setup files).
 // Plain JavaScript, so that bench/startup.mjs (run without tsx) shares it.
 import { createServer } from 'vite'
-import { viteModuleRunnerUrl, vitestRuntimeUrl, workerModuleAnswer } from '../../dist/plugin/bench-modules.js'
+import {
+  fileRules,
+  viteModuleRunnerUrl,
+  vitestRuntimeUrl,
+  workerModuleAnswer,
+} from '../../dist/plugin/bench-modules.js'
 import { startModuleServer } from '../../dist/plugin/module-server.js'
 
 /** @param {string} root @returns {Promise<import('./module-loader.d.mts').BenchLoader>} */
@@ -19,6 +24,7 @@ export async function startBenchLoader(root) {
   const source = {
     fetch: (url, importer, options) => environment.fetchModule(url, importer, options),
     handleInvoke: (payload) => environment.hot.handleInvoke(payload),
+    ...(await fileRules(server.config, environment)),
   }
   const modules = await startModuleServer(workerModuleAnswer(() => source))
   return {

@@ -1,5 +1,40 @@
 // Raw timing shared by the bench/ scripts: the truth they hold the plugin's numbers against,
 // timed by hand with no plugin code in the loop (only a median).
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
+import { createRawForkPool } from '../raw/fork-pool.mjs'
+
+/** A raw pool (piscina, or fork children answering over IPC: bench/raw/) running one export. */
+export interface RawPool {
+  run: (input: unknown) => Promise<unknown>
+  destroy: () => Promise<void>
+}
+
+/** `size` raw workers of the model running `exportName` of `moduleUrl` (default bench/raw/work.mjs), ready. */
+export async function startRawPool(
+  model: 'threads' | 'processes',
+  size: number,
+  exportName: string,
+  moduleUrl?: string,
+): Promise<RawPool> {
+  if (model === 'threads') {
+    const pool = new Piscina({
+      filename: fileURLToPath(new URL('../raw/thread-worker.mjs', import.meta.url)),
+      minThreads: size,
+      maxThreads: size,
+      concurrentTasksPerWorker: 1,
+      workerData: moduleUrl === undefined ? { exportName } : { exportName, moduleUrl },
+      execArgv: [],
+    })
+    return { run: (input) => pool.run(input), destroy: () => pool.destroy() }
+  }
+  const pool = createRawForkPool(
+    size,
+    moduleUrl === undefined ? { RAW_EXPORT: exportName } : { RAW_EXPORT: exportName, RAW_MODULE: moduleUrl },
+  )
+  await pool.ready
+  return { run: (input) => pool.run(input), destroy: () => pool.destroy() }
+}
 
 /** Iterations of `spin` that take about `ms` here, timed in this process after a JIT warm-up. */
 export function calibrateIterations(spin: (iterations: number) => unknown, ms: number): number {

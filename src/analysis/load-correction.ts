@@ -104,3 +104,19 @@ export function judgedEstimate(
     ? { estimate: measured, basis: 'measured', load }
     : { estimate: corrected, basis: 'on-cpu-got', load }
 }
+
+/**
+ * The run-queue delay on a batch's critical path: the longest any worker was occupied with its
+ * tasks, minus the longest any worker would have been without its delay. One worker: all of its
+ * delay. Two workers occupied 60 ms each, one delayed 20 ms: 60 − max(40, 60) = 0, the other
+ * worker finished no sooner. It is never more than the largest single worker's delay.
+ */
+export function criticalPathDelayMs(perWorker: Iterable<{ spanMs: number; delayMs: number }>): number {
+  let longest = 0
+  let longestWithoutDelay = 0
+  for (const { spanMs, delayMs } of perWorker) {
+    longest = Math.max(longest, spanMs)
+    longestWithoutDelay = Math.max(longestWithoutDelay, spanMs - Math.max(0, delayMs))
+  }
+  return Math.max(0, longest - longestWithoutDelay)
+}

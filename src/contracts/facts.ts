@@ -91,6 +91,8 @@ export type Diagnostic =
     }
   /** The hypervisor took `share` of the machine's CPU time during the run (steal): not corrected. */
   | { kind: 'steal'; share: number }
+  /** A budget judged without the run-queue delay (not Linux, or tasks under 1 ms): other load could not be corrected for. */
+  | { kind: 'load-unmeasured' }
   /** `level` forced by an environment variable. */
   | { kind: 'level-overridden'; from: string; to: string; variable: string }
   /** Stopped by `time` before the interval decided. */

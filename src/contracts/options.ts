@@ -7,13 +7,15 @@ import type { BaselineSnapshot } from './baseline.js'
 
 /** Options of `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
 export interface BenchOptions<Input = unknown> {
-  /** Pool size; an array (`[1, 2, 4]`) measures a scaling curve; `'auto'`: every size from 2 to the effective cores, with pool-size advice. @default effective cores */
+  /** Pool size; an array (`[1, 2, 4]`) measures a scaling curve; `'auto'`: every size from 2 to the effective cores, with pool-size advice; at most 4 × the effective cores (256 with `oversubscribe`). @default effective cores */
   workers?: number | number[] | 'auto'
-  /** Tasks per batch: one `fn(input(i))` call each. @default 4 * workers */
+  /** Allow `workers` above 4 × the effective cores (up to 256): every worker costs a thread or a process with its memory. @default false */
+  oversubscribe?: boolean
+  /** Tasks per batch: one `fn(input(i))` call each, at most 100_000 (the host makes every input of a batch at once). @default 4 * workers */
   tasks?: number
   /** Input of task `i`: `(i) => value`, or one value for every task. Made in the host, cloned to the worker. @default undefined */
   input?: ((index: number) => Input) | Input
-  /** Budget: the speedup over one worker the parallel arm must reach. @default none */
+  /** Budget: the speedup over one worker the parallel arm must reach, at most 256. @default none */
   minSpeedup?: number
   /** Budget: speedup / workers, a portable form of `minSpeedup`, in (0, 1]. @default none */
   minEfficiency?: number
@@ -21,21 +23,21 @@ export interface BenchOptions<Input = unknown> {
   level?: Level
   /** Serial arm: `'worker'` = one worker of the same kind; `'inline'` = `fn` called in the Vitest worker. @default 'worker' */
   baseline?: Baseline
-  /** Measurement budget per bench after warm-up, ms. @default 10_000 */
+  /** Measurement budget per bench after warm-up, ms, at most 3_600_000 (an hour). @default 10_000 */
   time?: number
-  /** Fewest paired rounds before a verdict may be drawn. @default the first round the interval can decide at (7 at 95%) */
+  /** Fewest paired rounds before a verdict may be drawn, at most 1000. @default the first round the interval can decide at (7 at 95%) */
   minRounds?: number
-  /** Most paired rounds. @default 40 */
+  /** Most paired rounds, at most 1000. @default 40 */
   maxRounds?: number
-  /** Untimed rounds run on the warm pool first. @default 1 */
+  /** Untimed rounds run on the warm pool first, at most 100. @default 1 */
   warmupRounds?: number
-  /** A task running longer than this kills its worker and fails the bench, ms. @default 30_000 */
+  /** A task running longer than this kills its worker and fails the bench, ms, at most 2_147_483_647 (Node's longest timer). @default 30_000 */
   taskTimeout?: number
-  /** Workers that have not loaded the bench file (spawn, setup files, module scope) within this fail the bench, ms. @default 60_000 */
+  /** Workers that have not loaded the bench file (spawn, setup files, module scope) within this fail the bench, ms, at most 2_147_483_647. @default 60_000 */
   startupTimeout?: number
   /** Confidence that all intervals of one bench hold at once; each (model, pool size) row gets an equal share of the error. @default 0.95 */
   confidence?: number
-  /** Heap limit per worker thread (`resourceLimits.maxOldGenerationSizeMb`), or `--max-old-space-size` of a child process, MiB. @default Node's default */
+  /** Heap limit per worker thread (`resourceLimits.maxOldGenerationSizeMb`), or `--max-old-space-size` of a child process, MiB, in [16, 1_048_576]. @default Node's default */
   maxMemoryMb?: number
   /** Move `ArrayBuffer`s / typed arrays in inputs to the worker instead of copying them (the host's copy is detached, so inputs are re-made per task). @default false */
   transfer?: boolean

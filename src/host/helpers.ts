@@ -4,6 +4,7 @@
 import { fileURLToPath } from 'node:url'
 import { inject, type TestContext, test } from 'vitest'
 import { PROVIDE_KEY, type ProvidedSettings } from '../contracts/options.js'
+import { describeThrown } from '../errors.js'
 import { stripControl } from '../format.js'
 import { effectiveCores } from '../machine/effective-cores.js'
 import type { BenchKind } from '../types.js'
@@ -68,7 +69,7 @@ const defineBench: DefineBench = (kind, variant, name, subject, options) => {
   // A project that inlines this package (ssr.noExternal) loads it in workers too: register there.
   if (registerInWorker(kind, name, subject)) return
   // Vitest's own reporters print titles as they are: one clean line, so a name cannot start a workflow command.
-  const title = `${stripControl(name)} [${TITLES[kind]}]`
+  const title = `${stripControl(typeof name === 'string' ? name : describeThrown(name))} [${TITLES[kind]}]`
   const definedAt = callerFrames(new Error().stack)
   const body = async (context: TestContext): Promise<void> => {
     const [{ runBench }, { publishResult }] = await Promise.all([

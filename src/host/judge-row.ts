@@ -67,6 +67,7 @@ export function judgeRow(row: RowToJudge): ModelResult {
       serialShare,
     })
   }
+  if (load === undefined && budget !== undefined && skip === undefined) own.push({ kind: 'load-unmeasured' })
   if (measurement.stealShare !== undefined && measurement.stealShare >= STEAL_WARNING) {
     own.push({ kind: 'steal', share: measurement.stealShare })
   }

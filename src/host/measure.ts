@@ -13,19 +13,21 @@ import {
   sequentialCoverage,
 } from '../analysis/statistics.js'
 import type { ResolvedOptions } from '../contracts/options.js'
-import { ParallelBenchError } from '../errors.js'
+import { describeThrown, ParallelBenchError } from '../errors.js'
 import { otherCpuMs, sampleCpu, stealShare } from '../machine/other-load.js'
-import {
-  descendants,
-  type ProcessTree,
-  privateBytesOf,
-  privateBytesOfAll,
-  processTree,
-} from '../machine/process-tree.js'
-import { delayBetween, threadDelays, threadSchedstat } from '../machine/schedstat.js'
+import { processTree } from '../machine/process-tree.js'
 import type { BenchPool } from '../pools/pool.js'
 import type { RoundSample, SpeedupEstimate } from '../types.js'
 import type { BenchFunction } from '../worker/registry.js'
+import {
+  ArmDelay,
+  type ArmDelays,
+  hostThreadDelay,
+  inlineArmDelay,
+  runsOffThread,
+  withOffThreadDelay,
+} from './arm-delay.js'
+import { memoryPerWorker } from './memory.js'
 
 export interface Workload {
   tasks: number
@@ -76,49 +78,16 @@ export interface Measurement {
   stoppedBecause: 'decided' | 'maxRounds' | 'time'
 }
 
-interface BatchTiming {
+interface BatchTiming extends ArmDelays {
   wallMs: number
   busyMs: number
   /** The longest single task inside fn. */
   longestMs: number
   /** Time inside fn per task, by input index. */
   taskMs: number[]
-  /** Run-queue delay per task, by input index, where every task had one. */
-  taskDelayMs: number[] | undefined
   cpuMs: number | undefined
-  /** Run-queue delay of the threads calling fn inside the calls, summed over tasks, ms; undefined unless every task had one. */
-  delayMs: number | undefined
-  /**
-   * The run-queue delay on the batch's critical path, ms: the workers' (inside the calls and waking
-   * up to take each task; see criticalPathDelayMs) plus the host thread's, which dispatches every task.
-   */
-  pathDelayMs: number | undefined
-  /** Every run-queue delay already counted in pathDelayMs (workers' calling threads, the host's), ms. */
-  countedDelayMs: number
-  /** Time inside the calls the calling threads neither ran nor waited for a CPU (fn's work ran elsewhere), ms. */
-  sleepMs: number
   /** Per task: latency seen by the host minus time inside fn. */
   overheadMs: number[]
-}
-
-function sumDelay(workers: readonly { delayMs: number }[]): number {
-  return workers.reduce((sum, worker) => sum + worker.delayMs, 0)
-}
-
-/**
- * The run-queue delay on a batch's critical path: the longest any worker was occupied with its
- * tasks, minus the longest any worker would have been without its delay. One worker: all of its
- * delay. Two workers occupied 60 ms each, one delayed 20 ms: 60 − max(40, 60) = 0, the other
- * worker finished no sooner. It is never more than the largest single worker's delay.
- */
-export function criticalPathDelayMs(perWorker: Iterable<{ spanMs: number; delayMs: number }>): number {
-  let longest = 0
-  let longestWithoutDelay = 0
-  for (const { spanMs, delayMs } of perWorker) {
-    longest = Math.max(longest, spanMs)
-    longestWithoutDelay = Math.max(longestWithoutDelay, spanMs - Math.max(0, delayMs))
-  }
-  return Math.max(0, longest - longestWithoutDelay)
 }
 
 /** ArrayBuffers reachable at the top level or one level down (typed arrays, arrays, plain objects). */
@@ -140,7 +109,7 @@ function inputOf(workload: Workload, index: number): unknown {
   try {
     return workload.input(index)
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : describeThrown(error)
     const failure = new ParallelBenchError('INPUT_FAILED', `input(${index}) threw in the host: ${reason}`, {
       cause: error,
     })
@@ -163,14 +132,8 @@ async function runBatch(
   let busyMs = 0
   let longestMs = 0
   const taskMs: number[] = []
-  const taskDelayMs: number[] = []
   let cpuMs: number | undefined = 0
-  let delayed = true
-  let countedDelayMs = 0
-  let sleepMs = 0
-  // Per worker: how long it was occupied with its tasks (host-seen latency) and the run-queue delay
-  // of its thread in that time (inside the calls, and waking up to take each task).
-  const perWorker = new Map<string, { spanMs: number; delayMs: number }>()
+  const delay = new ArmDelay()
   const overheadMs: number[] = []
   // One lane per worker: a task is dispatched only to an idle worker, so latency − busy is pure messaging.
   const lane = async (): Promise<void> => {
@@ -183,47 +146,23 @@ async function runBatch(
       overheadMs.push(latencyMs - reply.busyMs)
       busyMs += reply.busyMs
       taskMs[index] = reply.busyMs
-      taskDelayMs[index] = reply.delayMs ?? 0
       longestMs = Math.max(longestMs, reply.busyMs)
       cpuMs = cpuMs === undefined || reply.cpuMs === undefined ? undefined : cpuMs + reply.cpuMs
-      delayed &&= reply.delayMs !== undefined
-      const worker = perWorker.get(reply.workerId) ?? { spanMs: 0, delayMs: 0 }
-      worker.spanMs += latencyMs
-      worker.delayMs += (reply.delayMs ?? 0) + (reply.waitMs ?? 0)
-      perWorker.set(reply.workerId, worker)
-      countedDelayMs += (reply.delayMs ?? 0) + (reply.waitMs ?? 0)
-      sleepMs += reply.sleepMs ?? 0
+      delay.add(index, reply, latencyMs)
     }
   }
   // The host's own thread dispatches and takes every reply: its delay is on both arms' paths.
-  const hostBefore = threadSchedstat()
+  const host = hostThreadDelay()
   const start = performance.now()
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
   const wallMs = performance.now() - start
-  const hostAfter = hostBefore === undefined ? undefined : threadSchedstat()
-  const hostDelayMs = hostAfter === undefined || hostBefore === undefined ? 0 : hostAfter.delayMs - hostBefore.delayMs
-  const workers = [...perWorker.values()]
-  // One task at a time (the serial arm) puts every task on the path, whichever worker ran it.
-  const workersPath = concurrency === 1 ? sumDelay(workers) : criticalPathDelayMs(workers)
-  return {
-    wallMs,
-    busyMs,
-    longestMs,
-    taskMs,
-    taskDelayMs: delayed ? taskDelayMs : undefined,
-    cpuMs,
-    delayMs: delayed ? taskDelayMs.reduce((sum, ms) => sum + ms, 0) : undefined,
-    pathDelayMs: delayed ? Math.min(wallMs, workersPath + hostDelayMs) : undefined,
-    countedDelayMs: countedDelayMs + hostDelayMs,
-    sleepMs,
-    overheadMs,
-  }
+  return { wallMs, busyMs, longestMs, taskMs, cpuMs, ...delay.result(concurrency, wallMs, host()), overheadMs }
 }
 
 async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
   const taskMs: number[] = []
   // The host's own thread calls fn here: its run-queue delay over the batch is the arm's.
-  const before = threadSchedstat()
+  const host = hostThreadDelay()
   const start = performance.now()
   for (const input of inputs) {
     const called = performance.now()
@@ -232,19 +171,13 @@ async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise
     taskMs.push(performance.now() - called)
   }
   const wallMs = performance.now() - start
-  const after = before === undefined ? undefined : threadSchedstat()
-  const delayMs = before === undefined || after === undefined ? undefined : after.delayMs - before.delayMs
   return {
     wallMs,
     busyMs: wallMs,
     longestMs: Math.max(0, ...taskMs),
     taskMs,
-    taskDelayMs: undefined,
     cpuMs: undefined,
-    delayMs,
-    pathDelayMs: delayMs,
-    countedDelayMs: delayMs ?? 0,
-    sleepMs: 0,
+    ...inlineArmDelay(host()),
     overheadMs: [],
   }
 }
@@ -255,36 +188,6 @@ export const INLINE_ARM_BELOW_MS = 0.05
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true)
     throw new ParallelBenchError('ABORTED', 'the bench was aborted', { cause: signal.reason })
-}
-
-/** Calls whose calling thread slept this share of their time run fn's work elsewhere (see withOffThreadDelay). */
-export const OFF_THREAD_SHARE = 0.25
-
-/** Our process and every process below it now: the pools' children and the processes fn started. */
-function ourProcesses(): number[] {
-  const tree = processTree()
-  return tree === undefined ? [process.pid] : [process.pid, ...descendants(tree, process.pid)]
-}
-
-/**
- * Where fn's work runs off the calling thread (libuv's pool, helper threads, processes fn starts),
- * the delay of those threads is on the arm's path too: read the delay of every thread of our
- * process tree around the arm (processes found as the round runs; those that start and end inside
- * one arm are missed), less what the arm already counted, and put it on the path — all of it for
- * one task at a time, a share per worker for the parallel arm. Only then: the reads cost ~1 ms.
- */
-async function withOffThreadDelay(
-  arm: () => Promise<BatchTiming>,
-  offThread: boolean,
-  concurrent: number,
-): Promise<BatchTiming> {
-  if (!offThread) return arm()
-  const before = threadDelays(ourProcesses())
-  const timing = await arm()
-  const after = before === undefined ? undefined : threadDelays(ourProcesses())
-  if (before === undefined || after === undefined || timing.pathDelayMs === undefined) return timing
-  const offThreadMs = Math.max(0, delayBetween(before, after) - timing.countedDelayMs)
-  return { ...timing, pathDelayMs: Math.min(timing.wallMs, timing.pathDelayMs + offThreadMs / concurrent) }
 }
 
 /** One pool's arms, warmed up and ready for rounds. */
@@ -342,7 +245,7 @@ async function warmedArms(
   // Tiny tasks: time the batch as one loop too (an arm as cheap as the tasks), since per-call
   // timing would mostly measure the clock. Judged on the warm serial arm (or an extra one).
   warmSerial ??= inlineFn === undefined ? await serialArm() : undefined
-  offThread = warmSerial !== undefined && warmSerial.sleepMs > warmSerial.busyMs * OFF_THREAD_SHARE
+  offThread = warmSerial !== undefined && runsOffThread(warmSerial)
   const inlineArm =
     warmSerial !== undefined && warmSerial.busyMs / workload.tasks < INLINE_ARM_BELOW_MS
       ? async (): Promise<number> => (await pool.run({ op: 'inline', inputs: inputsForBatch() })).busyMs
@@ -473,43 +376,6 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
     })
   }
   return results
-}
-
-/**
- * One measure for both models, memory added per worker: a child's private memory; for threads,
- * what the pool added to this process's resident memory, shared out. Both include the private
- * memory of processes fn started that are still running (Linux): below a child, or, for threads,
- * below this process and outside every pool.
- */
-async function memoryPerWorker(
-  under: PoolUnderTest,
-  pools: readonly PoolUnderTest[],
-  tree: ProcessTree | undefined,
-): Promise<number | undefined> {
-  const { pool, residentBefore } = under
-  if (pool.model === 'threads') {
-    if (residentBefore === undefined) return undefined
-    const own = Math.max(0, process.memoryUsage().rss - residentBefore) / pool.size
-    if (tree === undefined) return own
-    const inPools = new Set(
-      pools.flatMap((other) => other.pool.pids()).flatMap((pid) => [pid, ...descendants(tree, pid)]),
-    )
-    const started = descendants(tree, process.pid).filter(
-      (pid) => !inPools.has(pid) && under.processesBefore?.has(pid) !== true,
-    )
-    return own + privateBytesOfAll(started) / pool.size
-  }
-  // Read from here where /proc has it; only elsewhere does each child report its own memory.
-  const perChild =
-    tree === undefined
-      ? []
-      : pool.pids().map((pid) => {
-          const own = privateBytesOf(pid)
-          return own === undefined ? undefined : own + privateBytesOfAll(descendants(tree, pid))
-        })
-  if (perChild.length > 0 && perChild.every((bytes) => bytes !== undefined)) return Math.max(...perChild)
-  const replies = await Promise.all(Array.from({ length: pool.size }, () => pool.run({ op: 'memory' })))
-  return Math.max(...replies.map((m) => m.bytes))
 }
 
 function netEstimate(rounds: RoundSample[], level: number, coverage: number): Measurement['net'] {

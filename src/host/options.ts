@@ -3,10 +3,12 @@
 
 import { firstDecidingRound, smallestDecidingMaxRounds } from '../analysis/rounds.js'
 import { LEVEL_ENV, type ParallelBenchPluginOptions, type ResolvedOptions } from '../contracts/options.js'
+import { effectiveCores as machineCores } from '../machine/effective-cores.js'
 import type { Baseline, BenchKind, Level, Model } from '../types.js'
 
 export const BENCH_KEYS = [
   'workers',
+  'oversubscribe',
   'tasks',
   'input',
   'minSpeedup',
@@ -42,6 +44,27 @@ const PLUGIN_ONLY_KEYS = [
 const LEVELS: readonly Level[] = ['error', 'warn', 'off']
 /** Beyond this the per-look calibration costs seconds of host CPU (it grows with maxRounds²), for no gain. */
 export const MAX_ROUNDS = 1000
+/**
+ * The upper bound of every numeric option, checked before anything is spawned: without them
+ * `workers: 10_000` forked children until the machine choked, `tasks: 1e9` ran the host out of
+ * memory, `warmupRounds: 1e9` never ended, and a timeout of 2**31 ms became Node's 1 ms timer.
+ */
+export const LIMITS = {
+  /** `workers` per effective core, unless `oversubscribe`. */
+  workersPerCore: 4,
+  /** `workers` with `oversubscribe`: each is a thread or a process with its own heap. */
+  workers: 256,
+  /** The host makes every input of a batch at once. */
+  tasks: 100_000,
+  warmupRounds: 100,
+  /** An hour per bench. */
+  timeMs: 3_600_000,
+  /** Node's longest timer (a longer one fires after 1 ms). */
+  timeoutMs: 2 ** 31 - 1,
+  maxMemoryMb: 1_048_576,
+  /** No pool here can have more workers than this, so no speedup above it is a budget. */
+  minSpeedup: 256,
+} as const
 const BASELINES: readonly Baseline[] = ['worker', 'inline']
 const MODELS: readonly Model[] = ['threads', 'processes']
 
@@ -87,6 +110,8 @@ interface NumberRule {
   below?: number
   /** How the expectation reads in the error, e.g. "an integer >= 1". */
   expected: string
+  /** The option's upper bound (LIMITS), said apart: "`tasks` must be at most 100000 (why), got 1e9". */
+  ceiling?: { max: number; why: string }
 }
 
 function checkNumber(name: string, value: unknown, rule: NumberRule): number {
@@ -102,6 +127,11 @@ function checkNumber(name: string, value: unknown, rule: NumberRule): number {
     !Number.isFinite(value)
   if (outOfRange) {
     throw new RangeError(`\`${name}\` must be ${rule.expected}, got ${describeValue(value)}`)
+  }
+  if (rule.ceiling !== undefined && value > rule.ceiling.max) {
+    throw new RangeError(
+      `\`${name}\` must be at most ${rule.ceiling.max} (${rule.ceiling.why}), got ${describeValue(value)}`,
+    )
   }
   return value
 }
@@ -124,6 +154,7 @@ function checkBoolean(name: string, value: unknown): boolean {
 }
 
 const POSITIVE_INT = { integer: true, min: 1, expected: 'an integer >= 1' }
+const TIMER_CEILING = { max: LIMITS.timeoutMs, why: "Node's longest timer; a longer one fires after 1 ms" }
 
 /**
  * `'auto'`: every pool size from 2 to the effective cores (a pool of 1 is the serial arm itself:
@@ -134,14 +165,25 @@ export function autoWorkers(effectiveCores: number): number[] {
   return top === 1 ? [1] : Array.from({ length: top - 1 }, (_, i) => i + 2)
 }
 
-function checkWorkers(value: unknown, effectiveCores: number): number[] {
+/** The most workers a pool may have here: a few per core, more only when the user insists (`oversubscribe`). */
+export function workersCeiling(effectiveCores: number, oversubscribe: boolean): { max: number; why: string } {
+  if (oversubscribe) return { max: LIMITS.workers, why: 'with `oversubscribe`' }
+  const cores = Math.max(1, Math.ceil(effectiveCores))
+  return {
+    max: Math.min(LIMITS.workers, LIMITS.workersPerCore * cores),
+    why: `${LIMITS.workersPerCore} × this machine's ${cores} effective core${cores === 1 ? '' : 's'}; set \`oversubscribe: true\` for up to ${LIMITS.workers}`,
+  }
+}
+
+function checkWorkers(value: unknown, effectiveCores: number, oversubscribe: boolean): number[] {
   if (value === 'auto') return autoWorkers(effectiveCores)
   const list = Array.isArray(value) ? value : [value]
   if (list.length === 0) {
     throw new RangeError("`workers` must be an integer >= 1, a non-empty array of them or 'auto', got []")
   }
   const expected = Array.isArray(value) ? 'an array of integers >= 1' : "an integer >= 1, an array of them or 'auto'"
-  const counts = list.map((n) => checkNumber('workers', n, { ...POSITIVE_INT, expected }))
+  const ceiling = workersCeiling(effectiveCores, oversubscribe)
+  const counts = list.map((n) => checkNumber('workers', n, { ...POSITIVE_INT, expected, ceiling }))
   return [...new Set(counts)].sort((a, b) => a - b)
 }
 
@@ -216,7 +258,8 @@ function checkPluginOptions(options: unknown): void {
   const benchPart = Object.fromEntries(
     Object.entries(o).filter(([k]) => !(PLUGIN_ONLY_KEYS as readonly string[]).includes(k)),
   )
-  resolveOptions(benchPart, { kind: 'threads', effectiveCores: 1 })
+  // The machine's own cores: `workers` is bounded per core.
+  resolveOptions(benchPart, { kind: 'threads', effectiveCores: machineCores() })
 }
 
 /**
@@ -253,15 +296,29 @@ export interface ResolveContext {
 
 /** The checks of the numeric options, each naming what it expects. */
 const NUMBER_RULES = {
-  tasks: POSITIVE_INT,
-  minSpeedup: { above: 0, expected: 'a number > 0' },
+  tasks: { ...POSITIVE_INT, ceiling: { max: LIMITS.tasks, why: 'the host makes every input of a batch at once' } },
+  minSpeedup: {
+    above: 0,
+    expected: 'a number > 0',
+    ceiling: { max: LIMITS.minSpeedup, why: 'no pool can have more workers' },
+  },
   minEfficiency: { above: 0, max: 1, expected: 'a number in (0, 1]' },
   confidence: { above: 0.5, max: 0.999, expected: 'a number in (0.5, 0.999]' },
-  time: { min: 0, expected: 'a number of ms >= 0' },
-  warmupRounds: { integer: true, min: 0, expected: 'an integer >= 0' },
-  taskTimeout: { above: 0, expected: 'a number of ms > 0' },
-  startupTimeout: { above: 0, expected: 'a number of ms > 0' },
-  maxMemoryMb: { integer: true, min: 16, expected: 'an integer number of MiB >= 16' },
+  time: { min: 0, expected: 'a number of ms >= 0', ceiling: { max: LIMITS.timeMs, why: 'an hour per bench' } },
+  warmupRounds: {
+    integer: true,
+    min: 0,
+    expected: 'an integer >= 0',
+    ceiling: { max: LIMITS.warmupRounds, why: 'warm-up rounds are not measured' },
+  },
+  taskTimeout: { above: 0, expected: 'a number of ms > 0', ceiling: TIMER_CEILING },
+  startupTimeout: { above: 0, expected: 'a number of ms > 0', ceiling: TIMER_CEILING },
+  maxMemoryMb: {
+    integer: true,
+    min: 16,
+    expected: 'an integer number of MiB >= 16',
+    ceiling: { max: LIMITS.maxMemoryMb, why: '1 TiB' },
+  },
   maxRegression: { min: 0, below: 1, expected: 'a number in [0, 1)' },
 } satisfies Record<string, NumberRule>
 
@@ -289,8 +346,11 @@ export function resolveOptions(options: unknown, context: ResolveContext): Resol
     return value === undefined ? undefined : checkNumber(key, value, NUMBER_RULES[key])
   }
 
+  const oversubscribeValue = pick('oversubscribe')
+  const oversubscribe = oversubscribeValue === undefined ? false : checkBoolean('oversubscribe', oversubscribeValue)
   const workersValue = pick('workers')
-  const workers = workersValue === undefined ? [effectiveCores] : checkWorkers(workersValue, effectiveCores)
+  const workers =
+    workersValue === undefined ? [effectiveCores] : checkWorkers(workersValue, effectiveCores, oversubscribe)
   const tasks = number('tasks') ?? 4 * (workers[workers.length - 1] ?? 1)
 
   const levelValue = pick('level')

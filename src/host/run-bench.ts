@@ -11,7 +11,7 @@ import { lookPlan } from '../analysis/statistics.js'
 import { benchIdentity, comparedWith } from '../contracts/baseline.js'
 import type { Diagnostic, SkipFact } from '../contracts/facts.js'
 import { LEVEL_ENV, type ProvidedSettings, type ResolvedOptions } from '../contracts/options.js'
-import { ParallelBenchError } from '../errors.js'
+import { describeThrown, ParallelBenchError } from '../errors.js'
 import { cpuCapacity } from '../machine/effective-cores.js'
 import { environmentInfo } from '../machine/environment.js'
 import { descendants, processTree } from '../machine/process-tree.js'
@@ -66,7 +66,9 @@ interface BenchPlan {
 }
 
 export async function runBench(input: RunBenchInput): Promise<void> {
-  const { kind, name, context, settings } = input
+  const { kind, context, settings } = input
+  // A name that is no string (`benchThreads(123, …)`) fails this bench alone (resolveBench).
+  const name = benchName(input)
   // Read per bench: a few /proc and cgroup files, and the machine may change under a long run.
   const machine = environmentInfo()
   const meta: BenchResult = {
@@ -94,8 +96,15 @@ export async function runBench(input: RunBenchInput): Promise<void> {
   await judge(plan, meta) // 5. a missed budget is a verdict, not a failure to measure: no meta.error
 }
 
+/** The bench's name as text, whatever was passed. */
+function benchName(input: RunBenchInput): string {
+  return typeof input.name === 'string' ? input.name : describeThrown(input.name)
+}
+
 function resolveBench(input: RunBenchInput, machine: EnvironmentInfo, meta: BenchResult): BenchPlan {
   const { kind, context, settings } = input
+  if (typeof input.name !== 'string')
+    throw new TypeError(`the bench name must be a string, got ${describeThrown(input.name)} (${typeof input.name})`)
   if (settings === undefined) {
     throw new ParallelBenchError(
       'NOT_CONFIGURED',
@@ -285,12 +294,12 @@ async function recordFailure(error: unknown, input: RunBenchInput, meta: BenchRe
       : error instanceof TypeError || error instanceof RangeError
         ? 'INVALID_OPTION'
         : 'TASK_FAILED'
-  const failure = withContext(error, `${HELPER_NAMES[input.kind]}(${JSON.stringify(input.name)})`)
+  const failure = withContext(error, `${HELPER_NAMES[input.kind]}(${JSON.stringify(benchName(input))})`)
   // A bad option is the user's line, not ours: point the stack at the bench call that passed it.
   if (code === 'INVALID_OPTION' && failure instanceof Error && input.definedAt !== undefined) {
     failure.stack = `${failure.name}: ${failure.message}\n${input.definedAt}`
   }
-  meta.error = { code, message: failure instanceof Error ? failure.message : String(failure) }
+  meta.error = { code, message: failure instanceof Error ? failure.message : describeThrown(failure) }
   await annotateBaselineProblem(input.settings, input.context)
 }
 

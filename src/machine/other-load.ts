@@ -20,45 +20,41 @@ export interface CpuSample {
   atMs: number
 }
 
-/** Steal and total ticks of the `cpuN` lines in `cpus`, or of all CPUs: the share a hypervisor took. */
-export function parseProcStatSteal(
-  stat: string,
-  cpus: readonly number[] | undefined,
-): { steal: number; total: number } | undefined {
-  let steal = 0
-  let total = 0
+/**
+ * The first eight time columns (user nice system idle iowait irq softirq steal; guest time is
+ * already inside user) of the `cpuN` lines in `cpus`, or of the `cpu` line of all CPUs, summed
+ * column by column; undefined when none matched.
+ */
+function procStatColumns(stat: string, cpus: readonly number[] | undefined): number[] | undefined {
+  const sums = new Array<number>(8).fill(0)
   let found = 0
   for (const line of stat.split('\n')) {
     const match = /^cpu(\d*)\s+(.*)$/.exec(line)
     if (match === null) continue
     const id = match[1] === '' ? undefined : Number(match[1])
     if (cpus === undefined ? id !== undefined : id === undefined || !cpus.includes(id)) continue
-    // user nice system idle iowait irq softirq steal (guest time is already inside user)
-    const fields = (match[2] ?? '').trim().split(/\s+/).slice(0, 8).map(Number)
-    steal += fields[7] ?? 0
-    total += fields.reduce((sum, value) => sum + value, 0)
+    const columns = (match[2] ?? '').trim().split(/\s+/).map(Number)
+    for (let c = 0; c < sums.length; c++) sums[c] = (sums[c] ?? 0) + (columns[c] ?? 0)
     found++
   }
-  return found === 0 || !Number.isFinite(total) ? undefined : { steal, total }
+  return found === 0 || !sums.every(Number.isFinite) ? undefined : sums
 }
 
 /** Busy ticks (user, nice, system, irq, softirq, steal) of the `cpuN` lines in `cpus`, or of all CPUs. */
 export function parseProcStatBusy(stat: string, cpus: readonly number[] | undefined): number | undefined {
-  let busy = 0
-  let found = 0
-  for (const line of stat.split('\n')) {
-    const match = /^cpu(\d*)\s+(.*)$/.exec(line)
-    if (match === null) continue
-    const id = match[1] === '' ? undefined : Number(match[1])
-    if (cpus === undefined ? id !== undefined : id === undefined || !cpus.includes(id)) continue
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = (match[2] ?? '')
-      .trim()
-      .split(/\s+/)
-      .map(Number)
-    busy += user + nice + system + irq + softirq + steal
-    found++
-  }
-  return found === 0 || !Number.isFinite(busy) ? undefined : busy
+  const columns = procStatColumns(stat, cpus)
+  if (columns === undefined) return undefined
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = columns
+  return user + nice + system + irq + softirq + steal
+}
+
+/** Steal and total ticks of the same CPUs: the share of their time a hypervisor took. */
+export function parseProcStatSteal(
+  stat: string,
+  cpus: readonly number[] | undefined,
+): { steal: number; total: number } | undefined {
+  const columns = procStatColumns(stat, cpus)
+  return columns === undefined ? undefined : { steal: columns[7] ?? 0, total: columns.reduce((a, b) => a + b, 0) }
 }
 
 /** utime + stime + cutime + cstime of a /proc/<pid>/stat line, in ticks (the name may hold spaces and parentheses). */

@@ -3,9 +3,9 @@
 // transforms, plugins and externalization as its test workers), with two
 // exceptions: `vitest` is the inert shim, and this package's entry is its worker
 // view (helpers that only register their function).
-import { realpathSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { isAbsolute } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { TestProject } from 'vitest/node'
 import type { ModuleRequest, ModuleResponse } from '../worker/module-channel.js'
@@ -100,6 +100,68 @@ export interface ModuleSource {
   fetch(url: string, importer: string | undefined, options: FetchOptions | undefined): Promise<FetchResult>
   /** Every other runner request (getBuiltins), answered by the Vite environment itself. */
   handleInvoke(payload: ModuleRequest['payload']): Promise<Response>
+  /** Whether this file may be read for a worker: Vite's `server.fs.allow` / `deny` rules. */
+  allows(file: string): boolean
+  /** The project root, where Vite resolves a URL starting with `/` first. */
+  root: string
+  /** The file a relative URL resolves to from `importer`, as Vite resolves it; undefined when it does not. */
+  resolve(url: string, importer: string | undefined): Promise<string | undefined>
+}
+
+type FetchArguments = [url: string, importer: string | undefined, options: FetchOptions | undefined]
+
+/** fetchModule's arguments checked for type (they come over a socket), or a sentence saying what is wrong. */
+function fetchArguments(data: unknown[]): FetchArguments | string {
+  const [url, importer, options] = data
+  if (typeof url !== 'string') return 'fetchModule: the url must be a string'
+  if (importer !== undefined && importer !== null && typeof importer !== 'string')
+    return 'fetchModule: the importer must be a string'
+  if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options)))
+    return 'fetchModule: the options must be an object'
+  return [url, importer ?? undefined, (options ?? undefined) as FetchOptions | undefined]
+}
+
+/** The file system path a URL names outright (`/abs`, `/@fs/abs`, `file://`), else undefined. */
+function namedPath(url: string): string | undefined {
+  const bare = url.replace(/[?#].*$/s, '')
+  if (bare.startsWith('/@fs/')) return bare.slice('/@fs'.length)
+  if (bare.startsWith('file:')) {
+    try {
+      return fileURLToPath(bare)
+    } catch {
+      return undefined
+    }
+  }
+  return isAbsolute(bare) ? bare : undefined
+}
+
+function notAllowed(file: string): Response {
+  return {
+    error: plainError(
+      new Error(
+        `${file} is outside the paths Vite may load for this project (server.fs.allow / server.fs.deny); add its folder to server.fs.allow to load it in bench workers`,
+      ),
+    ),
+  }
+}
+
+/**
+ * Held to the paths the project's Vite dev server would serve (Vite's `isFileLoadingAllowed`): the
+ * channel is local, but a client with the token must not read /etc/passwd or `/dev/zero` through it.
+ * Checked on the URL before fetching, and on the file that came back (a `../..` resolves only there).
+ */
+function deniedUrl(source: ModuleSource, url: string): boolean {
+  const path = namedPath(url)
+  if (path === undefined) return false
+  // `/src/x.ts` is root-relative first, as Vite reads it; `/@id/…` and other virtual ids are no files.
+  const rooted = url.startsWith('/') && !url.startsWith('/@fs/') ? join(source.root, path) : undefined
+  if (rooted !== undefined && existsSync(rooted)) return deniedFile(source, rooted)
+  return deniedFile(source, path)
+}
+
+function deniedFile(source: ModuleSource, file: string): boolean {
+  // Virtual modules (`\0virtual:x`) are no files: only real files are held to the rules, as Vite does.
+  return isAbsolute(file) && existsSync(file) && !source.allows(file)
 }
 
 /** Answers module requests from `sourceOf(project)`, with the shim and the worker entry swapped in. */
@@ -110,9 +172,23 @@ export function workerModuleAnswer(sourceOf: (project: string) => ModuleSource |
     if (source === undefined) return { error: plainError(new Error(`no Vitest project named "${project}"`)) }
     const { name, data } = payload.data
     if (name !== 'fetchModule') return source.handleInvoke(payload)
-    const [url, importer, options] = data as [string, string | undefined, FetchOptions | undefined]
+    const checked = fetchArguments(data)
+    if (typeof checked === 'string') return { error: plainError(new TypeError(checked)) }
+    const [url, importer, options] = checked
     if (url === 'vitest') return SHIM
+    if (deniedUrl(source, url)) return notAllowed(namedPath(url) ?? url)
+    // A relative URL can climb out (`../../etc/passwd`): resolve it first, or Vite's parse error would quote the file.
+    if (url.startsWith('.')) {
+      const resolved = await source.resolve(url, importer)
+      if (resolved !== undefined && deniedFile(source, resolved)) return notAllowed(resolved)
+    }
     const result = await source.fetch(url, importer, options)
+    if (
+      result.file != null &&
+      (result.code !== undefined || result.tmp !== undefined) &&
+      deniedFile(source, result.file)
+    )
+      return notAllowed(result.file)
     const file = moduleFile(result)
     if (file === vitestEntry) return SHIM
     if (file === PACKAGE_ENTRY) return WORKER_ENTRY
@@ -127,12 +203,45 @@ export function workerModuleAnswer(sourceOf: (project: string) => ModuleSource |
   }
 }
 
+type FileLoadingCheck = (config: import('vite').ResolvedConfig, file: string) => boolean
+
+/** Vite's own check of `server.fs` (from the Vite that Vitest runs on): `isFileLoadingAllowed` (Vite ≥ 6.0.9). */
+async function fileLoadingCheck(): Promise<FileLoadingCheck> {
+  const vitestManifest = importPath('vitest', './package.json', fileURLToPath(import.meta.url))
+  const entry = vitestManifest && importPath('vite', '.', vitestManifest)
+  const vite = (await import(entry ? pathToFileURL(entry).href : 'vite')) as {
+    isFileLoadingAllowed?: FileLoadingCheck
+    isFileServingAllowed?: (config: import('vite').ResolvedConfig, url: string) => boolean
+  }
+  const { isFileLoadingAllowed, isFileServingAllowed } = vite
+  if (isFileLoadingAllowed !== undefined) return isFileLoadingAllowed
+  if (isFileServingAllowed !== undefined) return (config, file) => isFileServingAllowed(config, file)
+  throw new Error('vitest-parallel-bench: the Vite that Vitest runs on exports no isFileLoadingAllowed')
+}
+
+/** What a module source may serve: Vite's `server.fs` rules of `config`, and resolution in `environment`. */
+export async function fileRules(
+  config: import('vite').ResolvedConfig,
+  environment: import('vite').DevEnvironment | undefined,
+): Promise<Pick<ModuleSource, 'allows' | 'root' | 'resolve'>> {
+  const allows = await fileLoadingCheck()
+  return {
+    root: config.root,
+    allows: (file) => allows(config, file.replaceAll('\\', '/')),
+    resolve: async (url, importer) => {
+      const resolved = await environment?.pluginContainer.resolveId(url, importer)
+      return resolved ? resolved.id.replace(/[?#].*$/s, '') : undefined
+    },
+  }
+}
+
 /** The module source of a Vitest project: Vitest's own fetch (`createMethodsRPC`, as its pools use it). */
 export async function vitestModuleSource(project: TestProject): Promise<ModuleSource> {
   const { createMethodsRPC } = await import('vitest/node')
   const rpc = createMethodsRPC(project)
   const environment = project.vite.environments[ENVIRONMENT]
   return {
+    ...(await fileRules(project.vite.config, environment)),
     fetch: (url, importer, options) => rpc.fetch(url, importer, ENVIRONMENT, options) as Promise<FetchResult>,
     handleInvoke: async (payload) =>
       environment === undefined

@@ -8,12 +8,15 @@ import {
   epochNow,
   isProcessReply,
   isReadyMessage,
+  type ProcessSetup,
   type ProcessTask,
-  SETUP_ENV,
+  SETUP,
   TASK,
   type TaskReply,
   type TaskRequest,
 } from '../worker/protocol.js'
+import { watchStderr } from './child-stderr.js'
+import { deathWatch } from './death-watch.js'
 import { type BenchPool, entryUrl, type PoolOptions, unwrap, workerExecArgv } from './pool.js'
 import { collectStartups } from './startup.js'
 import { trackChild, trackPool } from './teardown.js'
@@ -56,6 +59,20 @@ function exitError(
     exitCode: code,
     signal,
   })
+}
+
+function outOfMemoryError(
+  slot: Slot,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  maxMemoryMb: number | undefined,
+): ParallelBenchError {
+  const limit = maxMemoryMb === undefined ? "Node's default heap limit" : `maxMemoryMb ${maxMemoryMb}`
+  return new ParallelBenchError(
+    'OUT_OF_MEMORY',
+    `a child process (pid ${slot.child.pid}) ran out of memory (JavaScript heap, ${limit}); raise \`maxMemoryMb\` or allocate less per task`,
+    { exitCode: code, signal },
+  )
 }
 
 function terminate(slot: Slot): Promise<void> {
@@ -108,16 +125,21 @@ export function createProcessPool(options: PoolOptions): BenchPool {
     }
   }
 
+  const watch = deathWatch()
   function spawnSlot(): Slot {
     const execArgv = workerExecArgv()
     if (maxMemoryMb !== undefined) execArgv.push(`--max-old-space-size=${maxMemoryMb}`)
     const child = fork(fileURLToPath(entryUrl('process-entry.js')), [], {
       serialization: 'advanced',
-      execArgv,
-      env: { ...process.env, [SETUP_ENV]: JSON.stringify(setup) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Linux: the kernel kills the child when this process dies, however it dies (death-watch.ts).
+      ...(watch === undefined ? { execArgv } : { execPath: watch.execPath, execArgv: [...watch.prefix, ...execArgv] }),
+      // stderr passes through watchStderr: V8's out-of-memory dump becomes an OUT_OF_MEMORY error.
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     })
     trackChild(child)
+    const stderr = watchStderr(child.stderr, (text) => process.stderr.write(text))
+    // Queued until the channel is up; the child waits for it before it loads anything.
+    child.send({ type: SETUP, setup } satisfies ProcessSetup)
     let markExited: () => void = () => {}
     const slot: Slot = { child, timedOut: false, exited: new Promise((resolve) => (markExited = resolve)) }
     child.on('message', (message: unknown) => {
@@ -149,10 +171,18 @@ export function createProcessPool(options: PoolOptions): BenchPool {
     child.once('exit', (code, signal) => {
       clearTimeout(slot.timer)
       markExited()
-      const error = destroyed && failure !== undefined ? failure : exitError(slot, code, signal, taskTimeout)
-      slot.job?.reject(error)
-      slot.job = undefined
-      if (!destroyed) failAll(error)
+      // The rest of its stderr first: it says whether V8 ran out of heap.
+      void stderr.settle().then((outOfMemory) => {
+        const error =
+          destroyed && failure !== undefined
+            ? failure
+            : outOfMemory && !slot.timedOut
+              ? outOfMemoryError(slot, code, signal, maxMemoryMb)
+              : exitError(slot, code, signal, taskTimeout)
+        slot.job?.reject(error)
+        slot.job = undefined
+        if (!destroyed) failAll(error)
+      })
     })
     return slot
   }

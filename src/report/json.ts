@@ -5,7 +5,7 @@ import { type MachineCurve, machineCurves } from '../analysis/machines.js'
 import { JSON_SCHEMA } from '../contracts/baseline.js'
 import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Regression, Verdict } from '../types.js'
 import { reasonOf, regressionText, warningsOf } from './summary/facts.js'
-import { writeFileAtomically } from './write-file.js'
+import { writeFileAtomically, writeFileAtomicallySync } from './write-file.js'
 
 /** The document written to `outputFile`. */
 export interface ParallelBenchJson {
@@ -23,6 +23,8 @@ export interface ParallelBenchJson {
    * Each row's comparison is its `regression`.
    */
   comparedWith?: ComparedWith
+  /** The signal that interrupted the run (Ctrl-C: `SIGINT`); `benches` then holds the benches completed before it. */
+  interrupted?: string
   /**
    * One entry per bench test, in run order: resolved options, one `ModelResult` per (model,
    * workers) with every raw round sample, startup times, the speedup estimate with its
@@ -73,7 +75,7 @@ export function comparedWithOf(results: readonly BenchResult[]): ComparedWith | 
 export function jsonReport(
   results: readonly BenchResult[],
   env: EnvironmentInfo,
-  meta: { levelOverride?: string | undefined; generatedAt: string },
+  meta: { levelOverride?: string | undefined; generatedAt: string; interrupted?: string | undefined },
 ): ParallelBenchJson {
   const comparedWith = comparedWithOf(results)
   const curves = machineCurves(results)
@@ -83,6 +85,7 @@ export function jsonReport(
     environment: env,
     ...(meta.levelOverride === undefined || meta.levelOverride === '' ? {} : { levelOverride: meta.levelOverride }),
     ...(comparedWith === undefined ? {} : { comparedWith }),
+    ...(meta.interrupted === undefined ? {} : { interrupted: meta.interrupted }),
     benches: results.map(jsonBench),
     ...(curves.length === 0 ? {} : { machines: curves }),
   }
@@ -95,4 +98,9 @@ export function jsonReport(
  */
 export async function writeJsonReport(path: string, doc: ParallelBenchJson): Promise<void> {
   await writeFileAtomically(path, `${JSON.stringify(doc, null, 2)}\n`)
+}
+
+/** The same, synchronously (on Ctrl-C, from a signal handler). */
+export function writeJsonReportSync(path: string, doc: ParallelBenchJson): void {
+  writeFileAtomicallySync(path, `${JSON.stringify(doc, null, 2)}\n`)
 }

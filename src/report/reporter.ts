@@ -17,7 +17,7 @@ import {
 } from '../types.js'
 import { annotationCommands, stepSummaryMarkdown } from './github.js'
 import { htmlReport } from './html.js'
-import { jsonReport, writeJsonReport } from './json.js'
+import { jsonReport, writeJsonReport, writeJsonReportSync } from './json.js'
 import { curveTitle, serialFractionFailure, serialFractionVerdictText } from './summary/machines.js'
 import { renderReport } from './terminal.js'
 import { writeFileAtomically } from './write-file.js'
@@ -137,6 +137,7 @@ export default class ParallelBenchReporter implements Reporter {
   // and the same test merged from several machines' blobs keeps one per machine (Vitest 4 gives
   // them one id; Vitest 5 tells them apart by VITEST_BLOB_LABEL).
   readonly #results = new Map<string, BenchResult>()
+  #interrupted = false
 
   constructor(options: ParallelBenchReporterOptions = {}) {
     this.#options = options
@@ -150,11 +151,87 @@ export default class ParallelBenchReporter implements Reporter {
     this.#vitest = vitest
     this.#results.clear()
     this.#terminal = showsTerminalReport(vitest.config.reporters, fileURLToPath(import.meta.url))
+    this.#listen()
+  }
+
+  /** Until the run ends: a watch-mode rerun listens again (onTestRunStart). */
+  #listen(): void {
+    this.#stopListening()
+    this.#interrupted = false
+    process.once('SIGINT', this.#onInterrupt)
+    process.once('SIGTERM', this.#onInterrupt)
+  }
+
+  /**
+   * Ctrl-C / SIGTERM: Vitest exits from its own signal handler without ending the run, so no
+   * onTestRunEnd comes. Say so, and report (terminal and JSON, synchronously: the process ends
+   * right after) the benches that completed; the ones still running were stopped unmeasured.
+   */
+  readonly #onInterrupt = (signal: NodeJS.Signals): void => {
+    this.#stopListening()
+    this.#interrupted = true
+    try {
+      const results = this.#sortedResults()
+      const environment = this.#environment()
+      const outputFile = this.#options.outputFile
+      if (outputFile !== undefined && outputFile !== '' && results.length > 0) {
+        const root = this.#vitest?.config.root ?? process.cwd()
+        const meta = {
+          levelOverride: this.#options.levelOverride,
+          generatedAt: new Date().toISOString(),
+          interrupted: signal,
+        }
+        writeJsonReportSync(resolve(root, outputFile), jsonReport(results, environment, meta))
+      }
+      // Quiet where the terminal report is (machine-readable reporters own stdout).
+      if (this.#terminal) {
+        const completed = results.length === 1 ? '1 bench completed' : `${results.length} benches completed`
+        this.#log(
+          `\nParallel bench: the run was interrupted (${signal}); ${completed} before it${results.length > 0 ? ' (below)' : ''}. Benches still running were stopped and not measured.`,
+        )
+        if (results.length > 0) this.#log(`\n${this.#render(results, environment)}\n`)
+      }
+    } catch (error) {
+      this.#log(`[vitest-parallel-bench] could not report the interrupted run: ${errorMessage(error)}`)
+    }
+    // Without Vitest's own handler (a programmatic run), the signal must still end the process.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal)
+  }
+
+  #stopListening(): void {
+    process.off('SIGINT', this.#onInterrupt)
+    process.off('SIGTERM', this.#onInterrupt)
+  }
+
+  /** Run order within a file, files grouped (files may finish in any order). */
+  #sortedResults(): BenchResult[] {
+    const results = [...this.#results.values()]
+    const fileOrder = [...new Set(results.map((r) => r.file))]
+    return results.sort((a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file))
+  }
+
+  /** The machine that measured (merged shards report it, not the one merging). */
+  #environment(): EnvironmentInfo {
+    const measured = [...this.#results.values()].find((bench) => bench.environment !== undefined)?.environment
+    return measured ?? environmentInfo(this.#vitest?.version)
+  }
+
+  #render(results: BenchResult[], environment: EnvironmentInfo): string {
+    const colors = picocolors.createColors(this.#options.colors ?? picocolors.isColorSupported)
+    const width = this.#options.width ?? (process.stdout.isTTY ? process.stdout.columns : undefined)
+    const { levelOverride, verbose } = this.#options
+    return renderReport(results, environment, colors, {
+      levelOverride,
+      width,
+      verbose,
+      legend: this.#options.legend !== false,
+    })
   }
 
   // Watch mode: each run reports its own benches.
   onTestRunStart(): void {
     this.#results.clear()
+    this.#listen()
   }
 
   onTestCaseResult(testCase: TestCase | ReportedTestCase): void {
@@ -162,15 +239,15 @@ export default class ParallelBenchReporter implements Reporter {
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule | ReportedTestModule> = []): Promise<void> {
+    this.#stopListening()
+    // Reported already, when the signal came (a run end that still arrives would print it twice).
+    if (this.#interrupted) return
     // A safety net: results that did not arrive through onTestCaseResult are still in the modules.
     for (const testModule of testModules) {
       for (const testCase of testModule.children.allTests()) this.#collect(testCase)
     }
-    const results = [...this.#results.values()]
+    const results = this.#sortedResults()
     if (results.length === 0) return
-    // Run order within a file, files grouped (files may finish in any order).
-    const fileOrder = [...new Set(results.map((r) => r.file))]
-    results.sort((a, b) => fileOrder.indexOf(a.file) - fileOrder.indexOf(b.file))
 
     // Every step runs even when an earlier one failed; the failures are thrown together at the end.
     const failures: { what: string; error: unknown }[] = []
@@ -184,9 +261,7 @@ export default class ParallelBenchReporter implements Reporter {
     const levelOverride = this.#options.levelOverride
     let env: EnvironmentInfo | undefined
     await attempt('read the environment', () => {
-      // Merged shards report the machine that measured, not the one merging.
-      env = [...this.#results.values()].find((bench) => bench.environment !== undefined)?.environment
-      env ??= environmentInfo(this.#vitest?.version)
+      env = this.#environment()
     })
     const environment = env ?? {
       node: process.version,

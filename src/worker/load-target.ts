@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url'
 import type { ModuleRunner } from 'vite/module-runner'
 import type { LoaderSetup } from '../contracts/options.js'
-import { ParallelBenchError } from '../errors.js'
+import { describeThrown, ParallelBenchError } from '../errors.js'
 import { createModuleRunner } from './module-runner.js'
 import type { BenchTarget } from './protocol.js'
 import { type BenchFunction, installRegistry, lookup } from './registry.js'
@@ -20,7 +20,7 @@ interface ViteErrorFields {
 }
 
 function loadError(what: string, error: unknown): ParallelBenchError {
-  const reason = error instanceof Error ? error.message : String(error)
+  const reason = error instanceof Error ? error.message : describeThrown(error)
   const { plugin, frame } = (error ?? {}) as ViteErrorFields
   const detail = [plugin ? `(plugin ${plugin})` : '', frame ? `\n${frame}` : ''].join(' ').trim()
   const failure = new ParallelBenchError(

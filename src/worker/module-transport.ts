@@ -10,6 +10,7 @@ import {
   type ModuleChannel,
   type ModuleRequest,
   type ModuleResponse,
+  parseResponse,
 } from './module-channel.js'
 
 type Payload = ModuleRequest['payload']
@@ -30,9 +31,10 @@ export function socketTransport(channel: ModuleChannel): ModuleRunnerTransport {
     const hello: Hello = { token: channel.token, project: channel.project, child }
     opened.write(`${JSON.stringify(hello)}\n`)
     lineReader(opened, (line) => {
-      const { id, response } = JSON.parse(line) as ModuleResponse
-      pending.get(id)?.resolve(response)
-      pending.delete(id)
+      const message = parseResponse(line)
+      if (message === undefined) return void opened.destroy(new Error('the module server sent a malformed frame'))
+      pending.get(message.id)?.resolve(message.response)
+      pending.delete(message.id)
     })
     const fail = (error?: Error): void => {
       closedWith = new Error(

@@ -3,7 +3,14 @@
 // its main thread busy, the module server in the Vitest main process kills it
 // (module-server.ts, orphan reaping).
 import { serializeError } from '../errors.js'
-import { isProcessTask, type ProcessReply, REPLY, SETUP_ENV, type TaskReply, type WorkerSetup } from './protocol.js'
+import {
+  isProcessSetup,
+  isProcessTask,
+  type ProcessReply,
+  REPLY,
+  type TaskReply,
+  type WorkerSetup,
+} from './protocol.js'
 import { startRuntime } from './runtime.js'
 
 /**
@@ -19,7 +26,14 @@ function send(message: unknown): void {
 
 process.on('disconnect', () => process.exit(0))
 
-const setup = JSON.parse(process.env[SETUP_ENV] ?? 'null') as WorkerSetup
+const setup = await new Promise<WorkerSetup>((resolve) => {
+  const onSetup = (message: unknown): void => {
+    if (!isProcessSetup(message)) return
+    process.off('message', onSetup)
+    resolve(message.setup)
+  }
+  process.on('message', onSetup)
+})
 const runtime = await startRuntime(setup)
 
 function reply(id: number, reply: TaskReply): void {

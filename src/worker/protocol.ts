@@ -8,7 +8,7 @@ export type BenchTarget =
   | { kind: 'file'; file: string; key: string }
   | { kind: 'module'; url: string; exportName: string }
 
-/** What every worker gets at start (workerData for threads, an env variable for processes). */
+/** What every worker gets at start (workerData for threads, the first IPC message for processes). */
 export interface WorkerSetup {
   target: BenchTarget
   loader: LoaderSetup
@@ -61,15 +61,27 @@ export function epochNow(): number {
   return performance.timeOrigin + performance.now()
 }
 
-/** Environment variable carrying the WorkerSetup (JSON) to a child process. */
-export const SETUP_ENV = 'VITEST_PARALLEL_BENCH_SETUP'
-
 /**
  * Tags the pool's own IPC messages: a user's fn may call process.send (a logger, progress), and
  * such a message must never be taken for a reply.
  */
 export const TASK = 'vitest-parallel-bench:task'
+/**
+ * The WorkerSetup reaches a child as its first IPC message: not in an environment variable, where a
+ * large `define` would fail the spawn with E2BIG and every process that fn starts would inherit it.
+ */
+export const SETUP = 'vitest-parallel-bench:setup'
 export const REPLY = 'vitest-parallel-bench:reply'
+
+/** Host → child process, once, first. */
+export interface ProcessSetup {
+  type: typeof SETUP
+  setup: WorkerSetup
+}
+
+export function isProcessSetup(message: unknown): message is ProcessSetup {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === SETUP
+}
 
 /** Host → child process. */
 export interface ProcessTask {

@@ -37,6 +37,10 @@ describe('reliability', () => {
       ['zero workers [threads]', /RangeError: .*`workers` must be an integer >= 1, an array of them or 'auto', got 0/],
       ['fractional tasks [processes]', /RangeError: .*`tasks` must be an integer >= 1, got 2\.5/],
       ['unknown level [threads]', /RangeError: .*`level` must be one of 'error', 'warn', 'off', got "loud"/],
+      ['ten thousand workers [processes]', /RangeError: .*`workers` must be at most \d+ \(4 × this machine's/],
+      ['a billion tasks [threads]', /RangeError: .*`tasks` must be at most 100000/],
+      ['a billion warm-up rounds [threads]', /RangeError: .*`warmupRounds` must be at most 100 /],
+      ['a timeout past Node timers [processes]', /RangeError: .*`taskTimeout` must be at most 2147483647/],
     ]
     for (const [title, message] of cases) {
       expect(run.output).toMatch(message)
@@ -60,6 +64,42 @@ describe('reliability', () => {
     expect(run.output).toContain('benchProcesses("throws"): boom from fn')
     expect(run.output).toMatch(/explode throws\.bench\.ts:5:9/)
     expectMeasured(run, 'good after throws [threads]')
+  })
+
+  it('shows any thrown value faithfully, codes it TASK_FAILED or INPUT_FAILED, and fails a non-string name alone', async () => {
+    const run = await runVitest('reliability', ['odd-values'])
+    expect(run.code).toBe(1)
+    for (const model of ['threads', 'processes']) {
+      expect(errorOf(run, `throws a null-prototype object [${model}]`)).toEqual({
+        code: 'TASK_FAILED',
+        message: expect.stringContaining("[Object: null prototype] { reason: 'odd null-prototype' }"),
+      })
+      expect(errorOf(run, `throws an object whose toString throws [${model}]`)).toEqual({
+        code: 'TASK_FAILED',
+        message: expect.stringContaining("reason: 'sneaky object'"),
+      })
+      expect(errorOf(run, `throws a symbol [${model}]`)).toEqual({
+        code: 'TASK_FAILED',
+        message: expect.stringContaining('Symbol(odd symbol)'),
+      })
+      expect(errorOf(run, `input throws a null-prototype object [${model}]`)).toEqual({
+        code: 'INPUT_FAILED',
+        message: expect.stringContaining(
+          "input(0) threw in the host: [Object: null prototype] { reason: 'odd null-prototype' }",
+        ),
+      })
+    }
+    expect(errorOf(run, '123 [threads]')).toEqual({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('the bench name must be a string, got 123 (number)'),
+    })
+    expectMeasured(run, 'good beside odd values [threads]')
+  })
+
+  it('hands a child its setup over IPC: a 200 KiB define works, and nothing leaks into the environment', async () => {
+    const run = await runVitest('reliability', ['--config', 'vitest.big-define.config.ts', 'big-define'])
+    expect(run.code, run.output).toBe(0)
+    expectMeasured(run, 'reads a 200 KiB define [processes]')
   })
 
   it('says which key or export is missing, and why a file failed to import in the worker', async () => {
@@ -112,13 +152,18 @@ describe('reliability', () => {
     expect(performance.now() - started).toBeLessThan(20_000)
   })
 
-  it('stops a thread that allocates without bound at maxMemoryMb; Vitest survives to report it', async () => {
+  it('stops a thread or a process that allocates without bound at maxMemoryMb; Vitest survives to report it', async () => {
     const run = await runVitest('reliability', ['memory'])
     expect(run.code).toBe(1)
-    expect(errorOf(run, 'unbounded allocation [threads]')).toEqual({
-      code: 'OUT_OF_MEMORY',
-      message: expect.stringContaining('ran out of memory'),
-    })
+    for (const title of ['unbounded allocation [threads]', 'unbounded allocation [processes]']) {
+      expect(errorOf(run, title)).toEqual({
+        code: 'OUT_OF_MEMORY',
+        message: expect.stringContaining('ran out of memory'),
+      })
+    }
+    // Not "killed by SIGABRT" with V8's dump: the dump is swallowed once it is known to be an out-of-memory.
+    expect(run.output).not.toContain('SIGABRT')
+    expect(run.output).not.toContain('Native stack trace')
   })
 
   it('explains a non-cloneable input or return value, with the bench name', async () => {

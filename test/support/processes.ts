@@ -1,6 +1,7 @@
 // Which processes of a run are still alive: the soak check and the reliability tests use it.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 
 export interface ProcessInfo {
   pid: number
@@ -47,9 +48,12 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Bench child processes (our process entry) anywhere on the machine. */
+/** This checkout: other checkouts' runs (other worktrees, CI jobs on one machine) have children of their own. */
+const CHECKOUT = resolve(import.meta.dirname, '../..')
+
+/** Bench child processes (our process entry) of this checkout's build, on either Vitest line. */
 export function benchChildren(): ProcessInfo[] {
-  return processTable().filter((p) => p.args.includes('worker/process-entry.js'))
+  return processTable().filter((p) => p.args.includes('worker/process-entry.js') && p.args.includes(`${CHECKOUT}/`))
 }
 
 export async function waitFor(condition: () => boolean, timeoutMs: number, intervalMs = 25): Promise<boolean> {

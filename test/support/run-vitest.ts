@@ -29,6 +29,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** A command to run Vitest under, e.g. `['taskset', '-c', '0']`. @default none */
   under?: string[]
+  /** Vitest leads a process group of its own (so a test can SIGKILL the whole group, as a CI runner does). */
+  detached?: boolean
 }
 
 export function fixture(name: string): string {
@@ -62,6 +64,7 @@ export function startVitest(fixtureName: string, args: string[] = [], options: R
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   })
   let stdout = ''
   let stderr = ''

@@ -291,6 +291,8 @@ export function diagnosticText(diagnostic: Diagnostic): string {
     }
     case 'steal':
       return `the hypervisor took ${formatPercent(diagnostic.share)} of this machine's CPU time during the run (steal): the whole VM lost it, so no run-queue delay shows it and it is not corrected`
+    case 'load-unmeasured':
+      return 'other load could not be measured (the run-queue delay needs Linux and tasks of 1 ms or more), so this verdict is not corrected for it: judge it on a quiet machine'
     case 'level-overridden':
       return `level '${diagnostic.from}' overridden to '${diagnostic.to}' by ${diagnostic.variable}`
     case 'time-budget':

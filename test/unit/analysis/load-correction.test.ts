@@ -2,6 +2,7 @@
 // on synthetic schedstat numbers: deterministic, and each case a situation bench/load.ts measures.
 import { describe, expect, it } from 'vitest'
 import {
+  criticalPathDelayMs,
   estimateOnCpuGot,
   judgedEstimate,
   loadEffect,
@@ -17,7 +18,6 @@ import {
 } from '../../../src/analysis/row-verdict.js'
 import { estimateSpeedup } from '../../../src/analysis/statistics.js'
 import { parallelSlowdown as slowdownFact } from '../../../src/analysis/verdict.js'
-import { criticalPathDelayMs } from '../../../src/host/measure.js'
 import { diagnosticText, reasonOf } from '../../../src/report/summary/facts.js'
 import type { RoundSample, Verdict } from '../../../src/types.js'
 

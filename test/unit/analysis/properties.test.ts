@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { estimateSpeedup, lookLevel, lookPlan, sequentialCoverage } from '../../../src/analysis/statistics.js'
-import { BENCH_KEYS, MAX_ROUNDS, resolveOptions } from '../../../src/host/options.js'
+import { BENCH_KEYS, LIMITS, MAX_ROUNDS, resolveOptions, workersCeiling } from '../../../src/host/options.js'
 import { testTimeoutMs } from '../../../src/host/test-timeout.js'
 import type { RoundSample } from '../../../src/types.js'
 
@@ -17,6 +17,8 @@ const anyValue = fc.oneof(
   fc.integer({ min: -5, max: 5000 }),
   fc.double({ min: -10, max: 1e7, noNaN: false }),
   fc.constantFrom(0, 0.5, 0.95, 1, 1.5, 3, 1e9, Number.POSITIVE_INFINITY, Number.NaN, -1),
+  // At and around the upper bounds (LIMITS).
+  fc.constantFrom(8, 9, 100, 101, 256, 257, 1000, 1001, 100_000, 100_001, 3_600_000, 2 ** 31 - 1, 2 ** 31, 10_000),
   fc.constantFrom('error', 'warn', 'off', 'loud', 'worker', 'inline', 'threads', 'processes', '', '8'),
   fc.boolean(),
   fc.constant(undefined),
@@ -49,7 +51,18 @@ describe('the option space', () => {
           expect(named || message.startsWith('Unknown option `'), message).toBe(true)
           return
         }
-        for (const workers of resolved.workers) expect(Number.isInteger(workers) && workers >= 1).toBe(true)
+        const ceiling = workersCeiling(cores, options.oversubscribe === true).max
+        for (const workers of resolved.workers) {
+          expect(Number.isInteger(workers) && workers >= 1 && workers <= ceiling).toBe(true)
+        }
+        // Every upper bound holds (a defaulted `tasks` is 4 × the largest pool).
+        expect(resolved.tasks).toBeLessThanOrEqual(Math.max(LIMITS.tasks, 4 * LIMITS.workers))
+        expect(resolved.warmupRounds).toBeLessThanOrEqual(LIMITS.warmupRounds)
+        expect(resolved.time).toBeLessThanOrEqual(LIMITS.timeMs)
+        expect(resolved.taskTimeout).toBeLessThanOrEqual(LIMITS.timeoutMs)
+        expect(resolved.startupTimeout).toBeLessThanOrEqual(LIMITS.timeoutMs)
+        expect(resolved.maxMemoryMb ?? 0).toBeLessThanOrEqual(LIMITS.maxMemoryMb)
+        expect(resolved.minSpeedup ?? 0).toBeLessThanOrEqual(LIMITS.minSpeedup)
         expect(Number.isInteger(resolved.tasks) && resolved.tasks >= 1).toBe(true)
         expect(resolved.minRounds).toBeGreaterThanOrEqual(3)
         expect(resolved.minRounds).toBeLessThanOrEqual(resolved.maxRounds)

@@ -4,6 +4,7 @@ import {
   autoWorkers,
   benchDefaults,
   DEFAULTS,
+  LIMITS,
   reportableOptions,
   resolveOptions,
   validatePluginOptions,
@@ -295,5 +296,59 @@ describe('regression options', () => {
     expect(() => validatePluginOptions({ compareWith: 1 })).toThrow(TypeError)
     expect(() => resolve({ compareWith: 'x.json' })).toThrow(/Unknown option `compareWith`/)
     expect(() => validatePluginOptions({ compareWidth: 'x.json' })).toThrow(/Did you mean `compareWith`\?/)
+  })
+})
+
+describe('upper bounds', () => {
+  // What issue 22 found each unbounded value doing, now refused up front with the option's name.
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    [
+      'workers: 10_000 (forked 63 children in 3 s)',
+      { workers: 10_000 },
+      /`workers` must be at most 8 \(4 × this machine's 2 effective cores; set `oversubscribe: true` for up to 256\), got 10000/,
+    ],
+    ['a pool size above 4 × cores in a curve', { workers: [1, 2, 9] }, /`workers` must be at most 8 .*got 9/],
+    [
+      'workers above 256 even with oversubscribe',
+      { workers: 257, oversubscribe: true },
+      /`workers` must be at most 256 \(with `oversubscribe`\), got 257/,
+    ],
+    [
+      'tasks: 1e9 (ran V8 out of memory)',
+      { tasks: 1e9 },
+      /`tasks` must be at most 100000 \(the host makes every input of a batch at once\), got 1000000000/,
+    ],
+    ['warmupRounds: 1e9 (never ended)', { warmupRounds: 1e9 }, /`warmupRounds` must be at most 100 /],
+    [
+      'taskTimeout: 2**31 (became a 1 ms timer)',
+      { taskTimeout: 2 ** 31 },
+      /`taskTimeout` must be at most 2147483647 \(Node's longest timer/,
+    ],
+    ['startupTimeout: 2**31', { startupTimeout: 2 ** 31 }, /`startupTimeout` must be at most 2147483647/],
+    ['time above an hour', { time: 3_600_001 }, /`time` must be at most 3600000/],
+    ['maxRounds above 1000', { maxRounds: 1001 }, /`maxRounds` must be an integer in \[minRounds \(\d+\), 1000\]/],
+    ['minRounds above 1000', { minRounds: 1001 }, /`minRounds` must be an integer in \[3, 1000\]/],
+    ['maxMemoryMb above 1 TiB', { maxMemoryMb: 2 ** 21 }, /`maxMemoryMb` must be at most 1048576/],
+    ['minSpeedup above any pool', { minSpeedup: 1000 }, /`minSpeedup` must be at most 256/],
+    ['oversubscribe not a boolean', { oversubscribe: 'yes' }, /`oversubscribe` must be a boolean, got "yes"/],
+  ]
+  for (const [what, options, message] of cases) {
+    it(`refuses ${what}`, () => {
+      expect(() => resolve(options)).toThrow(message)
+    })
+  }
+
+  it('accepts every bound itself, and more workers with oversubscribe', () => {
+    expect(resolve({ workers: 8, tasks: LIMITS.tasks, warmupRounds: LIMITS.warmupRounds }).workers).toEqual([8])
+    expect(
+      resolve({ taskTimeout: LIMITS.timeoutMs, startupTimeout: LIMITS.timeoutMs, time: LIMITS.timeMs }),
+    ).toMatchObject({
+      taskTimeout: 2 ** 31 - 1,
+      startupTimeout: 2 ** 31 - 1,
+    })
+    expect(resolve({ workers: 64, oversubscribe: true }).workers).toEqual([64])
+    // Plugin options are checked against this machine's cores too, and may set oversubscribe for all.
+    expect(() => validatePluginOptions({ workers: 10_000 })).toThrow(/parallelBench\(\): `workers` must be at most/)
+    expect(resolve({ workers: 64 }, { oversubscribe: true }).workers).toEqual([64])
   })
 })

@@ -33,6 +33,8 @@ const forked: FakeChild[] = []
 let forkBehaviour: (index: number) => FakeChild = (index) => new FakeChild(1000 + index)
 
 vi.mock('node:child_process', () => ({
+  // No setpriv death watch for fake children (death-watch.ts tries it with spawnSync).
+  spawnSync: () => ({ status: 1 }),
   fork: () => {
     const child = forkBehaviour(forked.length)
     forked.push(child)

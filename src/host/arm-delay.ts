@@ -1,0 +1,116 @@
+// What other load cost one arm: the run-queue delay (Linux schedstat) of the threads doing its
+// work, tallied per worker from the replies, with the host thread's, and where fn's work runs off
+// the calling thread, that of every thread of our process tree. What lies on the arm's critical
+// path is what analysis/load-correction.ts takes out.
+import { criticalPathDelayMs } from '../analysis/load-correction.js'
+import { descendants, processTree } from '../machine/process-tree.js'
+import { delayBetween, threadDelays, threadSchedstat } from '../machine/schedstat.js'
+import type { OkReply } from '../pools/pool.js'
+
+/** An arm's delays, ms; `undefined` where the platform cannot tell (not Linux) or a task went unsampled (under 1 ms). */
+export interface ArmDelays {
+  /** Run-queue delay of the calling thread inside each call, by input index. */
+  taskDelayMs: number[] | undefined
+  /** The same, summed over the arm's tasks. */
+  delayMs: number | undefined
+  /**
+   * The delay on the arm's critical path: the workers' (inside the calls and waking up to take each
+   * task; criticalPathDelayMs) plus the host thread's, which dispatches every task.
+   */
+  pathDelayMs: number | undefined
+  /** Every delay already counted in pathDelayMs (workers' calling threads, the host's). */
+  countedDelayMs: number
+  /** Time inside the calls that the calling threads neither ran nor waited for a CPU: fn's work ran elsewhere, or blocked. */
+  sleepMs: number
+}
+
+/** The replies of one arm, tallied per worker: time occupied with its tasks (host-seen latency) and its thread's delay. */
+export class ArmDelay {
+  readonly #perWorker = new Map<string, { spanMs: number; delayMs: number }>()
+  readonly #taskDelayMs: number[] = []
+  #sampled = true
+  #countedMs = 0
+  #sleepMs = 0
+
+  add(index: number, reply: OkReply<'run'>, latencyMs: number): void {
+    const delayMs = (reply.delayMs ?? 0) + (reply.waitMs ?? 0)
+    this.#taskDelayMs[index] = reply.delayMs ?? 0
+    this.#sampled &&= reply.delayMs !== undefined
+    const worker = this.#perWorker.get(reply.workerId) ?? { spanMs: 0, delayMs: 0 }
+    worker.spanMs += latencyMs
+    worker.delayMs += delayMs
+    this.#perWorker.set(reply.workerId, worker)
+    this.#countedMs += delayMs
+    this.#sleepMs += reply.sleepMs ?? 0
+  }
+
+  /** The arm's delays; one task at a time (`concurrency` 1) puts every task on the path, whichever worker ran it. */
+  result(concurrency: number, wallMs: number, hostDelayMs: number): ArmDelays {
+    const workers = [...this.#perWorker.values()]
+    const workersPath =
+      concurrency === 1 ? workers.reduce((sum, worker) => sum + worker.delayMs, 0) : criticalPathDelayMs(workers)
+    return {
+      taskDelayMs: this.#sampled ? this.#taskDelayMs : undefined,
+      delayMs: this.#sampled ? this.#taskDelayMs.reduce((sum, ms) => sum + ms, 0) : undefined,
+      pathDelayMs: this.#sampled ? Math.min(wallMs, workersPath + hostDelayMs) : undefined,
+      countedDelayMs: this.#countedMs + hostDelayMs,
+      sleepMs: this.#sleepMs,
+    }
+  }
+}
+
+/** Starts reading the host thread's delay; the returned function gives the delay since (0 where unknown). */
+export function hostThreadDelay(): () => number {
+  const before = threadSchedstat()
+  return () => {
+    const after = before === undefined ? undefined : threadSchedstat()
+    return before === undefined || after === undefined ? 0 : after.delayMs - before.delayMs
+  }
+}
+
+/** The inline arm (fn called in the host, one task at a time): the host thread's delay is all of it. */
+export function inlineArmDelay(hostDelayMs: number): ArmDelays {
+  const measured = threadSchedstat() !== undefined
+  return {
+    taskDelayMs: undefined,
+    delayMs: measured ? hostDelayMs : undefined,
+    pathDelayMs: measured ? hostDelayMs : undefined,
+    countedDelayMs: hostDelayMs,
+    sleepMs: 0,
+  }
+}
+
+/** Calls whose calling thread slept this share of their time run fn's work elsewhere (see withOffThreadDelay). */
+export const OFF_THREAD_SHARE = 0.25
+
+/** Our process and every process below it now: the pools' children and the processes fn started. */
+function ourProcesses(): number[] {
+  const tree = processTree()
+  return tree === undefined ? [process.pid] : [process.pid, ...descendants(tree, process.pid)]
+}
+
+/**
+ * Where fn's work runs off the calling thread (libuv's pool, helper threads, processes fn starts),
+ * the delay of those threads is on the arm's path too: read the delay of every thread of our
+ * process tree around the arm (processes found as the round runs; those that start and end inside
+ * one arm are missed), less what the arm already counted, and put it on the path — all of it for
+ * one task at a time, a share per worker for the parallel arm. Only then: the reads cost ~1 ms.
+ */
+export async function withOffThreadDelay<T extends ArmDelays & { wallMs: number }>(
+  arm: () => Promise<T>,
+  offThread: boolean,
+  concurrent: number,
+): Promise<T> {
+  if (!offThread) return arm()
+  const before = threadDelays(ourProcesses())
+  const timing = await arm()
+  const after = before === undefined ? undefined : threadDelays(ourProcesses())
+  if (before === undefined || after === undefined || timing.pathDelayMs === undefined) return timing
+  const offThreadMs = Math.max(0, delayBetween(before, after) - timing.countedDelayMs)
+  return { ...timing, pathDelayMs: Math.min(timing.wallMs, timing.pathDelayMs + offThreadMs / concurrent) }
+}
+
+/** Whether an arm's calls ran fn's work off the calling thread: it slept through OFF_THREAD_SHARE of their time or more. */
+export function runsOffThread(arm: ArmDelays & { busyMs: number }): boolean {
+  return arm.sleepMs > arm.busyMs * OFF_THREAD_SHARE
+}

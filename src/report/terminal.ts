@@ -39,6 +39,7 @@ import {
   curveFitSentence,
   curveTitle,
   measuredOnLine,
+  mergedMachinesLine,
   pointCells,
   serialFractionVerdictText,
 } from './summary/machines.js'
@@ -377,6 +378,8 @@ export function renderReport(
   if (options.levelOverride !== undefined && options.levelOverride !== '') {
     lines.push(colors.yellow(levelOverrideSentence(options.levelOverride)))
   }
+  const merged = mergedMachinesLine([...new Set(results.flatMap((bench) => bench.environment?.label ?? []))])
+  if (merged !== undefined) lines.push(colors.dim(merged))
   const comparedWith = comparedWithOf(results)
   if (comparedWith !== undefined) {
     const notice = stripControl(baselineNotice(comparedWith))

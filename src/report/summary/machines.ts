@@ -85,3 +85,9 @@ export function serialFractionFailure(lines: readonly string[]): string {
 export function titleOnMachine(title: string, env: EnvironmentInfo | undefined): string {
   return env?.label === undefined ? title : `${title} on ${stripControl(env.label)}`
 }
+
+/** `merged from 2 machines: small, large; each bench names the one that measured it`; undefined for one machine. */
+export function mergedMachinesLine(labels: readonly string[]): string | undefined {
+  if (labels.length < 2) return undefined
+  return `merged from ${labels.length} machines: ${labels.map(stripControl).join(', ')}; each bench names the one that measured it`
+}

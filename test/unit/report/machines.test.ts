@@ -52,6 +52,8 @@ describe('a merged run of two machines', () => {
   it('prints every machine’s rows under its name, and the curve with the fit, the note and the gate', () => {
     const text = renderReport(merged, environment, plain, { maxSerialFraction: 0.5 })
     expect(text.match(/^● spin \[threads\]/gm)).toHaveLength(2)
+    expect(text).toContain('merged from 2 machines: small, large; each bench names the one that measured it')
+    expect(text).toContain('merged from 2 machines: small, large; each bench names the one that measured it')
     expect(text).toContain('measured on small · ')
     expect(text).toContain('measured on large · Intel Xeon Platinum 8370C · 8 effective cores')
     expect(text).toContain('◆ spin [threads] · threads across 2 machines')

@@ -37,7 +37,7 @@ import {
   pointCells,
   titleOnMachine,
 } from './summary/machines.js'
-import { benchChartSvg } from './svg.js'
+import { benchChartSvg, machineCurveSvg } from './svg.js'
 
 /** Text safe in HTML content and attribute values. */
 export const escapeHtml = escapeEntities
@@ -176,6 +176,7 @@ function machineCurveSection(curve: MachineCurve, index: number): string {
     `<thead><tr>${CURVE_COLUMNS.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
     `<tbody>${rows.join('')}</tbody>`,
     '</table></div>',
+    `<div class="chart">${machineCurveSvg(curve, { idPrefix: `machines-${index + 1}-chart` })}</div>`,
     `<p>${escapeHtml(curveFitSentence(curve))}</p>`,
     note === undefined ? '' : `<p class="INCONCLUSIVE">${escapeHtml(note)}</p>`,
     '</section>',

@@ -1,6 +1,7 @@
 // The chart of one bench as a hand-written SVG: the scaling curve (measured speedup with
 // its interval vs workers, the ideal line, the Amdahl fit) beside the serial and parallel
 // batch times of every paired round. Pure and deterministic: results in, string out.
+import type { MachineCurve } from '../analysis/machines.js'
 import { amdahlSpeedup } from '../analysis/scaling.js'
 import { escapeEntities, formatDuration, formatSpeedup, formatSpeedupWithInterval } from '../format.js'
 import type { BenchResult, Model, ModelResult } from '../types.js'
@@ -307,4 +308,86 @@ export function chartAttachment(bench: BenchResult): { body: string; contentType
   const svg = benchChartSvg(bench)
   if (svg === undefined) return undefined
   return { body: Buffer.from(svg, 'utf8').toString('base64'), contentType: 'image/svg+xml' }
+}
+
+const CURVE_WIDTH = 440
+
+/**
+ * The curve across machines of a merged run as an SVG: every machine's points (one colour per
+ * machine) with their intervals, the ideal line and the Amdahl fit across all of them.
+ */
+export function machineCurveSvg(curve: MachineCurve, options: ChartOptions = {}): string {
+  const id = escapeEntities(options.idPrefix ?? 'pb-machines')
+  const maxWorkers = Math.max(2, ...curve.points.map((p) => p.workers))
+  const measured = curve.points.flatMap((p) => [p.speedup, p.low, p.high]).filter(finite)
+  const top = Math.max(maxWorkers, ...measured.filter((v) => v <= 2 * maxWorkers)) * 1.05
+  const xTicks = [
+    ...new Set([1, ...niceTicks(1, maxWorkers, Math.min(maxWorkers - 1, 6)).filter((t) => t > 1 && t <= maxWorkers)]),
+  ]
+  const yTicks = niceTicks(0, top, 5)
+  const yMax = yTicks[yTicks.length - 1] ?? top
+  const x = linear(1, maxWorkers, SCALING_LEFT + 12, SCALING_LEFT + PANEL.width - 12)
+  const y = linear(0, yMax, PANEL.top + PANEL.height, PANEL.top)
+  const parts = axes(SCALING_LEFT, xTicks, yTicks, x, y, String, (v) => `${v}x`, {
+    x: 'workers',
+    y: 'speedup',
+    offset: 42,
+  })
+  parts.push(
+    path(
+      [
+        [x(1), y(1)],
+        [x(maxWorkers), y(Math.min(maxWorkers, yMax))],
+      ],
+      'ideal',
+    ),
+  )
+  const fit = curve.serialFraction
+  if (fit !== undefined) {
+    const samples: [number, number][] = []
+    for (let i = 0; i <= 40; i++) {
+      const workers = 1 + ((maxWorkers - 1) * i) / 40
+      samples.push([x(workers), y(Math.min(amdahlSpeedup(fit.value, workers), yMax))])
+    }
+    parts.push(path(samples, 'fit line neutral'))
+  }
+  const machines = curve.machines.map((m) => m.machine)
+  const classOf = (machine: string): string => ROW_CLASSES[machines.indexOf(machine) % ROW_CLASSES.length] ?? 'm0'
+  for (const point of curve.points) {
+    const cls = classOf(point.machine)
+    const px = x(point.workers)
+    const open = !finite(point.high) || point.high > yMax
+    const highY = y(open ? yMax : point.high)
+    const lowY = y(finite(point.low) ? Math.max(0, point.low) : 0)
+    const label = `${point.machine} ×${point.workers}: ${formatSpeedupWithInterval(point.speedup, point.low, finite(point.high) ? point.high : null)}`
+    parts.push(`<g><title>${escapeEntities(label)}</title>`)
+    parts.push(line(px, lowY, px, highY, `bar ${cls}`), line(px - 4, lowY, px + 4, lowY, `bar ${cls}`))
+    if (!open) parts.push(line(px - 4, highY, px + 4, highY, `bar ${cls}`))
+    parts.push(`<circle cx="${n(px)}" cy="${n(y(Math.min(point.speedup, yMax)))}" r="4" class="dot ${cls}"/></g>`)
+  }
+  // The legend: one entry per machine, under the title.
+  machines.forEach((machine, index) => {
+    const lx = SCALING_LEFT + (index % 3) * 120
+    const ly = 44 + Math.floor(index / 3) * 14
+    parts.push(`<circle cx="${n(lx)}" cy="${n(ly - 4)}" r="4" class="dot ${classOf(machine)}"/>`)
+    parts.push(text(lx + 8, ly, machine))
+  })
+  const title = `${curve.bench}: ${curve.model} speedup vs workers across ${machines.length} machines`
+  const desc = curve.points
+    .map(
+      (p) =>
+        `${p.machine} ×${p.workers}: ${formatSpeedupWithInterval(p.speedup, p.low, finite(p.high) ? p.high : null)}.`,
+    )
+    .join(' ')
+  const height = PANEL.top + PANEL.height + 50 + Math.floor((machines.length - 1) / 3) * 14
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${CURVE_WIDTH} ${height}" width="${CURVE_WIDTH}" height="${height}" role="img" aria-labelledby="${id}-title ${id}-desc">`,
+    `<title id="${id}-title">${escapeEntities(title)}</title>`,
+    `<desc id="${id}-desc">${escapeEntities(desc)}</desc>`,
+    `<style>${STYLE}</style>`,
+    `<rect class="bg" width="${CURVE_WIDTH}" height="${height}" rx="6"/>`,
+    text(SCALING_LEFT - 44, 24, title, 'class="title"'),
+    ...parts,
+    '</svg>',
+  ].join('\n')
 }

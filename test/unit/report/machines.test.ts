@@ -101,6 +101,15 @@ describe('a merged run of two machines', () => {
     expect(html.match(/<td>(small|large)<\/td><td>×\d+<\/td>/g)).toHaveLength(curve.points.length)
     expect(html).toContain(`Amdahl serial fraction across machines ${fit.value.toFixed(3)}`)
     expect(checkMarkup(html, ['meta', 'wbr', 'br']).problems).toEqual([])
+    // The merged chart: one mark per point, each titled with its machine and interval, one legend entry per machine.
+    const chart = html.slice(html.indexOf('<section id="machines-1">'))
+    expect(chart.match(/<svg /g)).toHaveLength(1)
+    for (const point of curve.points) {
+      expect(chart).toContain(
+        `<title>${point.machine} ×${point.workers}: ${formatSpeedupWithInterval(point.speedup, point.low, point.high)}</title>`,
+      )
+    }
+    expect(chart.match(/<circle [^>]*class="dot m\d"\/>/g)).toHaveLength(curve.points.length + curve.machines.length)
   })
 
   it('a run of one machine draws no curve across machines', () => {

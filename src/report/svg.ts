@@ -109,12 +109,13 @@ function axes(
 
 const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x)
 
-function scalingPanel(bench: BenchResult): string[] {
-  const curves = modelCurves(bench)
-  const maxWorkers = Math.max(2, ...bench.results.map((r) => r.workers))
-  const measured = bench.results.flatMap((r) => [r.estimate.speedup, r.estimate.low, r.estimate.high]).filter(finite)
+/** The axes of a speedup-vs-workers panel, scaled to the ideal line and the values drawn. */
+function speedupAxes(
+  maxWorkers: number,
+  values: readonly (number | null | undefined)[],
+): { parts: string[]; x: (v: number) => number; y: (v: number) => number; yMax: number } {
   // Room for the ideal line and the intervals, but an interval open to ∞ must not flatten the chart.
-  const top = Math.max(maxWorkers, ...measured.filter((v) => v <= 2 * maxWorkers)) * 1.05
+  const top = Math.max(maxWorkers, ...values.filter(finite).filter((v) => v <= 2 * maxWorkers)) * 1.05
   // One worker (the serial arm) is always labelled: every curve starts there.
   const xTicks = [
     ...new Set([1, ...niceTicks(1, maxWorkers, Math.min(maxWorkers - 1, 6)).filter((t) => t > 1 && t <= maxWorkers)]),
@@ -129,6 +130,16 @@ function scalingPanel(bench: BenchResult): string[] {
     y: 'speedup',
     offset: 42,
   })
+  return { parts, x, y, yMax }
+}
+
+function scalingPanel(bench: BenchResult): string[] {
+  const curves = modelCurves(bench)
+  const maxWorkers = Math.max(2, ...bench.results.map((r) => r.workers))
+  const { parts, x, y, yMax } = speedupAxes(
+    maxWorkers,
+    bench.results.flatMap((r) => [r.estimate.speedup, r.estimate.low, r.estimate.high]),
+  )
   parts.push(text(SCALING_LEFT, PANEL.top - 20, 'Speedup vs workers', 'class="title"'))
   parts.push(
     `<g>${path(
@@ -319,20 +330,10 @@ const CURVE_WIDTH = 440
 export function machineCurveSvg(curve: MachineCurve, options: ChartOptions = {}): string {
   const id = escapeEntities(options.idPrefix ?? 'pb-machines')
   const maxWorkers = Math.max(2, ...curve.points.map((p) => p.workers))
-  const measured = curve.points.flatMap((p) => [p.speedup, p.low, p.high]).filter(finite)
-  const top = Math.max(maxWorkers, ...measured.filter((v) => v <= 2 * maxWorkers)) * 1.05
-  const xTicks = [
-    ...new Set([1, ...niceTicks(1, maxWorkers, Math.min(maxWorkers - 1, 6)).filter((t) => t > 1 && t <= maxWorkers)]),
-  ]
-  const yTicks = niceTicks(0, top, 5)
-  const yMax = yTicks[yTicks.length - 1] ?? top
-  const x = linear(1, maxWorkers, SCALING_LEFT + 12, SCALING_LEFT + PANEL.width - 12)
-  const y = linear(0, yMax, PANEL.top + PANEL.height, PANEL.top)
-  const parts = axes(SCALING_LEFT, xTicks, yTicks, x, y, String, (v) => `${v}x`, {
-    x: 'workers',
-    y: 'speedup',
-    offset: 42,
-  })
+  const { parts, x, y, yMax } = speedupAxes(
+    maxWorkers,
+    curve.points.flatMap((p) => [p.speedup, p.low, p.high]),
+  )
   parts.push(
     path(
       [

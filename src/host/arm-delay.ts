@@ -45,7 +45,8 @@ export class ArmDelay {
   }
 
   /** The arm's delays; one task at a time (`concurrency` 1) puts every task on the path, whichever worker ran it. */
-  result(concurrency: number, wallMs: number, hostDelayMs: number): ArmDelays {
+  result(concurrency: number, wallMs: number, hostDelay: number | undefined): ArmDelays {
+    const hostDelayMs = hostDelay ?? 0
     const workers = [...this.#perWorker.values()]
     const workersPath =
       concurrency === 1 ? workers.reduce((sum, worker) => sum + worker.delayMs, 0) : criticalPathDelayMs(workers)
@@ -59,23 +60,22 @@ export class ArmDelay {
   }
 }
 
-/** Starts reading the host thread's delay; the returned function gives the delay since (0 where unknown). */
-export function hostThreadDelay(): () => number {
+/** Starts reading the host thread's delay; the returned function gives the delay since, undefined where unknown. */
+export function hostThreadDelay(): () => number | undefined {
   const before = threadSchedstat()
   return () => {
     const after = before === undefined ? undefined : threadSchedstat()
-    return before === undefined || after === undefined ? 0 : after.delayMs - before.delayMs
+    return before === undefined || after === undefined ? undefined : after.delayMs - before.delayMs
   }
 }
 
 /** The inline arm (fn called in the host, one task at a time): the host thread's delay is all of it. */
-export function inlineArmDelay(hostDelayMs: number): ArmDelays {
-  const measured = threadSchedstat() !== undefined
+export function inlineArmDelay(hostDelayMs: number | undefined): ArmDelays {
   return {
     taskDelayMs: undefined,
-    delayMs: measured ? hostDelayMs : undefined,
-    pathDelayMs: measured ? hostDelayMs : undefined,
-    countedDelayMs: hostDelayMs,
+    delayMs: hostDelayMs,
+    pathDelayMs: hostDelayMs,
+    countedDelayMs: hostDelayMs ?? 0,
     sleepMs: 0,
   }
 }

@@ -31,18 +31,10 @@ let available = true
  */
 export function threadSchedstat(): ThreadSchedstat | undefined {
   if (!available) return undefined
-  let fd: number | undefined
-  try {
-    fd = openSync('/proc/thread-self/schedstat', 'r')
-    const parsed = parseSchedstat(buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0)))
-    if (parsed === undefined) available = false
-    return parsed
-  } catch {
-    available = false
-    return undefined
-  } finally {
-    if (fd !== undefined) closeSync(fd)
-  }
+  const text = readSmall('/proc/thread-self/schedstat')
+  const parsed = text === undefined ? undefined : parseSchedstat(text)
+  if (parsed === undefined) available = false
+  return parsed
 }
 
 /** Run-queue delay so far per thread (`pid/tid` → ms) of a set of processes. */

@@ -2,11 +2,11 @@
 // and the Vitest worker that owns the pool together, the whole process group. fn spins forever in
 // every worker, so no handler in a bench child can run; 5 s later nothing of the run may be left.
 // (A SIGKILL of the owner alone: test/e2e/reliability.test.ts.)
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { isAlive, processTable, processTree, waitFor } from '../support/processes.js'
+import { isAlive, processTable, processTree, spinningPid, waitFor } from '../support/processes.js'
 import { benchNamed, startVitest } from '../support/run-vitest.js'
 
 type Victims = 'main' | 'main and owner' | 'group'
@@ -29,14 +29,8 @@ describe.runIf(process.platform === 'linux')('kill paths', () => {
       const main = child.pid as number
       let tree: ReturnType<typeof processTree> = []
       try {
-        let spinning: number | undefined
-        expect(
-          await waitFor(() => {
-            const marker = readdirSync(markers).find((name) => name.startsWith(`${model}-`))
-            spinning = marker === undefined ? undefined : Number(marker.slice(model.length + 1))
-            return spinning !== undefined
-          }, 60_000),
-        ).toBe(true)
+        const spinning = await spinningPid(markers, model)
+        expect(spinning).toBeDefined()
         // For threads, the spinning pid is the owner itself.
         const owner = model === 'threads' ? spinning : processTable().find((p) => p.pid === spinning)?.ppid
         expect(owner).toBeDefined()

@@ -1,10 +1,10 @@
 // What users will do to the plugin, through Vitest, for threads and processes:
 // every case ends in a clear error for that bench only, nothing hangs, nothing is orphaned.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { benchChildren, isAlive, processTable, processTree, waitFor } from '../support/processes.js'
+import { benchChildren, isAlive, processTable, processTree, spinningPid, waitFor } from '../support/processes.js'
 import { benchNamed, runVitest, startVitest, type VitestRun } from '../support/run-vitest.js'
 
 /** The error recorded for a bench in the JSON report (the report is written even when benches fail). */
@@ -255,14 +255,8 @@ describe('reliability', () => {
       })
       try {
         // The pid of a worker inside fn's endless loop (a child process, or the owner itself for threads).
-        let spinning: number | undefined
-        expect(
-          await waitFor(() => {
-            const marker = readdirSync(markers).find((name) => name.startsWith(`${model}-`))
-            spinning = marker === undefined ? undefined : Number(marker.slice(model.length + 1))
-            return spinning !== undefined
-          }, 60_000),
-        ).toBe(true)
+        const spinning = await spinningPid(markers, model)
+        expect(spinning).toBeDefined()
         const owner = model === 'threads' ? spinning : processTable().find((p) => p.pid === spinning)?.ppid
         expect(owner).toBeDefined()
         const tree = processTree(owner as number)

@@ -1,6 +1,6 @@
 // Which processes of a run are still alive: the soak check and the reliability tests use it.
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 
 export interface ProcessInfo {
@@ -63,4 +63,18 @@ export async function waitFor(condition: () => boolean, timeoutMs: number, inter
     await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
   return condition()
+}
+
+/**
+ * The pid that fixtures/reliability's "spins forever" bench left as a marker in `markers` (a child
+ * process, or the owner itself for threads), once it is inside fn's endless loop; undefined on timeout.
+ */
+export async function spinningPid(markers: string, model: 'threads' | 'processes'): Promise<number | undefined> {
+  let spinning: number | undefined
+  await waitFor(() => {
+    const marker = readdirSync(markers).find((name) => name.startsWith(`${model}-`))
+    spinning = marker === undefined ? undefined : Number(marker.slice(model.length + 1))
+    return spinning !== undefined
+  }, 60_000)
+  return spinning
 }

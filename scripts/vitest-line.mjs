@@ -2,7 +2,7 @@
 // Node 24, installed in compat/vitest5 from its own lockfile. The built package
 // and the fixtures are copied in, so that inside the fixtures `vitest` and
 // `vitest-parallel-bench` resolve as in a user's project (a symlink would make
-// the package see the repo's Vitest 4).    Usage: node scripts/vitest-line.mjs [vitest args]
+// the package see the repo's Vitest 4).    Usage: node scripts/vitest-line.mjs [test/e2e/<file>] [vitest args]
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -36,7 +36,10 @@ cpSync(join(root, 'fixtures'), fixtures, {
 })
 
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs')
-run(process.execPath, [vitest, 'run', 'test/e2e', ...process.argv.slice(2)], {
+// File filters given on the command line narrow the run; without any, all of test/e2e runs.
+const args = process.argv.slice(2)
+const filters = args.some((arg) => !arg.startsWith('-')) ? [] : ['test/e2e']
+run(process.execPath, [vitest, 'run', ...filters, ...args], {
   cwd: root,
   env: { ...process.env, VITEST_LINE: '5' },
 })

@@ -183,15 +183,17 @@ export function workerModuleAnswer(sourceOf: (project: string) => ModuleSource |
       if (resolved !== undefined && deniedFile(source, resolved)) return notAllowed(resolved)
     }
     const result = await source.fetch(url, importer, options)
+    // Swapped before the check: no byte of them is served, and a monorepo's hoisted node_modules may lie
+    // outside a package's server.fs.allow (Vitest's own workers load them from there all the same).
+    const file = moduleFile(result)
+    if (file === vitestEntry) return SHIM
+    if (file === PACKAGE_ENTRY) return WORKER_ENTRY
     if (
       result.file != null &&
       (result.code !== undefined || result.tmp !== undefined) &&
       deniedFile(source, result.file)
     )
       return notAllowed(result.file)
-    const file = moduleFile(result)
-    if (file === vitestEntry) return SHIM
-    if (file === PACKAGE_ENTRY) return WORKER_ENTRY
     // With Vitest's file cache on, the code (and on Vitest 5 its map) waits in a file.
     const { code, sourceMap } =
       result.tmp === undefined

@@ -25,7 +25,6 @@ import {
   findBenchFiles,
   ownedFiles,
 } from './bench-files.js'
-import { benchProjectConfig } from './bench-project.js'
 import {
   type ModuleSource,
   viteModuleRunnerUrl,
@@ -33,6 +32,7 @@ import {
   vitestRuntimeUrl,
   workerModuleAnswer,
 } from './bench-modules.js'
+import { benchProjectConfig } from './bench-project.js'
 import { type ModuleServer, startModuleServer } from './module-server.js'
 import {
   addProjects,
@@ -184,7 +184,11 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
     config(config) {
       const projects = (config as { test?: { projects?: unknown } }).test?.projects
       if (!Array.isArray(projects) || projects.some(isStandInEntry)) return
-      projects.push({ extends: false, plugins: [plugin], test: { name: PROJECT_NAME, include: [], ...NO_BENCHMARK_CLONE } })
+      projects.push({
+        extends: false,
+        plugins: [plugin],
+        test: { name: PROJECT_NAME, include: [], ...NO_BENCHMARK_CLONE },
+      })
     },
     // Vitest's own configureServer (on the root's server) has resolved the projects and called
     // configureVitest by now: when it never called ours, a --project filter left the bench project out.

@@ -53,7 +53,7 @@ interface SiblingStatics {
 export function siblingProject(parent: TestProject, config: ResolvedConfig): TestProject {
   const statics = parent.constructor as SiblingStatics
   const spawn = statics._spawnSibling ?? statics._cloneBrowserProject
-  if (spawn === undefined) throw new Error('vitest-parallel-bench: this Vitest cannot share a project\'s Vite server')
+  if (spawn === undefined) throw new Error("vitest-parallel-bench: this Vitest cannot share a project's Vite server")
   return spawn.call(parent.constructor, parent, config)
 }
 

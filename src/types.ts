@@ -66,6 +66,14 @@ export interface RoundSample {
    * plus the host thread's.
    */
   parallelPathDelayMs?: number | undefined
+  /**
+   * Of serialPathDelayMs, the part our own threads can have caused (the host thread, messaging, V8's
+   * helpers: the CPU they spent beside fn's calls), ms; it stays in. Undefined where it was not read
+   * (fn's work runs off the calling thread, or not Linux): then all of the path delay counts as load.
+   */
+  serialSelfDelayMs?: number | undefined
+  /** The same for parallelPathDelayMs. */
+  parallelSelfDelayMs?: number | undefined
   /** The longest single task inside fn in the serial arm, ms: no pool finishes a batch sooner. */
   serialLongestMs?: number | undefined
   /** Time inside fn of each task in the serial arm, in dispatch (input) order, ms: the spread of task costs. */

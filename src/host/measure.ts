@@ -14,6 +14,7 @@ import {
 } from '../analysis/statistics.js'
 import type { ResolvedOptions } from '../contracts/options.js'
 import { describeThrown, ParallelBenchError } from '../errors.js'
+import { cpuCapacity } from '../machine/effective-cores.js'
 import { otherCpuMs, sampleCpu, stealShare } from '../machine/other-load.js'
 import { processTree } from '../machine/process-tree.js'
 import type { BenchPool } from '../pools/pool.js'
@@ -22,10 +23,11 @@ import type { BenchFunction } from '../worker/registry.js'
 import {
   ArmDelay,
   type ArmDelays,
-  hostThreadDelay,
+  hostThreadTimes,
   inlineArmDelay,
   runsOffThread,
   withOffThreadDelay,
+  withOwnCpu,
 } from './arm-delay.js'
 import { memoryPerWorker } from './memory.js'
 
@@ -152,17 +154,17 @@ async function runBatch(
     }
   }
   // The host's own thread dispatches and takes every reply: its delay is on both arms' paths.
-  const host = hostThreadDelay()
+  const host = hostThreadTimes()
   const start = performance.now()
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
   const wallMs = performance.now() - start
-  return { wallMs, busyMs, longestMs, taskMs, cpuMs, ...delay.result(concurrency, wallMs, host()), overheadMs }
+  return { wallMs, busyMs, longestMs, taskMs, cpuMs, ...delay.result(concurrency, wallMs, host()?.delayMs), overheadMs }
 }
 
 async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
   const taskMs: number[] = []
   // The host's own thread calls fn here: its run-queue delay over the batch is the arm's.
-  const host = hostThreadDelay()
+  const host = hostThreadTimes()
   const start = performance.now()
   for (const input of inputs) {
     const called = performance.now()
@@ -207,21 +209,29 @@ async function warmedArms(
   const inputsForBatch = (): unknown[] => fixedInputs ?? makeInputs(workload)
   // Inline, fn gets the very objects: fresh ones per batch (made before the clock starts), or an
   // in-place sort would measure sorted data from the second batch on. Workers get clones anyway.
-  // Set after the warm-up: whether fn's work runs off the calling thread, whose delay must then be read too.
+  // Set after the warm-up: whether fn's work runs off the calling thread, whose delay must then be
+  // read too; otherwise, the CPU our own threads spent beside fn's calls (what delay they explain).
   let offThread = false
+  // Cleared after the warm-up when the calls go unsampled (under 1 ms): no delay to split, no reads.
+  let ownCpuRead = true
+  const cores = Math.max(1, Math.floor(cpuCapacity()))
+  const withLoadReads = (arm: () => Promise<BatchTiming>, concurrent: number): Promise<BatchTiming> =>
+    offThread
+      ? withOffThreadDelay(arm, concurrent)
+      : ownCpuRead
+        ? withOwnCpu(arm, () => [process.pid, ...ownPids()], concurrent > cores)
+        : arm()
   const serialArm = (): Promise<BatchTiming> =>
-    withOffThreadDelay(
+    withLoadReads(
       () =>
         inlineFn === undefined
           ? runBatch(pool, inputsForBatch(), 1, workload.transfer)
           : runInline(inlineFn, makeInputs(workload)),
-      offThread,
       1,
     )
   const parallelArm = (): Promise<BatchTiming> =>
-    withOffThreadDelay(
+    withLoadReads(
       () => runBatch(pool, inputsForBatch(), pool.size, workload.transfer),
-      offThread,
       Math.min(pool.size, workload.tasks),
     )
   // Other load during the parallel arm; the samples bracket the arm, outside its timed span.
@@ -246,6 +256,7 @@ async function warmedArms(
   // timing would mostly measure the clock. Judged on the warm serial arm (or an extra one).
   warmSerial ??= inlineFn === undefined ? await serialArm() : undefined
   offThread = warmSerial !== undefined && runsOffThread(warmSerial)
+  ownCpuRead = warmSerial === undefined || warmSerial.fnCpuMs !== undefined
   const inlineArm =
     warmSerial !== undefined && warmSerial.busyMs / workload.tasks < INLINE_ARM_BELOW_MS
       ? async (): Promise<number> => (await pool.run({ op: 'inline', inputs: inputsForBatch() })).busyMs
@@ -275,6 +286,8 @@ async function warmedArms(
           ...(serial.pathDelayMs === undefined ? {} : { serialPathDelayMs: serial.pathDelayMs }),
           ...(parallel.delayMs === undefined ? {} : { parallelDelayMs: parallel.delayMs }),
           ...(parallel.pathDelayMs === undefined ? {} : { parallelPathDelayMs: parallel.pathDelayMs }),
+          ...(serial.selfPathDelayMs === undefined ? {} : { serialSelfDelayMs: serial.selfPathDelayMs }),
+          ...(parallel.selfPathDelayMs === undefined ? {} : { parallelSelfDelayMs: parallel.selfPathDelayMs }),
           serialLongestMs: serial.longestMs,
           serialTaskMs: serial.taskMs,
           ...(serial.taskDelayMs === undefined ? {} : { serialTaskDelayMs: serial.taskDelayMs }),

@@ -51,7 +51,7 @@ export const PROJECT_NAME = 'parallel-bench'
 
 /**
  * configureVitest runs once per project that carries the plugin, concurrently, and a config may
- * bundle its own copy of this module: the run's state lives on the Vitest instance, under a global symbol.
+ * bundle its own copy of this module: the run's state lives on the root's Vite server, under a global symbol.
  */
 const RUN = Symbol.for('vitest-parallel-bench/run')
 const CLAIMED = Symbol.for('vitest-parallel-bench/configured')
@@ -70,7 +70,9 @@ interface RunState {
 }
 
 function runState(vitest: Vitest): RunState {
-  const holder = vitest as Vitest & { [RUN]?: RunState }
+  // On the root's Vite server, not on Vitest: a watch-mode restart (a config edit) keeps Vitest and
+  // makes a new server, and every config must claim its bench project again.
+  const holder = vitest.vite as Vitest['vite'] & { [RUN]?: RunState }
   holder[RUN] ??= { declared: new Map(), projects: new Set(), sources: new Map(), found: new Map() }
   return holder[RUN]
 }

@@ -46,6 +46,8 @@ export interface RoundSample {
   parallelCpuMs?: number | undefined
   /** CPU time that processes outside our own tree used during the parallel arm, ms, tick-grained (Linux; undefined where it cannot be told). */
   parallelOtherMs?: number | undefined
+  /** The same for the serial arm: with parallelOtherMs, the most other load can have delayed the rounds. */
+  serialOtherMs?: number | undefined
   /**
    * Run-queue delay (Linux schedstat: time runnable but waiting for a CPU) of the thread calling fn,
    * inside the calls, summed over the serial arm's tasks, ms. Undefined where the platform cannot

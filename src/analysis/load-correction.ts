@@ -16,7 +16,11 @@
 // Not all of the delay is other load's: on a quiet machine the calling threads also wait behind our
 // own threads (the host thread dispatching, messaging, V8's helpers), which the quiet truth pays
 // too. Where the arm read it (host/arm-delay.ts withOwnCpu), that part (the *SelfDelayMs of a
-// round) stays in, and only the rest, the load's delay, is taken out.
+// round) stays in, and only the rest, the load's delay, is taken out. Nor can other load have
+// delayed an arm's critical path for longer than other processes ran on the CPUs meanwhile (each
+// ms of such delay needs a ms of their CPU time): over the rounds, the load's delay is scaled down
+// to the CPU time other processes used during the arms (/proc/stat, *OtherMs), where that is less.
+// Summed over the rounds, the 10 ms ticks of /proc/stat average out.
 // Only measured delay is taken out: a correction never exceeds what the delay explains. What the
 // delay does not see stays in: contention for memory bandwidth, caches or locks (the code's own
 // limits, which a budget must catch), and hypervisor steal (time the whole VM lost, not in the
@@ -63,22 +67,43 @@ function loadDelayMs(pathDelayMs: number, selfDelayMs: number | undefined): numb
   return Math.max(0, pathDelayMs - Math.max(0, selfDelayMs ?? 0))
 }
 
-/** A round with its arms' load delay taken out; undefined when the round carries no delay (not Linux, tiny tasks). */
-export function roundOnCpuGot(round: RoundSample): RoundSample | undefined {
+/**
+ * A round with its arms' load delay (times `cap`, see otherCpuCap) taken out; undefined when the
+ * round carries no delay (not Linux, tiny tasks).
+ */
+export function roundOnCpuGot(round: RoundSample, cap = 1): RoundSample | undefined {
   const { serialPathDelayMs, parallelPathDelayMs } = round
   if (serialPathDelayMs === undefined || parallelPathDelayMs === undefined) return undefined
-  const serialMs = round.serialMs - loadDelayMs(serialPathDelayMs, round.serialSelfDelayMs)
-  const parallelMs = round.parallelMs - loadDelayMs(parallelPathDelayMs, round.parallelSelfDelayMs)
+  const serialMs = round.serialMs - cap * loadDelayMs(serialPathDelayMs, round.serialSelfDelayMs)
+  const parallelMs = round.parallelMs - cap * loadDelayMs(parallelPathDelayMs, round.parallelSelfDelayMs)
   if (!(serialMs > 0 && parallelMs > 0)) return undefined
   return { ...round, serialMs, parallelMs }
+}
+
+/**
+ * The share of the rounds' load delay that other processes' CPU time during the arms can account
+ * for, at most 1; 1 where that CPU time was not measured in every round (not Linux, a CPU quota).
+ */
+export function otherCpuCap(rounds: readonly RoundSample[]): number {
+  let delayMs = 0
+  let otherMs = 0
+  for (const round of rounds) {
+    const { serialOtherMs, parallelOtherMs, serialPathDelayMs, parallelPathDelayMs } = round
+    if (serialOtherMs === undefined || parallelOtherMs === undefined) return 1
+    delayMs += loadDelayMs(serialPathDelayMs ?? 0, round.serialSelfDelayMs)
+    delayMs += loadDelayMs(parallelPathDelayMs ?? 0, round.parallelSelfDelayMs)
+    otherMs += serialOtherMs + parallelOtherMs
+  }
+  return delayMs <= otherMs ? 1 : Math.max(0, otherMs) / delayMs
 }
 
 /** Every round corrected, or undefined when any round cannot be (then the load is not measured). */
 export function roundsOnCpuGot(rounds: readonly RoundSample[]): RoundSample[] | undefined {
   if (rounds.length === 0) return undefined
+  const cap = otherCpuCap(rounds)
   const corrected: RoundSample[] = []
   for (const round of rounds) {
-    const on = roundOnCpuGot(round)
+    const on = roundOnCpuGot(round, cap)
     if (on === undefined) return undefined
     corrected.push(on)
   }

@@ -234,10 +234,12 @@ async function warmedArms(
       () => runBatch(pool, inputsForBatch(), pool.size, workload.transfer),
       Math.min(pool.size, workload.tasks),
     )
-  // Other load during the parallel arm; the samples bracket the arm, outside its timed span.
-  const parallelWithLoad = async (): Promise<BatchTiming & { otherMs: number | undefined }> => {
+  // Other processes' CPU during an arm; the samples bracket the arm, outside its timed span.
+  const withOtherCpu = async (
+    arm: () => Promise<BatchTiming>,
+  ): Promise<BatchTiming & { otherMs: number | undefined }> => {
     const before = sampleCpu(ownPids())
-    const timing = await parallelArm()
+    const timing = await arm()
     const after = before === undefined ? undefined : sampleCpu(ownPids())
     return {
       ...timing,
@@ -264,14 +266,14 @@ async function warmedArms(
 
   return {
     async round(serialFirst) {
-      let serial: BatchTiming
+      let serial: BatchTiming & { otherMs: number | undefined }
       let parallel: BatchTiming & { otherMs: number | undefined }
       if (serialFirst) {
-        serial = await serialArm()
-        parallel = await parallelWithLoad()
+        serial = await withOtherCpu(serialArm)
+        parallel = await withOtherCpu(parallelArm)
       } else {
-        parallel = await parallelWithLoad()
-        serial = await serialArm()
+        parallel = await withOtherCpu(parallelArm)
+        serial = await withOtherCpu(serialArm)
       }
       const inlineMs = inlineArm === undefined ? undefined : await inlineArm()
       return {
@@ -293,6 +295,7 @@ async function warmedArms(
           ...(serial.taskDelayMs === undefined ? {} : { serialTaskDelayMs: serial.taskDelayMs }),
           ...(inlineMs === undefined ? {} : { inlineMs }),
           ...(parallel.otherMs === undefined ? {} : { parallelOtherMs: parallel.otherMs }),
+          ...(serial.otherMs === undefined ? {} : { serialOtherMs: serial.otherMs }),
         },
         overheadMs: [...serial.overheadMs, ...parallel.overheadMs],
       }

@@ -7,6 +7,7 @@ import {
   judgedEstimate,
   loadEffect,
   MATERIAL_DELAY_SHARE,
+  otherCpuCap,
   roundOnCpuGot,
   selfPathDelayMs,
 } from '../../../src/analysis/load-correction.js'
@@ -180,6 +181,27 @@ describe('the speedup on the CPU the pool got', () => {
     const offThread = rounds(9, (i) => loaded(1.9, 9, 0, spread(i)))
     expect(loadEffect(offThread)?.material).toBe(false)
     expect(loadEffect(rounds(9, (i) => loaded(1.9, 40, 0, spread(i))))?.material).toBe(true)
+  })
+
+  it('takes out no more delay than other processes ran on the CPUs during the arms', () => {
+    // fn's work off the calling thread, quiet: our own threads delayed each other 30 ms an arm,
+    // while other processes ran about nothing (the 10 ms ticks of /proc/stat, ±).
+    const quiet = rounds(9, (i) => ({
+      ...loaded(1.7, 30, 0, spread(i)),
+      serialOtherMs: [0, 10, -10][i % 3] as number,
+      parallelOtherMs: [10, 0, -10][i % 3] as number,
+    }))
+    expect(otherCpuCap(quiet)).toBe(0)
+    expect(loadEffect(quiet)).toMatchObject({ material: false, parallelShare: 0 })
+    expect(estimateOnCpuGot(quiet, 2, 0.9)?.speedup).toBeCloseTo(estimateSpeedup(quiet, 2, 0.9).speedup)
+    // A hog that ran 90 ms beside each arm explains all of a 50 ms delay.
+    const hog = rounds(9, (i) => ({ ...loaded(1.9, 50, 0, spread(i)), serialOtherMs: 90, parallelOtherMs: 90 }))
+    expect(otherCpuCap(hog)).toBe(1)
+    expect(estimateOnCpuGot(hog, 2, 0.9)?.speedup).toBeCloseTo(1.9, 1)
+    // Half of it: half of the delay goes.
+    const half = rounds(9, () => ({ ...loaded(1.9, 50), serialOtherMs: 10, parallelOtherMs: 15 }))
+    expect(otherCpuCap(half)).toBeCloseTo(0.5)
+    expect(roundOnCpuGot(half[0] as RoundSample, 0.5)?.parallelMs).toBeCloseTo(200 / 1.9 + 25)
   })
 
   it('calls a load the machine cannot serve not credible', () => {

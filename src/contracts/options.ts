@@ -2,7 +2,6 @@
 // returns (ResolvedOptions, the only shape downstream code reads), and what the plugin gives every
 // bench test (ProvidedSettings). Types and names only; host/options.ts validates and resolves.
 import type { Baseline, Level, Model } from '../types.js'
-import type { ModuleChannel } from '../worker/module-channel.js'
 import type { BaselineSnapshot } from './baseline.js'
 
 /** Options of `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
@@ -143,4 +142,11 @@ export interface LoaderSetup {
   defines: Record<string, unknown>
   /** `import.meta.env` as Vitest's workers see it (`config.env`). */
   env: Record<string, unknown>
+}
+
+/** Where and how a worker reaches the module server; travels from the plugin through `provide`. */
+export interface ModuleChannel {
+  address: string
+  token: string
+  project: string
 }

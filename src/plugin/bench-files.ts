@@ -2,7 +2,7 @@
 // that use this package. A file that matches but does not (a Vitest 5 native
 // benchmark, a Vitest 4 `bench()` file) is left to Vitest.
 import { readFile } from 'node:fs/promises'
-import { isAbsolute, relative } from 'node:path'
+import { isAbsolute, relative, sep } from 'node:path'
 import { escapePath, glob } from 'tinyglobby'
 
 /** Every extension Vitest's own test pattern covers. */
@@ -38,4 +38,19 @@ export function excludePatterns(dir: string, files: readonly string[]): string[]
     .map((file) => relative(dir, file))
     .filter((path) => path !== '' && !path.startsWith('..') && !isAbsolute(path))
     .map((path) => escapePath(path.split('\\').join('/')))
+}
+
+function isInside(dir: string, file: string): boolean {
+  const path = relative(dir, file)
+  return path !== '' && !path.startsWith(`..${sep}`) && path !== '..' && !isAbsolute(path)
+}
+
+/**
+ * The files of `files` that belong to the config declared in `dir`: a file belongs to the nearest
+ * folder that declares the plugin (a monorepo package with its own `parallelBench()` keeps its
+ * benches, with its config, though the root declares the plugin too).
+ */
+export function ownedFiles(files: readonly string[], dir: string, declaredDirs: readonly string[]): string[] {
+  const nested = declaredDirs.filter((other) => isInside(dir, other))
+  return files.filter((file) => !nested.some((other) => isInside(other, file)))
 }

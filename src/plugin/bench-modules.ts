@@ -164,6 +164,12 @@ function deniedFile(source: ModuleSource, file: string): boolean {
   return isAbsolute(file) && existsSync(file) && !source.allows(file)
 }
 
+/** Vitest's entry is the shim in a worker, and this package's entry its worker view. */
+function swap(file: string, vitestEntry: string | undefined): Response | undefined {
+  if (file === vitestEntry) return SHIM
+  return file === PACKAGE_ENTRY ? WORKER_ENTRY : undefined
+}
+
 /** Answers module requests from `sourceOf(project)`, with the shim and the worker entry swapped in. */
 export function workerModuleAnswer(sourceOf: (project: string) => ModuleSource | undefined): ModuleAnswer {
   const vitestEntry = importPath('vitest', '.', fileURLToPath(import.meta.url))
@@ -176,22 +182,28 @@ export function workerModuleAnswer(sourceOf: (project: string) => ModuleSource |
     if (typeof checked === 'string') return { error: plainError(new TypeError(checked)) }
     const [url, importer, options] = checked
     if (url === 'vitest') return SHIM
-    if (deniedUrl(source, url)) return notAllowed(namedPath(url) ?? url)
+    // Asked for by path: swapped before the check too (see below).
+    const named = namedPath(url)
+    const swapped = named === undefined ? undefined : swap(realPath(named), vitestEntry)
+    if (swapped !== undefined) return swapped
+    if (deniedUrl(source, url)) return notAllowed(named ?? url)
     // A relative URL can climb out (`../../etc/passwd`): resolve it first, or Vite's parse error would quote the file.
     if (url.startsWith('.')) {
       const resolved = await source.resolve(url, importer)
       if (resolved !== undefined && deniedFile(source, resolved)) return notAllowed(resolved)
     }
     const result = await source.fetch(url, importer, options)
+    // Swapped before the check: no byte of them is served, and a monorepo's hoisted node_modules may lie
+    // outside a package's server.fs.allow (Vitest's own workers load them from there all the same).
+    const file = moduleFile(result)
+    const swappedFile = file === undefined ? undefined : swap(file, vitestEntry)
+    if (swappedFile !== undefined) return swappedFile
     if (
       result.file != null &&
       (result.code !== undefined || result.tmp !== undefined) &&
       deniedFile(source, result.file)
     )
       return notAllowed(result.file)
-    const file = moduleFile(result)
-    if (file === vitestEntry) return SHIM
-    if (file === PACKAGE_ENTRY) return WORKER_ENTRY
     // With Vitest's file cache on, the code (and on Vitest 5 its map) waits in a file.
     const { code, sourceMap } =
       result.tmp === undefined

@@ -17,7 +17,14 @@ import {
 import { benchDefaults, checkCompareWith, validatePluginOptions } from '../host/options.js'
 import type { ParallelBenchReporterOptions } from '../report/reporter.js'
 import { readBaseline } from './baseline-file.js'
-import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, excludePatterns, findBenchFiles } from './bench-files.js'
+import {
+  type BenchFiles,
+  DEFAULT_EXCLUDE,
+  DEFAULT_INCLUDE,
+  excludePatterns,
+  findBenchFiles,
+  ownedFiles,
+} from './bench-files.js'
 import {
   type ModuleSource,
   viteModuleRunnerUrl,
@@ -25,14 +32,17 @@ import {
   vitestRuntimeUrl,
   workerModuleAnswer,
 } from './bench-modules.js'
+import { benchProjectConfig } from './bench-project.js'
 import { type ModuleServer, startModuleServer } from './module-server.js'
 import {
+  addProjects,
   allowNoTests,
   dropProjects,
   isBenchmarkClone,
   isVitest4BenchCommand,
   NO_BENCHMARK_CLONE,
-  withProjectFilterAllowing,
+  rootProject,
+  siblingProject,
 } from './vitest-compat.js'
 
 export type { ParallelBenchPluginOptions } from '../contracts/options.js'
@@ -41,35 +51,52 @@ export const PROJECT_NAME = 'parallel-bench'
 
 /**
  * configureVitest runs once per project that carries the plugin, concurrently, and a config may
- * bundle its own copy of this module: the run's state lives on the Vitest instance, under a global symbol.
+ * bundle its own copy of this module: the run's state lives on the root's Vite server, under a global symbol.
  */
 const RUN = Symbol.for('vitest-parallel-bench/run')
 const CLAIMED = Symbol.for('vitest-parallel-bench/configured')
 
 /** What every config that declares the plugin shares in one Vitest run. */
 interface RunState {
-  /** The configs that declared the plugin (one bench project each). */
-  configs: Set<string>
-  /** The names of our bench projects. */
-  projects: Set<string>
+  /** The configs that declared the plugin (one bench project each), with the folder each holds. */
+  declared: Map<string, string>
+  /** Our bench projects. */
+  projects: Set<TestProject>
   /** Module sources of our bench projects, by project name, for the one module server. */
   sources: Map<string, ModuleSource>
+  /** The bench files each declaring config finds in its folder, in the order they claimed. */
+  found: Map<string, Promise<BenchFiles>>
   moduleServer?: Promise<ModuleServer>
 }
 
-/** The run's state, when `configFile` is the first to claim a bench project in it; undefined when it already has one. */
-function claim(vitest: Vitest, configFile: string): RunState | undefined {
-  const holder = vitest as Vitest & { [RUN]?: RunState }
-  holder[RUN] ??= { configs: new Set(), projects: new Set(), sources: new Map() }
-  const state = holder[RUN]
-  if (state.configs.has(configFile)) return undefined
-  state.configs.add(configFile)
-  ;(globalThis as { [CLAIMED]?: true })[CLAIMED] = true
-  return state
+function runState(vitest: Vitest): RunState {
+  // On the root's Vite server, not on Vitest: a watch-mode restart (a config edit) keeps Vitest and
+  // makes a new server, and every config must claim its bench project again.
+  const holder = vitest.vite as Vitest['vite'] & { [RUN]?: RunState }
+  holder[RUN] ??= { declared: new Map(), projects: new Set(), sources: new Map(), found: new Map() }
+  return holder[RUN]
 }
 
-function firstConfig(state: RunState): string | undefined {
-  return state.configs.values().next().value
+/** Whether `configFile` is the first to claim a bench project in this run (for its folder `dir`). */
+function claim(state: RunState, configFile: string, dir: string): boolean {
+  if (state.declared.has(configFile)) return false
+  state.declared.set(configFile, dir)
+  ;(globalThis as { [CLAIMED]?: true })[CLAIMED] = true
+  return true
+}
+
+/** The files in `configFile`'s folder that are its own, not those of a nested config that declares the plugin too. */
+async function ownFiles(state: RunState, configFile: string): Promise<string[]> {
+  const found = await state.found.get(configFile)
+  const dir = state.declared.get(configFile)
+  return found === undefined || dir === undefined ? [] : ownedFiles(found.ours, dir, [...state.declared.values()])
+}
+
+/** The config whose report carries the run's one legend: the first to claim that has benches of its own. */
+async function legendOwner(state: RunState): Promise<string | undefined> {
+  const configs = [...state.declared.keys()]
+  const counts = await Promise.all(configs.map(async (config) => (await ownFiles(state, config)).length))
+  return configs[counts.findIndex((count) => count > 0)] ?? configs[0]
 }
 
 /** One module server for every bench project of the run, closed with Vitest. */
@@ -91,9 +118,15 @@ const FILTERED_OUT =
   `vitest-parallel-bench: the --project filter leaves out the "${PROJECT_NAME}" project, so no parallel bench runs; ` +
   `add --project ${PROJECT_NAME} to run them.`
 
-/** An entry of `test.projects` that is the bench project (declared by this plugin's `config` hook). */
-function isBenchProjectEntry(entry: unknown): boolean {
+/** An entry of `test.projects` that is our stand-in (declared by this plugin's `config` hook). */
+function isStandInEntry(entry: unknown): boolean {
   return (entry as { test?: { name?: unknown } } | null)?.test?.name === PROJECT_NAME
+}
+
+/** Our stand-in under `test.projects`, or Vitest 5's "(bench)" clone of it: never one of our bench projects. */
+function isStandIn(project: TestProject, state: RunState): boolean {
+  if (state.projects.has(project)) return false
+  return project.name === PROJECT_NAME || (isBenchmarkClone(project) && project.name.startsWith(`${PROJECT_NAME} `))
 }
 
 function projectDir(project: TestProject): string {
@@ -108,7 +141,7 @@ function projectDir(project: TestProject): string {
 function runBenchesLast(vitest: Vitest, state: RunState): void {
   const Base = vitest.config.sequence.sequencer
   if ((Base as { [RUN]?: true })[RUN]) return
-  const isOurs = (spec: TestSpecification): boolean => state.projects.has(spec.project.name)
+  const isOurs = (spec: TestSpecification): boolean => state.projects.has(spec.project)
   const Sequencer = class extends Base {
     constructor(context: Vitest) {
       super(context)
@@ -143,29 +176,21 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
   const include = validated.include ?? DEFAULT_INCLUDE
   const exclude = [...DEFAULT_EXCLUDE, ...(validated.exclude ?? [])]
 
-  /** The bench project's own settings, wherever it is declared. */
-  const benchTest = {
-    name: PROJECT_NAME,
-    include,
-    exclude,
-    // One bench file at a time: parallel benches would measure each other.
-    fileParallelism: false,
-    isolate: true,
-    pool: 'forks' as const,
-    sequence: { groupOrder: 0 },
-    ...NO_BENCHMARK_CLONE,
-  }
-
-  return {
+  const plugin: Plugin = {
     name: 'vitest-parallel-bench',
     // Vitest calls configureVitest only for plugins of the projects it resolved. Under `test.projects`
-    // the root config is no project: inline projects without `extends: true` and projects by glob do not
-    // carry its plugins, so this plugin would never be called. Declared among the user's projects,
-    // the bench project carries them (`extends: true`).
+    // the root config is no project: inline projects without `extends` (Vitest 4) and projects by glob do
+    // not carry its plugins, so this plugin would never be called. A stand-in among the user's projects
+    // carries this plugin alone (no `extends`: that would load the config file, and every plugin in it,
+    // again); configureVitest puts the bench project in its place.
     config(config) {
       const projects = (config as { test?: { projects?: unknown } }).test?.projects
-      if (!Array.isArray(projects) || projects.some(isBenchProjectEntry)) return
-      projects.push({ extends: true, test: { ...benchTest, include: [...include], exclude: [...exclude] } })
+      if (!Array.isArray(projects) || projects.some(isStandInEntry)) return
+      projects.push({
+        extends: false,
+        plugins: [plugin],
+        test: { name: PROJECT_NAME, include: [], ...NO_BENCHMARK_CLONE },
+      })
     },
     // Vitest's own configureServer (on the root's server) has resolved the projects and called
     // configureVitest by now: when it never called ours, a --project filter left the bench project out.
@@ -174,20 +199,29 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       const hasProjects = Array.isArray((server.config as { test?: { projects?: unknown } }).test?.projects)
       if (isVitestRoot && hasProjects && !claimedInProcess()) server.config.logger.warn(FILTERED_OUT)
     },
-    async configureVitest({ vitest, project: caller, injectTestProjects }) {
-      const declared = vitest.projects.find((project) => project.name === PROJECT_NAME && !isBenchmarkClone(project))
-      // The config that declared the plugin: the root's (inherited by inline projects with `extends: true`),
-      // or a package's in a monorepo run from its root; the bench project inherits that config.
-      const configFile = caller.vite.config.configFile
+    async configureVitest({ vitest, project: caller }) {
+      const state = runState(vitest)
+      const standIns = vitest.projects.filter((project) => isStandIn(project, state))
+      dropProjects(vitest, standIns)
+      // The config that declared the plugin: the root's (the stand-in's, or inherited by inline projects
+      // with `extends`), or a package's in a monorepo run from its root; the bench project inherits it.
       const rootConfig = vitest.vite.config.configFile
-      const byPackage = declared === undefined && configFile !== undefined && configFile !== rootConfig
+      const configFile = caller.vite.config.configFile
+      const byPackage = !standIns.includes(caller) && configFile !== undefined && configFile !== rootConfig
+      const declaring = byPackage ? caller : rootProject(vitest)
+      const root = projectDir(declaring)
       // Each config that declares the plugin gets its own bench project (monorepo packages each with theirs).
       const claimKey = (byPackage ? configFile : rootConfig) ?? ''
-      const state = claim(vitest, claimKey)
-      if (state === undefined) return
+      const claimed = claim(state, claimKey, root)
+      if (claimed) state.found.set(claimKey, findBenchFiles(root, include, exclude))
+      // The stand-ins own a Vite server each (this plugin's alone), which nothing else closes.
+      await Promise.all(standIns.map((project) => project.close()))
+      if (!claimed) return
       const name = byPackage ? `${PROJECT_NAME} (${caller.name})` : PROJECT_NAME
-      const root = byPackage ? projectDir(caller) : vitest.config.dir || vitest.config.root
-      const files = await findBenchFiles(root, include, exclude)
+      // Every config that declares the plugin has claimed by now (each claims before its first await).
+      const found = (await state.found.get(claimKey)) ?? { ours: [], others: [] }
+      const files = { ours: await ownFiles(state, claimKey), others: found.others }
+      const nested = found.ours.filter((file) => !files.ours.includes(file))
       const excludeOurs = (project: TestProject): void => {
         project.config.exclude.push(...excludePatterns(projectDir(project), files.ours))
       }
@@ -201,7 +235,7 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         if (files.others.length === 0) allowNoTests(vitest)
         return
       }
-      if (declared === undefined && !byPackage && !vitest.matchesProjectFilter(PROJECT_NAME)) {
+      if (!byPackage && !vitest.matchesProjectFilter(PROJECT_NAME)) {
         for (const project of vitest.projects) excludeOurs(project)
         vitest.logger.log(FILTERED_OUT)
         return
@@ -214,53 +248,42 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
       const moduleRunnerUrl = viteModuleRunnerUrl()
       const runtimeUrl = vitestRuntimeUrl()
 
-      // A package that declared the plugin runs its benches under a --project filter that keeps the package.
-      const injected =
-        declared === undefined
-          ? await withProjectFilterAllowing(vitest, name, () =>
-              injectTestProjects({
-                extends: byPackage ? configFile : true,
-                ...(byPackage ? { root: caller.config.root } : {}),
-                test: { ...benchTest, name },
-              }),
-            )
-          : [declared]
-      // Our benches run once, in our project, under `vitest run` and `vitest bench` alike.
-      const clones = vitest.projects.filter(
-        (project) => isBenchmarkClone(project) && project.name.startsWith(`${PROJECT_NAME} `),
+      // The bench project shares the declaring project's Vite server: its config file and plugins load once.
+      // A package that declared the plugin runs its benches whenever a --project filter keeps the package.
+      const bench = siblingProject(
+        declaring,
+        benchProjectConfig(declaring.config, {
+          name,
+          // The plugin's include/exclude are the rule here; files of nested packages that declare the
+          // plugin, and files that match but are not ours (native benchmarks), are left to others.
+          include: [...include],
+          exclude: [...exclude, ...excludePatterns(root, [...files.others, ...nested])],
+          ...(validated.setupFiles === undefined
+            ? {}
+            : { setupFiles: validated.setupFiles.map((file) => resolve(root, file)) }),
+          ...(validated.environment === undefined ? {} : { environment: validated.environment }),
+        }),
       )
-      dropProjects(vitest, clones)
-      const ours = injected.filter((project) => !isBenchmarkClone(project))
-      for (const project of ours) state.projects.add(project.name)
-
-      for (const project of ours) {
-        // `extends: true` merged the root's include/exclude into ours: the plugin's own are the rule here.
-        project.config.include = [...include]
-        project.config.exclude = [...exclude, ...excludePatterns(projectDir(project), files.others)]
-        // The bench project's own setup files and environment replace what it inherited (Vitest would concatenate).
-        if (validated.setupFiles !== undefined) {
-          project.config.setupFiles = validated.setupFiles.map((file) => resolve(root, file))
-        }
-        if (validated.environment !== undefined) project.config.environment = validated.environment
-        state.sources.set(project.name, await vitestModuleSource(project))
-        // Settings travel to the bench tests through Vitest's provide/inject.
-        const settings: ProvidedSettings = {
-          defaults: benchDefaults(validated),
-          loader: {
-            channel: { address: moduleServer.address, token: moduleServer.token, project: project.name },
-            moduleRunnerUrl,
-            vitestRuntimeUrl: runtimeUrl,
-            setupFiles: [...project.config.setupFiles],
-            globals: project.config.globals,
-            defines: { ...project.config.defines },
-            env: { ...project.config.env },
-          },
-          ...(comparison === undefined ? {} : { comparison }),
-        }
-        project.provide(PROVIDE_KEY, settings)
+      state.projects.add(bench)
+      addProjects(vitest, [bench])
+      state.sources.set(bench.name, await vitestModuleSource(bench))
+      // Settings travel to the bench tests through Vitest's provide/inject.
+      const settings: ProvidedSettings = {
+        defaults: benchDefaults(validated),
+        loader: {
+          channel: { address: moduleServer.address, token: moduleServer.token, project: bench.name },
+          moduleRunnerUrl,
+          vitestRuntimeUrl: runtimeUrl,
+          setupFiles: [...bench.config.setupFiles],
+          globals: bench.config.globals,
+          defines: { ...bench.config.defines },
+          env: { ...bench.config.env },
+        },
+        ...(comparison === undefined ? {} : { comparison }),
       }
+      bench.provide(PROVIDE_KEY, settings)
       // No other project (the root, test.projects, Vitest 5's "(bench)" clones) collects our files.
-      for (const project of vitest.projects) if (!ours.includes(project)) excludeOurs(project)
+      for (const project of vitest.projects) if (project !== bench) excludeOurs(project)
       runBenchesLast(vitest, state)
       // Bench files only register benches in the Vitest worker: they would read as uncovered code.
       const coverageExclude = (vitest.config.coverage as { exclude?: string[] }).exclude
@@ -273,19 +296,20 @@ export function parallelBench(options: ParallelBenchPluginOptions = {}): Plugin 
         github: validated.github ?? process.env.GITHUB_ACTIONS === 'true',
         ...(validated.verbose === undefined ? {} : { verbose: validated.verbose }),
         ...(validated.maxSerialFraction === undefined ? {} : { maxSerialFraction: validated.maxSerialFraction }),
-        // One legend per run, under the first bench project's report.
-        ...(firstConfig(state) !== claimKey
+        // One legend per run, under the report of the first bench project with benches.
+        ...((await legendOwner(state)) !== claimKey
           ? { legend: false }
           : validated.legend === undefined
             ? {}
             : { legend: validated.legend }),
-        projects: ours.map((project) => project.name),
+        projects: [bench.name],
         ...(process.env[LEVEL_ENV] ? { levelOverride: process.env[LEVEL_ENV] } : {}),
       }
       const reporter = fileURLToPath(new URL('../report/reporter.js', import.meta.url))
       vitest.config.reporters.push([reporter, reporterOptions as Record<string, unknown>])
     },
   }
+  return plugin
 }
 
 export default parallelBench

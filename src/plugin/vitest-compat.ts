@@ -1,6 +1,6 @@
 // Everything that differs between the Vitest lines the plugin supports (4.1, 5),
 // in one place. Facts and the code they come from: DESIGN.md §10.
-import type { TestProject, Vitest } from 'vitest/node'
+import type { ResolvedConfig, TestProject, Vitest } from 'vitest/node'
 
 /**
  * Vitest 4's `vitest bench` runs only `bench()` tasks (a plain test in a bench file is skipped
@@ -37,19 +37,34 @@ export function dropProjects(vitest: Vitest, dropped: readonly TestProject[]): v
   ;(vitest as { projects: TestProject[] }).projects = keep
 }
 
+/** The statics both lines have for a project that shares its parent's Vite server (browser instances, Vitest 5's "(bench)"). */
+interface SiblingStatics {
+  /** Vitest 5. */
+  _spawnSibling?: (parent: TestProject, config: ResolvedConfig) => TestProject
+  /** Vitest 4. */
+  _cloneBrowserProject?: (parent: TestProject, config: ResolvedConfig) => TestProject
+}
+
 /**
- * Runs `inject` with `name` added to the --project filter, so that the project it injects is not
- * filtered out (both lines read the filter from `vitest.config.project` when they resolve a project).
+ * A project with its own config that shares `parent`'s Vite server, plugins and module runner,
+ * as Vitest's own project variants do: the config file that declared `parent` is not loaded again
+ * (a project resolved from `extends` re-runs the config file, and every plugin in it, on both lines).
  */
-export async function withProjectFilterAllowing<T>(vitest: Vitest, name: string, inject: () => Promise<T>): Promise<T> {
-  const filter = vitest.config.project
-  if (filter.length === 0 || vitest.matchesProjectFilter(name)) return inject()
-  filter.push(name)
-  try {
-    return await inject()
-  } finally {
-    filter.splice(filter.indexOf(name), 1)
-  }
+export function siblingProject(parent: TestProject, config: ResolvedConfig): TestProject {
+  const statics = parent.constructor as SiblingStatics
+  const spawn = statics._spawnSibling ?? statics._cloneBrowserProject
+  if (spawn === undefined) throw new Error("vitest-parallel-bench: this Vitest cannot share a project's Vite server")
+  return spawn.call(parent.constructor, parent, config)
+}
+
+/** The project of the root config (both lines create it on demand; under `test.projects` it runs no tests). */
+export function rootProject(vitest: Vitest): TestProject {
+  return (vitest as unknown as { _ensureRootProject(): TestProject })._ensureRootProject()
+}
+
+/** Adds projects to the run, as `injectTestProjects` does once it has resolved them. */
+export function addProjects(vitest: Vitest, added: readonly TestProject[]): void {
+  ;(vitest.projects as TestProject[]).push(...added)
 }
 
 /** Vitest 5 stores a module's source map after its code, in the file a fetch result's `tmp` names. */

@@ -13,12 +13,7 @@ export interface Hello {
   child?: { pid: number; owner: number } | undefined
 }
 
-/** Where and how a worker reaches the module server; travels from the plugin through `provide`. */
-export interface ModuleChannel {
-  address: string
-  token: string
-  project: string
-}
+export type { ModuleChannel } from '../contracts/options.js'
 
 /** The runner requests the server answers (Vite's `vite:invoke` names). */
 export const INVOKE_NAMES = ['fetchModule', 'getBuiltins'] as const

@@ -6,18 +6,29 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { ParallelBenchJson } from '../../src/report/json.js'
-import { benchTitles, count, expectOnceAndLast, runMarked } from '../support/markers.js'
+import { benchTitles, count, expectOnceAndLast, type Marked, runMarked } from '../support/markers.js'
 import { fixture, startVitest } from '../support/run-vitest.js'
 import { line } from '../support/vitest-line.js'
 
-const packageJson = (name: string): string => join(fixture('adopt-monorepo'), 'packages', name, 'parallel-bench.json')
+const packageJson = (name: string, monorepo = 'adopt-monorepo'): string =>
+  join(fixture(monorepo), 'packages', name, 'parallel-bench.json')
 
 /** The titles in a package's JSON report, which its own config puts beside it (then removed); undefined when absent. */
-function packageReport(name: string): string[] | undefined {
-  if (!existsSync(packageJson(name))) return undefined
-  const json = JSON.parse(readFileSync(packageJson(name), 'utf8')) as ParallelBenchJson
-  rmSync(packageJson(name))
+function packageReport(name: string, monorepo = 'adopt-monorepo'): string[] | undefined {
+  const file = packageJson(name, monorepo)
+  if (!existsSync(file)) return undefined
+  const json = JSON.parse(readFileSync(file, 'utf8')) as ParallelBenchJson
+  rmSync(file)
   return json.benches.map((bench) => bench.fullName)
+}
+
+/** Each user plugin labelled in `labels` had its `config` and `configResolved` hooks called once (fixtures/shared/counting-plugin.ts). */
+function expectPluginsLoadedOnce(marked: Marked, labels: string[]): void {
+  const why = `${JSON.stringify(Object.fromEntries(marked.events))}\n${marked.run.output}`
+  for (const label of labels) {
+    expect(count(marked, `plugin-config ${label}`), why).toBe(1)
+    expect(count(marked, `plugin-configResolved ${label}`), why).toBe(1)
+  }
 }
 
 function clearPackageReports(): void {
@@ -39,6 +50,8 @@ describe(`adoption matrix (Vitest ${line.name})`, () => {
     expect(marked.run.code, marked.run.output).toBe(0)
     expectOnceAndLast(marked, ['cjs'], ['cjs'])
     expect(benchTitles(marked.run)).toEqual(['cjs [processes]', 'cjs [threads]'])
+    // The bench project shares the root's Vite server: the user's config and plugins load once.
+    expectPluginsLoadedOnce(marked, ['root'])
   })
 
   it('a DOM root (happy-dom) with a setup file that needs the DOM: the bench project takes its own setupFiles', async () => {
@@ -78,6 +91,17 @@ describe(`adoption matrix (Vitest ${line.name})`, () => {
     expect(marked.run.json, 'no report at the monorepo root').toBeUndefined()
     expect(packageReport('b')).toEqual(['work [threads]'])
     expect(packageReport('c')).toEqual(['spin [threads]'])
+    expect(marked.run.stdout.match(/^Legend$/gm)).toHaveLength(1)
+  })
+
+  it('the root and a package both declare the plugin: each bench runs once, with its nearest config; each plugin loads once', async () => {
+    rmSync(packageJson('b', 'adopt-nested'), { force: true })
+    const marked = await runMarked('adopt-nested')
+    expect(marked.run.code, marked.run.output).toBe(0)
+    expectOnceAndLast(marked, ['b'], ['top', 'work'])
+    expectPluginsLoadedOnce(marked, ['root', 'b'])
+    expect(benchTitles(marked.run)).toEqual(['top [threads]'])
+    expect(packageReport('b', 'adopt-nested')).toEqual(['work [threads]'])
     expect(marked.run.stdout.match(/^Legend$/gm)).toHaveLength(1)
   })
 

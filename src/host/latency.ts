@@ -2,6 +2,7 @@
 // measures the latency distribution of one call: inline (fn called inside a worker: the time inside
 // fn the worker reports), through each pool one call at a time (`pool.run`, as the host sees it),
 // and with `workers` calls in flight (`concurrency: 'task'`, `threshold`). Its statistics, not ours.
+// No abort signal of its own: an abort destroys the pools (run-bench.ts), and the call in flight rejects.
 import { Bench, type FnReturnedObject } from 'tinybench'
 import type { BenchPool } from '../pools/pool.js'
 import type { LatencyPath, LatencyResult, LatencyRow } from '../types.js'
@@ -13,7 +14,6 @@ export interface LatencySpec {
   input: (index: number) => unknown
   /** `latencyTime`: the whole step, shared equally by the rows, ms. */
   budgetMs: number
-  signal?: AbortSignal | undefined
 }
 
 /** One row to measure: where the call goes, how many at once, and the call itself. */
@@ -21,39 +21,66 @@ interface LatencyPlan {
   path: LatencyPath
   inFlight: number
   call: () => Promise<FnReturnedObject | undefined>
+  /** Called just before the row's first call. */
+  start: () => void
 }
 
 function plans(spec: LatencySpec): LatencyPlan[] {
   const { pools, input } = spec
   let index = 0
   const next = (): unknown => input(index++)
+  // tinybench's sequential budget sums what each call declares; declaring the wall time since the
+  // previous call ended (its own overhead included) keeps a row within its share of the budget.
+  let lastEnd = performance.now()
+  const wallCost = (): number => {
+    const now = performance.now()
+    const cost = now - lastEnd
+    lastEnd = now
+    return cost
+  }
   const first = pools[0]
   const rows: LatencyPlan[] = []
   if (first !== undefined) {
     rows.push({
       path: 'inline',
       inFlight: 1,
-      // The worker's own time inside fn is the sample; the round trip still spends the row's budget.
+      // The worker's own time inside fn is the sample.
       call: async () => {
-        const start = performance.now()
         const reply = await first.run({ op: 'run', input: next() })
-        return { overriddenDuration: reply.busyMs, overriddenIterationCost: performance.now() - start }
+        return { overriddenDuration: reply.busyMs, overriddenIterationCost: wallCost() }
       },
+      start: () => void wallCost(),
     })
   }
   for (const pool of pools) {
-    const call = async (): Promise<undefined> => {
-      await pool.run({ op: 'run', input: next() })
-    }
-    rows.push({ path: pool.model, inFlight: 1, call })
+    rows.push({
+      path: pool.model,
+      inFlight: 1,
+      call: async () => {
+        await pool.run({ op: 'run', input: next() })
+        return { overriddenIterationCost: wallCost() }
+      },
+      start: () => void wallCost(),
+    })
     // A pool of one has no second call to overlap with: its concurrent row would repeat the first.
-    if (pool.size > 1) rows.push({ path: pool.model, inFlight: pool.size, call })
+    // tinybench's task-concurrent mode keeps its budget by the clock and ignores the declared cost.
+    if (pool.size > 1) {
+      rows.push({
+        path: pool.model,
+        inFlight: pool.size,
+        call: async () => {
+          await pool.run({ op: 'run', input: next() })
+          return undefined
+        },
+        start: () => {},
+      })
+    }
   }
   return rows
 }
 
 /** tinybench's statistics of one row; a call longer than the row's share still gives one sample. */
-async function measureRow(plan: LatencyPlan, timeMs: number, signal: AbortSignal | undefined): Promise<LatencyRow> {
+async function measureRow(plan: LatencyPlan, timeMs: number): Promise<LatencyRow> {
   const concurrent = plan.inFlight > 1
   // The pools are warm from the rounds: no warm-up, and a time budget that ends the row (iterations
   // is a minimum in sequential mode, a cap in task-concurrent mode, where 0 lifts it).
@@ -63,9 +90,9 @@ async function measureRow(plan: LatencyPlan, timeMs: number, signal: AbortSignal
     warmup: false,
     throws: true,
     ...(concurrent ? { concurrency: 'task' as const, threshold: plan.inFlight } : {}),
-    ...(signal === undefined ? {} : { signal }),
   })
   bench.add(plan.path, plan.call)
+  plan.start()
   const [task] = await bench.run()
   const result = task?.result
   if (result === undefined || !('latency' in result)) {
@@ -89,7 +116,7 @@ export async function measureLatency(spec: LatencySpec): Promise<LatencyResult> 
   const rows = plans(spec)
   const share = spec.budgetMs / Math.max(1, rows.length)
   const measured: LatencyRow[] = []
-  for (const plan of rows) measured.push(await measureRow(plan, share, spec.signal))
+  for (const plan of rows) measured.push(await measureRow(plan, share))
   return {
     workers: Math.max(...spec.pools.map((pool) => pool.size)),
     budgetMs: spec.budgetMs,

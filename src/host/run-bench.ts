@@ -271,7 +271,6 @@ async function measureRows(
         pools: models.map((model) => (started.get(model) as PoolUnderTest).pool),
         input: workloadInput(options),
         budgetMs: options.latencyTime,
-        signal: input.context.signal,
       })
     }
     const skip = plan.skips.get(workers)

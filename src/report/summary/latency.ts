@@ -4,7 +4,7 @@ import { type AddedLatency, addedLatency } from '../../analysis/latency.js'
 import { formatDuration } from '../../format.js'
 import type { LatencyResult, LatencyRow } from '../../types.js'
 
-export const LATENCY_COLUMNS = ['one call', 'p50', 'p99', 'calls'] as const
+export const LATENCY_COLUMNS = ['path', 'p50', 'p99', 'calls'] as const
 
 export function latencyTitle(result: LatencyResult): string {
   return `latency per call (tinybench, pool of ${result.workers}, ${formatDuration(result.elapsedMs)} of ${formatDuration(result.budgetMs)} latencyTime)`

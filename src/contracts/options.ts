@@ -43,7 +43,7 @@ export interface BenchOptions<Input = unknown> {
   transfer?: boolean
   /** Share of the speedup that may be lost against the stored run of `compareWith` before the row FAILs (0.1 = 10%), in [0, 1). @default 0.1 */
   maxRegression?: number
-  /** After the rounds, measure with tinybench the latency of one call inline (in a worker), through the warm pool one at a time, and with `workers` calls in flight: p50, p99 and what offloading adds. @default false */
+  /** After the rounds, tinybench times one call inline (in a worker), through the warm pool, and with `workers` in flight: p50, p99, what offloading adds. @default false */
   latency?: boolean
   /** Time for the whole latency step, shared by its rows, ms, in (0, 60_000]; each row may overrun it by one call. @default 500 */
   latencyTime?: number

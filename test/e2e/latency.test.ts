@@ -4,6 +4,7 @@
 // row is slower than inline (different calls, and other load lands where it lands).
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { JsonLatency } from '../../src/report/json.js'
+import { checkMarkup } from '../support/markup.js'
 import { benchNamed, runVitest, type VitestRun } from '../support/run-vitest.js'
 
 describe('latency: true', () => {
@@ -40,7 +41,7 @@ describe('latency: true', () => {
 
   it('says what offloading adds, per pool row, in the JSON and the terminal; none for a bench that opted out', () => {
     expect(latency?.added).toHaveLength(4)
-    expect(latency?.added[0]).toMatch(/^[+−]\d[\d.]* [µm]?s p50, [+−]\d[\d.]* [µm]?s p99 per call through threads$/)
+    expect(latency?.added[0]).toMatch(/^[+−]\d[\d.]* [nµm]?s p50, [+−]\d[\d.]* [nµm]?s p99 per call through threads$/)
     expect(latency?.added[1]).toMatch(/per call through threads with 2 in flight$/)
     for (const sentence of latency?.added ?? []) expect(run.stdout).toContain(sentence)
     expect(run.stdout).toMatch(/latency per call \(tinybench, pool of 2, /)
@@ -50,7 +51,8 @@ describe('latency: true', () => {
     expect(run.stdout.match(/latency per call \(tinybench/g)).toHaveLength(1)
   })
 
-  it('shows the latency table in the HTML report', () => {
+  it('shows the latency table in the HTML report, well formed', () => {
+    expect(checkMarkup(run.html ?? '', ['meta', 'wbr']).problems).toEqual([])
     expect(run.html).toContain('latency per call (tinybench, pool of 2')
     expect(run.html).toContain(latency?.added[0])
   })

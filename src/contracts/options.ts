@@ -45,7 +45,7 @@ export interface BenchOptions<Input = unknown> {
   maxRegression?: number
   /** After the rounds, tinybench times one call inline (in a worker), through the warm pool, and with `workers` in flight: p50, p99, what offloading adds. @default false */
   latency?: boolean
-  /** Time for the whole latency step, shared by its rows, ms, in (0, 60_000]; each row may overrun it by one call. @default 500 */
+  /** Time for the whole latency step, shared by its rows, ms, in [10, 60_000]; each row may overrun it by one call. @default 500 */
   latencyTime?: number
 }
 

@@ -229,17 +229,19 @@ describe('latency options', () => {
     expect(validatePluginOptions({ latency: true, latencyTime: 250 })).toEqual({ latency: true, latencyTime: 250 })
   })
 
-  it('rejects a latency that is no boolean and a latencyTime out of (0, 60_000], naming them', () => {
+  it('rejects a latency that is no boolean and a latencyTime out of [10, 60_000], naming them', () => {
     expect(() => resolve({ latency: 'yes' })).toThrow(new TypeError('`latency` must be a boolean, got "yes"'))
-    expect(() => resolve({ latencyTime: 0 })).toThrow(new RangeError('`latencyTime` must be a number of ms > 0, got 0'))
+    expect(() => resolve({ latencyTime: 9 })).toThrow(
+      new RangeError('`latencyTime` must be a number of ms >= 10, got 9'),
+    )
     expect(() => resolve({ latencyTime: '1s' })).toThrow(
-      new TypeError('`latencyTime` must be a number of ms > 0, got "1s"'),
+      new TypeError('`latencyTime` must be a number of ms >= 10, got "1s"'),
     )
     expect(() => resolve({ latencyTime: LIMITS.latencyTimeMs + 1 })).toThrow(
       new RangeError('`latencyTime` must be at most 60000 (a diagnostic beside the rounds), got 60001'),
     )
     expect(() => validatePluginOptions({ latencyTime: -1 })).toThrow(
-      new RangeError('parallelBench(): `latencyTime` must be a number of ms > 0, got -1'),
+      new RangeError('parallelBench(): `latencyTime` must be a number of ms >= 10, got -1'),
     )
     expect(() => resolve({ latancy: true })).toThrow(/Unknown option `latancy`. Did you mean `latency`\?/)
   })

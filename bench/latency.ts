@@ -1,7 +1,8 @@
 // `latency: true` checked against hand-timed figures in the same run (issue 20, item 4). Ours: the
 // latency step (host/latency.ts: tinybench on our warm pools) with its p50 and p99 per path. By
-// hand: performance.now() around each call of the same function — inline in this thread, through
-// raw piscina (`pool.run`) and a raw `fork` pool (bench/raw/), one at a time and with 2 in flight —
+// hand: performance.now() around each call of the same function — inline inside a raw piscina
+// worker (bench/raw/inline-batch.mjs, a batch of one: as ours, in a worker thread), through raw
+// piscina (`pool.run`) and a raw `fork` pool (bench/raw/), one at a time and with 2 in flight —
 // and a plain sorted-array percentile. Each repetition runs ours and the hand-timed rows back to
 // back, order alternating; a row's ratio is the median over repetitions of ours/hand.
 // Goals: p50 within 10%, p99 within 20%; the step lasts at most latencyTime plus one call per row.
@@ -10,6 +11,7 @@
 //   node --import tsx bench/latency.ts [repetitions=5] [latencyTime=1000] [callMs=0.5]
 import { availableParallelism, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
 import { measureLatency } from '../dist/host/latency.js'
 import type { BenchPool } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
@@ -44,15 +46,23 @@ function median(values: readonly number[]): number {
   return percentile(values, 0.5)
 }
 
-/** Calls `call` with `inFlight` at once until `ms` have passed, each timed by hand around its promise. */
-async function timeByHand(call: () => Promise<unknown> | unknown, inFlight: number, ms: number): Promise<number[]> {
+/**
+ * Calls `call` with `inFlight` at once until `ms` have passed, each timed by hand around its
+ * promise, or by the time the call itself reports (`timed`: the raw inline worker's own clock).
+ */
+async function timeByHand(
+  call: () => Promise<unknown>,
+  inFlight: number,
+  ms: number,
+  timed = false,
+): Promise<number[]> {
   const samples: number[] = []
   const deadline = performance.now() + ms
   const lane = async (): Promise<void> => {
     while (performance.now() < deadline) {
       const start = performance.now()
-      await call()
-      samples.push(performance.now() - start)
+      const value = await call()
+      samples.push(timed ? (value as number) : performance.now() - start)
     }
   }
   await Promise.all(Array.from({ length: inFlight }, lane))
@@ -74,6 +84,13 @@ const key = (row: Pick<LatencyRow, 'path' | 'inFlight'>): string => `${row.path}
 
 const ours: BenchPool[] = []
 const raw: Record<string, RawPool> = {}
+const inlineWorker = new Piscina({
+  filename: fileURLToPath(new URL('./raw/inline-batch.mjs', import.meta.url)),
+  minThreads: 1,
+  maxThreads: 1,
+  execArgv: [],
+})
+const inlineCall = (): Promise<number> => inlineWorker.run([iterations])
 const ratios: Record<string, { p50: number[]; p99: number[]; ours: LatencyRow[]; hand: number[][] }> = {}
 const overruns: number[] = []
 try {
@@ -89,13 +106,14 @@ try {
   )
   // One untimed pass of each, so both sides start warm.
   await measureLatency({ pools: ours, input: () => iterations, budgetMs: 100 })
-  for (const model of MODELS) await timeByHand(() => raw[model]?.run(iterations), WORKERS, 50)
+  await timeByHand(inlineCall, 1, 50, true)
+  for (const model of MODELS) await timeByHand(() => (raw[model] as RawPool).run(iterations), WORKERS, 50)
 
   for (let rep = 0; rep < REPETITIONS; rep++) {
     const handFirst = rep % 2 === 1
     const hand: Record<string, number[]> = {}
     const byHand = async (share: number): Promise<void> => {
-      hand[key({ path: 'inline', inFlight: 1 })] = await timeByHand(() => spin(iterations), 1, share)
+      hand[key({ path: 'inline', inFlight: 1 })] = await timeByHand(inlineCall, 1, share, true)
       for (const model of MODELS) {
         const pool = raw[model] as RawPool
         hand[key({ path: model, inFlight: 1 })] = await timeByHand(() => pool.run(iterations), 1, share)
@@ -154,5 +172,6 @@ try {
 } finally {
   await Promise.all(ours.map((pool) => pool.destroy()))
   await Promise.all(Object.values(raw).map((pool) => pool.destroy()))
+  await inlineWorker.destroy()
   await modules.close()
 }

@@ -4,7 +4,9 @@
 // worker (bench/raw/inline-batch.mjs, a batch of one: as ours, in a worker thread), through raw
 // piscina (`pool.run`) and a raw `fork` pool (bench/raw/), one at a time and with 2 in flight —
 // and a plain sorted-array percentile. Each repetition runs ours and the hand-timed rows back to
-// back, order alternating; a row's ratio is the median over repetitions of ours/hand.
+// back, order rotating; a row's ratio is the median over repetitions of ours/hand. A third column
+// times our own pools by hand (performance.now() around `pool.run`): ours/that is tinybench's error
+// alone, that/raw is what our pools add to a call.
 // Goals: p50 within 10%, p99 within 20%; the step lasts at most latencyTime plus one call per row.
 //
 //   npm run bench:latency                  (builds first; run it when the machine is quiet)
@@ -91,7 +93,10 @@ const inlineWorker = new Piscina({
   execArgv: [],
 })
 const inlineCall = (): Promise<number> => inlineWorker.run([iterations])
-const ratios: Record<string, { p50: number[]; p99: number[]; ours: LatencyRow[]; hand: number[][] }> = {}
+const ratios: Record<
+  string,
+  { p50: number[]; p99: number[]; ours: LatencyRow[]; hand: number[][]; pooled: number[][] }
+> = {}
 const overruns: number[] = []
 try {
   for (const model of MODELS) {
@@ -110,8 +115,16 @@ try {
   for (const model of MODELS) await timeByHand(() => (raw[model] as RawPool).run(iterations), WORKERS, 50)
 
   for (let rep = 0; rep < REPETITIONS; rep++) {
-    const handFirst = rep % 2 === 1
+    const turn = rep % 3
     const hand: Record<string, number[]> = {}
+    const pooled: Record<string, number[]> = {}
+    const byHandOnOurs = async (share: number): Promise<void> => {
+      for (const pool of ours) {
+        const call = () => pool.run({ op: 'run', input: iterations })
+        pooled[key({ path: pool.model, inFlight: 1 })] = await timeByHand(call, 1, share)
+        pooled[key({ path: pool.model, inFlight: WORKERS })] = await timeByHand(call, WORKERS, share)
+      }
+    }
     const byHand = async (share: number): Promise<void> => {
       hand[key({ path: 'inline', inFlight: 1 })] = await timeByHand(inlineCall, 1, share, true)
       for (const model of MODELS) {
@@ -121,26 +134,42 @@ try {
       }
     }
     const share = BUDGET_MS / (1 + 2 * MODELS.length)
-    if (handFirst) await byHand(share)
+    if (turn === 1) await byHand(share)
+    if (turn !== 0) await byHandOnOurs(share)
     const start = performance.now()
     const result = await measureLatency({ pools: ours, input: () => iterations, budgetMs: BUDGET_MS })
     const wall = performance.now() - start
     // What latency: true may add: its budget, and one call per row that the budget's end lets finish.
     overruns.push(wall - BUDGET_MS - result.rows.reduce((sum, row) => sum + row.maxMs, 0))
-    if (!handFirst) await byHand(share)
+    if (turn !== 1) await byHand(share)
+    if (turn === 0) await byHandOnOurs(share)
     for (const row of result.rows) {
       const samples = hand[key(row)] ?? []
-      ratios[key(row)] ??= { p50: [], p99: [], ours: [], hand: [] }
+      ratios[key(row)] ??= { p50: [], p99: [], ours: [], hand: [], pooled: [] }
       const entry = ratios[key(row)]
       entry?.p50.push(row.p50Ms / percentile(samples, 0.5))
       entry?.p99.push(row.p99Ms / percentile(samples, 0.99))
       entry?.ours.push(row)
       entry?.hand.push(samples)
+      const onOurs = pooled[key(row)]
+      if (onOurs !== undefined) entry?.pooled.push(onOurs)
     }
     console.log(`  repetition ${rep + 1}: latency step ${wall.toFixed(0)} ms for a ${BUDGET_MS} ms budget`)
   }
 
-  const table = [['path', 'p50 ours', 'p50 hand', 'ours/hand', 'p99 ours', 'p99 hand', 'ours/hand', 'calls']]
+  const table = [
+    [
+      'path',
+      'p50 ours',
+      'p50 hand',
+      'ours/hand',
+      'p99 ours',
+      'p99 hand',
+      'ours/hand',
+      'calls',
+      'our pool by hand p50/p99',
+    ],
+  ]
   const misses: string[] = []
   const fmt = (ms: number): string => `${(ms * 1000).toFixed(0)} µs`
   for (const [path, entry] of Object.entries(ratios)) {
@@ -155,6 +184,9 @@ try {
       fmt(median(entry.hand.map((samples) => percentile(samples, 0.99)))),
       `${p99.toFixed(3)}x`,
       `${median(entry.ours.map((row) => row.samples))} / ${median(entry.hand.map((samples) => samples.length))}`,
+      entry.pooled.length === 0
+        ? '–'
+        : `${fmt(median(entry.pooled.map((samples) => percentile(samples, 0.5))))} / ${fmt(median(entry.pooled.map((samples) => percentile(samples, 0.99))))}`,
     ])
     if (Math.abs(p50 - 1) > 0.1) misses.push(`${path} p50 ${((p50 - 1) * 100).toFixed(1)}%`)
     if (Math.abs(p99 - 1) > 0.2) misses.push(`${path} p99 ${((p99 - 1) * 100).toFixed(1)}%`)

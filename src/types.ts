@@ -274,6 +274,34 @@ export interface BenchResult {
   comparedWith?: ComparedWith | undefined
   /** Set when the bench failed to measure (error in fn, timeout, ...). */
   error?: { code: BenchErrorCode; message: string } | undefined
+  /** `latency: true`: what one call costs inline and through each warm pool (tinybench). */
+  latency?: LatencyResult | undefined
+}
+
+/** Where one call ran: `inline` = `fn` called directly inside a worker (the time inside fn). */
+export type LatencyPath = 'inline' | Model
+
+/** One latency distribution, as tinybench's statistics give it (ms). */
+export interface LatencyRow {
+  path: LatencyPath
+  /** Calls in flight at once: 1, or the pool size (tinybench `concurrency: 'task'`, `threshold`). */
+  inFlight: number
+  samples: number
+  p50Ms: number
+  p99Ms: number
+  meanMs: number
+  maxMs: number
+}
+
+/** `latency: true`: per-call latency on the largest pool, measured after its rounds. */
+export interface LatencyResult {
+  /** The pool size the calls went through, and the calls in flight of the concurrent rows. */
+  workers: number
+  /** `latencyTime`, ms: shared equally by the rows. */
+  budgetMs: number
+  /** How long the latency step took, ms (at most the budget plus one call per row). */
+  elapsedMs: number
+  rows: LatencyRow[]
 }
 
 export interface EnvironmentInfo {

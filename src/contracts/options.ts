@@ -42,6 +42,10 @@ export interface BenchOptions<Input = unknown> {
   transfer?: boolean
   /** Share of the speedup that may be lost against the stored run of `compareWith` before the row FAILs (0.1 = 10%), in [0, 1). @default 0.1 */
   maxRegression?: number
+  /** After the rounds, tinybench times one call inline (in a worker), through the warm pool, and with `workers` in flight: p50, p99, what offloading adds. @default false */
+  latency?: boolean
+  /** Time for the whole latency step, shared by its rows, ms, in [10, 60_000]; each row may overrun it by one call. @default 500 */
+  latencyTime?: number
 }
 
 /** What only `benchCompare` takes on top of `BenchOptions`. */
@@ -109,6 +113,8 @@ export interface ResolvedOptions {
   expectFaster: Model | undefined
   strict: boolean
   maxRegression: number
+  latency: boolean
+  latencyTime: number
 }
 
 export const LEVEL_ENV = 'VITEST_PARALLEL_BENCH_LEVEL'

@@ -26,6 +26,8 @@ export const BENCH_KEYS = [
   'transfer',
   'expectFaster',
   'maxRegression',
+  'latency',
+  'latencyTime',
 ] as const
 const PLUGIN_ONLY_KEYS = [
   'include',
@@ -64,6 +66,8 @@ export const LIMITS = {
   maxMemoryMb: 1_048_576,
   /** No pool here can have more workers than this, so no speedup above it is a budget. */
   minSpeedup: 256,
+  /** A minute: the latency step is a diagnostic beside the rounds, not a second benchmark. */
+  latencyTimeMs: 60_000,
 } as const
 const BASELINES: readonly Baseline[] = ['worker', 'inline']
 const MODELS: readonly Model[] = ['threads', 'processes']
@@ -281,6 +285,8 @@ export const DEFAULTS = {
   transfer: false,
   strict: false,
   maxRegression: 0.1,
+  latency: false,
+  latencyTime: 500,
 } as const satisfies Partial<ResolvedOptions>
 
 /** What `resolveOptions` needs besides the bench's own options. */
@@ -320,6 +326,12 @@ const NUMBER_RULES = {
     ceiling: { max: LIMITS.maxMemoryMb, why: '1 TiB' },
   },
   maxRegression: { min: 0, below: 1, expected: 'a number in [0, 1)' },
+  latencyTime: {
+    // Each of up to five rows needs a share that tinybench can start a call in.
+    min: 10,
+    expected: 'a number of ms >= 10',
+    ceiling: { max: LIMITS.latencyTimeMs, why: 'a diagnostic beside the rounds' },
+  },
 } satisfies Record<string, NumberRule>
 
 /**
@@ -378,6 +390,7 @@ export function resolveOptions(options: unknown, context: ResolveContext): Resol
 
   const baselineValue = pick('baseline')
   const transferValue = pick('transfer')
+  const latencyValue = pick('latency')
   return {
     workers,
     // 'auto' sizes are this machine's: a budget they cannot reach here is skipped, not failed.
@@ -404,6 +417,8 @@ export function resolveOptions(options: unknown, context: ResolveContext): Resol
     expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),
     strict: defaults.strict ?? DEFAULTS.strict,
     maxRegression: number('maxRegression') ?? DEFAULTS.maxRegression,
+    latency: latencyValue === undefined ? DEFAULTS.latency : checkBoolean('latency', latencyValue),
+    latencyTime: number('latencyTime') ?? DEFAULTS.latencyTime,
   }
 }
 

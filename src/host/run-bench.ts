@@ -27,6 +27,7 @@ import type { BenchTarget } from '../worker/protocol.js'
 import type { BenchFunction } from '../worker/registry.js'
 import { benchTarget, inlineBaseline, workloadInput } from './bench-target.js'
 import { judgeRow } from './judge-row.js'
+import { measureLatency } from './latency.js'
 import { type Measurement, measure, type PoolUnderTest } from './measure.js'
 import { reportableOptions, resolveOptions } from './options.js'
 import { benchOutcome } from './outcome.js'
@@ -191,7 +192,7 @@ async function measureBench(plan: BenchPlan, meta: BenchResult): Promise<void> {
   try {
     for (const workers of options.workers) {
       // Pushed as measured, so a later failure keeps what was measured.
-      meta.results.push(...(await measureRows(plan, workers, inline?.fn)))
+      meta.results.push(...(await measureRows(plan, workers, inline?.fn, meta)))
     }
   } finally {
     await inline?.close()
@@ -216,6 +217,7 @@ async function measureRows(
   plan: BenchPlan,
   workers: number,
   inlineFn: BenchFunction | undefined,
+  meta: BenchResult,
 ): Promise<ModelResult[]> {
   const { models, target, options, input, warnings, compare, effectiveCores } = plan
   const loader = plan.settings.loader
@@ -263,6 +265,14 @@ async function measureRows(
       options: { ...options, confidence: options.rowConfidence },
       signal: input.context.signal,
     })
+    // On the largest pool, still warm: its own budget, after the rounds, so they are not disturbed.
+    if (options.latency && workers === options.workers[options.workers.length - 1]) {
+      meta.latency = await measureLatency({
+        pools: models.map((model) => (started.get(model) as PoolUnderTest).pool),
+        input: workloadInput(options),
+        budgetMs: options.latencyTime,
+      })
+    }
     const skip = plan.skips.get(workers)
     return models.map((model, index) => {
       const measurement = measurements[index] as Measurement

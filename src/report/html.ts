@@ -11,7 +11,7 @@ import {
   formatSpeedupWithInterval,
   stripControl,
 } from '../format.js'
-import type { BenchResult, EnvironmentInfo, ModelResult, VerdictStatus } from '../types.js'
+import type { BenchResult, EnvironmentInfo, LatencyResult, ModelResult, VerdictStatus } from '../types.js'
 import { batchTimes, curveSerialFraction, finiteMedian, scalingCurves } from './curves.js'
 import { describeSerialFraction, predictionSentences, recommendation } from './summary/advice.js'
 import { reasonOf } from './summary/facts.js'
@@ -28,6 +28,7 @@ import {
   TABLE_COLUMNS,
   verdictLabel,
 } from './summary/labels.js'
+import { LATENCY_COLUMNS, latencyCells, latencySentences, latencyTitle } from './summary/latency.js'
 import {
   CURVE_COLUMNS,
   curveDifferNote,
@@ -131,6 +132,25 @@ function notes(bench: BenchResult): string[] {
   return items.length === 0 ? [] : ['<ul>', ...items, '</ul>']
 }
 
+/** `latency: true`: p50 and p99 of one call per path, and what offloading adds. */
+function latencySection(latency: LatencyResult): string {
+  const rows = latency.rows.map(
+    (row) =>
+      `<tr>${latencyCells(row)
+        .map((text) => cell(escapeHtml(text)))
+        .join('')}</tr>`,
+  )
+  const sentences = latencySentences(latency).map((sentence) => `<li>${escapeHtml(sentence)}</li>`)
+  return [
+    `<h3>${escapeHtml(latencyTitle(latency))}</h3>`,
+    '<div class="table"><table>',
+    `<thead><tr>${LATENCY_COLUMNS.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    `<tbody>${rows.join('')}</tbody>`,
+    '</table></div>',
+    sentences.length === 0 ? '' : `<ul>${sentences.join('')}</ul>`,
+  ].join('')
+}
+
 function benchSection(bench: BenchResult, index: number): string {
   const title = titleOnMachine(benchTitle(bench), bench.environment)
   const parts = [`<section id="bench-${index + 1}">`, `<h2>${escapeHtml(title)}</h2>`]
@@ -151,6 +171,7 @@ function benchSection(bench: BenchResult, index: number): string {
     const chart = benchChartSvg(bench, { idPrefix: `bench-${index + 1}-chart` })
     if (chart !== undefined) parts.push(`<div class="chart">${chart}</div>`)
     parts.push(...notes(bench))
+    if (bench.latency !== undefined) parts.push(latencySection(bench.latency))
   } else if (bench.error === undefined) {
     parts.push('<p class="muted">no measurements</p>')
   }

@@ -3,8 +3,17 @@
 // the estimate, interval and verdict of each bench.
 import { type MachineCurve, machineCurves } from '../analysis/machines.js'
 import { JSON_SCHEMA } from '../contracts/baseline.js'
-import type { BenchResult, ComparedWith, EnvironmentInfo, ModelResult, Regression, Verdict } from '../types.js'
+import type {
+  BenchResult,
+  ComparedWith,
+  EnvironmentInfo,
+  LatencyResult,
+  ModelResult,
+  Regression,
+  Verdict,
+} from '../types.js'
 import { reasonOf, regressionText, warningsOf } from './summary/facts.js'
+import { latencySentences } from './summary/latency.js'
 import { writeFileAtomically, writeFileAtomicallySync } from './write-file.js'
 
 /** The document written to `outputFile`. */
@@ -51,10 +60,13 @@ export type JsonModelResult = Omit<ModelResult, 'regression'> & {
   warnings: string[]
 }
 
-export type JsonBench = Omit<BenchResult, 'results'> & { results: JsonModelResult[] }
+/** `latency: true`: tinybench's percentiles per path, and what offloading adds in words (`added`). */
+export type JsonLatency = LatencyResult & { added: string[] }
+
+export type JsonBench = Omit<BenchResult, 'results' | 'latency'> & { results: JsonModelResult[]; latency?: JsonLatency }
 
 /** A bench as written: each row's facts with their words beside them. */
-export function jsonBench(bench: BenchResult): JsonBench {
+export function jsonBench({ latency, ...bench }: BenchResult): JsonBench {
   return {
     ...bench,
     results: bench.results.map(({ regression, ...result }) => ({
@@ -63,6 +75,7 @@ export function jsonBench(bench: BenchResult): JsonBench {
       ...(regression === undefined ? {} : { regression: { ...regression, reason: regressionText(regression) } }),
       warnings: warningsOf(result),
     })),
+    ...(latency === undefined ? {} : { latency: { ...latency, added: latencySentences(latency) } }),
   }
 }
 

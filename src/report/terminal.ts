@@ -33,6 +33,7 @@ import {
   TABLE_COLUMNS,
   verdictLabel,
 } from './summary/labels.js'
+import { LATENCY_COLUMNS, latencyCells, latencySentences, latencyTitle } from './summary/latency.js'
 import {
   CURVE_COLUMNS,
   curveDifferNote,
@@ -217,6 +218,16 @@ function renderScaling(bench: BenchResult, colors: Colors): string[] {
   return lines
 }
 
+/** `latency: true`: p50 and p99 of one call per path, then what offloading adds. */
+function renderLatency(bench: BenchResult, colors: Colors, width: number): string[] {
+  if (bench.latency === undefined) return []
+  const lines = [`  ${colors.bold(latencyTitle(bench.latency))}`]
+  const rows = bench.latency.rows.map((row) => latencyCells(row).map((text): Cell => ({ text })))
+  lines.push(...renderTable([...LATENCY_COLUMNS], rows, ['left', 'right', 'right', 'right'], '    ', colors))
+  for (const sentence of latencySentences(bench.latency)) lines.push(...wrapText(sentence, width, '    ', '      '))
+  return lines
+}
+
 /** Continuation lines of a multi-line message start with a bar, so no line can pass for a workflow command. */
 function messageLines(message: string): string[] {
   return message
@@ -304,6 +315,7 @@ function renderBench(bench: BenchResult, colors: Colors, width: number, verbose:
     lines.push(head.replace('!', colors.yellow('!')), ...tail)
   }
   lines.push(...renderScaling(bench, colors))
+  lines.push(...renderLatency(bench, colors, width))
   for (const prediction of predictionSentences(bench)) {
     lines.push(...wrapText(`~ ${prediction}`, width, '  ', '    ').map((l) => colors.dim(l)))
   }

@@ -212,6 +212,39 @@ describe('testTimeoutMs', () => {
     expect(testTimeoutMs(curve, 1)).toBe(one + two)
     expect(testTimeoutMs(resolve({ taskTimeout: 1e9 }), 2)).toBe(2 ** 31 - 1)
   })
+
+  it('adds latencyTime and one call per latency row (inline, two per model) only with latency: true', () => {
+    const base = { workers: 2, tasks: 4, taskTimeout: 1000, startupTimeout: 2000, time: 3000, latencyTime: 700 }
+    const without = testTimeoutMs(resolve(base), 2)
+    expect(testTimeoutMs(resolve({ ...base, latency: true }), 2)).toBe(without + 700 + 5 * 1000)
+    expect(testTimeoutMs(resolve({ ...base, latency: true }), 1) - testTimeoutMs(resolve(base), 1)).toBe(700 + 3 * 1000)
+  })
+})
+
+describe('latency options', () => {
+  it('is off by default with a 500 ms budget; the bench overrides the plugin', () => {
+    expect(resolve({})).toMatchObject({ latency: false, latencyTime: 500 })
+    expect(resolve({}, { latency: true, latencyTime: 200 })).toMatchObject({ latency: true, latencyTime: 200 })
+    expect(resolve({ latency: false }, { latency: true })).toMatchObject({ latency: false })
+    expect(validatePluginOptions({ latency: true, latencyTime: 250 })).toEqual({ latency: true, latencyTime: 250 })
+  })
+
+  it('rejects a latency that is no boolean and a latencyTime out of [10, 60_000], naming them', () => {
+    expect(() => resolve({ latency: 'yes' })).toThrow(new TypeError('`latency` must be a boolean, got "yes"'))
+    expect(() => resolve({ latencyTime: 9 })).toThrow(
+      new RangeError('`latencyTime` must be a number of ms >= 10, got 9'),
+    )
+    expect(() => resolve({ latencyTime: '1s' })).toThrow(
+      new TypeError('`latencyTime` must be a number of ms >= 10, got "1s"'),
+    )
+    expect(() => resolve({ latencyTime: LIMITS.latencyTimeMs + 1 })).toThrow(
+      new RangeError('`latencyTime` must be at most 60000 (a diagnostic beside the rounds), got 60001'),
+    )
+    expect(() => validatePluginOptions({ latencyTime: -1 })).toThrow(
+      new RangeError('parallelBench(): `latencyTime` must be a number of ms >= 10, got -1'),
+    )
+    expect(() => resolve({ latancy: true })).toThrow(/Unknown option `latancy`. Did you mean `latency`\?/)
+  })
 })
 
 describe('validatePluginOptions', () => {

@@ -61,6 +61,12 @@ export function formatSpeedup(x: number | undefined): string {
   return Math.abs(x) >= 0.1 || x === 0 ? `${x.toFixed(2)}x` : `${significant(x, 2)}x`
 }
 
+/** What one speedup adds to another, with its interval: `+0.02x [-0.03–0.06]`. */
+export function formatGain(gain: number, low: number, high: number): string {
+  const sign = gain > 0 ? '+' : ''
+  return `${sign}${formatBound(gain)}x ${formatInterval(low, high)}`
+}
+
 /** A measured ratio or an interval's bound: two decimals (tiny ones two significant digits), `∞` when unbounded. */
 export function formatBound(x: number | null): string {
   if (x === Number.POSITIVE_INFINITY) return '∞'

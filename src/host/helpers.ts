@@ -1,4 +1,4 @@
-// benchThreads / benchProcesses / benchCompare in the Vitest host: each call
+// benchAsync / benchThreads / benchProcesses / benchCompare in the Vitest host: each call
 // registers one Vitest test, whose body measures the bench (run-bench.ts).
 // Bench workers never run this file: they load worker/bench-entry.ts instead.
 import { fileURLToPath } from 'node:url'
@@ -26,6 +26,7 @@ declare module 'vitest' {
 }
 
 const TITLES: Record<BenchKind, string> = {
+  async: 'async',
   threads: 'threads',
   processes: 'processes',
   compare: 'threads vs processes',
@@ -59,7 +60,8 @@ function benchTimeout(kind: BenchKind, options: unknown, settings: ProvidedSetti
   try {
     cores ??= effectiveCores()
     const resolved = resolveOptions(options, { kind, defaults: settings?.defaults, effectiveCores: cores })
-    return testTimeoutMs(resolved, kind === 'compare' ? 2 : 1)
+    // Without `models`, async may join a compare once fn is seen to return a promise.
+    return testTimeoutMs(resolved, resolved.models.length + (resolved.modelsAuto ? 1 : 0))
   } catch {
     return INVALID_OPTIONS_TIMEOUT
   }
@@ -92,9 +94,11 @@ const defineBench: DefineBench = (kind, variant, name, subject, options) => {
 
 const helpers = defineHelpers(defineBench)
 
+/** Runs `fn` as a batch of tasks one call at a time and with up to `workers` calls in flight in one worker thread (no pool), and measures the speedup. */
+export const benchAsync: BenchHelper = helpers.benchAsync
 /** Runs `fn` as a batch of tasks serially and across a pool of worker threads (piscina), and measures the speedup. */
 export const benchThreads: BenchHelper = helpers.benchThreads
 /** Runs `fn` as a batch of tasks serially and across a pool of child processes (fork), and measures the speedup. */
 export const benchProcesses: BenchHelper = helpers.benchProcesses
-/** Measures `fn` under worker threads and child processes side by side, and recommends one. */
+/** Measures `fn` under worker threads and child processes side by side (and async concurrency, see `models`), and recommends one. */
 export const benchCompare: CompareHelper = helpers.benchCompare

@@ -77,6 +77,7 @@ export function judgeRow(row: RowToJudge): ModelResult {
     const slowdown = parallelSlowdown(measurement.rounds)
     if (slowdown !== undefined) own.push(slowdown)
   }
+  if (measurement.synchronous) own.push({ kind: 'synchronous-fn', speedup: measurement.estimate.speedup })
   if (measurement.stoppedBecause === 'time' && verdict.status === 'INCONCLUSIVE') {
     own.push({ kind: 'time-budget', timeMs: options.time, rounds: measurement.rounds.length })
   }

@@ -69,6 +69,8 @@ export interface Measurement {
   estimate: SpeedupEstimate
   /** The load's cost, the speedup on the CPU the pool got and the batch's bound, at the estimate's level. */
   evidence: RowEvidence
+  /** The async model only: fn returned no promise, so its calls could not overlap (~1.0x by construction). */
+  synchronous: boolean
   /** Net speedup vs calling fn inline, paired per round (estimateNetSpeedup). */
   net: { speedup: number; low: number; high: number; confidence: number } | undefined
   /** CPU time other processes took over all rounds, and how long they lasted (contention's fallback for short arms). */
@@ -159,6 +161,39 @@ async function runBatch(
   return { wallMs, busyMs, longestMs, taskMs, cpuMs, ...delay.result(concurrency, wallMs, host()), overheadMs }
 }
 
+/**
+ * The async model's parallel arm: the whole batch in one message, its calls overlapping in the
+ * worker's one thread. That thread's delay over the batch is all on the arm's path, as the one
+ * worker's is in a serial arm (ArmDelay with one lane); the host's is added as for any arm.
+ */
+async function runConcurrent(
+  pool: BenchPool,
+  inputs: readonly unknown[],
+  concurrency: number,
+): Promise<BatchTiming & { promises: number }> {
+  const host = hostThreadDelay()
+  const start = performance.now()
+  const reply = await pool.run({ op: 'concurrent', inputs: [...inputs], concurrency })
+  const wallMs = performance.now() - start
+  const delay = new ArmDelay()
+  const { workerId, cpuMs, delayMs, sleepMs } = reply
+  delay.add(
+    0,
+    { ok: true, op: 'run', workerId, busyMs: reply.wallMs, cpuMs, delayMs, waitMs: 0, sleepMs, value: undefined },
+    wallMs,
+  )
+  return {
+    wallMs,
+    busyMs: reply.taskMs.reduce((sum, ms) => sum + ms, 0),
+    longestMs: Math.max(0, ...reply.taskMs),
+    taskMs: reply.taskMs,
+    cpuMs,
+    ...delay.result(1, wallMs, host()),
+    overheadMs: [],
+    promises: reply.promises,
+  }
+}
+
 async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
   const taskMs: number[] = []
   // The host's own thread calls fn here: its run-queue delay over the batch is the arm's.
@@ -194,6 +229,8 @@ function checkAborted(signal: AbortSignal | undefined): void {
 interface Arms {
   /** One paired round: the serial and the parallel arm back to back, in the order given. */
   round(serialFirst: boolean): Promise<{ sample: RoundSample; overheadMs: number[] }>
+  /** The async model only: no call of its warm-up batch returned a promise (fn is synchronous). */
+  synchronous: boolean
 }
 
 async function warmedArms(
@@ -218,9 +255,16 @@ async function warmedArms(
       offThread,
       1,
     )
+  let synchronous = false
   const parallelArm = (): Promise<BatchTiming> =>
     withOffThreadDelay(
-      () => runBatch(pool, inputsForBatch(), pool.size, workload.transfer),
+      () =>
+        pool.model === 'async'
+          ? runConcurrent(pool, inputsForBatch(), pool.size).then((timing) => {
+              synchronous = timing.promises === 0
+              return timing
+            })
+          : runBatch(pool, inputsForBatch(), pool.size, workload.transfer),
       offThread,
       Math.min(pool.size, workload.tasks),
     )
@@ -252,6 +296,9 @@ async function warmedArms(
       : undefined
 
   return {
+    get synchronous() {
+      return synchronous
+    },
     async round(serialFirst) {
       let serial: BatchTiming
       let parallel: BatchTiming & { otherMs: number | undefined }
@@ -373,6 +420,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
           : { cpuMs: otherCpuMs(runStart, runEnd), wallMs: runEnd.atMs - runStart.atMs },
       stealShare: runStart === undefined || runEnd === undefined ? undefined : stealShare(runStart, runEnd),
       stoppedBecause,
+      synchronous: under.pool.model === 'async' && (arms[index] as Arms).synchronous,
     })
   }
   return results

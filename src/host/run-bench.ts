@@ -4,7 +4,7 @@
 import { relative } from 'node:path'
 import type { TestContext } from 'vitest'
 import { budgetFeasibility, budgetOption, budgetTarget } from '../analysis/budget.js'
-import { rankModels } from '../analysis/ranking.js'
+import { rankAllPairs, rankModels } from '../analysis/ranking.js'
 import { baselineRowFor, compareWithBaseline, type RegressionRow } from '../analysis/regression.js'
 import { scalingSummary } from '../analysis/scaling.js'
 import { lookPlan } from '../analysis/statistics.js'
@@ -15,6 +15,7 @@ import { describeThrown, ParallelBenchError } from '../errors.js'
 import { cpuCapacity } from '../machine/effective-cores.js'
 import { environmentInfo } from '../machine/environment.js'
 import { descendants, processTree } from '../machine/process-tree.js'
+import { createAsyncPool } from '../pools/async-pool.js'
 import type { BenchPool, PoolOptions } from '../pools/pool.js'
 import { createProcessPool } from '../pools/process-pool.js'
 import { createThreadPool } from '../pools/thread-pool.js'
@@ -44,6 +45,7 @@ export interface RunBenchInput {
 }
 
 const HELPER_NAMES: Record<BenchKind, string> = {
+  async: 'benchAsync',
   threads: 'benchThreads',
   processes: 'benchProcesses',
   compare: 'benchCompare',
@@ -87,6 +89,7 @@ export async function runBench(input: RunBenchInput): Promise<void> {
   try {
     plan = resolveBench(input, machine, meta) // 1. options (recorded at once), target, models
     checkBudgets(plan) // 2. budgets no machine could meet fail now, before anything is spawned
+    if (plan.options.modelsAuto) plan = await withAsyncIfPromised(plan, meta)
     await measureBench(plan, meta) // 3. every pool size, each row pushed as it is measured
     summarise(plan, meta) // 4. the report's order, scaling, ranking
   } catch (error) {
@@ -132,7 +135,7 @@ function resolveBench(input: RunBenchInput, machine: EnvironmentInfo, meta: Benc
     settings,
     options,
     target: benchTarget(input),
-    models: kind === 'compare' ? ['threads', 'processes'] : [kind],
+    models: options.models,
     effectiveCores: machine.effectiveCores,
     warnings,
     skips: new Map(),
@@ -159,6 +162,43 @@ function comparison(
       // The same share of the test's error budget as the row's speedup interval.
       confidence: options.rowConfidence,
     })
+}
+
+/**
+ * `benchCompare` without `models`: async concurrency joins when fn returns a promise, told by one
+ * warm-up call in a worker (the host never calls fn). The options are resolved again with it, so
+ * its rows share the test's error budget.
+ */
+async function withAsyncIfPromised(plan: BenchPlan, meta: BenchResult): Promise<BenchPlan> {
+  const { input, settings, target } = plan
+  const pool = createAsyncPool({
+    size: 1,
+    setup: { target, loader: settings.loader },
+    taskTimeout: plan.options.taskTimeout,
+    startupTimeout: plan.options.startupTimeout,
+    maxMemoryMb: plan.options.maxMemoryMb,
+  })
+  const stop = (): void => void pool.destroy()
+  input.context.signal.addEventListener('abort', stop, { once: true })
+  let promised: boolean
+  try {
+    await pool.ready
+    const first = workloadInput(plan.options)(0)
+    promised = (await pool.run({ op: 'concurrent', inputs: [first], concurrency: 1 })).promises > 0
+  } finally {
+    input.context.signal.removeEventListener('abort', stop)
+    await pool.destroy()
+  }
+  if (!promised) return plan
+  const options = resolveOptions(input.options, {
+    kind: input.kind,
+    defaults: settings.defaults,
+    effectiveCores: plan.effectiveCores,
+    levelFromEnv: process.env[LEVEL_ENV],
+    asyncJoined: true,
+  })
+  meta.options = reportableOptions(options)
+  return { ...plan, options, models: options.models }
 }
 
 /** Throws BUDGET_UNREACHABLE for a budget the user's own settings rule out; notes the pool sizes this machine must skip. */
@@ -204,13 +244,15 @@ function summarise(plan: BenchPlan, meta: BenchResult): void {
   meta.results.sort((a, b) => models.indexOf(a.model) - models.indexOf(b.model) || a.workers - b.workers)
   meta.scaling = models.flatMap((model) => scalingSummary(meta.results.filter((r) => r.model === model)) ?? [])
   if (plan.input.kind === 'compare') {
-    meta.ranking = rankModels(meta.results, lookPlan(options.rowConfidence, options.minRounds, options.maxRounds))
+    const look = lookPlan(options.rowConfidence, options.minRounds, options.maxRounds)
+    meta.ranking = rankModels(meta.results, look)
+    meta.rankings = rankAllPairs(meta.results, look, models)
   }
 }
 
 /**
- * Measures one pool size for every model in the same rounds (a compare pairs threads with
- * processes round by round), then judges each row.
+ * Measures one pool size for every model in the same rounds (a compare pairs its models round by
+ * round), then judges each row.
  */
 async function measureRows(
   plan: BenchPlan,
@@ -239,9 +281,14 @@ async function measureRows(
     for (const model of [...models].sort((a, b) => (a === 'processes' ? -1 : b === 'processes' ? 1 : 0))) {
       const residentBefore = process.memoryUsage().rss
       // Processes a thread pool's fn starts are children of this process: know which were here before.
-      const tree = model === 'threads' ? processTree() : undefined
+      const tree = model !== 'processes' ? processTree() : undefined
       const processesBefore = tree === undefined ? undefined : new Set(descendants(tree, process.pid))
-      const pool: BenchPool = model === 'threads' ? createThreadPool(poolOptions) : createProcessPool(poolOptions)
+      const pool: BenchPool =
+        model === 'threads'
+          ? createThreadPool(poolOptions)
+          : model === 'async'
+            ? createAsyncPool(poolOptions)
+            : createProcessPool(poolOptions)
       started.set(model, {
         pool,
         workload: {

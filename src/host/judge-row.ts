@@ -73,7 +73,8 @@ export function judgeRow(row: RowToJudge): ModelResult {
   }
   if (starvation.finding.kind === 'starved') own.push(starvation.finding)
   // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
-  else if (grain.warning === undefined) {
+  // Under async concurrency a call's time includes its wait behind the others: stretch is the model.
+  else if (grain.warning === undefined && model !== 'async') {
     const slowdown = parallelSlowdown(measurement.rounds)
     if (slowdown !== undefined) own.push(slowdown)
   }

@@ -162,9 +162,11 @@ async function runBatch(
 }
 
 /**
- * The async model's parallel arm: the whole batch in one message, its calls overlapping in the
- * worker's one thread. That thread's delay over the batch is all on the arm's path, as the one
- * worker's is in a serial arm (ArmDelay with one lane); the host's is added as for any arm.
+ * An arm of the async model: the whole batch in one message, up to `concurrency` calls in flight
+ * in the worker's one thread (1 for its serial arm: both arms pay one message, so a synchronous fn
+ * measures 1.0x, as a hand-timed `Promise.all` against a loop of awaits would). That thread's delay
+ * over the batch is all on the arm's path (ArmDelay with one lane); the host's is added as for any
+ * arm. Per-task delays are not told apart: the calls overlap.
  */
 async function runConcurrent(
   pool: BenchPool,
@@ -189,7 +191,9 @@ async function runConcurrent(
     taskMs: reply.taskMs,
     cpuMs,
     ...delay.result(1, wallMs, host()),
-    overheadMs: [],
+    taskDelayMs: undefined,
+    // One message for the batch: what the host waited beyond the worker's batch, per task.
+    overheadMs: [Math.max(0, wallMs - reply.wallMs) / Math.max(1, inputs.length)],
     promises: reply.promises,
   }
 }
@@ -249,9 +253,11 @@ async function warmedArms(
   const serialArm = (): Promise<BatchTiming> =>
     withOffThreadDelay(
       () =>
-        inlineFn === undefined
-          ? runBatch(pool, inputsForBatch(), 1, workload.transfer)
-          : runInline(inlineFn, makeInputs(workload)),
+        inlineFn !== undefined
+          ? runInline(inlineFn, makeInputs(workload))
+          : pool.model === 'async'
+            ? runConcurrent(pool, inputsForBatch(), 1)
+            : runBatch(pool, inputsForBatch(), 1, workload.transfer),
       offThread,
       1,
     )

@@ -10,7 +10,7 @@ import { effectiveCores } from '../machine/effective-cores.js'
 import type { BenchKind } from '../types.js'
 import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from '../worker/define-helpers.js'
 import { registerInWorker } from '../worker/registry.js'
-import { resolveOptions } from './options.js'
+import { MODELS, resolveOptions } from './options.js'
 import { testTimeoutMs } from './test-timeout.js'
 
 export type { BenchHelper, CompareHelper } from '../worker/define-helpers.js'
@@ -30,6 +30,14 @@ const TITLES: Record<BenchKind, string> = {
   threads: 'threads',
   processes: 'processes',
   compare: 'threads vs processes',
+}
+
+/** `[async vs threads]` for a compare with its own `models` (checked later, by runBench); else the kind's title. */
+function titleOf(kind: BenchKind, options: unknown): string {
+  const models = (options as { models?: unknown } | undefined)?.models
+  if (kind !== 'compare' || !Array.isArray(models)) return TITLES[kind]
+  const known = MODELS.filter((model) => models.includes(model))
+  return known.length >= 2 ? known.join(' vs ') : TITLES[kind]
 }
 
 /**
@@ -71,7 +79,7 @@ const defineBench: DefineBench = (kind, variant, name, subject, options) => {
   // A project that inlines this package (ssr.noExternal) loads it in workers too: register there.
   if (registerInWorker(kind, name, subject)) return
   // Vitest's own reporters print titles as they are: one clean line, so a name cannot start a workflow command.
-  const title = `${stripControl(typeof name === 'string' ? name : describeThrown(name))} [${TITLES[kind]}]`
+  const title = `${stripControl(typeof name === 'string' ? name : describeThrown(name))} [${titleOf(kind, options)}]`
   const definedAt = callerFrames(new Error().stack)
   const body = async (context: TestContext): Promise<void> => {
     const [{ runBench }, { publishResult }] = await Promise.all([

@@ -153,16 +153,17 @@ async function ours(
   const pools: BenchPool[] = []
   try {
     // One at a time, as runBench starts them.
-    for (const create of [createProcessPool, createThreadPool, createAsyncPool]) {
+    const asyncPool = (o: typeof options): BenchPool => createAsyncPool(o, TASKS)
+    for (const create of [createProcessPool, createThreadPool, asyncPool]) {
       const pool = create(options)
       pools.push(pool)
       await pool.ready
     }
-    const [processes, threads, asyncPool] = pools as [BenchPool, BenchPool, BenchPool]
+    const [processes, threads, concurrent] = pools as [BenchPool, BenchPool, BenchPool]
     const workload = { tasks: TASKS, input: () => input, transfer: false }
     const [a, t, p] = await measure({
       pools: [
-        { pool: asyncPool, workload, target: targets.async },
+        { pool: concurrent, workload, target: targets.async },
         { pool: threads, workload, target: targets.threads },
         { pool: processes, workload, target: targets.processes },
       ],

@@ -171,13 +171,16 @@ function comparison(
  */
 async function withAsyncIfPromised(plan: BenchPlan, meta: BenchResult): Promise<BenchPlan> {
   const { input, settings, target } = plan
-  const pool = createAsyncPool({
-    size: 1,
-    setup: { target, loader: settings.loader },
-    taskTimeout: plan.options.taskTimeout,
-    startupTimeout: plan.options.startupTimeout,
-    maxMemoryMb: plan.options.maxMemoryMb,
-  })
+  const pool = createAsyncPool(
+    {
+      size: 1,
+      setup: { target, loader: settings.loader },
+      taskTimeout: plan.options.taskTimeout,
+      startupTimeout: plan.options.startupTimeout,
+      maxMemoryMb: plan.options.maxMemoryMb,
+    },
+    1,
+  )
   const stop = (): void => void pool.destroy()
   input.context.signal.addEventListener('abort', stop, { once: true })
   let promised: boolean
@@ -287,7 +290,7 @@ async function measureRows(
         model === 'threads'
           ? createThreadPool(poolOptions)
           : model === 'async'
-            ? createAsyncPool(poolOptions)
+            ? createAsyncPool(poolOptions, options.tasks)
             : createProcessPool(poolOptions)
       started.set(model, {
         pool,

@@ -1,10 +1,16 @@
+import { createColors } from 'picocolors'
 import { describe, expect, it } from 'vitest'
 import { rankAllPairs } from '../../../src/analysis/ranking.js'
 import { lookPlan } from '../../../src/analysis/statistics.js'
+import { stepSummaryMarkdown } from '../../../src/report/github.js'
+import { htmlReport } from '../../../src/report/html.js'
+import { jsonBench } from '../../../src/report/json.js'
 import { poolGains, recommendation } from '../../../src/report/summary/advice.js'
 import { diagnosticText } from '../../../src/report/summary/facts.js'
+import { benchChartSvg } from '../../../src/report/svg.js'
+import { renderReport } from '../../../src/report/terminal.js'
 import type { BenchResult, Model, ModelResult } from '../../../src/types.js'
-import { benchResult, modelResult } from '../../support/synthetic-results.js'
+import { benchResult, environment, modelResult } from '../../support/synthetic-results.js'
 
 // Is a pool needed at all? Async concurrency against each pool, on synthetic paired rounds.
 const drifting = [100, 140, 60, 120, 80, 130, 70, 110, 90, 125, 65, 105]
@@ -82,5 +88,36 @@ describe('recommendation with async concurrency', () => {
     expect(recommendation(pools)).toMatch(/^threads 1\.90x vs processes 1\.80x/)
     const alone = benchResult('hash', 'async', [row('async', 1.9, () => 1)])
     expect(recommendation(alone)).toMatch(/^async 1\.90x \[1\.80–1\.99\] on 2 workers/)
+  })
+})
+
+describe('every view shows all three models', () => {
+  const synchronous = { diagnostics: [{ kind: 'synchronous-fn' as const, speedup: 1 }] }
+  const bench = compare([
+    row('async', 1, () => 1, synchronous),
+    row('threads', 1.9, () => 1 / 1.9),
+    row('processes', 1.8, () => 1 / 1.8),
+  ])
+
+  it('terminal (within 100 columns), JSON, step summary, HTML and the chart', () => {
+    const terminal = renderReport([bench], environment, createColors(false), { width: 100 })
+    for (const model of ['async', 'threads', 'processes']) expect(terminal).toMatch(new RegExp(`^  ${model} +2 `, 'm'))
+    expect(terminal).toContain('→ async concurrency gives 1.00x')
+    expect(terminal).toContain('! async ×2: async 1.00x: fn returns no promise')
+    expect(Math.max(...terminal.split('\n').map((line) => line.length))).toBeLessThanOrEqual(100)
+    expect(jsonBench(bench).rankings?.map((r) => r.models)).toEqual([
+      ['async', 'threads'],
+      ['async', 'processes'],
+      ['threads', 'processes'],
+    ])
+    const markdown = stepSummaryMarkdown([bench], environment)
+    expect(markdown).toContain('async ×2')
+    expect(markdown).toContain('a thread pool adds +0.90x')
+    const html = htmlReport([bench], environment, { generatedAt: '2026-12-06T00:00:00.000Z' })
+    expect(html).toContain('a thread pool adds +0.90x')
+    // The chart's legend: one colour per model, async its own.
+    const svg = benchChartSvg(bench) ?? ''
+    expect(svg).toContain('class="dot m2"')
+    expect(svg).toMatch(/async ×2: speedup 1\.00x/)
   })
 })

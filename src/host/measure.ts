@@ -233,7 +233,7 @@ function checkAborted(signal: AbortSignal | undefined): void {
 interface Arms {
   /** One paired round: the serial and the parallel arm back to back, in the order given. */
   round(serialFirst: boolean): Promise<{ sample: RoundSample; overheadMs: number[] }>
-  /** The async model only: no call of its warm-up batch returned a promise (fn is synchronous). */
+  /** The async model only: no call of its latest concurrent batch returned a promise (fn is synchronous). */
   synchronous: boolean
 }
 

@@ -213,8 +213,11 @@ export interface PoolGain {
   gain: number
   low: number
   high: number
-  /** The ranking says: the pool is faster (`pays`), async is (`overhead`), or neither can be told. */
-  outcome: 'pays' | 'overhead' | 'untold'
+  /**
+   * The ranking says: the pool is faster (`pays`), async is (`overhead`); neither, on an interval
+   * narrow enough to call them even (`even`), or too wide to tell (`untold`).
+   */
+  outcome: 'pays' | 'overhead' | 'even' | 'untold'
 }
 
 /**
@@ -226,7 +229,14 @@ export function poolGains(asyncRow: ModelResult, rankings: readonly ModelRanking
   return rankings.flatMap((ranking) => {
     const [first, pool] = ranking.models ?? []
     if (first !== 'async' || pool === undefined || pool === 'async' || ranking.workers !== asyncRow.workers) return []
-    const outcome = ranking.faster === pool ? 'pays' : ranking.faster === 'async' ? 'overhead' : 'untold'
+    const outcome =
+      ranking.faster === pool
+        ? 'pays'
+        : ranking.faster === 'async'
+          ? 'overhead'
+          : ranking.high / ranking.low <= BREAK_EVEN_WIDTH
+            ? 'even'
+            : 'untold'
     return [
       {
         model: pool,
@@ -261,12 +271,15 @@ function asyncSentence(bench: BenchResult, pools: string | undefined): string | 
   if (starved(asyncRow))
     return `${head}: the worker was starved by other load; rerun on a quieter machine before choosing`
   const added = gains.map((g) => `${POOL_NAME[g.model]} adds ${formatGain(g.gain, g.low, g.high)}`).join(', ')
-  const paying = gains.filter((g) => g.outcome === 'pays')
-  if (paying.length === 0) {
-    const overheadOnly = gains.every((g) => g.outcome === 'overhead')
-    return `${head}; ${added} on top: no pool needed${overheadOnly ? ', a pool only adds overhead' : ''}`
+  if (gains.some((g) => g.outcome === 'pays')) {
+    return `${head}; ${added} on top: a pool pays${pools === undefined ? '' : `; ${pools}`}`
   }
-  return `${head}; ${added} on top: a pool pays${pools === undefined ? '' : `; ${pools}`}`
+  // A wide interval that holds both a gain and a loss decides nothing: more rounds would.
+  if (gains.some((g) => g.outcome === 'untold')) {
+    return `${head}; ${added} on top: too close to tell whether a pool pays here; more rounds (\`time\`, \`maxRounds\`) would decide`
+  }
+  const overheadOnly = gains.every((g) => g.outcome === 'overhead')
+  return `${head}; ${added} on top: no pool needed${overheadOnly ? ', a pool only adds overhead' : ''}`
 }
 
 /**

@@ -48,9 +48,22 @@ describe('recommendation with async concurrency', () => {
     expect(advice).toMatch(/a process pool adds .* on top: no pool needed$/)
     const [threads] = poolGains(bench.results[0] as ModelResult, bench.rankings ?? [])
     // The gain is async's speedup × (async's batch / the pool's − 1): zero inside its interval.
-    expect(threads?.outcome).toBe('untold')
+    expect(threads?.outcome).toBe('even')
     expect(threads?.low).toBeLessThan(0)
     expect(threads?.high).toBeGreaterThan(0)
+  })
+
+  it('an interval too wide to call the pools even or apart says more rounds would decide, not "no pool needed"', () => {
+    // Threads swing ±40% round by round around async's batch time: no side, and no break-even either.
+    const swinging = (i: number): number => (i % 2 === 0 ? 1.4 : 1 / 1.4)
+    const bench = compare([row('async', 1.9, () => 1), row('threads', 1.9, swinging), row('processes', 1.88, jitter)])
+    expect(poolGains(bench.results[0] as ModelResult, bench.rankings ?? []).map((g) => g.outcome)).toEqual([
+      'untold',
+      'even',
+    ])
+    expect(recommendation(bench)).toMatch(
+      /on top: too close to tell whether a pool pays here; more rounds \(`time`, `maxRounds`\) would decide$/,
+    )
   })
 
   it('CPU-bound sync work: async ~1.0x and says why; a pool pays, and the pools are compared', () => {

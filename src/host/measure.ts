@@ -107,7 +107,7 @@ export function transferables(value: unknown): ArrayBuffer[] {
 }
 
 /** The input of task `index`; the user's `input` function runs in the host, so its failure is coded apart. */
-function inputOf(workload: Workload, index: number): unknown {
+export function inputOf(workload: Pick<Workload, 'input'>, index: number): unknown {
   try {
     return workload.input(index)
   } catch (error) {

@@ -28,7 +28,7 @@ import type { BenchTarget } from '../worker/protocol.js'
 import type { BenchFunction } from '../worker/registry.js'
 import { benchTarget, inlineBaseline, workloadInput } from './bench-target.js'
 import { judgeRow } from './judge-row.js'
-import { type Measurement, measure, type PoolUnderTest } from './measure.js'
+import { inputOf, type Measurement, measure, type PoolUnderTest } from './measure.js'
 import { reportableOptions, resolveOptions } from './options.js'
 import { benchOutcome } from './outcome.js'
 
@@ -186,7 +186,8 @@ async function withAsyncIfPromised(plan: BenchPlan, meta: BenchResult): Promise<
   let promised: boolean
   try {
     await pool.ready
-    const first = workloadInput(plan.options)(0)
+    // The user's input function fails here as in the rounds: coded INPUT_FAILED.
+    const first = inputOf({ input: workloadInput(plan.options) }, 0)
     promised = (await pool.run({ op: 'concurrent', inputs: [first], concurrency: 1 })).promises > 0
   } finally {
     input.context.signal.removeEventListener('abort', stop)

@@ -204,6 +204,9 @@ function singleSentence(result: ModelResult): string {
   return `${head}, ${net}: too close to tell whether parallelism pays here; more rounds (\`time\`, \`maxRounds\`) would decide`
 }
 
+/** A pool whose batch may be at most this share faster than async's (the interval's edge) is not needed. */
+const MAX_POOL_GAIN = 0.1
+
 const POOL_NAME: Record<Exclude<Model, 'async'>, string> = { threads: 'a thread pool', processes: 'a process pool' }
 
 /** What a pool adds on top of async concurrency, as a speedup over the same serial arm, with its interval. */
@@ -214,8 +217,8 @@ export interface PoolGain {
   low: number
   high: number
   /**
-   * The ranking says: the pool is faster (`pays`), async is (`overhead`); neither, on an interval
-   * narrow enough to call them even (`even`), or too wide to tell (`untold`).
+   * The ranking says: the pool is faster (`pays`), async is (`overhead`); neither, and the pool is
+   * at most MAX_POOL_GAIN faster even at the interval's edge (`even`), or could be more (`untold`).
    */
   outcome: 'pays' | 'overhead' | 'even' | 'untold'
 }
@@ -234,7 +237,7 @@ export function poolGains(asyncRow: ModelResult, rankings: readonly ModelRanking
         ? 'pays'
         : ranking.faster === 'async'
           ? 'overhead'
-          : ranking.high / ranking.low <= BREAK_EVEN_WIDTH
+          : ranking.high <= 1 + MAX_POOL_GAIN
             ? 'even'
             : 'untold'
     return [

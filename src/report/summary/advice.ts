@@ -293,7 +293,9 @@ function asyncSentence(bench: BenchResult, pools: string | undefined): string | 
 export function recommendation(bench: BenchResult): string | undefined {
   if (bench.error !== undefined) return undefined
   if (bench.results.some((r) => r.model === 'async') && bench.results.some((r) => r.model !== 'async')) {
-    const pools = poolRecommendation({ ...bench, results: bench.results.filter((r) => r.model !== 'async') })
+    const ranking =
+      bench.ranking ?? bench.rankings?.find((r) => r.models?.[0] === 'threads' && r.models[1] === 'processes')
+    const pools = poolRecommendation({ ...bench, ranking, results: bench.results.filter((r) => r.model !== 'async') })
     const sentence = asyncSentence(bench, pools)
     if (sentence !== undefined) return stripControl(sentence)
   }

@@ -47,6 +47,8 @@ export interface RoundSample {
   parallelCpuMs?: number | undefined
   /** CPU time that processes outside our own tree used during the parallel arm, ms, tick-grained (Linux; undefined where it cannot be told). */
   parallelOtherMs?: number | undefined
+  /** The same for the serial arm: with parallelOtherMs, the most other load can have delayed the rounds. */
+  serialOtherMs?: number | undefined
   /**
    * Run-queue delay (Linux schedstat: time runnable but waiting for a CPU) of the thread calling fn,
    * inside the calls, summed over the serial arm's tasks, ms. Undefined where the platform cannot
@@ -67,6 +69,14 @@ export interface RoundSample {
    * plus the host thread's.
    */
   parallelPathDelayMs?: number | undefined
+  /**
+   * Of serialPathDelayMs, the part our own threads can have caused (the host thread, messaging, V8's
+   * helpers: the CPU they spent beside fn's calls), ms; it stays in. Undefined where it was not read
+   * (fn's work runs off the calling thread, or not Linux): then all of the path delay counts as load.
+   */
+  serialSelfDelayMs?: number | undefined
+  /** The same for parallelPathDelayMs. */
+  parallelSelfDelayMs?: number | undefined
   /** The longest single task inside fn in the serial arm, ms: no pool finishes a batch sooner. */
   serialLongestMs?: number | undefined
   /** Time inside fn of each task in the serial arm, in dispatch (input) order, ms: the spread of task costs. */

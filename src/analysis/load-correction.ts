@@ -13,20 +13,33 @@
 //                 its thread's delay in that time (measure.ts).
 // Per round, log(S′ / P′); the estimate is exp(median) with the same sign-test interval and the
 // same sequential looks as the measured speedup (statistics.ts), so coverage is unchanged.
+// Not all of the delay is other load's: on a quiet machine the calling threads also wait behind our
+// own threads (the host thread dispatching, messaging, V8's helpers), which the quiet truth pays
+// too. Where the arm read it (host/arm-delay.ts withOwnCpu), that part (the *SelfDelayMs of a
+// round) stays in, and only the rest, the load's delay, is taken out. Nor can other load have
+// delayed an arm's critical path for longer than other processes ran on the CPUs meanwhile (each
+// ms of such delay needs a ms of their CPU time): over the rounds, the load's delay is scaled down
+// to the CPU time other processes used during the arms (/proc/stat, *OtherMs), where that is less.
+// Summed over the rounds, the 10 ms ticks of /proc/stat average out.
 // Only measured delay is taken out: a correction never exceeds what the delay explains. What the
 // delay does not see stays in: contention for memory bandwidth, caches or locks (the code's own
 // limits, which a budget must catch), and hypervisor steal (time the whole VM lost, not in the
 // run-queue delay of any thread).
 import type { RoundSample, SpeedupEstimate } from '../types.js'
-import { estimateSpeedup, median } from './statistics.js'
+import { estimateSpeedup, logRatios, median } from './statistics.js'
 
 /**
- * Below this share of an arm lost to the run-queue delay (median over rounds), the delay is the
- * pool's own, not other load's: with as many workers as cores, the host thread that dispatches and
- * V8's helper threads take turns with the workers. Measured on a quiet 2-core machine
- * (bench/load.ts, 2 workers): 5–12% of the parallel arm, which the quiet truth (raw pools timed by
- * hand) pays too; taking it out read 2.06–2.14x against a truth of 1.94x. A half-core hog costs
- * 29–35%, a one-core hog 35–50%.
+ * The correction decides the verdict once it moves the speedup by this share or more; below it the
+ * two agree within noise, and the verdict stays on the measured speedup (a quiet machine's case).
+ */
+export const MATERIAL_SHIFT = 0.02
+/**
+ * Where our own threads' part of the delay was not read (fn's work runs off the calling thread),
+ * below this share of an arm lost to the delay (median over rounds) it is taken as the pool's own:
+ * with as many workers as cores, the host thread and V8's helpers take turns with the workers.
+ * Measured on a quiet 2-core machine (bench/load.ts, 2 workers): 5–12% of the parallel arm, which
+ * the quiet truth (raw pools timed by hand) pays too. A half-core hog costs 29–35%, a one-core hog
+ * 35–50%.
  */
 export const MATERIAL_DELAY_SHARE = 0.15
 /**
@@ -39,9 +52,9 @@ export const MAX_CORRECTABLE_DELAY_SHARE = 0.65
 
 /** What other load cost the rounds, measured on our own threads. */
 export interface LoadEffect {
-  /** Median share of the serial arm's wall time spent waiting for a CPU. */
+  /** Median share of the serial arm's wall time spent waiting for a CPU behind other load. */
   serialShare: number
-  /** Median share of the parallel arm's wall time its critical path spent waiting for a CPU. */
+  /** Median share of the parallel arm's wall time its critical path spent waiting for a CPU behind other load. */
   parallelShare: number
   /** The delay moved the speedup enough to judge on the corrected one. */
   material: boolean
@@ -49,37 +62,72 @@ export interface LoadEffect {
   credible: boolean
 }
 
-/** A round with its arms' delay taken out; undefined when the round carries no delay (not Linux, tiny tasks). */
-export function roundOnCpuGot(round: RoundSample): RoundSample | undefined {
+/** An arm's path delay that other load caused: all of it, less the part our own threads can have caused. */
+function loadDelayMs(pathDelayMs: number, selfDelayMs: number | undefined): number {
+  return Math.max(0, pathDelayMs - Math.max(0, selfDelayMs ?? 0))
+}
+
+/**
+ * A round with its arms' load delay (times `cap`, see otherCpuCap) taken out; undefined when the
+ * round carries no delay (not Linux, tiny tasks).
+ */
+export function roundOnCpuGot(round: RoundSample, cap = 1): RoundSample | undefined {
   const { serialPathDelayMs, parallelPathDelayMs } = round
   if (serialPathDelayMs === undefined || parallelPathDelayMs === undefined) return undefined
-  const serialMs = round.serialMs - Math.max(0, serialPathDelayMs)
-  const parallelMs = round.parallelMs - Math.max(0, parallelPathDelayMs)
+  const serialMs = round.serialMs - cap * loadDelayMs(serialPathDelayMs, round.serialSelfDelayMs)
+  const parallelMs = round.parallelMs - cap * loadDelayMs(parallelPathDelayMs, round.parallelSelfDelayMs)
   if (!(serialMs > 0 && parallelMs > 0)) return undefined
   return { ...round, serialMs, parallelMs }
+}
+
+/**
+ * The share of the rounds' load delay that other processes' CPU time during the arms can account
+ * for, at most 1; 1 where that CPU time was not measured in every round (not Linux, a CPU quota).
+ */
+export function otherCpuCap(rounds: readonly RoundSample[]): number {
+  let delayMs = 0
+  let otherMs = 0
+  for (const round of rounds) {
+    const { serialOtherMs, parallelOtherMs, serialPathDelayMs, parallelPathDelayMs } = round
+    if (serialOtherMs === undefined || parallelOtherMs === undefined) return 1
+    delayMs += loadDelayMs(serialPathDelayMs ?? 0, round.serialSelfDelayMs)
+    delayMs += loadDelayMs(parallelPathDelayMs ?? 0, round.parallelSelfDelayMs)
+    otherMs += serialOtherMs + parallelOtherMs
+  }
+  return delayMs <= otherMs ? 1 : Math.max(0, otherMs) / delayMs
 }
 
 /** Every round corrected, or undefined when any round cannot be (then the load is not measured). */
 export function roundsOnCpuGot(rounds: readonly RoundSample[]): RoundSample[] | undefined {
   if (rounds.length === 0) return undefined
+  const cap = otherCpuCap(rounds)
   const corrected: RoundSample[] = []
   for (const round of rounds) {
-    const on = roundOnCpuGot(round)
+    const on = roundOnCpuGot(round, cap)
     if (on === undefined) return undefined
     corrected.push(on)
   }
   return corrected
 }
 
-/** The load's effect on these rounds; undefined where the run-queue delay was not measured. */
+/**
+ * The load's effect on these rounds; undefined where the run-queue delay was not measured. It is
+ * material when correcting moves the speedup by MATERIAL_SHIFT or more; where our own threads' part
+ * was not read in every round, when the delay takes MATERIAL_DELAY_SHARE of an arm.
+ */
 export function loadEffect(rounds: readonly RoundSample[]): LoadEffect | undefined {
-  if (roundsOnCpuGot(rounds) === undefined) return undefined
-  const serialShare = median(rounds.map((r) => Math.max(0, r.serialPathDelayMs ?? 0) / r.serialMs))
-  const parallelShare = median(rounds.map((r) => Math.max(0, r.parallelPathDelayMs ?? 0) / r.parallelMs))
+  const corrected = roundsOnCpuGot(rounds)
+  if (corrected === undefined) return undefined
+  const serialShare = median(corrected.map((r, i) => 1 - r.serialMs / (rounds[i] as RoundSample).serialMs))
+  const parallelShare = median(corrected.map((r, i) => 1 - r.parallelMs / (rounds[i] as RoundSample).parallelMs))
+  const selfRead = rounds.every((r) => r.serialSelfDelayMs !== undefined && r.parallelSelfDelayMs !== undefined)
+  const shift = Math.abs(median(logRatios(corrected)) - median(logRatios([...rounds])))
   return {
     serialShare,
     parallelShare,
-    material: Math.max(serialShare, parallelShare) >= MATERIAL_DELAY_SHARE,
+    material: selfRead
+      ? shift >= Math.log1p(MATERIAL_SHIFT)
+      : Math.max(serialShare, parallelShare) >= MATERIAL_DELAY_SHARE,
     credible: Math.max(serialShare, parallelShare) <= MAX_CORRECTABLE_DELAY_SHARE,
   }
 }
@@ -110,6 +158,29 @@ export function judgedEstimate(
   return corrected === undefined
     ? { estimate: measured, basis: 'measured', load }
     : { estimate: corrected, basis: 'on-cpu-got', load }
+}
+
+/**
+ * Of an arm's path delay, the part our own threads can have caused, which stays in: on a quiet
+ * machine the calling threads wait only behind our other threads (the host thread dispatching,
+ * messaging, V8's helpers and GC), and the quiet truth (raw pools timed by hand) pays that too.
+ * A thread waits behind whatever runs; with no more calling threads than cores, each ms our threads
+ * ran beside fn's calls (`besideFnMs`: the CPU of every thread of ours over the arm less fn's CPU
+ * in the calls) kept at most about one calling thread waiting that long, so of the delay the arm
+ * counted (`countedDelayMs`) at most that much is our own: the share min(1, C / D) of the path
+ * delay stays, the rest was other load's. Quiet, C ≥ D (bench/load.ts), so nothing is taken out;
+ * under a one-core hog D ≫ C. More calling threads than cores (`oversubscribed`) delay each other,
+ * which no reading tells apart from other load: then all of it stays.
+ */
+export function selfPathDelayMs(arm: {
+  pathDelayMs: number
+  countedDelayMs: number
+  besideFnMs: number
+  oversubscribed: boolean
+}): number {
+  const { pathDelayMs, countedDelayMs, besideFnMs, oversubscribed } = arm
+  const ownShare = oversubscribed || countedDelayMs <= 0 ? 1 : Math.min(1, Math.max(0, besideFnMs) / countedDelayMs)
+  return pathDelayMs * ownShare
 }
 
 /**

@@ -1,10 +1,11 @@
 // What other load cost one arm: the run-queue delay (Linux schedstat) of the threads doing its
 // work, tallied per worker from the replies, with the host thread's, and where fn's work runs off
-// the calling thread, that of every thread of our process tree. What lies on the arm's critical
-// path is what analysis/load-correction.ts takes out.
-import { criticalPathDelayMs } from '../analysis/load-correction.js'
+// the calling thread, that of every thread of our process tree; otherwise the CPU our own threads
+// spent beside fn's calls, which tells how much of that delay we caused ourselves. What other load
+// put on the arm's critical path is what analysis/load-correction.ts takes out.
+import { criticalPathDelayMs, selfPathDelayMs } from '../analysis/load-correction.js'
 import { descendants, processTree } from '../machine/process-tree.js'
-import { delayBetween, threadDelays, threadSchedstat } from '../machine/schedstat.js'
+import { accruedBetween, type ThreadSchedstat, threadSchedstat, threadSchedstats } from '../machine/schedstat.js'
 import type { OkReply } from '../pools/pool.js'
 
 /** An arm's delays, ms; `undefined` where the platform cannot tell (not Linux) or a task went unsampled (under 1 ms). */
@@ -22,6 +23,10 @@ export interface ArmDelays {
   countedDelayMs: number
   /** Time inside the calls that the calling threads neither ran nor waited for a CPU: fn's work ran elsewhere, or blocked. */
   sleepMs: number
+  /** CPU the calling threads spent inside fn's calls (time inside less delay and sleep); undefined where unsampled. */
+  fnCpuMs: number | undefined
+  /** Of pathDelayMs, the part our own threads can have caused (withOwnCpu); undefined where not read. */
+  selfPathDelayMs?: number | undefined
 }
 
 /** The replies of one arm, tallied per worker: time occupied with its tasks (host-seen latency) and its thread's delay. */
@@ -31,6 +36,7 @@ export class ArmDelay {
   #sampled = true
   #countedMs = 0
   #sleepMs = 0
+  #fnCpuMs: number | undefined = 0
 
   add(index: number, reply: OkReply<'run'>, latencyMs: number): void {
     const delayMs = (reply.delayMs ?? 0) + (reply.waitMs ?? 0)
@@ -42,6 +48,10 @@ export class ArmDelay {
     this.#perWorker.set(reply.workerId, worker)
     this.#countedMs += delayMs
     this.#sleepMs += reply.sleepMs ?? 0
+    this.#fnCpuMs =
+      this.#fnCpuMs === undefined || reply.delayMs === undefined || reply.sleepMs === undefined
+        ? undefined
+        : this.#fnCpuMs + Math.max(0, reply.busyMs - reply.delayMs - reply.sleepMs)
   }
 
   /** The arm's delays; one task at a time (`concurrency` 1) puts every task on the path, whichever worker ran it. */
@@ -56,28 +66,51 @@ export class ArmDelay {
       pathDelayMs: this.#sampled ? Math.min(wallMs, workersPath + hostDelayMs) : undefined,
       countedDelayMs: this.#countedMs + hostDelayMs,
       sleepMs: this.#sleepMs,
+      fnCpuMs: this.#sampled ? this.#fnCpuMs : undefined,
     }
   }
 }
 
-/** Starts reading the host thread's delay; the returned function gives the delay since, undefined where unknown. */
-export function hostThreadDelay(): () => number | undefined {
+/** Starts reading the host thread's schedstat; the returned function gives its CPU and delay since, undefined where unknown. */
+export function hostThreadTimes(): () => ThreadSchedstat | undefined {
   const before = threadSchedstat()
   return () => {
     const after = before === undefined ? undefined : threadSchedstat()
-    return before === undefined || after === undefined ? undefined : after.delayMs - before.delayMs
+    return before === undefined || after === undefined
+      ? undefined
+      : { cpuMs: after.cpuMs - before.cpuMs, delayMs: after.delayMs - before.delayMs }
   }
 }
 
-/** The inline arm (fn called in the host, one task at a time): the host thread's delay is all of it. */
-export function inlineArmDelay(hostDelayMs: number | undefined): ArmDelays {
+/** The inline arm (fn called in the host, one task at a time): the host thread's delay is all of it, its CPU fn's. */
+export function inlineArmDelay(host: ThreadSchedstat | undefined): ArmDelays {
   return {
     taskDelayMs: undefined,
-    delayMs: hostDelayMs,
-    pathDelayMs: hostDelayMs,
-    countedDelayMs: hostDelayMs ?? 0,
+    delayMs: host?.delayMs,
+    pathDelayMs: host?.delayMs,
+    countedDelayMs: host?.delayMs ?? 0,
     sleepMs: 0,
+    fnCpuMs: host?.cpuMs,
   }
+}
+
+/**
+ * Reads the CPU every thread of ours (`pids`) spent over the arm, and from it the part of the arm's
+ * path delay our own threads can have caused (analysis/load-correction.ts selfPathDelayMs), which
+ * stays in. A read costs ~0.3 ms for a process of 13 threads, outside the arm's timed span.
+ */
+export async function withOwnCpu<T extends ArmDelays & { wallMs: number }>(
+  arm: () => Promise<T>,
+  pids: () => number[],
+  oversubscribed: boolean,
+): Promise<T> {
+  const before = threadSchedstats(pids())
+  const timing = await arm()
+  const after = before === undefined ? undefined : threadSchedstats(pids())
+  const { pathDelayMs, fnCpuMs, countedDelayMs } = timing
+  if (before === undefined || after === undefined || pathDelayMs === undefined || fnCpuMs === undefined) return timing
+  const besideFnMs = accruedBetween(before, after, 'cpuMs') - fnCpuMs
+  return { ...timing, selfPathDelayMs: selfPathDelayMs({ pathDelayMs, countedDelayMs, besideFnMs, oversubscribed }) }
 }
 
 /** Calls whose calling thread slept this share of their time run fn's work elsewhere (see withOffThreadDelay). */
@@ -98,15 +131,13 @@ function ourProcesses(): number[] {
  */
 export async function withOffThreadDelay<T extends ArmDelays & { wallMs: number }>(
   arm: () => Promise<T>,
-  offThread: boolean,
   concurrent: number,
 ): Promise<T> {
-  if (!offThread) return arm()
-  const before = threadDelays(ourProcesses())
+  const before = threadSchedstats(ourProcesses())
   const timing = await arm()
-  const after = before === undefined ? undefined : threadDelays(ourProcesses())
+  const after = before === undefined ? undefined : threadSchedstats(ourProcesses())
   if (before === undefined || after === undefined || timing.pathDelayMs === undefined) return timing
-  const offThreadMs = Math.max(0, delayBetween(before, after) - timing.countedDelayMs)
+  const offThreadMs = Math.max(0, accruedBetween(before, after, 'delayMs') - timing.countedDelayMs)
   return { ...timing, pathDelayMs: Math.min(timing.wallMs, timing.pathDelayMs + offThreadMs / concurrent) }
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../analysis/statistics.js'
 import type { ResolvedOptions } from '../contracts/options.js'
 import { describeThrown, ParallelBenchError } from '../errors.js'
+import { cpuCapacity } from '../machine/effective-cores.js'
 import { otherCpuMs, sampleCpu, stealShare } from '../machine/other-load.js'
 import { processTree } from '../machine/process-tree.js'
 import type { BenchPool } from '../pools/pool.js'
@@ -22,10 +23,11 @@ import type { BenchFunction } from '../worker/registry.js'
 import {
   ArmDelay,
   type ArmDelays,
-  hostThreadDelay,
+  hostThreadTimes,
   inlineArmDelay,
   runsOffThread,
   withOffThreadDelay,
+  withOwnCpu,
 } from './arm-delay.js'
 import { memoryPerWorker } from './memory.js'
 
@@ -154,11 +156,11 @@ async function runBatch(
     }
   }
   // The host's own thread dispatches and takes every reply: its delay is on both arms' paths.
-  const host = hostThreadDelay()
+  const host = hostThreadTimes()
   const start = performance.now()
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
   const wallMs = performance.now() - start
-  return { wallMs, busyMs, longestMs, taskMs, cpuMs, ...delay.result(concurrency, wallMs, host()), overheadMs }
+  return { wallMs, busyMs, longestMs, taskMs, cpuMs, ...delay.result(concurrency, wallMs, host()?.delayMs), overheadMs }
 }
 
 /**
@@ -173,7 +175,7 @@ async function runConcurrent(
   inputs: readonly unknown[],
   concurrency: number,
 ): Promise<BatchTiming & { promises: number }> {
-  const host = hostThreadDelay()
+  const host = hostThreadTimes()
   const start = performance.now()
   const reply = await pool.run({ op: 'concurrent', inputs: [...inputs], concurrency })
   const wallMs = performance.now() - start
@@ -190,7 +192,7 @@ async function runConcurrent(
     longestMs: Math.max(0, ...reply.taskMs),
     taskMs: reply.taskMs,
     cpuMs,
-    ...delay.result(1, wallMs, host()),
+    ...delay.result(1, wallMs, host()?.delayMs),
     taskDelayMs: undefined,
     // One message for the batch: what the host waited beyond the worker's batch, per task.
     overheadMs: [Math.max(0, wallMs - reply.wallMs) / Math.max(1, inputs.length)],
@@ -201,7 +203,7 @@ async function runConcurrent(
 async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
   const taskMs: number[] = []
   // The host's own thread calls fn here: its run-queue delay over the batch is the arm's.
-  const host = hostThreadDelay()
+  const host = hostThreadTimes()
   const start = performance.now()
   for (const input of inputs) {
     const called = performance.now()
@@ -248,22 +250,31 @@ async function warmedArms(
   const inputsForBatch = (): unknown[] => fixedInputs ?? makeInputs(workload)
   // Inline, fn gets the very objects: fresh ones per batch (made before the clock starts), or an
   // in-place sort would measure sorted data from the second batch on. Workers get clones anyway.
-  // Set after the warm-up: whether fn's work runs off the calling thread, whose delay must then be read too.
+  // Set after the warm-up: whether fn's work runs off the calling thread, whose delay must then be
+  // read too; otherwise, the CPU our own threads spent beside fn's calls (what delay they explain).
   let offThread = false
+  // Cleared after the warm-up when the calls go unsampled (under 1 ms): no delay to split, no reads.
+  let ownCpuRead = true
+  const cores = Math.max(1, Math.floor(cpuCapacity()))
+  const withLoadReads = (arm: () => Promise<BatchTiming>, concurrent: number): Promise<BatchTiming> =>
+    offThread
+      ? withOffThreadDelay(arm, concurrent)
+      : ownCpuRead
+        ? withOwnCpu(arm, () => [process.pid, ...ownPids()], concurrent > cores)
+        : arm()
   const serialArm = (): Promise<BatchTiming> =>
-    withOffThreadDelay(
+    withLoadReads(
       () =>
         inlineFn !== undefined
           ? runInline(inlineFn, makeInputs(workload))
           : pool.model === 'async'
             ? runConcurrent(pool, inputsForBatch(), 1)
             : runBatch(pool, inputsForBatch(), 1, workload.transfer),
-      offThread,
       1,
     )
   let synchronous = false
   const parallelArm = (): Promise<BatchTiming> =>
-    withOffThreadDelay(
+    withLoadReads(
       () =>
         pool.model === 'async'
           ? runConcurrent(pool, inputsForBatch(), pool.size).then((timing) => {
@@ -271,13 +282,14 @@ async function warmedArms(
               return timing
             })
           : runBatch(pool, inputsForBatch(), pool.size, workload.transfer),
-      offThread,
       Math.min(pool.size, workload.tasks),
     )
-  // Other load during the parallel arm; the samples bracket the arm, outside its timed span.
-  const parallelWithLoad = async (): Promise<BatchTiming & { otherMs: number | undefined }> => {
+  // Other processes' CPU during an arm; the samples bracket the arm, outside its timed span.
+  const withOtherCpu = async (
+    arm: () => Promise<BatchTiming>,
+  ): Promise<BatchTiming & { otherMs: number | undefined }> => {
     const before = sampleCpu(ownPids())
-    const timing = await parallelArm()
+    const timing = await arm()
     const after = before === undefined ? undefined : sampleCpu(ownPids())
     return {
       ...timing,
@@ -296,6 +308,7 @@ async function warmedArms(
   // timing would mostly measure the clock. Judged on the warm serial arm (or an extra one).
   warmSerial ??= inlineFn === undefined ? await serialArm() : undefined
   offThread = warmSerial !== undefined && runsOffThread(warmSerial)
+  ownCpuRead = warmSerial === undefined || warmSerial.fnCpuMs !== undefined
   const inlineArm =
     warmSerial !== undefined && warmSerial.busyMs / workload.tasks < INLINE_ARM_BELOW_MS
       ? async (): Promise<number> => (await pool.run({ op: 'inline', inputs: inputsForBatch() })).busyMs
@@ -306,14 +319,14 @@ async function warmedArms(
       return synchronous
     },
     async round(serialFirst) {
-      let serial: BatchTiming
+      let serial: BatchTiming & { otherMs: number | undefined }
       let parallel: BatchTiming & { otherMs: number | undefined }
       if (serialFirst) {
-        serial = await serialArm()
-        parallel = await parallelWithLoad()
+        serial = await withOtherCpu(serialArm)
+        parallel = await withOtherCpu(parallelArm)
       } else {
-        parallel = await parallelWithLoad()
-        serial = await serialArm()
+        parallel = await withOtherCpu(parallelArm)
+        serial = await withOtherCpu(serialArm)
       }
       const inlineMs = inlineArm === undefined ? undefined : await inlineArm()
       return {
@@ -328,11 +341,14 @@ async function warmedArms(
           ...(serial.pathDelayMs === undefined ? {} : { serialPathDelayMs: serial.pathDelayMs }),
           ...(parallel.delayMs === undefined ? {} : { parallelDelayMs: parallel.delayMs }),
           ...(parallel.pathDelayMs === undefined ? {} : { parallelPathDelayMs: parallel.pathDelayMs }),
+          ...(serial.selfPathDelayMs === undefined ? {} : { serialSelfDelayMs: serial.selfPathDelayMs }),
+          ...(parallel.selfPathDelayMs === undefined ? {} : { parallelSelfDelayMs: parallel.selfPathDelayMs }),
           serialLongestMs: serial.longestMs,
           serialTaskMs: serial.taskMs,
           ...(serial.taskDelayMs === undefined ? {} : { serialTaskDelayMs: serial.taskDelayMs }),
           ...(inlineMs === undefined ? {} : { inlineMs }),
           ...(parallel.otherMs === undefined ? {} : { parallelOtherMs: parallel.otherMs }),
+          ...(serial.otherMs === undefined ? {} : { serialOtherMs: serial.otherMs }),
         },
         overheadMs: [...serial.overheadMs, ...parallel.overheadMs],
       }

@@ -57,11 +57,14 @@ export function parseProcStatSteal(
   return columns === undefined ? undefined : { steal: columns[7] ?? 0, total: columns.reduce((a, b) => a + b, 0) }
 }
 
-/** utime + stime + cutime + cstime of a /proc/<pid>/stat line, in ticks (the name may hold spaces and parentheses). */
-export function parsePidStatTicks(stat: string): number | undefined {
+/**
+ * utime + stime of a /proc/<pid>/stat line, in ticks (the name may hold spaces and parentheses),
+ * with `waitedChildren`, + cutime + cstime: the CPU of its children that ended and were waited for.
+ */
+export function parsePidStatTicks(stat: string, waitedChildren = true): number | undefined {
   const fields = statFieldsAfterName(stat)
   // Fields after the name start at state (3rd field): utime is the 14th field overall.
-  const ticks = [11, 12, 13, 14].map((index) => Number(fields[index]))
+  const ticks = (waitedChildren ? [11, 12, 13, 14] : [11, 12]).map((index) => Number(fields[index]))
   return ticks.every(Number.isFinite) ? ticks.reduce((a, b) => a + b, 0) : undefined
 }
 
@@ -91,10 +94,12 @@ export function sampleCpu(childPids: readonly number[], read: FileReader = readS
   if (machineTicks === undefined) return undefined
   const usage = process.cpuUsage()
   let ownMs = (usage.user + usage.system) / 1000
-  // The parent: Vitest's main process (reporting, RPC, the module server), part of this run.
+  // The parent: Vitest's main process (reporting, RPC, the module server), part of this run; its
+  // own CPU only, since a child it reaps meanwhile (another test file's worker; for an orphan, init)
+  // adds that child's whole lifetime at once.
   for (const pid of [...childPids, process.ppid]) {
     const childStat = read(`/proc/${pid}/stat`)
-    const ticks = childStat === undefined ? undefined : parsePidStatTicks(childStat)
+    const ticks = childStat === undefined ? undefined : parsePidStatTicks(childStat, pid !== process.ppid)
     if (ticks !== undefined) ownMs += ticks * TICK_MS
   }
   const steal = stat === undefined ? undefined : parseProcStatSteal(stat, allowed)

@@ -37,9 +37,6 @@ export function threadSchedstat(): ThreadSchedstat | undefined {
   return parsed
 }
 
-/** Run-queue delay so far per thread (`pid/tid` → ms) of a set of processes. */
-export type ThreadDelays = Map<string, number>
-
 /** Reads one small /proc file with a reused buffer: ~4x cheaper than readFileSync. */
 function readSmall(path: string): string | undefined {
   let fd: number | undefined
@@ -53,13 +50,16 @@ function readSmall(path: string): string | undefined {
   }
 }
 
+/** Schedstat so far per thread (`pid/tid`) of a set of processes. */
+export type ThreadSchedstats = Map<string, ThreadSchedstat>
+
 /**
- * The run-queue delay of every thread of `pids` now (Linux), for threads that fn's work uses off
- * the calling thread: libuv's pool, helper threads, the processes fn starts. Undefined where
- * /proc cannot be listed.
+ * The schedstat of every thread of `pids` now (Linux): for the threads that fn's work uses off the
+ * calling thread (libuv's pool, helper threads, the processes fn starts), and for the CPU our own
+ * threads spend beside fn's calls. Undefined where /proc cannot be listed.
  */
-export function threadDelays(pids: Iterable<number>): ThreadDelays | undefined {
-  const delays: ThreadDelays = new Map()
+export function threadSchedstats(pids: Iterable<number>): ThreadSchedstats | undefined {
+  const stats: ThreadSchedstats = new Map()
   for (const pid of pids) {
     let tids: string[]
     try {
@@ -70,19 +70,23 @@ export function threadDelays(pids: Iterable<number>): ThreadDelays | undefined {
     for (const tid of tids) {
       const text = readSmall(`/proc/${pid}/task/${tid}/schedstat`)
       const parsed = text === undefined ? undefined : parseSchedstat(text)
-      if (parsed !== undefined) delays.set(`${pid}/${tid}`, parsed.delayMs)
+      if (parsed !== undefined) stats.set(`${pid}/${tid}`, parsed)
     }
   }
-  return delays.size === 0 ? undefined : delays
+  return stats.size === 0 ? undefined : stats
 }
 
 /**
- * The delay threads accrued between two readings: the difference for threads in both, all of it
- * for threads that started in between. Threads that ended in between took theirs with them
- * (Linux keeps no total for exited threads), so this can only under-count.
+ * What threads accrued between two readings (`field`: CPU or delay): the difference for threads in
+ * both, all of it for threads that started in between. Threads that ended in between took theirs
+ * with them (Linux keeps no total for exited threads), so this can only under-count.
  */
-export function delayBetween(before: ThreadDelays, after: ThreadDelays): number {
+export function accruedBetween(
+  before: ThreadSchedstats,
+  after: ThreadSchedstats,
+  field: keyof ThreadSchedstat,
+): number {
   let sum = 0
-  for (const [thread, delay] of after) sum += Math.max(0, delay - (before.get(thread) ?? 0))
+  for (const [thread, stat] of after) sum += Math.max(0, stat[field] - (before.get(thread)?.[field] ?? 0))
   return sum
 }

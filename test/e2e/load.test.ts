@@ -31,6 +31,9 @@ describe.runIf(process.platform === 'linux')('verdicts beside a CPU hog', () => 
       expect(met?.verdict.status, `${title}\n${run.output}`).toBe('PASS')
       // The hog took CPU from the parallel arm, measured on our own threads, every round.
       expect(met?.rounds.every((r) => typeof r.parallelPathDelayMs === 'number')).toBe(true)
+      // ...and of that, the part our own threads can have caused was read too, and stays in.
+      expect(met?.rounds.every((r) => (r.parallelSelfDelayMs ?? -1) >= 0)).toBe(true)
+      expect(met?.rounds.every((r) => (r.parallelSelfDelayMs ?? 0) <= (r.parallelPathDelayMs ?? 0))).toBe(true)
       expect(met?.runQueueDelay?.parallelShare, title).toBeGreaterThan(0.03)
       expect(met?.verdict.basis).toBe('on-cpu-got')
       expect(met?.onCpuGot?.speedup).toBeGreaterThan(met?.estimate.speedup ?? Number.POSITIVE_INFINITY)

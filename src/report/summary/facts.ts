@@ -121,7 +121,7 @@ function onCpuGotWords(onCpuGot: OnCpuGot | undefined): { where: string; after: 
   if (onCpuGot === undefined) return { where: '', after: '' }
   return {
     where: ' on the CPU it got',
-    after: ` (${formatBound(onCpuGot.measured)}x measured; run-queue delay ${share(onCpuGot.parallelShare)} of the parallel arm, ${share(onCpuGot.serialShare)} of the serial arm)`,
+    after: ` (${formatBound(onCpuGot.measured)}x measured; waited behind other load ${share(onCpuGot.parallelShare)} of the parallel arm, ${share(onCpuGot.serialShare)} of the serial arm)`,
   }
 }
 
@@ -287,7 +287,7 @@ export function diagnosticText(diagnostic: Diagnostic): string {
         : `calls took ${formatNumber(diagnostic.stretch)}x longer inside fn in the parallel arm than in the serial arm${diagnostic.onCpu ? ' on the CPU they got' : ''}: the workers compete for something other than CPU time (memory bandwidth, caches, a lock, I/O); more rounds will not change that`
     case 'load': {
       const { onCpuGot } = diagnostic
-      return `other load: ${formatBound(diagnostic.measured)}x measured · ${formatBound(onCpuGot.speedup)}x [${formatBound(onCpuGot.low)}–${formatBound(onCpuGot.high)}] on the CPU it got (run-queue delay ${formatPercent(diagnostic.parallelShare)} of the parallel arm, ${formatPercent(diagnostic.serialShare)} of the serial arm)`
+      return `other load: ${formatBound(diagnostic.measured)}x measured · ${formatBound(onCpuGot.speedup)}x [${formatBound(onCpuGot.low)}–${formatBound(onCpuGot.high)}] on the CPU it got (waited behind other load ${formatPercent(diagnostic.parallelShare)} of the parallel arm, ${formatPercent(diagnostic.serialShare)} of the serial arm)`
     }
     case 'steal':
       return `the hypervisor took ${formatPercent(diagnostic.share)} of this machine's CPU time during the run (steal): the whole VM lost it, so no run-queue delay shows it and it is not corrected`

@@ -29,6 +29,7 @@ describe('parsePidStatTicks', () => {
   it('adds utime, stime, cutime and cstime, whatever the process name holds', () => {
     const line = '4242 (node (bench) x) R 1 4242 4242 0 -1 4194304 100 0 0 0 120 30 7 3 20 0 3 0 99 1000 50'
     expect(parsePidStatTicks(line)).toBe(120 + 30 + 7 + 3)
+    expect(parsePidStatTicks(line, false)).toBe(120 + 30)
   })
 })
 

@@ -7,7 +7,7 @@ import type { BaselineSnapshot } from './baseline.js'
 
 /** Options of `benchAsync` / `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
 export interface BenchOptions<Input = unknown> {
-  /** Pool size (for `async`: the calls in flight in its one thread); an array (`[1, 2, 4]`) measures a scaling curve; `'auto'`: every size from 2 to the effective cores, with pool-size advice; at most 4 × the effective cores (256 with `oversubscribe`). @default effective cores */
+  /** Pool size; an array (`[1, 2, 4]`) measures a scaling curve; `'auto'`: every size from 2 to the effective cores, with pool-size advice; at most 4 × the effective cores (256 with `oversubscribe`). @default effective cores */
   workers?: number | number[] | 'auto'
   /** Allow `workers` above 4 × the effective cores (up to 256): every worker costs a thread or a process with its memory. @default false */
   oversubscribe?: boolean
@@ -49,7 +49,7 @@ export interface BenchOptions<Input = unknown> {
 export interface CompareOnlyOptions {
   /** `benchCompare` only: fails when the interval on the ratio of parallel batch times says the other model is faster; inconclusive otherwise. @default none */
   expectFaster?: Model
-  /** `benchCompare` only: the models measured side by side, in the same rounds (two or more of `'async'`, `'threads'`, `'processes'`). @default ['threads', 'processes'], and `'async'` first when fn returns a promise */
+  /** `benchCompare` only: the models measured side by side, in the same rounds: two or more of `'async'`, `'threads'`, `'processes'`. @default `['threads', 'processes']`, and `'async'` first when `fn` is declared async */
   models?: Model[]
 }
 
@@ -112,7 +112,7 @@ export interface ResolvedOptions {
   expectFaster: Model | undefined
   /** The models measured, in the report's order: `[kind]` for a single-model bench. */
   models: Model[]
-  /** `benchCompare` without `models`: `async` joins when fn turns out to return a promise. */
+  /** `benchCompare` without `models`: the default models (with `async` when fn is declared `async`). */
   modelsAuto: boolean
   strict: boolean
   maxRegression: number

@@ -10,6 +10,7 @@ import { effectiveCores } from '../machine/effective-cores.js'
 import type { BenchKind } from '../types.js'
 import { type BenchHelper, type CompareHelper, type DefineBench, defineHelpers } from '../worker/define-helpers.js'
 import { registerInWorker } from '../worker/registry.js'
+import { isAsyncFunction } from './async-subject.js'
 import { MODELS, resolveOptions } from './options.js'
 import { testTimeoutMs } from './test-timeout.js'
 
@@ -32,9 +33,13 @@ const TITLES: Record<BenchKind, string> = {
   compare: 'threads vs processes',
 }
 
-/** `[async vs threads]` for a compare with its own `models` (checked later, by runBench); else the kind's title. */
-function titleOf(kind: BenchKind, options: unknown): string {
+/**
+ * `[async vs threads]` for a compare with its own `models` (checked later, by runBench), `[async vs
+ * threads vs processes]` for one whose fn is declared `async`; else the kind's title.
+ */
+function titleOf(kind: BenchKind, subject: unknown, options: unknown): string {
   const models = (options as { models?: unknown } | undefined)?.models
+  if (kind === 'compare' && models === undefined && isAsyncFunction(subject)) return 'async vs threads vs processes'
   if (kind !== 'compare' || !Array.isArray(models)) return TITLES[kind]
   const known = MODELS.filter((model) => models.includes(model))
   return known.length >= 2 ? known.join(' vs ') : TITLES[kind]
@@ -64,12 +69,21 @@ const INVALID_OPTIONS_TIMEOUT = 60_000
 let cores: number | undefined
 
 /** The test's timeout: the longest the bench can take by its own options (testTimeoutMs). */
-function benchTimeout(kind: BenchKind, options: unknown, settings: ProvidedSettings | undefined): number {
+function benchTimeout(
+  kind: BenchKind,
+  subject: unknown,
+  options: unknown,
+  settings: ProvidedSettings | undefined,
+): number {
   try {
     cores ??= effectiveCores()
-    const resolved = resolveOptions(options, { kind, defaults: settings?.defaults, effectiveCores: cores })
-    // Without `models`, async may join a compare once fn is seen to return a promise.
-    return testTimeoutMs(resolved, resolved.models.length + (resolved.modelsAuto ? 1 : 0))
+    const resolved = resolveOptions(options, {
+      kind,
+      defaults: settings?.defaults,
+      effectiveCores: cores,
+      asyncJoined: isAsyncFunction(subject),
+    })
+    return testTimeoutMs(resolved, resolved.models.length)
   } catch {
     return INVALID_OPTIONS_TIMEOUT
   }
@@ -79,7 +93,7 @@ const defineBench: DefineBench = (kind, variant, name, subject, options) => {
   // A project that inlines this package (ssr.noExternal) loads it in workers too: register there.
   if (registerInWorker(kind, name, subject)) return
   // Vitest's own reporters print titles as they are: one clean line, so a name cannot start a workflow command.
-  const title = `${stripControl(typeof name === 'string' ? name : describeThrown(name))} [${titleOf(kind, options)}]`
+  const title = `${stripControl(typeof name === 'string' ? name : describeThrown(name))} [${titleOf(kind, subject, options)}]`
   const definedAt = callerFrames(new Error().stack)
   const body = async (context: TestContext): Promise<void> => {
     const [{ runBench }, { publishResult }] = await Promise.all([
@@ -93,7 +107,7 @@ const defineBench: DefineBench = (kind, variant, name, subject, options) => {
       await publishResult(context, result !== undefined && 'schema' in result ? result : undefined)
     }
   }
-  const timeout = benchTimeout(kind, options, inject(PROVIDE_KEY))
+  const timeout = benchTimeout(kind, subject, options, inject(PROVIDE_KEY))
   if (variant === 'skip') test.skip(title, body, timeout)
   // biome-ignore lint/suspicious/noFocusedTests: forwards the user's own benchThreads.only.
   else if (variant === 'only') test.only(title, body, timeout)

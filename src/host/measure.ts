@@ -109,7 +109,7 @@ export function transferables(value: unknown): ArrayBuffer[] {
 }
 
 /** The input of task `index`; the user's `input` function runs in the host, so its failure is coded apart. */
-export function inputOf(workload: Pick<Workload, 'input'>, index: number): unknown {
+function inputOf(workload: Workload, index: number): unknown {
   try {
     return workload.input(index)
   } catch (error) {

@@ -73,7 +73,7 @@ const BASELINES: readonly Baseline[] = ['worker', 'inline']
 const POOL_MODELS: readonly Model[] = ['threads', 'processes']
 /** Every model, in the report's order: async first, so each pool is ranked against it. */
 export const MODELS: readonly Model[] = ['async', 'threads', 'processes']
-/** `benchCompare`'s models when `models` is not set; `async` joins in front when fn returns a promise. */
+/** `benchCompare`'s models when `models` is not set; `async` joins in front when fn is declared `async`. */
 export const DEFAULT_COMPARE_MODELS: readonly Model[] = ['threads', 'processes']
 
 function describeValue(value: unknown): string {
@@ -300,7 +300,7 @@ export interface ResolveContext {
   effectiveCores: number
   /** The value of VITEST_PARALLEL_BENCH_LEVEL, if set. */
   levelFromEnv?: string | undefined
-  /** `benchCompare` without `models` whose fn returned a promise: `async` joins, and shares the error budget. */
+  /** `benchCompare` without `models` whose fn is declared `async`: `async` joins, and shares the error budget. */
   asyncJoined?: boolean | undefined
 }
 

@@ -26,9 +26,10 @@ import { CHART_ANNOTATION, chartAttachment } from '../report/svg.js'
 import type { BenchKind, BenchResult, BenchSubject, EnvironmentInfo, Model, ModelResult, Regression } from '../types.js'
 import type { BenchTarget } from '../worker/protocol.js'
 import type { BenchFunction } from '../worker/registry.js'
+import { isAsyncFunction } from './async-subject.js'
 import { benchTarget, inlineBaseline, workloadInput } from './bench-target.js'
 import { judgeRow } from './judge-row.js'
-import { inputOf, type Measurement, measure, type PoolUnderTest } from './measure.js'
+import { type Measurement, measure, type PoolUnderTest } from './measure.js'
 import { reportableOptions, resolveOptions } from './options.js'
 import { benchOutcome } from './outcome.js'
 
@@ -89,7 +90,6 @@ export async function runBench(input: RunBenchInput): Promise<void> {
   try {
     plan = resolveBench(input, machine, meta) // 1. options (recorded at once), target, models
     checkBudgets(plan) // 2. budgets no machine could meet fail now, before anything is spawned
-    if (plan.options.modelsAuto) plan = await withAsyncIfPromised(plan, meta)
     await measureBench(plan, meta) // 3. every pool size, each row pushed as it is measured
     summarise(plan, meta) // 4. the report's order, scaling, ranking
   } catch (error) {
@@ -119,6 +119,7 @@ function resolveBench(input: RunBenchInput, machine: EnvironmentInfo, meta: Benc
     defaults: settings.defaults,
     effectiveCores: machine.effectiveCores,
     levelFromEnv: process.env[LEVEL_ENV],
+    asyncJoined: isAsyncFunction(input.subject),
   })
   meta.options = reportableOptions(options)
   const warnings: Diagnostic[] = []
@@ -162,47 +163,6 @@ function comparison(
       // The same share of the test's error budget as the row's speedup interval.
       confidence: options.rowConfidence,
     })
-}
-
-/**
- * `benchCompare` without `models`: async concurrency joins when fn returns a promise, told by one
- * warm-up call in a worker (the host never calls fn). The options are resolved again with it, so
- * its rows share the test's error budget.
- */
-async function withAsyncIfPromised(plan: BenchPlan, meta: BenchResult): Promise<BenchPlan> {
-  const { input, settings, target } = plan
-  const pool = createAsyncPool(
-    {
-      size: 1,
-      setup: { target, loader: settings.loader },
-      taskTimeout: plan.options.taskTimeout,
-      startupTimeout: plan.options.startupTimeout,
-      maxMemoryMb: plan.options.maxMemoryMb,
-    },
-    1,
-  )
-  const stop = (): void => void pool.destroy()
-  input.context.signal.addEventListener('abort', stop, { once: true })
-  let promised: boolean
-  try {
-    await pool.ready
-    // The user's input function fails here as in the rounds: coded INPUT_FAILED.
-    const first = inputOf({ input: workloadInput(plan.options) }, 0)
-    promised = (await pool.run({ op: 'concurrent', inputs: [first], concurrency: 1 })).promises > 0
-  } finally {
-    input.context.signal.removeEventListener('abort', stop)
-    await pool.destroy()
-  }
-  if (!promised) return plan
-  const options = resolveOptions(input.options, {
-    kind: input.kind,
-    defaults: settings.defaults,
-    effectiveCores: plan.effectiveCores,
-    levelFromEnv: process.env[LEVEL_ENV],
-    asyncJoined: true,
-  })
-  meta.options = reportableOptions(options)
-  return { ...plan, options, models: options.models }
 }
 
 /** Throws BUDGET_UNREACHABLE for a budget the user's own settings rule out; notes the pool sizes this machine must skip. */

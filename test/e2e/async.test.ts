@@ -7,7 +7,8 @@ describe('async concurrency as a third model', () => {
   it('an async fn on libuv: async joins a compare by itself, every pair is ranked, and the advice asks whether a pool is needed', async () => {
     const run = await runVitest('async', ['libuv'])
     expect(run.code, run.output).toBe(0)
-    const compare = benchNamed(run, 'libuv pbkdf2 [threads vs processes]')
+    // Declared `async`: async joins, and the title says so.
+    const compare = benchNamed(run, 'libuv pbkdf2 [async vs threads vs processes]')
     expect(compare.results.map((r) => `${r.model} ×${r.workers}`)).toEqual(['async ×2', 'threads ×2', 'processes ×2'])
     expect(compare.rankings?.map((r) => r.models)).toEqual([
       ['async', 'threads'],

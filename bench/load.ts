@@ -31,7 +31,11 @@ import { type Measurement, measure } from '../dist/host/measure.js'
 import type { BenchPool, PoolOptions } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
-import type { Model, RoundSample, VerdictStatus } from '../dist/types.js'
+import type { Model as AnyModel, RoundSample, VerdictStatus } from '../dist/types.js'
+
+/** The pools this bench measures (async concurrency is bench/async-accuracy.ts's). */
+type Model = Exclude<AnyModel, 'async'>
+
 import { startBenchLoader } from './support/module-loader.mjs'
 import { abbaRounds, calibrateIterations, startRawPool, timeSerial } from './support/raw-timing.ts'
 import { derive } from './workloads/off-thread.mjs'

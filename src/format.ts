@@ -61,6 +61,17 @@ export function formatSpeedup(x: number | undefined): string {
   return Math.abs(x) >= 0.1 || x === 0 ? `${x.toFixed(2)}x` : `${significant(x, 2)}x`
 }
 
+/** What one speedup adds to another, with its interval, to two decimals: `+0.02x [-0.03–0.06]`. */
+export function formatGain(gain: number, low: number, high: number): string {
+  const fixed = (x: number): string => {
+    if (!Number.isFinite(x)) return formatBound(x)
+    const rounded = Number(x.toFixed(2))
+    return (rounded === 0 ? 0 : rounded).toFixed(2)
+  }
+  const text = fixed(gain)
+  return `${text.startsWith('-') ? '' : '+'}${text}x [${fixed(low)}–${fixed(high)}]`
+}
+
 /** A measured ratio or an interval's bound: two decimals (tiny ones two significant digits), `∞` when unbounded. */
 export function formatBound(x: number | null): string {
   if (x === Number.POSITIVE_INFINITY) return '∞'

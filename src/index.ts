@@ -17,7 +17,7 @@ export type {
 } from './contracts/options.js'
 export type { BenchErrorCode, ErrorCode } from './errors.js'
 export { ParallelBenchError } from './errors.js'
-export { benchCompare, benchProcesses, benchThreads } from './host/helpers.js'
+export { benchAsync, benchCompare, benchProcesses, benchThreads } from './host/helpers.js'
 export type {
   BenchKind,
   BenchResult,

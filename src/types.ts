@@ -6,7 +6,8 @@
 import type { Diagnostic, NoBaseline, RegressionNote, VerdictReason } from './contracts/facts.js'
 import type { BenchErrorCode } from './errors.js'
 
-export type Model = 'threads' | 'processes'
+/** `async`: up to `workers` calls of fn in flight in one worker thread, no pool (worker/concurrent-batch.ts). */
+export type Model = 'async' | 'threads' | 'processes'
 export type Level = 'error' | 'warn' | 'off'
 export type Baseline = 'worker' | 'inline'
 export type BenchKind = Model | 'compare'
@@ -155,11 +156,13 @@ export interface ModelResult {
   diagnostics: Diagnostic[]
 }
 
-/** Which model runs the batch faster, by absolute parallel batch time, with an interval on the ratio. */
+/** Which of two models runs the batch faster, by absolute parallel batch time, with an interval on the ratio. */
 export interface ModelRanking {
+  /** The pair ranked: `ratio` is the first's batch time over the second's. Absent in older results: threads, processes. */
+  models?: [Model, Model] | undefined
   /** Undefined when the interval cannot tell. */
   faster: Model | undefined
-  /** Threads' parallel batch time / processes' (median of the paired rounds), and its interval. */
+  /** The first model's parallel batch time / the second's (median of the paired rounds), and its interval. */
   ratio: number
   low: number
   high: number
@@ -266,6 +269,8 @@ export interface BenchResult {
   results: ModelResult[]
   /** For `benchCompare`: threads' parallel batch time against processes', paired round by round. */
   ranking?: ModelRanking | undefined
+  /** For `benchCompare`: every pair of its models (async, threads, processes), each paired round by round. */
+  rankings?: ModelRanking[] | undefined
   /** Per model: the pool size to use, and what Amdahl's law predicts on larger machines. */
   scaling?: ScalingSummary[] | undefined
   /** The machine that measured it (after --merge-reports, not necessarily the one reporting). */

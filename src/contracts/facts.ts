@@ -97,6 +97,8 @@ export type Diagnostic =
   | { kind: 'level-overridden'; from: string; to: string; variable: string }
   /** Stopped by `time` before the interval decided. */
   | { kind: 'time-budget'; timeMs: number; rounds: number }
+  /** The async model ran a fn that returns no promise: each call ran to its end before the next began, so ~1.0x. */
+  | { kind: 'synchronous-fn'; speedup: number }
 
 /** Why a budget cannot be reached on this machine (the row is SKIPPED, never a false FAIL). */
 export interface SkipFact {

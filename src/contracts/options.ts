@@ -4,7 +4,7 @@
 import type { Baseline, Level, Model } from '../types.js'
 import type { BaselineSnapshot } from './baseline.js'
 
-/** Options of `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
+/** Options of `benchAsync` / `benchThreads` / `benchProcesses` / `benchCompare`. Plugin options set defaults for all. */
 export interface BenchOptions<Input = unknown> {
   /** Pool size; an array (`[1, 2, 4]`) measures a scaling curve; `'auto'`: every size from 2 to the effective cores, with pool-size advice; at most 4 × the effective cores (256 with `oversubscribe`). @default effective cores */
   workers?: number | number[] | 'auto'
@@ -52,6 +52,8 @@ export interface BenchOptions<Input = unknown> {
 export interface CompareOnlyOptions {
   /** `benchCompare` only: fails when the interval on the ratio of parallel batch times says the other model is faster; inconclusive otherwise. @default none */
   expectFaster?: Model
+  /** `benchCompare` only: the models measured side by side, in the same rounds: two or more of `'async'`, `'threads'`, `'processes'`. @default `['threads', 'processes']`, and `'async'` first when `fn` is declared async */
+  models?: Model[]
 }
 
 /** Options of `benchCompare`. */
@@ -111,6 +113,10 @@ export interface ResolvedOptions {
   maxMemoryMb: number | undefined
   transfer: boolean
   expectFaster: Model | undefined
+  /** The models measured, in the report's order: `[kind]` for a single-model bench. */
+  models: Model[]
+  /** `benchCompare` without `models`: the default models (with `async` when fn is declared `async`). */
+  modelsAuto: boolean
   strict: boolean
   maxRegression: number
   latency: boolean

@@ -73,10 +73,12 @@ export function judgeRow(row: RowToJudge): ModelResult {
   }
   if (starvation.finding.kind === 'starved') own.push(starvation.finding)
   // For tasks too small for their overhead, per-call times mostly time the clock: no stretch to read.
-  else if (grain.warning === undefined) {
+  // Under async concurrency a call's time includes its wait behind the others: stretch is the model.
+  else if (grain.warning === undefined && model !== 'async') {
     const slowdown = parallelSlowdown(measurement.rounds)
     if (slowdown !== undefined) own.push(slowdown)
   }
+  if (measurement.synchronous) own.push({ kind: 'synchronous-fn', speedup: measurement.estimate.speedup })
   if (measurement.stoppedBecause === 'time' && verdict.status === 'INCONCLUSIVE') {
     own.push({ kind: 'time-budget', timeMs: options.time, rounds: measurement.rounds.length })
   }

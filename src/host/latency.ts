@@ -52,7 +52,9 @@ function plans(spec: LatencySpec): LatencyPlan[] {
       start: () => void wallCost(),
     })
   }
-  for (const pool of pools) {
+  // The async model's "pool" is one thread whose calls overlap only inside a batch: a call through
+  // it one at a time is the thread pool's row again, and N of them would queue, not overlap.
+  for (const pool of pools.filter((candidate) => candidate.model !== 'async')) {
     rows.push({
       path: pool.model,
       inFlight: 1,

@@ -71,6 +71,8 @@ export interface Measurement {
   estimate: SpeedupEstimate
   /** The load's cost, the speedup on the CPU the pool got and the batch's bound, at the estimate's level. */
   evidence: RowEvidence
+  /** The async model only: fn returned no promise, so its calls could not overlap (~1.0x by construction). */
+  synchronous: boolean
   /** Net speedup vs calling fn inline, paired per round (estimateNetSpeedup). */
   net: { speedup: number; low: number; high: number; confidence: number } | undefined
   /** CPU time other processes took over all rounds, and how long they lasted (contention's fallback for short arms). */
@@ -161,6 +163,43 @@ async function runBatch(
   return { wallMs, busyMs, longestMs, taskMs, cpuMs, ...delay.result(concurrency, wallMs, host()?.delayMs), overheadMs }
 }
 
+/**
+ * An arm of the async model: the whole batch in one message, up to `concurrency` calls in flight
+ * in the worker's one thread (1 for its serial arm: both arms pay one message, so a synchronous fn
+ * measures 1.0x, as a hand-timed `Promise.all` against a loop of awaits would). That thread's delay
+ * over the batch is all on the arm's path (ArmDelay with one lane); the host's is added as for any
+ * arm. Per-task delays are not told apart: the calls overlap.
+ */
+async function runConcurrent(
+  pool: BenchPool,
+  inputs: readonly unknown[],
+  concurrency: number,
+): Promise<BatchTiming & { promises: number }> {
+  const host = hostThreadTimes()
+  const start = performance.now()
+  const reply = await pool.run({ op: 'concurrent', inputs: [...inputs], concurrency })
+  const wallMs = performance.now() - start
+  const delay = new ArmDelay()
+  const { workerId, cpuMs, delayMs, sleepMs } = reply
+  delay.add(
+    0,
+    { ok: true, op: 'run', workerId, busyMs: reply.wallMs, cpuMs, delayMs, waitMs: 0, sleepMs, value: undefined },
+    wallMs,
+  )
+  return {
+    wallMs,
+    busyMs: reply.taskMs.reduce((sum, ms) => sum + ms, 0),
+    longestMs: Math.max(0, ...reply.taskMs),
+    taskMs: reply.taskMs,
+    cpuMs,
+    ...delay.result(1, wallMs, host()?.delayMs),
+    taskDelayMs: undefined,
+    // One message for the batch: what the host waited beyond the worker's batch, per task.
+    overheadMs: [Math.max(0, wallMs - reply.wallMs) / Math.max(1, inputs.length)],
+    promises: reply.promises,
+  }
+}
+
 async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise<BatchTiming> {
   const taskMs: number[] = []
   // The host's own thread calls fn here: its run-queue delay over the batch is the arm's.
@@ -196,6 +235,8 @@ function checkAborted(signal: AbortSignal | undefined): void {
 interface Arms {
   /** One paired round: the serial and the parallel arm back to back, in the order given. */
   round(serialFirst: boolean): Promise<{ sample: RoundSample; overheadMs: number[] }>
+  /** The async model only: no call of its latest concurrent batch returned a promise (fn is synchronous). */
+  synchronous: boolean
 }
 
 async function warmedArms(
@@ -224,14 +265,23 @@ async function warmedArms(
   const serialArm = (): Promise<BatchTiming> =>
     withLoadReads(
       () =>
-        inlineFn === undefined
-          ? runBatch(pool, inputsForBatch(), 1, workload.transfer)
-          : runInline(inlineFn, makeInputs(workload)),
+        inlineFn !== undefined
+          ? runInline(inlineFn, makeInputs(workload))
+          : pool.model === 'async'
+            ? runConcurrent(pool, inputsForBatch(), 1)
+            : runBatch(pool, inputsForBatch(), 1, workload.transfer),
       1,
     )
+  let synchronous = false
   const parallelArm = (): Promise<BatchTiming> =>
     withLoadReads(
-      () => runBatch(pool, inputsForBatch(), pool.size, workload.transfer),
+      () =>
+        pool.model === 'async'
+          ? runConcurrent(pool, inputsForBatch(), pool.size).then((timing) => {
+              synchronous = timing.promises === 0
+              return timing
+            })
+          : runBatch(pool, inputsForBatch(), pool.size, workload.transfer),
       Math.min(pool.size, workload.tasks),
     )
   // Other processes' CPU during an arm; the samples bracket the arm, outside its timed span.
@@ -265,6 +315,9 @@ async function warmedArms(
       : undefined
 
   return {
+    get synchronous() {
+      return synchronous
+    },
     async round(serialFirst) {
       let serial: BatchTiming & { otherMs: number | undefined }
       let parallel: BatchTiming & { otherMs: number | undefined }
@@ -389,6 +442,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
           : { cpuMs: otherCpuMs(runStart, runEnd), wallMs: runEnd.atMs - runStart.atMs },
       stealShare: runStart === undefined || runEnd === undefined ? undefined : stealShare(runStart, runEnd),
       stoppedBecause,
+      synchronous: under.pool.model === 'async' && (arms[index] as Arms).synchronous,
     })
   }
   return results

@@ -1,4 +1,4 @@
-// Memory added per worker, one measure for both models, read once after the rounds.
+// Memory added per worker, one measure for every model, read once after the rounds.
 import { descendants, type ProcessTree, privateBytesOf, privateBytesOfAll } from '../machine/process-tree.js'
 import type { BenchPool } from '../pools/pool.js'
 
@@ -23,9 +23,11 @@ export async function memoryPerWorker(
   tree: ProcessTree | undefined,
 ): Promise<number | undefined> {
   const { pool, residentBefore } = under
-  if (pool.model === 'threads') {
+  if (pool.model !== 'processes') {
     if (residentBefore === undefined) return undefined
-    const own = Math.max(0, process.memoryUsage().rss - residentBefore) / pool.size
+    // The async model is one thread however many calls it has in flight.
+    const threads = pool.model === 'async' ? 1 : pool.size
+    const own = Math.max(0, process.memoryUsage().rss - residentBefore) / threads
     if (tree === undefined) return own
     const inPools = new Set(
       pools.flatMap((other) => other.pool.pids()).flatMap((pid) => [pid, ...descendants(tree, pid)]),
@@ -33,7 +35,7 @@ export async function memoryPerWorker(
     const started = descendants(tree, process.pid).filter(
       (pid) => !inPools.has(pid) && under.processesBefore?.has(pid) !== true,
     )
-    return own + privateBytesOfAll(started) / pool.size
+    return own + privateBytesOfAll(started) / threads
   }
   // Read from here where /proc has it; only elsewhere does each child report its own memory.
   const perChild =

@@ -25,10 +25,13 @@ export const BENCH_KEYS = [
   'maxMemoryMb',
   'transfer',
   'expectFaster',
+  'models',
   'maxRegression',
   'latency',
   'latencyTime',
 ] as const
+/** Options only `benchCompare` takes. */
+const COMPARE_ONLY_KEYS: readonly string[] = ['expectFaster', 'models']
 const PLUGIN_ONLY_KEYS = [
   'include',
   'exclude',
@@ -70,7 +73,12 @@ export const LIMITS = {
   latencyTimeMs: 60_000,
 } as const
 const BASELINES: readonly Baseline[] = ['worker', 'inline']
-const MODELS: readonly Model[] = ['threads', 'processes']
+/** What `expectFaster` ranks: threads against processes. */
+const POOL_MODELS: readonly Model[] = ['threads', 'processes']
+/** Every model, in the report's order: async first, so each pool is ranked against it. */
+export const MODELS: readonly Model[] = ['async', 'threads', 'processes']
+/** `benchCompare`'s models when `models` is not set; `async` joins in front when fn is declared `async`. */
+export const DEFAULT_COMPARE_MODELS: readonly Model[] = ['threads', 'processes']
 
 function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
@@ -222,7 +230,7 @@ function checkPluginOptions(options: unknown): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`options must be an object, got ${describeValue(options)}`)
   }
-  const known = [...BENCH_KEYS.filter((k) => k !== 'input' && k !== 'expectFaster'), ...PLUGIN_ONLY_KEYS]
+  const known = [...BENCH_KEYS.filter((k) => k !== 'input' && !COMPARE_ONLY_KEYS.includes(k)), ...PLUGIN_ONLY_KEYS]
   rejectUnknownKeys(options, known)
   const o = options as Record<string, unknown>
   if (o.include !== undefined) {
@@ -298,6 +306,22 @@ export interface ResolveContext {
   effectiveCores: number
   /** The value of VITEST_PARALLEL_BENCH_LEVEL, if set. */
   levelFromEnv?: string | undefined
+  /** `benchCompare` without `models` whose fn is declared `async`: `async` joins, and shares the error budget. */
+  asyncJoined?: boolean | undefined
+}
+
+/** `models`: two or more distinct models, put in the report's order. */
+function checkModels(value: unknown): Model[] {
+  if (!Array.isArray(value) || value.length < 2) {
+    throw new TypeError(
+      `\`models\` must be an array of two or more of 'async', 'threads', 'processes', got ${describeValue(value)}`,
+    )
+  }
+  const models = value.map((model) => checkChoice('models', model, MODELS))
+  if (new Set(models).size !== models.length) {
+    throw new RangeError(`\`models\` must not repeat a model, got ${describeValue(value)}`)
+  }
+  return MODELS.filter((model) => models.includes(model))
 }
 
 /** The checks of the numeric options, each naming what it expects. */
@@ -345,10 +369,10 @@ export function resolveOptions(options: unknown, context: ResolveContext): Resol
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`options must be an object, got ${describeValue(options)}`)
   }
-  // expectFaster is named in the list only where it is valid; elsewhere its own check says why.
+  // Compare-only keys are named in the list only where they are valid; elsewhere their own check says why.
   rejectUnknownKeys(
     options,
-    kind === 'compare' || 'expectFaster' in options ? BENCH_KEYS : BENCH_KEYS.filter((key) => key !== 'expectFaster'),
+    kind === 'compare' ? BENCH_KEYS : BENCH_KEYS.filter((key) => !COMPARE_ONLY_KEYS.includes(key) || key in options),
   )
   const own = options as Record<string, unknown>
   const pick = (key: (typeof BENCH_KEYS)[number]): unknown =>
@@ -374,10 +398,27 @@ export function resolveOptions(options: unknown, context: ResolveContext): Resol
   if (expectFasterValue !== undefined && kind !== 'compare') {
     throw new TypeError('`expectFaster` is only valid for benchCompare')
   }
+  const modelsValue = own.models
+  if (modelsValue !== undefined && kind !== 'compare') throw new TypeError('`models` is only valid for benchCompare')
+  const models: Model[] =
+    kind !== 'compare'
+      ? [kind]
+      : modelsValue !== undefined
+        ? checkModels(modelsValue)
+        : context.asyncJoined === true
+          ? ['async', ...DEFAULT_COMPARE_MODELS]
+          : [...DEFAULT_COMPARE_MODELS]
+  const expectFaster =
+    expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, POOL_MODELS)
+  if (expectFaster !== undefined && !POOL_MODELS.every((model) => models.includes(model))) {
+    throw new TypeError(
+      `\`expectFaster\` ranks threads against processes: \`models\` must hold both, got ${describeValue(models)}`,
+    )
+  }
   const confidence = number('confidence') ?? DEFAULTS.confidence
   // Every decision of the test shares its error budget: each (model, pool size) row, and the
   // ranking when expectFaster turns it into a verdict.
-  const decisions = workers.length * (kind === 'compare' ? 2 : 1) + (expectFasterValue === undefined ? 0 : 1)
+  const decisions = workers.length * models.length + (expectFaster === undefined ? 0 : 1)
   const rowConfidence = 1 - (1 - confidence) / decisions
   const minSpeedup = number('minSpeedup')
   const minEfficiency = number('minEfficiency')
@@ -414,7 +455,9 @@ export function resolveOptions(options: unknown, context: ResolveContext): Resol
     rowConfidence,
     maxMemoryMb: number('maxMemoryMb'),
     transfer: transferValue === undefined ? DEFAULTS.transfer : checkBoolean('transfer', transferValue),
-    expectFaster: expectFasterValue === undefined ? undefined : checkChoice('expectFaster', expectFasterValue, MODELS),
+    expectFaster,
+    models,
+    modelsAuto: kind === 'compare' && modelsValue === undefined,
     strict: defaults.strict ?? DEFAULTS.strict,
     maxRegression: number('maxRegression') ?? DEFAULTS.maxRegression,
     latency: latencyValue === undefined ? DEFAULTS.latency : checkBoolean('latency', latencyValue),

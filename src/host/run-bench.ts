@@ -4,7 +4,7 @@
 import { relative } from 'node:path'
 import type { TestContext } from 'vitest'
 import { budgetFeasibility, budgetOption, budgetTarget } from '../analysis/budget.js'
-import { rankModels } from '../analysis/ranking.js'
+import { rankAllPairs, rankModels } from '../analysis/ranking.js'
 import { baselineRowFor, compareWithBaseline, type RegressionRow } from '../analysis/regression.js'
 import { scalingSummary } from '../analysis/scaling.js'
 import { lookPlan } from '../analysis/statistics.js'
@@ -15,6 +15,7 @@ import { describeThrown, ParallelBenchError } from '../errors.js'
 import { cpuCapacity } from '../machine/effective-cores.js'
 import { environmentInfo } from '../machine/environment.js'
 import { descendants, processTree } from '../machine/process-tree.js'
+import { createAsyncPool } from '../pools/async-pool.js'
 import type { BenchPool, PoolOptions } from '../pools/pool.js'
 import { createProcessPool } from '../pools/process-pool.js'
 import { createThreadPool } from '../pools/thread-pool.js'
@@ -25,6 +26,7 @@ import { CHART_ANNOTATION, chartAttachment } from '../report/svg.js'
 import type { BenchKind, BenchResult, BenchSubject, EnvironmentInfo, Model, ModelResult, Regression } from '../types.js'
 import type { BenchTarget } from '../worker/protocol.js'
 import type { BenchFunction } from '../worker/registry.js'
+import { isAsyncFunction } from './async-subject.js'
 import { benchTarget, inlineBaseline, workloadInput } from './bench-target.js'
 import { judgeRow } from './judge-row.js'
 import { measureLatency } from './latency.js'
@@ -45,6 +47,7 @@ export interface RunBenchInput {
 }
 
 const HELPER_NAMES: Record<BenchKind, string> = {
+  async: 'benchAsync',
   threads: 'benchThreads',
   processes: 'benchProcesses',
   compare: 'benchCompare',
@@ -117,6 +120,7 @@ function resolveBench(input: RunBenchInput, machine: EnvironmentInfo, meta: Benc
     defaults: settings.defaults,
     effectiveCores: machine.effectiveCores,
     levelFromEnv: process.env[LEVEL_ENV],
+    asyncJoined: isAsyncFunction(input.subject),
   })
   meta.options = reportableOptions(options)
   const warnings: Diagnostic[] = []
@@ -133,7 +137,7 @@ function resolveBench(input: RunBenchInput, machine: EnvironmentInfo, meta: Benc
     settings,
     options,
     target: benchTarget(input),
-    models: kind === 'compare' ? ['threads', 'processes'] : [kind],
+    models: options.models,
     effectiveCores: machine.effectiveCores,
     warnings,
     skips: new Map(),
@@ -205,13 +209,15 @@ function summarise(plan: BenchPlan, meta: BenchResult): void {
   meta.results.sort((a, b) => models.indexOf(a.model) - models.indexOf(b.model) || a.workers - b.workers)
   meta.scaling = models.flatMap((model) => scalingSummary(meta.results.filter((r) => r.model === model)) ?? [])
   if (plan.input.kind === 'compare') {
-    meta.ranking = rankModels(meta.results, lookPlan(options.rowConfidence, options.minRounds, options.maxRounds))
+    const look = lookPlan(options.rowConfidence, options.minRounds, options.maxRounds)
+    meta.ranking = rankModels(meta.results, look)
+    meta.rankings = rankAllPairs(meta.results, look, models)
   }
 }
 
 /**
- * Measures one pool size for every model in the same rounds (a compare pairs threads with
- * processes round by round), then judges each row.
+ * Measures one pool size for every model in the same rounds (a compare pairs its models round by
+ * round), then judges each row.
  */
 async function measureRows(
   plan: BenchPlan,
@@ -241,9 +247,14 @@ async function measureRows(
     for (const model of [...models].sort((a, b) => (a === 'processes' ? -1 : b === 'processes' ? 1 : 0))) {
       const residentBefore = process.memoryUsage().rss
       // Processes a thread pool's fn starts are children of this process: know which were here before.
-      const tree = model === 'threads' ? processTree() : undefined
+      const tree = model !== 'processes' ? processTree() : undefined
       const processesBefore = tree === undefined ? undefined : new Set(descendants(tree, process.pid))
-      const pool: BenchPool = model === 'threads' ? createThreadPool(poolOptions) : createProcessPool(poolOptions)
+      const pool: BenchPool =
+        model === 'threads'
+          ? createThreadPool(poolOptions)
+          : model === 'async'
+            ? createAsyncPool(poolOptions, options.tasks)
+            : createProcessPool(poolOptions)
       started.set(model, {
         pool,
         workload: {

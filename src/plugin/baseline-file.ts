@@ -100,7 +100,10 @@ function baselineRow(
 ): BaselineRow | undefined {
   if (!isObject(result) || !Array.isArray(result.rounds)) return undefined
   const { model, workers } = result
-  if ((model !== 'threads' && model !== 'processes') || !(Number.isInteger(workers) && (workers as number) >= 1)) {
+  if (
+    (model !== 'async' && model !== 'threads' && model !== 'processes') ||
+    !(Number.isInteger(workers) && (workers as number) >= 1)
+  ) {
     return undefined
   }
   const logRatios: number[] = []

@@ -6,7 +6,7 @@ import type { BenchResult, Model, ModelResult } from '../types.js'
 
 /** One entry per model that has results, its points sorted by workers. */
 export function modelCurves(bench: BenchResult): { model: Model; points: ModelResult[] }[] {
-  return (['threads', 'processes'] as const)
+  return (['async', 'threads', 'processes'] as const)
     .map((model) => ({
       model,
       points: bench.results.filter((r) => r.model === model).sort((a, b) => a.workers - b.workers),

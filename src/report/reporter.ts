@@ -66,7 +66,10 @@ export function isBenchResult(value: unknown): value is BenchResult {
     typeof candidate.name === 'string' &&
     typeof candidate.fullName === 'string' &&
     typeof candidate.file === 'string' &&
-    (candidate.kind === 'threads' || candidate.kind === 'processes' || candidate.kind === 'compare') &&
+    (candidate.kind === 'async' ||
+      candidate.kind === 'threads' ||
+      candidate.kind === 'processes' ||
+      candidate.kind === 'compare') &&
     typeof candidate.options === 'object' &&
     candidate.options !== null &&
     Array.isArray(candidate.results)
@@ -86,10 +89,11 @@ export function reviveBenchResult(bench: BenchResult): BenchResult {
     r.regression?.status === 'NEW' ? undefined : r.regression
   const changed = (r: ModelResult): boolean =>
     unbounded(r.estimate) || unbounded(r.netInterval) || unbounded(r.onCpuGot) || unbounded(compared(r))
-  if (!bench.results.some(changed) && !unbounded(bench.ranking)) return bench
+  if (!bench.results.some(changed) && !unbounded(bench.ranking) && !(bench.rankings ?? []).some(unbounded)) return bench
   return {
     ...bench,
     ...(bench.ranking === undefined ? {} : { ranking: revive(bench.ranking) }),
+    ...(bench.rankings === undefined ? {} : { rankings: bench.rankings.map(revive) }),
     results: bench.results.map((r) => {
       const regression = compared(r)
       return {

@@ -19,7 +19,7 @@ const PANEL = { top: 72, height: 200, width: 290 } as const
 const SCALING_LEFT = 60
 const ROUNDS_LEFT = 440
 // The model's own colour in both panels; each has a light and a dark variant (see STYLE below).
-const MODEL_CLASS: Record<Model, string> = { threads: 'm0', processes: 'm1' }
+const MODEL_CLASS: Record<Model, string> = { threads: 'm0', processes: 'm1', async: 'm2' }
 const ROW_CLASSES = ['m0', 'm1', 'm2', 'm3', 'm4', 'm5'] as const
 
 // Colours chosen for contrast on both backgrounds; the SVG follows the viewer's colour scheme.

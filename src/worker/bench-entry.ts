@@ -6,6 +6,8 @@ import { registerInWorker } from './registry.js'
 
 export { ParallelBenchError } from '../errors.js'
 
-export const { benchThreads, benchProcesses, benchCompare } = defineHelpers((kind, _variant, name, subject) => {
-  registerInWorker(kind, name, subject)
-})
+export const { benchAsync, benchThreads, benchProcesses, benchCompare } = defineHelpers(
+  (kind, _variant, name, subject) => {
+    registerInWorker(kind, name, subject)
+  },
+)

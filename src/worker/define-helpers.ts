@@ -1,4 +1,4 @@
-// The shape of benchThreads / benchProcesses / benchCompare and their variants
+// The shape of benchAsync / benchThreads / benchProcesses / benchCompare and their variants
 // (.skip, .only, .skipIf, .runIf), built around one `define` function: the
 // Vitest host's defines a test, a bench worker's only registers the function.
 
@@ -15,7 +15,7 @@ export type DefineBench = (
   options: unknown,
 ) => void
 
-/** `benchThreads` / `benchProcesses` (`Extra` = {}), `benchCompare` (`Extra` = its own options). */
+/** `benchAsync` / `benchThreads` / `benchProcesses` (`Extra` = {}), `benchCompare` (`Extra` = its own options). */
 export interface BenchHelper<Extra = object> {
   <Input = unknown>(name: string, fn: BenchSubject<Input>, options?: BenchOptions<Input> & Extra): void
   /** Registers the bench but skips it. */
@@ -28,7 +28,7 @@ export interface BenchHelper<Extra = object> {
   runIf: (condition: unknown) => BenchHelper<Extra>
 }
 
-/** `benchCompare`: a bench helper that also takes `expectFaster`. */
+/** `benchCompare`: a bench helper that also takes `expectFaster` and `models`. */
 export type CompareHelper = BenchHelper<CompareOnlyOptions>
 
 function helper<Extra>(define: DefineBench, kind: BenchKind, enabled = true): BenchHelper<Extra> {
@@ -43,11 +43,13 @@ function helper<Extra>(define: DefineBench, kind: BenchKind, enabled = true): Be
 }
 
 export function defineHelpers(define: DefineBench): {
+  benchAsync: BenchHelper
   benchThreads: BenchHelper
   benchProcesses: BenchHelper
   benchCompare: CompareHelper
 } {
   return {
+    benchAsync: helper(define, 'async'),
     benchThreads: helper(define, 'threads'),
     benchProcesses: helper(define, 'processes'),
     benchCompare: helper<CompareOnlyOptions>(define, 'compare'),

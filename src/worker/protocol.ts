@@ -19,6 +19,8 @@ export type TaskRequest =
   | { op: 'memory' }
   /** Every input of a batch, called in one loop with no messaging between calls: the inline cost of tiny tasks. */
   | { op: 'inline'; inputs: unknown[] }
+  /** The async model's parallel arm: every input of a batch, up to `concurrency` calls in flight in this one thread. */
+  | { op: 'concurrent'; inputs: unknown[]; concurrency: number }
 
 export type TaskReply =
   /** `value` is fn's return value: cloning it back is part of the honest price of parallelism. */
@@ -39,7 +41,27 @@ export type TaskReply =
     }
   | { ok: true; op: 'memory'; workerId: string; bytes: number }
   | { ok: true; op: 'inline'; busyMs: number }
+  | ConcurrentReply
   | { ok: false; code: ErrorCode; error: SerializedError }
+
+/** The async model's batch, timed in the worker: the arm's own thread is the only one calling fn. */
+export interface ConcurrentReply {
+  ok: true
+  op: 'concurrent'
+  workerId: string
+  /** First call to last settlement, ms. */
+  wallMs: number
+  /** Time from each call to its settlement, by input index, ms (they overlap). */
+  taskMs: number[]
+  /** CPU time of the thread (a child: its process) over the batch, ms. */
+  cpuMs: number | undefined
+  /** Run-queue delay of the thread over the batch, ms (Linux schedstat): one thread, so all of it is on the path. */
+  delayMs: number | undefined
+  /** Time in the batch the thread neither ran nor waited for a CPU: fn's work ran elsewhere (libuv's pool), or blocked, ms. */
+  sleepMs: number | undefined
+  /** How many calls returned a promise: none means fn is synchronous, and no two calls could overlap. */
+  promises: number
+}
 
 export const READY = 'vitest-parallel-bench:ready'
 

@@ -4,6 +4,7 @@
 import { isMainThread, threadId } from 'node:worker_threads'
 import { type ErrorCode, ParallelBenchError, serializeError } from '../errors.js'
 import { privateBytesOf } from '../machine/process-tree.js'
+import { concurrentBatch } from './concurrent-batch.js'
 import { type ThreadTimes, threadTimes } from './cpu-time.js'
 import { loadTarget } from './load-target.js'
 import { epochNow, READY, type ReadyMessage, type TaskReply, type TaskRequest, type WorkerSetup } from './protocol.js'
@@ -145,6 +146,10 @@ export async function startRuntime(setup: WorkerSetup): Promise<Runtime> {
           return run(fn, request.input)
         case 'inline':
           return inlineBatch(fn, request.inputs)
+        case 'concurrent':
+          return concurrentBatch(fn, request.inputs, request.concurrency, workerId).catch((error: unknown) =>
+            failure('TASK_FAILED', error),
+          )
         case 'memory':
           // A child process: its private memory (what it adds; shared pages are not its own). A thread
           // shares its process's memory: the host measures what the pool added (measure.ts).

@@ -1,6 +1,6 @@
 // Deterministic, hand-made bench results for the reporter tests: no timing, no pools.
 
-import { rankModels } from '../../src/analysis/ranking.js'
+import { rankAllPairs, rankModels } from '../../src/analysis/ranking.js'
 import { scalingSummary } from '../../src/analysis/scaling.js'
 import { lookPlan } from '../../src/analysis/statistics.js'
 import type { Diagnostic, VerdictReason } from '../../src/contracts/facts.js'
@@ -104,7 +104,12 @@ export function modelResult(spec: ModelSpec): ModelResult {
   return result
 }
 
-const KIND_SUFFIX = { threads: '[threads]', processes: '[processes]', compare: '[threads vs processes]' } as const
+const KIND_SUFFIX = {
+  async: '[async]',
+  threads: '[threads]',
+  processes: '[processes]',
+  compare: '[threads vs processes]',
+} as const
 
 export function benchResult(
   name: string,
@@ -125,7 +130,10 @@ export function benchResult(
   // As runBench stores them: each model's scaling summary, and a compare's ranking at the plan its rounds were looked at with.
   const models = [...new Set(results.map((r) => r.model))]
   bench.scaling = models.flatMap((model) => scalingSummary(results.filter((r) => r.model === model)) ?? [])
-  if (kind === 'compare') bench.ranking = rankModels(results, lookPlan(0.95, 10, 40))
+  if (kind === 'compare') {
+    bench.ranking = rankModels(results, lookPlan(0.95, 10, 40))
+    bench.rankings = rankAllPairs(results, lookPlan(0.95, 10, 40), ['async', 'threads', 'processes'])
+  }
   return bench
 }
 

@@ -6,12 +6,13 @@ import { granularity, MAX_OVERHEAD_SHARE } from '../../analysis/workload.js'
 import {
   formatBytes,
   formatDuration,
+  formatGain,
   formatPercent,
   formatSpeedup,
   formatSpeedupWithInterval,
   stripControl,
 } from '../../format.js'
-import type { BenchResult, ModelRanking, ModelResult, ScalingSummary } from '../../types.js'
+import type { BenchResult, Model, ModelRanking, ModelResult, ScalingSummary } from '../../types.js'
 import { finiteMedian } from '../curves.js'
 import { rankingText } from './facts.js'
 import { formatMemory } from './labels.js'
@@ -203,12 +204,105 @@ function singleSentence(result: ModelResult): string {
   return `${head}, ${net}: too close to tell whether parallelism pays here; more rounds (\`time\`, \`maxRounds\`) would decide`
 }
 
+/** A pool whose batch may be at most this share faster than async's (the interval's edge) is not needed. */
+const MAX_POOL_GAIN = 0.1
+
+const POOL_NAME: Record<Exclude<Model, 'async'>, string> = { threads: 'a thread pool', processes: 'a process pool' }
+
+/** What a pool adds on top of async concurrency, as a speedup over the same serial arm, with its interval. */
+export interface PoolGain {
+  model: Exclude<Model, 'async'>
+  /** async's speedup × (async's batch time / the pool's − 1), and its bounds from the paired ratio's interval. */
+  gain: number
+  low: number
+  high: number
+  /**
+   * The ranking says: the pool is faster (`pays`), async is (`overhead`); neither, and the pool is
+   * at most MAX_POOL_GAIN faster even at the interval's edge (`even`), or could be more (`untold`).
+   */
+  outcome: 'pays' | 'overhead' | 'even' | 'untold'
+}
+
 /**
- * A plain recommendation for one bench: which model to prefer and why, how many workers
- * are worth it, or that parallelism does not pay at all. `undefined` for an errored bench.
+ * Each pool against async concurrency at the same size, from the paired ranking of their batch
+ * times (async's over the pool's): the pool adds async's speedup × (ratio − 1).
+ */
+export function poolGains(asyncRow: ModelResult, rankings: readonly ModelRanking[]): PoolGain[] {
+  const speedup = asyncRow.estimate.speedup
+  return rankings.flatMap((ranking) => {
+    const [first, pool] = ranking.models ?? []
+    if (first !== 'async' || pool === undefined || pool === 'async' || ranking.workers !== asyncRow.workers) return []
+    const outcome =
+      ranking.faster === pool
+        ? 'pays'
+        : ranking.faster === 'async'
+          ? 'overhead'
+          : ranking.high <= 1 + MAX_POOL_GAIN
+            ? 'even'
+            : 'untold'
+    return [
+      {
+        model: pool,
+        gain: speedup * (ranking.ratio - 1),
+        low: speedup * (ranking.low - 1),
+        high: speedup * (ranking.high - 1),
+        outcome,
+      },
+    ]
+  })
+}
+
+/**
+ * Is a pool needed at all? Async concurrency against each pool, at the largest size all were
+ * measured at: `async concurrency already gives 1.90x; a thread pool adds +0.02x [-0.03–0.06] on
+ * top: no pool needed`. Where a pool pays, the pools' own recommendation follows.
+ */
+function asyncSentence(bench: BenchResult, pools: string | undefined): string | undefined {
+  const asyncRows = bench.results.filter((r) => r.model === 'async')
+  const rankings = bench.rankings ?? []
+  const workers = Math.max(0, ...rankings.filter((r) => r.models?.[0] === 'async').map((r) => r.workers))
+  const asyncRow = asyncRows.find((r) => r.workers === workers)
+  if (asyncRow === undefined) return undefined
+  const gains = poolGains(asyncRow, rankings)
+  if (gains.length === 0) return undefined
+  const several = new Set(bench.results.map((r) => r.workers)).size > 1
+  const at = several ? ` at ${workers} in flight` : ''
+  const synchronous = asyncRow.diagnostics.some((d) => d.kind === 'synchronous-fn')
+  const head = synchronous
+    ? `async concurrency gives ${formatSpeedupWithInterval(asyncRow.estimate.speedup, asyncRow.estimate.low, asyncRow.estimate.high)}${at} (fn returns no promise, so its calls cannot overlap)`
+    : `async concurrency already gives ${formatSpeedupWithInterval(asyncRow.estimate.speedup, asyncRow.estimate.low, asyncRow.estimate.high)}${at}`
+  if (starved(asyncRow))
+    return `${head}: the worker was starved by other load; rerun on a quieter machine before choosing`
+  const added = gains.map((g) => `${POOL_NAME[g.model]} adds ${formatGain(g.gain, g.low, g.high)}`).join(', ')
+  if (gains.some((g) => g.outcome === 'pays')) {
+    return `${head}; ${added} on top: a pool pays${pools === undefined ? '' : `; ${pools}`}`
+  }
+  // A wide interval that holds both a gain and a loss decides nothing: more rounds would.
+  if (gains.some((g) => g.outcome === 'untold')) {
+    return `${head}; ${added} on top: too close to tell whether a pool pays here; more rounds (\`time\`, \`maxRounds\`) would decide`
+  }
+  const overheadOnly = gains.every((g) => g.outcome === 'overhead')
+  return `${head}; ${added} on top: no pool needed${overheadOnly ? ', a pool only adds overhead' : ''}`
+}
+
+/**
+ * A plain recommendation for one bench: whether a pool is needed at all (against async
+ * concurrency), which model to prefer and why, how many workers are worth it, or that
+ * parallelism does not pay at all. `undefined` for an errored bench.
  */
 export function recommendation(bench: BenchResult): string | undefined {
   if (bench.error !== undefined) return undefined
+  if (bench.results.some((r) => r.model === 'async') && bench.results.some((r) => r.model !== 'async')) {
+    const ranking =
+      bench.ranking ?? bench.rankings?.find((r) => r.models?.[0] === 'threads' && r.models[1] === 'processes')
+    const pools = poolRecommendation({ ...bench, ranking, results: bench.results.filter((r) => r.model !== 'async') })
+    const sentence = asyncSentence(bench, pools)
+    if (sentence !== undefined) return stripControl(sentence)
+  }
+  return poolRecommendation(bench)
+}
+
+function poolRecommendation(bench: BenchResult): string | undefined {
   const threads = bench.results.filter((r) => r.model === 'threads')
   const processes = bench.results.filter((r) => r.model === 'processes')
   if (threads.length > 0 && processes.length > 0) {
@@ -221,7 +315,7 @@ export function recommendation(bench: BenchResult): string | undefined {
       return stripControl(compareSentence(t, p, several ? ` at ${workers} workers` : '', bench.ranking))
     }
   }
-  const only = threads.length > 0 ? threads : processes
+  const only = threads.length > 0 ? threads : processes.length > 0 ? processes : bench.results
   const first = only[0]
   if (first === undefined) return undefined
   if (new Set(only.map((r) => r.workers)).size > 1) {

@@ -297,6 +297,8 @@ export function diagnosticText(diagnostic: Diagnostic): string {
       return `level '${diagnostic.from}' overridden to '${diagnostic.to}' by ${diagnostic.variable}`
     case 'time-budget':
       return `stopped by the time budget (${diagnostic.timeMs} ms) after ${diagnostic.rounds} rounds; raise \`time\` for a decision`
+    case 'synchronous-fn':
+      return `async ${formatBound(diagnostic.speedup)}x: fn returns no promise, so each call blocks the thread until it ends and no two overlap; only a pool can run it in parallel`
   }
 }
 

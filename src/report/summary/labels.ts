@@ -7,6 +7,7 @@ import type { BenchResult, ComparedWith, EnvironmentInfo, Level, ModelResult } f
 import { diagnosticText, regressionText } from './facts.js'
 
 const KIND_LABEL = {
+  async: 'async',
   threads: 'threads',
   processes: 'processes',
   compare: 'threads vs processes',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rankModels } from '../../../src/analysis/ranking.js'
+import { rankAllPairs, rankModels, rankPair } from '../../../src/analysis/ranking.js'
 import { lookPlan, sequentialCoverage, shiftInterval } from '../../../src/analysis/statistics.js'
 import type { ModelResult } from '../../../src/types.js'
 import { modelResult } from '../../support/synthetic-results.js'
@@ -52,5 +52,52 @@ describe('rankModels', () => {
     expect(ranking?.confidence).toBe(sequentialCoverage(plan))
     expect(ranking?.workers).toBe(2)
     expect(rankModels(rows(drifting, 1.05).slice(0, 1), plan)).toBeUndefined()
+  })
+})
+
+describe('rankAllPairs', () => {
+  const plan = lookPlan(1 - 0.05 / 3, 7, 40)
+  // A machine that drifts between 60 and 140 ms per batch over the rounds; each model's batch is `scale` of it.
+  const drifting = [100, 140, 60, 120, 80, 130, 70, 110, 90, 125, 65, 105]
+  const row = (model: ModelResult['model'], scale: (round: number) => number): ModelResult => ({
+    ...modelResult({ model, workers: 2, speedup: 1.8, low: 1.7, high: 1.9 }),
+    rounds: drifting.map((ms, i) => ({
+      order: 'serial-first',
+      serialMs: 2 * ms,
+      parallelMs: ms * scale(i),
+      serialBusyMs: 2 * ms,
+      parallelBusyMs: 2 * ms,
+    })),
+  })
+  // Threads within ±1% of async, round by round; processes a steady 10% slower.
+  const results = [
+    row('async', () => 1),
+    row('threads', (i) => (i % 2 === 0 ? 1.01 : 0.99)),
+    row('processes', () => 1.1),
+  ]
+
+  it('ranks every pair of three models in the order given, each on its own paired rounds', () => {
+    const rankings = rankAllPairs(results, plan, ['async', 'threads', 'processes'])
+    expect(rankings.map((r) => r.models)).toEqual([
+      ['async', 'threads'],
+      ['async', 'processes'],
+      ['threads', 'processes'],
+    ])
+    const [asyncThreads, asyncProcesses, threadsProcesses] = rankings
+    expect(asyncThreads?.faster).toBeUndefined()
+    expect(asyncThreads?.low).toBeLessThan(1)
+    expect(asyncThreads?.high).toBeGreaterThan(1)
+    expect(asyncProcesses?.faster).toBe('async')
+    expect(asyncProcesses?.ratio).toBeCloseTo(1 / 1.1, 12)
+    expect(threadsProcesses?.faster).toBe('threads')
+    // The pair threads/processes is what rankModels (expectFaster) judges.
+    expect(threadsProcesses).toEqual(rankModels(results, plan))
+  })
+
+  it('leaves out models that were not measured, and a pair with no pool size in common', () => {
+    expect(rankAllPairs(results.slice(1), plan, ['async', 'threads', 'processes'])).toHaveLength(1)
+    const elsewhere = { ...(results[2] as ModelResult), workers: 4 }
+    expect(rankAllPairs([results[0] as ModelResult, elsewhere], plan, ['async', 'processes'])).toEqual([])
+    expect(rankPair(results, plan, 'processes', 'async')?.faster).toBe('async')
   })
 })

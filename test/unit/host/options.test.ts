@@ -115,6 +115,28 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions({ expectFaster: 'fibers' }, { kind: 'compare', effectiveCores: 2 })).toThrow(RangeError)
   })
 
+  it('takes `models` on benchCompare only: two or more, no repeats, put in the report order; async joins by default', () => {
+    const compare = (options: object, asyncJoined?: boolean) =>
+      resolveOptions(options, { kind: 'compare', effectiveCores: 2, asyncJoined })
+    expect(compare({ models: ['threads', 'async'] }).models).toEqual(['async', 'threads'])
+    expect(compare({ models: ['threads', 'async'] }).modelsAuto).toBe(false)
+    expect(compare({}).models).toEqual(['threads', 'processes'])
+    expect(compare({}).modelsAuto).toBe(true)
+    // Joined, async shares the error budget with the pools: three rows instead of two.
+    expect(compare({}, true).models).toEqual(['async', 'threads', 'processes'])
+    expect(compare({}, true).rowConfidence).toBeCloseTo(1 - 0.05 / 3, 12)
+    expect(compare({ models: ['async', 'threads'] }, true).models).toEqual(['async', 'threads'])
+    expect(resolveOptions({}, { kind: 'async', effectiveCores: 2 }).models).toEqual(['async'])
+    expect(() => compare({ models: ['async'] })).toThrow(/`models` must be an array of two or more/)
+    expect(() => compare({ models: ['async', 'fibers'] })).toThrow(RangeError)
+    expect(() => compare({ models: ['async', 'async'] })).toThrow(/`models` must not repeat a model/)
+    expect(() => compare({ models: ['async', 'threads'], expectFaster: 'threads' })).toThrow(
+      /`expectFaster` ranks threads against processes: `models` must hold both/,
+    )
+    expect(() => resolve({ models: ['async', 'threads'] })).toThrow(/`models` is only valid for benchCompare/)
+    expect(() => validatePluginOptions({ models: ['async', 'threads'] })).toThrow(/models/)
+  })
+
   it('reports options as plain data, without the input function', () => {
     expect(reportableOptions(resolve({ input: (i: number) => i })).input).toBe('function')
     expect(reportableOptions(resolve({ input: [1, 2] })).input).toBe('value')

@@ -72,9 +72,12 @@ export function formatGain(gain: number, low: number, high: number): string {
   return `${text.startsWith('-') ? '' : '+'}${text}x [${fixed(low)}–${fixed(high)}]`
 }
 
-/** A measured ratio or an interval's bound: two decimals (tiny ones two significant digits), `∞` when unbounded. */
+/**
+ * A measured ratio or an interval's bound: two decimals (tiny ones two significant digits), `∞` when
+ * unbounded; `null` too, which is what JSON (and so a merged blob report) makes of `Infinity`.
+ */
 export function formatBound(x: number | null): string {
-  if (x === Number.POSITIVE_INFINITY) return '∞'
+  if (x === Number.POSITIVE_INFINITY || x === null) return '∞'
   if (x === Number.NEGATIVE_INFINITY) return '-∞'
   if (typeof x !== 'number' || !Number.isFinite(x)) return '?'
   // As the estimate: tiny ratios keep two significant digits ([0.0049–0.0061], not [0.00–0.01]).

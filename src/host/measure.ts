@@ -255,12 +255,13 @@ async function warmedArms(
   let offThread = false
   // Cleared after the warm-up when the calls go unsampled (under 1 ms): no delay to split, no reads.
   let ownCpuRead = true
+  // More calling threads than cores delay each other (the async model has one, whatever its calls in flight).
   const cores = Math.max(1, Math.floor(cpuCapacity()))
   const withLoadReads = (arm: () => Promise<BatchTiming>, concurrent: number): Promise<BatchTiming> =>
     offThread
       ? withOffThreadDelay(arm, concurrent)
       : ownCpuRead
-        ? withOwnCpu(arm, () => [process.pid, ...ownPids()], concurrent > cores)
+        ? withOwnCpu(arm, () => [process.pid, ...ownPids()], pool.model !== 'async' && concurrent > cores)
         : arm()
   const serialArm = (): Promise<BatchTiming> =>
     withLoadReads(

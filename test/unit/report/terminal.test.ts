@@ -1,6 +1,7 @@
 import { createColors } from 'picocolors'
 import { describe, expect, test } from 'vitest'
 import {
+  formatBound,
   formatBytes,
   formatConfidence,
   formatDuration,
@@ -76,6 +77,9 @@ describe('format', () => {
     expect(formatSpeedup(1.934)).toBe('1.93x')
     expect(formatSpeedup(0.0024)).toBe('0.0024x')
     expect(formatSpeedupWithInterval(1.93, 1.88, 1.97)).toBe('1.93x [1.88–1.97]')
+    // A merged blob report carries an unbounded interval's Infinity as null.
+    expect(formatSpeedupWithInterval(1.93, 0, null)).toBe('1.93x [0.00–∞]')
+    expect([Number.POSITIVE_INFINITY, null, Number.NaN].map(formatBound)).toEqual(['∞', '∞', '?'])
     expect(formatPercent(0.965)).toBe('97%')
     expect([512, 2048, 8.5 * 1024 * 1024, 3 * 1024 ** 3, undefined].map(formatBytes)).toEqual([
       '512 B',

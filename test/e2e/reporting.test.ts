@@ -312,8 +312,9 @@ it('on GitHub Actions: warnings for FAIL (warn) and INCONCLUSIVE, a markdown tab
   const inconclusive = commands.find((c) =>
     c.startsWith('::warning file=github.bench.ts,title=too few rounds [threads]::'),
   )
+  // Undecided either way: too few rounds for any interval, or (on a busy runner) too much load to correct.
   expect(inconclusive, run.stdout).toMatch(
-    /::INCONCLUSIVE threads ×2, speedup [\d.]+x \[0\.00–∞\]: Speedup [\d.]+x \(9\d(\.\d)?%25 CI 0\.00–∞x\)( on the CPU it got)? straddles minSpeedup 1\.2x/,
+    /::INCONCLUSIVE threads ×2, speedup [\d.]+x \[0\.00–∞\]: (Speedup [\d.]+x \(9\d(\.\d)?%25 CI 0\.00–∞x\)( on the CPU it got)? straddles minSpeedup 1\.2x|The machine was busier than it can serve: the parallel arm waited for a CPU \d+%25 )/,
   )
 
   // The bench named "50% off: a, b\n::error::pwned": its title is one escaped property.

@@ -7,10 +7,10 @@
 //   serial arm:   one task at a time, so all the delay Dₛ of the thread calling fn (inside the
 //                 calls, and waking up to take each task) lies on the critical path, with the host
 //                 thread's Dₕ (it dispatches each task): S′ = S − Dₛ − Dₕ.
-//   parallel arm: the batch ends with its longest-occupied worker; without delay it would have
-//                 ended with the longest delay-free span: P′ = P − (maxᵥ Lᵥ − maxᵥ (Lᵥ − Dᵥ)) − Dₕ,
-//                 where Lᵥ is worker v's time occupied with its tasks (host-seen latency) and Dᵥ
-//                 its thread's delay in that time (measure.ts).
+//   parallel arm: the batch ends with its longest-occupied worker; without delay each task i
+//                 would have taken Lᵢ − Dᵢ (host-seen latency less its delay), and the pool's
+//                 first-free-worker schedule replayed on those ends sooner by the path delay:
+//                 P′ = P − (makespan(Lᵢ) − makespan(Lᵢ − Dᵢ)) − Dₕ (scheduleDelayMs).
 // Per round, log(S′ / P′); the estimate is exp(median) with the same sign-test interval and the
 // same sequential looks as the measured speedup (statistics.ts), so coverage is unchanged.
 // Not all of the delay is other load's: on a quiet machine the calling threads also wait behind our
@@ -27,6 +27,7 @@
 // run-queue delay of any thread).
 import type { RoundSample, SpeedupEstimate } from '../types.js'
 import { estimateSpeedup, logRatios, median } from './statistics.js'
+import { listScheduleMs } from './workload.js'
 
 /**
  * The correction decides the verdict once it moves the speedup by this share or more; below it the
@@ -184,17 +185,23 @@ export function selfPathDelayMs(arm: {
 }
 
 /**
- * The run-queue delay on a batch's critical path: the longest any worker was occupied with its
- * tasks, minus the longest any worker would have been without its delay. One worker: all of its
- * delay. Two workers occupied 60 ms each, one delayed 20 ms: 60 − max(40, 60) = 0, the other
- * worker finished no sooner. It is never more than the largest single worker's delay.
+ * The run-queue delay on a batch's critical path: how much sooner it would have ended had no task
+ * waited for a CPU. The pools hand each task, in dispatch order, to the first free worker, so a
+ * delayed worker also shifts tasks onto the others (4 tasks on 2 workers, one worker delayed half
+ * a task: the other takes three, and the batch runs 3 tasks long where it would have run 2).
+ * Taking the delay out of each worker's own span would miss that; instead the same schedule is
+ * replayed twice, on each task's host-seen latency and on it less its delay (inside the call and
+ * waking up to take it), and the difference of the two makespans is the delay on the path. One
+ * lane: all of the delay. It is never more than the delay of the tasks together.
  */
-export function criticalPathDelayMs(perWorker: Iterable<{ spanMs: number; delayMs: number }>): number {
-  let longest = 0
-  let longestWithoutDelay = 0
-  for (const { spanMs, delayMs } of perWorker) {
-    longest = Math.max(longest, spanMs)
-    longestWithoutDelay = Math.max(longestWithoutDelay, spanMs - Math.max(0, delayMs))
-  }
-  return Math.max(0, longest - longestWithoutDelay)
+export function scheduleDelayMs(tasks: readonly { latencyMs: number; delayMs: number }[], lanes: number): number {
+  const withDelay = listScheduleMs(
+    tasks.map((task) => task.latencyMs),
+    lanes,
+  )
+  const withoutDelay = listScheduleMs(
+    tasks.map((task) => Math.max(0, task.latencyMs - Math.max(0, task.delayMs))),
+    lanes,
+  )
+  return Math.max(0, withDelay - withoutDelay)
 }

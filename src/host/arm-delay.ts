@@ -3,7 +3,7 @@
 // the calling thread, that of every thread of our process tree; otherwise the CPU our own threads
 // spent beside fn's calls, which tells how much of that delay we caused ourselves. What other load
 // put on the arm's critical path is what analysis/load-correction.ts takes out.
-import { criticalPathDelayMs, selfPathDelayMs } from '../analysis/load-correction.js'
+import { scheduleDelayMs, selfPathDelayMs } from '../analysis/load-correction.js'
 import { descendants, processTree } from '../machine/process-tree.js'
 import { accruedBetween, type ThreadSchedstat, threadSchedstat, threadSchedstats } from '../machine/schedstat.js'
 import type { OkReply } from '../pools/pool.js'
@@ -16,7 +16,7 @@ export interface ArmDelays {
   delayMs: number | undefined
   /**
    * The delay on the arm's critical path: the workers' (inside the calls and waking up to take each
-   * task; criticalPathDelayMs) plus the host thread's, which dispatches every task.
+   * task; scheduleDelayMs) plus the host thread's, which dispatches every task.
    */
   pathDelayMs: number | undefined
   /** Every delay already counted in pathDelayMs (workers' calling threads, the host's). */
@@ -29,9 +29,9 @@ export interface ArmDelays {
   selfPathDelayMs?: number | undefined
 }
 
-/** The replies of one arm, tallied per worker: time occupied with its tasks (host-seen latency) and its thread's delay. */
+/** The replies of one arm, by dispatch order: each task's host-seen latency and its calling thread's delay. */
 export class ArmDelay {
-  readonly #perWorker = new Map<string, { spanMs: number; delayMs: number }>()
+  readonly #tasks: { latencyMs: number; delayMs: number }[] = []
   readonly #taskDelayMs: number[] = []
   #sampled = true
   #countedMs = 0
@@ -42,10 +42,7 @@ export class ArmDelay {
     const delayMs = (reply.delayMs ?? 0) + (reply.waitMs ?? 0)
     this.#taskDelayMs[index] = reply.delayMs ?? 0
     this.#sampled &&= reply.delayMs !== undefined
-    const worker = this.#perWorker.get(reply.workerId) ?? { spanMs: 0, delayMs: 0 }
-    worker.spanMs += latencyMs
-    worker.delayMs += delayMs
-    this.#perWorker.set(reply.workerId, worker)
+    this.#tasks[index] = { latencyMs, delayMs }
     this.#countedMs += delayMs
     this.#sleepMs += reply.sleepMs ?? 0
     this.#fnCpuMs =
@@ -54,12 +51,13 @@ export class ArmDelay {
         : this.#fnCpuMs + Math.max(0, reply.busyMs - reply.delayMs - reply.sleepMs)
   }
 
-  /** The arm's delays; one task at a time (`concurrency` 1) puts every task on the path, whichever worker ran it. */
+  /** The arm's delays; `concurrency`: the lanes the tasks were dispatched to (1: every task on the path). */
   result(concurrency: number, wallMs: number, hostDelay: number | undefined): ArmDelays {
     const hostDelayMs = hostDelay ?? 0
-    const workers = [...this.#perWorker.values()]
-    const workersPath =
-      concurrency === 1 ? workers.reduce((sum, worker) => sum + worker.delayMs, 0) : criticalPathDelayMs(workers)
+    const workersPath = scheduleDelayMs(
+      this.#tasks.filter((task) => task !== undefined),
+      concurrency,
+    )
     return {
       taskDelayMs: this.#sampled ? this.#taskDelayMs : undefined,
       delayMs: this.#sampled ? this.#taskDelayMs.reduce((sum, ms) => sum + ms, 0) : undefined,

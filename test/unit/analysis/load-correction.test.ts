@@ -2,13 +2,13 @@
 // on synthetic schedstat numbers: deterministic, and each case a situation bench/load.ts measures.
 import { describe, expect, it } from 'vitest'
 import {
-  criticalPathDelayMs,
   estimateOnCpuGot,
   judgedEstimate,
   loadEffect,
   MATERIAL_DELAY_SHARE,
   otherCpuCap,
   roundOnCpuGot,
+  scheduleDelayMs,
   selfPathDelayMs,
 } from '../../../src/analysis/load-correction.js'
 import {
@@ -55,36 +55,25 @@ const rounds = (n: number, make: (i: number) => RoundSample): RoundSample[] =>
 /** Small deterministic spread so the sign-test interval has width. */
 const spread = (i: number): number => ((i * 7) % 5) - 2
 
-describe('criticalPathDelayMs', () => {
-  it('is all of one worker’s delay, and only the part that held back the longest-occupied worker', () => {
-    expect(criticalPathDelayMs([{ spanMs: 100, delayMs: 30 }])).toBe(30)
-    // Both delayed alike: the batch ends 20 ms late.
-    expect(
-      criticalPathDelayMs([
-        { spanMs: 120, delayMs: 20 },
-        { spanMs: 120, delayMs: 20 },
-      ]),
-    ).toBe(20)
-    // The undelayed worker finished last anyway: nothing to take out.
-    expect(
-      criticalPathDelayMs([
-        { spanMs: 100, delayMs: 0 },
-        { spanMs: 80, delayMs: 30 },
-      ]),
-    ).toBe(0)
-    // The busiest worker's delay, capped by how far the next worker lags: never more than one worker's delay.
-    expect(
-      criticalPathDelayMs([
-        { spanMs: 150, delayMs: 60 },
-        { spanMs: 100, delayMs: 10 },
-      ]),
-    ).toBe(60)
-    expect(
-      criticalPathDelayMs([
-        { spanMs: 150, delayMs: 60 },
-        { spanMs: 120, delayMs: 10 },
-      ]),
-    ).toBe(40)
+describe('scheduleDelayMs', () => {
+  const task = (latencyMs: number, delayMs = 0) => ({ latencyMs, delayMs })
+  it('is all of the delay on one lane', () => {
+    expect(scheduleDelayMs([task(30, 5), task(30, 10)], 1)).toBe(15)
+  })
+  it('is how much sooner the first-free-worker schedule ends without the delay', () => {
+    // Both workers delayed alike: the batch ends 20 ms late.
+    expect(scheduleDelayMs([task(60, 10), task(60, 10), task(60, 10), task(60, 10)], 2)).toBe(20)
+    // One worker's first task delayed more than a task: the other takes three, and the batch runs
+    // three tasks long where it would have run two. The undelayed worker finishes last, yet the
+    // delay is on the path (a worker-by-worker view would see none).
+    expect(scheduleDelayMs([task(25), task(55, 30), task(25), task(25)], 2)).toBe(25)
+    // A delay the schedule absorbs (the delayed task's worker still finishes first) is not on it.
+    expect(scheduleDelayMs([task(100), task(40, 10), task(40, 10)], 2)).toBe(0)
+  })
+  it('is never more than the delay of the tasks together', () => {
+    const tasks = [task(50, 20), task(30, 5), task(70, 40), task(20)]
+    expect(scheduleDelayMs(tasks, 2)).toBeLessThanOrEqual(65)
+    expect(scheduleDelayMs(tasks, 3)).toBeLessThanOrEqual(65)
   })
 })
 

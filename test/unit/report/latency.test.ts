@@ -1,29 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { jsonBench } from '../../../src/report/json.js'
 import { latencyCells, latencySentences, latencyTitle } from '../../../src/report/summary/latency.js'
-import type { BenchResult, LatencyResult, LatencyRow } from '../../../src/types.js'
-
-const row = (path: LatencyRow['path'], inFlight: number, p50Ms: number, p99Ms: number): LatencyRow => ({
-  path,
-  inFlight,
-  samples: 400,
-  p50Ms,
-  p99Ms,
-  meanMs: p50Ms,
-  maxMs: p99Ms * 2,
-})
-
-const latency: LatencyResult = {
-  workers: 4,
-  budgetMs: 500,
-  elapsedMs: 512,
-  rows: [
-    row('inline', 1, 0.1, 0.2),
-    row('threads', 1, 0.51, 2.1),
-    row('threads', 4, 0.9, 4.2),
-    row('processes', 1, 0.08, 0.15),
-  ],
-}
+import type { BenchResult, LatencyRow } from '../../../src/types.js'
+import { syntheticLatency as latency } from '../../support/synthetic-latency.js'
 
 describe('latency wording', () => {
   it('says what offloading adds per call, signed, with the calls in flight where more than one', () => {

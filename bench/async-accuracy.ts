@@ -34,7 +34,14 @@ import { recommendation } from '../dist/report/summary/advice.js'
 import type { BenchResult, Model, ModelResult } from '../dist/types.js'
 import { compress, derive, scryptKey, spin } from './raw/work.mjs'
 import { startBenchLoader } from './support/module-loader.mjs'
-import { abbaRounds, calibrateIterations, startRawPool, timeParallel, timeSerial } from './support/raw-timing.ts'
+import {
+  abbaRounds,
+  calibrateIterations,
+  startRawPool,
+  timeLanes,
+  timeParallel,
+  timeSerial,
+} from './support/raw-timing.ts'
 
 const REPETITIONS = Number(process.argv[2] ?? 5)
 const CASE = process.env.ASYNC_ACCURACY_CASE
@@ -97,15 +104,7 @@ async function rawRounds(run: (input: number) => Promise<unknown>, iterations: n
 /** The async model's truth by hand: one await at a time against WORKERS lanes under Promise.all, in this thread. */
 async function asyncByHand(run: (input: number) => Promise<unknown>, input: number) {
   const inputs = Array<number>(TASKS).fill(input)
-  const lanes = async (): Promise<number> => {
-    let next = 0
-    const start = performance.now()
-    const lane = async (): Promise<void> => {
-      while (next < inputs.length) await run(inputs[next++] as number)
-    }
-    await Promise.all(Array.from({ length: WORKERS }, lane))
-    return performance.now() - start
-  }
+  const lanes = (): Promise<number> => timeLanes(run, inputs, WORKERS)
   const { serialMs, parallelMs } = await abbaRounds(() => timeSerial(run, inputs), lanes, RAW_ROUNDS)
   const ratios = serialMs.map((s, r) => s / (parallelMs[r] as number))
   return { speedup: Math.exp(median(ratios.map(Math.log))), parallelMs: median(parallelMs) }

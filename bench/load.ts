@@ -37,7 +37,7 @@ import type { Model as AnyModel, RoundSample, VerdictStatus } from '../dist/type
 type Model = Exclude<AnyModel, 'async'>
 
 import { startBenchLoader } from './support/module-loader.mjs'
-import { abbaRounds, calibrateIterations, startRawPool, timeSerial } from './support/raw-timing.ts'
+import { abbaRounds, calibrateIterations, startRawPool, timeLanes, timeSerial } from './support/raw-timing.ts'
 import { derive } from './workloads/off-thread.mjs'
 import { spin } from './workloads/spin.ts'
 
@@ -139,16 +139,7 @@ const inputsOf = (workload: WorkloadKind): number[] =>
 async function rawTruth(model: Model, workload: WorkloadKind, inputs: number[]): Promise<number> {
   const { url, exportName } = WORKLOADS_SPEC[workload]
   const { run, destroy } = await startRawPool(model, WORKERS, exportName, url.endsWith('.ts') ? RAW_WORK_URL : url)
-  // Each of WORKERS lanes takes the next input when free, in the given order (as the pools dispatch).
-  const parallel = async (): Promise<number> => {
-    let next = 0
-    const start = performance.now()
-    const lane = async (): Promise<void> => {
-      while (next < inputs.length) await run(inputs[next++] as number)
-    }
-    await Promise.all(Array.from({ length: WORKERS }, lane))
-    return performance.now() - start
-  }
+  const parallel = (): Promise<number> => timeLanes(run, inputs, WORKERS)
   try {
     const { serialMs, parallelMs } = await abbaRounds(() => timeSerial(run, inputs), parallel, RAW_ROUNDS)
     return Math.exp(median(serialMs.map((s, r) => Math.log(s / (parallelMs[r] as number)))))

@@ -70,6 +70,21 @@ export async function timeParallel(
   return performance.now() - start
 }
 
+/** Wall time of the batch over `lanes` lanes, each taking the next input when free, in the given order (as the pools dispatch), ms. */
+export async function timeLanes(
+  run: (input: number) => Promise<unknown>,
+  inputs: readonly number[],
+  lanes: number,
+): Promise<number> {
+  let next = 0
+  const start = performance.now()
+  const lane = async (): Promise<void> => {
+    while (next < inputs.length) await run(inputs[next++] as number)
+  }
+  await Promise.all(Array.from({ length: lanes }, lane))
+  return performance.now() - start
+}
+
 /**
  * Paired rounds in ABBA order after one warm-up of each arm, as the plugin pairs its arms:
  * the serial and parallel wall times of each round, ms.

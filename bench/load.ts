@@ -21,9 +21,12 @@
 //
 // Run alone on the machine (it starts its own load):
 //   npm run bench:load -- [repetitions] [--loads none,one,...] [--workloads equal,unequal] [--models threads,processes]
+//     [--task-ms 25] [--dump rounds.jsonl]
 import { spawnSync } from 'node:child_process'
+import { appendFileSync } from 'node:fs'
 import { availableParallelism, cpus } from 'node:os'
 import { parseArgs } from 'node:util'
+import { judgedEstimate } from '../dist/analysis/load-correction.js'
 import { firstDecidingRound } from '../dist/analysis/rounds.js'
 import { isDecidedUnderLoad, rowEvidence, rowVerdict } from '../dist/analysis/row-verdict.js'
 import { estimateSpeedup, lookLevel, lookPlan, median, sequentialCoverage } from '../dist/analysis/statistics.js'
@@ -48,6 +51,8 @@ const { values: flags, positionals } = parseArgs({
     workloads: { type: 'string', default: 'equal,unequal' },
     models: { type: 'string', default: 'threads' },
     'task-ms': { type: 'string', default: '25' },
+    // Writes every recorded measurement's rounds (JSON lines) for study offline.
+    dump: { type: 'string' },
   },
 })
 const REPETITIONS = Number(positionals[0] ?? '5')
@@ -280,6 +285,8 @@ for (const model of MODELS) {
         } finally {
           stop()
         }
+        if (flags.dump !== undefined)
+          appendFileSync(flags.dump, `${JSON.stringify({ model, workload, load, truth, rep, rounds: m.rounds })}\n`)
         const line: string[] = []
         for (const cell of row.cells) {
           const r = replay(m.rounds, budgets[cell.budget], equalTasks)
@@ -287,10 +294,11 @@ for (const model of MODELS) {
           line.push(`${cell.budget} ${r.status}${r.basis === 'bound' ? '(bound)' : ''}@${r.rounds}`)
         }
         const full = replay(m.rounds, Number.POSITIVE_INFINITY, equalTasks)
-        const judged = full.onCpuGot ?? full.measured
+        // The error is the judged speedup's over every recorded round, not the first decided look's.
+        const judged = judgedEstimate(m.rounds, WORKERS, CONFIDENCE).estimate.speedup
         row.errors.push(judged / truth - 1)
         console.log(
-          `  ${load.padEnd(6)} rep ${rep + 1}: measured ${x(full.measured)}, on the CPU it got ${x(full.onCpuGot)} ` +
+          `  ${load.padEnd(6)} rep ${rep + 1}: judged over ${m.rounds.length} rounds ${x(judged)}; at the first look measured ${x(full.measured)}, on the CPU it got ${x(full.onCpuGot)} ` +
             `(delay ${pct(full.parallelShare)} of the parallel arm) | ${line.join(' · ')}`,
         )
       }

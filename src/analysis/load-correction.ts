@@ -165,22 +165,22 @@ export function judgedEstimate(
  * Of an arm's path delay, the part our own threads can have caused, which stays in: on a quiet
  * machine the calling threads wait only behind our other threads (the host thread dispatching,
  * messaging, V8's helpers and GC), and the quiet truth (raw pools timed by hand) pays that too.
- * A thread waits behind whatever runs; with no more calling threads than cores, each ms our threads
- * ran beside fn's calls (`besideFnMs`: the CPU of every thread of ours over the arm less fn's CPU
- * in the calls) kept at most about one calling thread waiting that long, so of the delay the arm
- * counted (`countedDelayMs`) at most that much is our own: the share min(1, C / D) of the path
+ * With no more calling threads than cores, the calling threads keep each other from no CPU, and
+ * their own work between the calls cannot delay themselves; each ms our other threads ran
+ * (`besideCallsMs`) kept at most about one calling thread waiting that long. So of the calling threads'
+ * delay (`callingDelayMs`: inside the calls and waking up to take them) at most that much is our own: the share min(1, C / D) of the path
  * delay stays, the rest was other load's. Quiet, C ≥ D (bench/load.ts), so nothing is taken out;
  * under a one-core hog D ≫ C. More calling threads than cores (`oversubscribed`) delay each other,
  * which no reading tells apart from other load: then all of it stays.
  */
 export function selfPathDelayMs(arm: {
   pathDelayMs: number
-  countedDelayMs: number
-  besideFnMs: number
+  callingDelayMs: number
+  besideCallsMs: number
   oversubscribed: boolean
 }): number {
-  const { pathDelayMs, countedDelayMs, besideFnMs, oversubscribed } = arm
-  const ownShare = oversubscribed || countedDelayMs <= 0 ? 1 : Math.min(1, Math.max(0, besideFnMs) / countedDelayMs)
+  const { pathDelayMs, callingDelayMs, besideCallsMs, oversubscribed } = arm
+  const ownShare = oversubscribed || callingDelayMs <= 0 ? 1 : Math.min(1, Math.max(0, besideCallsMs) / callingDelayMs)
   return pathDelayMs * ownShare
 }
 

@@ -1,11 +1,17 @@
-// What other load cost one arm: the run-queue delay (Linux schedstat) of the threads doing its
-// work, tallied per worker from the replies, with the host thread's, and where fn's work runs off
-// the calling thread, that of every thread of our process tree; otherwise the CPU our own threads
-// spent beside fn's calls, which tells how much of that delay we caused ourselves. What other load
-// put on the arm's critical path is what analysis/load-correction.ts takes out.
+// What other load cost one arm: the run-queue delay (Linux schedstat) of the threads calling fn,
+// inside each call, tallied per task from the replies; where fn's work runs off the calling thread,
+// that of every thread of our process tree; otherwise the CPU our other threads spent meanwhile,
+// which tells how much of that delay we caused ourselves. What other load put on the arm's critical
+// path is what analysis/load-correction.ts takes out.
 import { scheduleDelayMs, selfPathDelayMs } from '../analysis/load-correction.js'
 import { descendants, processTree } from '../machine/process-tree.js'
-import { accruedBetween, type ThreadSchedstat, threadSchedstat, threadSchedstats } from '../machine/schedstat.js'
+import {
+  accruedBetween,
+  type ThreadSchedstat,
+  threadKey,
+  threadSchedstat,
+  threadSchedstats,
+} from '../machine/schedstat.js'
 import type { OkReply } from '../pools/pool.js'
 
 /** An arm's delays, ms; `undefined` where the platform cannot tell (not Linux) or a task went unsampled (under 1 ms). */
@@ -15,12 +21,19 @@ export interface ArmDelays {
   /** The same, summed over the arm's tasks. */
   delayMs: number | undefined
   /**
-   * The delay on the arm's critical path: the workers' (inside the calls and waking up to take each
-   * task; scheduleDelayMs) plus the host thread's, which dispatches every task.
+   * The calling threads' delay on the arm's critical path, inside the calls and waking up to take
+   * each task (scheduleDelayMs). The host thread's delay (dispatching, taking replies) is not on it:
+   * it waits as long on a quiet machine, behind the workers (3.2 ms a parallel arm quiet, 3.3 ms
+   * under a one-core hog), and where it grew (a serial arm under a one-core hog: 3–4 ms), the arm's
+   * wall time grew under 1 ms (bench/load.ts).
    */
   pathDelayMs: number | undefined
-  /** Every delay already counted in pathDelayMs (workers' calling threads, the host's). */
+  /** The calling threads' delay, inside the calls and waking up to take each task, summed over the tasks. */
+  callingDelayMs: number
+  /** Every delay the arm's replies and host thread show (callingDelayMs and the host's): not off-thread. */
   countedDelayMs: number
+  /** The threads that called fn (`pid/tid`), undefined where a reply did not say: their CPU is not "beside" the calls. */
+  callingThreads: ReadonlySet<string> | undefined
   /** Time inside the calls that the calling threads neither ran nor waited for a CPU: fn's work ran elsewhere, or blocked. */
   sleepMs: number
   /** CPU the calling threads spent inside fn's calls (time inside less delay and sleep); undefined where unsampled. */
@@ -34,35 +47,41 @@ export class ArmDelay {
   readonly #tasks: { latencyMs: number; delayMs: number }[] = []
   readonly #taskDelayMs: number[] = []
   #sampled = true
-  #countedMs = 0
+  #callingMs = 0
   #sleepMs = 0
   #fnCpuMs: number | undefined = 0
+  #threads: Set<string> | undefined = new Set()
 
   add(index: number, reply: OkReply<'run'>, latencyMs: number): void {
-    const delayMs = (reply.delayMs ?? 0) + (reply.waitMs ?? 0)
-    this.#taskDelayMs[index] = reply.delayMs ?? 0
+    const delayMs = reply.delayMs ?? 0
+    this.#taskDelayMs[index] = delayMs
     this.#sampled &&= reply.delayMs !== undefined
-    this.#tasks[index] = { latencyMs, delayMs }
-    this.#countedMs += delayMs
+    this.#tasks[index] = { latencyMs, delayMs: delayMs + (reply.waitMs ?? 0) }
+    this.#callingMs += delayMs + (reply.waitMs ?? 0)
     this.#sleepMs += reply.sleepMs ?? 0
+    this.#threads = reply.thread === undefined ? undefined : this.#threads?.add(reply.thread)
     this.#fnCpuMs =
       this.#fnCpuMs === undefined || reply.delayMs === undefined || reply.sleepMs === undefined
         ? undefined
         : this.#fnCpuMs + Math.max(0, reply.busyMs - reply.delayMs - reply.sleepMs)
   }
 
-  /** The arm's delays; `concurrency`: the lanes the tasks were dispatched to (1: every task on the path). */
+  /**
+   * The arm's delays; `concurrency`: the lanes the tasks were dispatched to (1: every task on the
+   * path); `hostDelay`: the host thread's over the arm (counted, not on the path).
+   */
   result(concurrency: number, wallMs: number, hostDelay: number | undefined): ArmDelays {
-    const hostDelayMs = hostDelay ?? 0
-    const workersPath = scheduleDelayMs(
+    const pathMs = scheduleDelayMs(
       this.#tasks.filter((task) => task !== undefined),
       concurrency,
     )
     return {
       taskDelayMs: this.#sampled ? this.#taskDelayMs : undefined,
       delayMs: this.#sampled ? this.#taskDelayMs.reduce((sum, ms) => sum + ms, 0) : undefined,
-      pathDelayMs: this.#sampled ? Math.min(wallMs, workersPath + hostDelayMs) : undefined,
-      countedDelayMs: this.#countedMs + hostDelayMs,
+      pathDelayMs: this.#sampled ? Math.min(wallMs, pathMs) : undefined,
+      callingDelayMs: this.#callingMs,
+      countedDelayMs: this.#callingMs + (hostDelay ?? 0),
+      callingThreads: this.#threads?.size === 0 ? undefined : this.#threads,
       sleepMs: this.#sleepMs,
       fnCpuMs: this.#sampled ? this.#fnCpuMs : undefined,
     }
@@ -82,20 +101,24 @@ export function hostThreadTimes(): () => ThreadSchedstat | undefined {
 
 /** The inline arm (fn called in the host, one task at a time): the host thread's delay is all of it, its CPU fn's. */
 export function inlineArmDelay(host: ThreadSchedstat | undefined): ArmDelays {
+  const thread = threadKey()
   return {
     taskDelayMs: undefined,
     delayMs: host?.delayMs,
     pathDelayMs: host?.delayMs,
+    callingDelayMs: host?.delayMs ?? 0,
     countedDelayMs: host?.delayMs ?? 0,
+    callingThreads: thread === undefined ? undefined : new Set([thread]),
     sleepMs: 0,
     fnCpuMs: host?.cpuMs,
   }
 }
 
 /**
- * Reads the CPU every thread of ours (`pids`) spent over the arm, and from it the part of the arm's
- * path delay our own threads can have caused (analysis/load-correction.ts selfPathDelayMs), which
- * stays in. A read costs ~0.3 ms for a process of 13 threads, outside the arm's timed span.
+ * Reads the CPU every thread of ours (`pids`) spent over the arm beside the threads calling fn, and
+ * from it the part of the arm's path delay our own threads can have caused
+ * (analysis/load-correction.ts selfPathDelayMs), which stays in. A read costs ~0.3 ms for a
+ * process of 13 threads, outside the arm's timed span.
  */
 export async function withOwnCpu<T extends ArmDelays & { wallMs: number }>(
   arm: () => Promise<T>,
@@ -105,10 +128,20 @@ export async function withOwnCpu<T extends ArmDelays & { wallMs: number }>(
   const before = threadSchedstats(pids())
   const timing = await arm()
   const after = before === undefined ? undefined : threadSchedstats(pids())
-  const { pathDelayMs, fnCpuMs, countedDelayMs } = timing
-  if (before === undefined || after === undefined || pathDelayMs === undefined || fnCpuMs === undefined) return timing
-  const besideFnMs = accruedBetween(before, after, 'cpuMs') - fnCpuMs
-  return { ...timing, selfPathDelayMs: selfPathDelayMs({ pathDelayMs, countedDelayMs, besideFnMs, oversubscribed }) }
+  const { pathDelayMs, fnCpuMs, callingDelayMs, callingThreads } = timing
+  if (before === undefined || after === undefined || pathDelayMs === undefined) return timing
+  // Where the replies did not name their threads, fn's CPU stands for the calling threads' (all but their messaging).
+  const besideCallsMs =
+    callingThreads === undefined
+      ? fnCpuMs === undefined
+        ? undefined
+        : accruedBetween(before, after, 'cpuMs') - fnCpuMs
+      : accruedBetween(before, after, 'cpuMs', (thread) => !callingThreads.has(thread))
+  if (besideCallsMs === undefined) return timing
+  return {
+    ...timing,
+    selfPathDelayMs: selfPathDelayMs({ pathDelayMs, callingDelayMs, besideCallsMs, oversubscribed }),
+  }
 }
 
 /** Calls whose calling thread slept this share of their time run fn's work elsewhere (see withOffThreadDelay). */

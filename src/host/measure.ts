@@ -180,10 +180,10 @@ async function runConcurrent(
   const reply = await pool.run({ op: 'concurrent', inputs: [...inputs], concurrency })
   const wallMs = performance.now() - start
   const delay = new ArmDelay()
-  const { workerId, cpuMs, delayMs, sleepMs } = reply
+  const { workerId, cpuMs, delayMs, sleepMs, thread } = reply
   delay.add(
     0,
-    { ok: true, op: 'run', workerId, busyMs: reply.wallMs, cpuMs, delayMs, waitMs: 0, sleepMs, value: undefined },
+    { ok: true, op: 'run', workerId, busyMs: reply.wallMs, cpuMs, delayMs, waitMs: 0, sleepMs, thread, value: undefined },
     wallMs,
   )
   return {

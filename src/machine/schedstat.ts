@@ -2,7 +2,7 @@
 // it ran on a CPU and the time it sat runnable, waiting for one (the run-queue delay). The delay
 // is what other load takes from us, measured on our own threads in ns, so a round can be
 // corrected for it (analysis/load-correction.ts) instead of excused.
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs'
+import { closeSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs'
 
 export interface ThreadSchedstat {
   /** Time on a CPU, ms. */
@@ -35,6 +35,24 @@ export function threadSchedstat(): ThreadSchedstat | undefined {
   const parsed = text === undefined ? undefined : parseSchedstat(text)
   if (parsed === undefined) available = false
   return parsed
+}
+
+let ownKey: string | null | undefined
+/**
+ * The calling thread's key in threadSchedstats (`pid/tid`), read once per thread (a worker thread
+ * has its own copy of this module); undefined where /proc has no thread-self.
+ */
+export function threadKey(): string | undefined {
+  if (ownKey === undefined) {
+    try {
+      // `<pid>/task/<tid>`
+      const [pid, , tid] = readlinkSync('/proc/thread-self').split('/')
+      ownKey = pid !== undefined && tid !== undefined ? `${pid}/${tid}` : null
+    } catch {
+      ownKey = null
+    }
+  }
+  return ownKey ?? undefined
 }
 
 /** Reads one small /proc file with a reused buffer: ~4x cheaper than readFileSync. */
@@ -77,16 +95,20 @@ export function threadSchedstats(pids: Iterable<number>): ThreadSchedstats | und
 }
 
 /**
- * What threads accrued between two readings (`field`: CPU or delay): the difference for threads in
- * both, all of it for threads that started in between. Threads that ended in between took theirs
- * with them (Linux keeps no total for exited threads), so this can only under-count.
+ * What threads accrued between two readings (`field`: CPU or delay), of those `counted` (all by
+ * default): the difference for threads in both, all of it for threads that started in between.
+ * Threads that ended in between took theirs with them (Linux keeps no total for exited threads), so
+ * this can only under-count.
  */
 export function accruedBetween(
   before: ThreadSchedstats,
   after: ThreadSchedstats,
   field: keyof ThreadSchedstat,
+  counted: (thread: string) => boolean = () => true,
 ): number {
   let sum = 0
-  for (const [thread, stat] of after) sum += Math.max(0, stat[field] - (before.get(thread)?.[field] ?? 0))
+  for (const [thread, stat] of after) {
+    if (counted(thread)) sum += Math.max(0, stat[field] - (before.get(thread)?.[field] ?? 0))
+  }
   return sum
 }

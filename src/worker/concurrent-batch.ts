@@ -1,6 +1,7 @@
 // The async model inside a worker: a batch with up to `concurrency` calls of fn in flight in this
 // one thread, as a hand-written `Promise.all` over a bounded queue would run it. No pool: whatever
 // runs in parallel is fn's own (libuv's thread pool, an addon's threads, I/O).
+import { threadKey } from '../machine/schedstat.js'
 import { type ThreadTimes, threadTimes } from './cpu-time.js'
 import type { ConcurrentReply } from './protocol.js'
 import type { BenchFunction } from './registry.js'
@@ -57,6 +58,7 @@ export async function concurrentBatch(
     delayMs,
     sleepMs:
       delayMs === undefined || threadCpuMs === undefined ? undefined : Math.max(0, wallMs - threadCpuMs - delayMs),
+    thread: threadKey(),
     promises,
   }
 }

@@ -37,6 +37,8 @@ export type TaskReply =
       waitMs: number | undefined
       /** Time inside the call the calling thread neither ran nor waited for a CPU: fn's work ran elsewhere, or blocked, ms. */
       sleepMs: number | undefined
+      /** The calling thread's schedstat key (`pid/tid`, Linux): its CPU is told apart from that of our other threads. */
+      thread: string | undefined
       value: unknown
     }
   | { ok: true; op: 'memory'; workerId: string; bytes: number }
@@ -59,6 +61,8 @@ export interface ConcurrentReply {
   delayMs: number | undefined
   /** Time in the batch the thread neither ran nor waited for a CPU: fn's work ran elsewhere (libuv's pool), or blocked, ms. */
   sleepMs: number | undefined
+  /** The thread's schedstat key (`pid/tid`, Linux). */
+  thread: string | undefined
   /** How many calls returned a promise: none means fn is synchronous, and no two calls could overlap. */
   promises: number
 }

@@ -4,6 +4,7 @@
 import { isMainThread, threadId } from 'node:worker_threads'
 import { type ErrorCode, ParallelBenchError, serializeError } from '../errors.js'
 import { privateBytesOf } from '../machine/process-tree.js'
+import { threadKey } from '../machine/schedstat.js'
 import { concurrentBatch } from './concurrent-batch.js'
 import { type ThreadTimes, threadTimes } from './cpu-time.js'
 import { loadTarget } from './load-target.js'
@@ -112,6 +113,7 @@ export async function startRuntime(setup: WorkerSetup): Promise<Runtime> {
       delayMs,
       waitMs,
       sleepMs,
+      thread: threadKey(),
       value,
     }
   }

@@ -78,16 +78,16 @@ describe('scheduleDelayMs', () => {
 })
 
 describe('selfPathDelayMs', () => {
-  const arm = { pathDelayMs: 20, countedDelayMs: 40, besideFnMs: 10, oversubscribed: false }
-  it('keeps the share of the path delay our own CPU beside fn’s calls can explain', () => {
+  const arm = { pathDelayMs: 20, callingDelayMs: 40, besideCallsMs: 10, oversubscribed: false }
+  it('keeps the share of the path delay our other threads’ CPU can explain', () => {
     expect(selfPathDelayMs(arm)).toBe(5)
-    // Quiet: our own threads ran more than the calling threads waited; all of the delay is ours.
-    expect(selfPathDelayMs({ ...arm, besideFnMs: 55 })).toBe(20)
-    expect(selfPathDelayMs({ ...arm, besideFnMs: -3 })).toBe(0)
+    // Quiet: our other threads ran more than the calling threads waited; all of the delay is ours.
+    expect(selfPathDelayMs({ ...arm, besideCallsMs: 55 })).toBe(20)
+    expect(selfPathDelayMs({ ...arm, besideCallsMs: -3 })).toBe(0)
   })
   it('keeps all of it when more calling threads than cores delay each other, or nothing was counted', () => {
     expect(selfPathDelayMs({ ...arm, oversubscribed: true })).toBe(20)
-    expect(selfPathDelayMs({ ...arm, pathDelayMs: 0, countedDelayMs: 0 })).toBe(0)
+    expect(selfPathDelayMs({ ...arm, pathDelayMs: 0, callingDelayMs: 0 })).toBe(0)
   })
 })
 

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import { accruedBetween, parseSchedstat, type ThreadSchedstats, threadKey } from '../../../src/machine/schedstat.js'
+
+describe('schedstat', () => {
+  it('reads on-CPU time and run-queue delay in ms from a schedstat line', () => {
+    expect(parseSchedstat('693892323 234497 8\n')).toEqual({ cpuMs: 693.892323, delayMs: 0.234497 })
+    expect(parseSchedstat('garbage')).toBeUndefined()
+  })
+  it('sums what threads accrued between readings, of the threads counted; new threads in full', () => {
+    const before: ThreadSchedstats = new Map([
+      ['1/1', { cpuMs: 10, delayMs: 1 }],
+      ['1/2', { cpuMs: 50, delayMs: 5 }],
+    ])
+    const after: ThreadSchedstats = new Map([
+      ['1/1', { cpuMs: 12, delayMs: 4 }],
+      ['1/2', { cpuMs: 90, delayMs: 25 }],
+      ['7/7', { cpuMs: 3, delayMs: 1 }],
+    ])
+    expect(accruedBetween(before, after, 'cpuMs')).toBe(2 + 40 + 3)
+    expect(accruedBetween(before, after, 'delayMs', (thread) => thread !== '1/2')).toBe(3 + 1)
+  })
+  it.runIf(process.platform === 'linux')('names the calling thread as pid/tid', () => {
+    expect(threadKey()).toMatch(new RegExp(`^${process.pid}/\\d+$`))
+  })
+})

@@ -4,11 +4,12 @@
 // which tells how much of that delay we caused ourselves. What other load put on the arm's critical
 // path is what analysis/load-correction.ts takes out.
 import { scheduleDelayMs, selfPathDelayMs } from '../analysis/load-correction.js'
-import { descendants, processTree } from '../machine/process-tree.js'
+import { descendants, type ProcessTree, processTree } from '../machine/process-tree.js'
 import {
   accruedBetween,
   type ThreadSchedstat,
   threadKey,
+  type ThreadSchedstats,
   threadSchedstat,
   threadSchedstats,
 } from '../machine/schedstat.js'
@@ -30,8 +31,6 @@ export interface ArmDelays {
   pathDelayMs: number | undefined
   /** The calling threads' delay, inside the calls and waking up to take each task, summed over the tasks. */
   callingDelayMs: number
-  /** Every delay the arm's replies and host thread show (callingDelayMs and the host's): not off-thread. */
-  countedDelayMs: number
   /** The threads that called fn (`pid/tid`), undefined where a reply did not say: their CPU is not "beside" the calls. */
   callingThreads: ReadonlySet<string> | undefined
   /** Time inside the calls that the calling threads neither ran nor waited for a CPU: fn's work ran elsewhere, or blocked. */
@@ -40,11 +39,23 @@ export interface ArmDelays {
   fnCpuMs: number | undefined
   /** Of pathDelayMs, the part our own threads can have caused (withOwnCpu); undefined where not read. */
   selfPathDelayMs?: number | undefined
+  /** Each task's host-seen latency, its calling thread's delay and that thread (by dispatch order): the path's replay. */
+  tasks: readonly ArmTask[]
+  /** The lanes the tasks were dispatched to. */
+  lanes: number
+}
+
+/** One task of an arm, as the path's replay (scheduleDelayMs) sees it. */
+export interface ArmTask {
+  latencyMs: number
+  delayMs: number
+  /** The calling thread's schedstat key (`pid/tid`), where the reply gave it. */
+  thread: string | undefined
 }
 
 /** The replies of one arm, by dispatch order: each task's host-seen latency and its calling thread's delay. */
 export class ArmDelay {
-  readonly #tasks: { latencyMs: number; delayMs: number }[] = []
+  readonly #tasks: ArmTask[] = []
   readonly #taskDelayMs: number[] = []
   #sampled = true
   #callingMs = 0
@@ -56,7 +67,7 @@ export class ArmDelay {
     const delayMs = reply.delayMs ?? 0
     this.#taskDelayMs[index] = delayMs
     this.#sampled &&= reply.delayMs !== undefined
-    this.#tasks[index] = { latencyMs, delayMs: delayMs + (reply.waitMs ?? 0) }
+    this.#tasks[index] = { latencyMs, delayMs: delayMs + (reply.waitMs ?? 0), thread: reply.thread }
     this.#callingMs += delayMs + (reply.waitMs ?? 0)
     this.#sleepMs += reply.sleepMs ?? 0
     this.#threads = reply.thread === undefined ? undefined : this.#threads?.add(reply.thread)
@@ -66,21 +77,17 @@ export class ArmDelay {
         : this.#fnCpuMs + Math.max(0, reply.busyMs - reply.delayMs - reply.sleepMs)
   }
 
-  /**
-   * The arm's delays; `concurrency`: the lanes the tasks were dispatched to (1: every task on the
-   * path); `hostDelay`: the host thread's over the arm (counted, not on the path).
-   */
-  result(concurrency: number, wallMs: number, hostDelay: number | undefined): ArmDelays {
-    const pathMs = scheduleDelayMs(
-      this.#tasks.filter((task) => task !== undefined),
-      concurrency,
-    )
+  /** The arm's delays; `concurrency`: the lanes the tasks were dispatched to (1: every task on the path). */
+  result(concurrency: number, wallMs: number): ArmDelays {
+    const tasks = this.#tasks.filter((task) => task !== undefined)
+    const pathMs = scheduleDelayMs(tasks, concurrency)
     return {
+      tasks,
+      lanes: concurrency,
       taskDelayMs: this.#sampled ? this.#taskDelayMs : undefined,
       delayMs: this.#sampled ? this.#taskDelayMs.reduce((sum, ms) => sum + ms, 0) : undefined,
       pathDelayMs: this.#sampled ? Math.min(wallMs, pathMs) : undefined,
       callingDelayMs: this.#callingMs,
-      countedDelayMs: this.#callingMs + (hostDelay ?? 0),
       callingThreads: this.#threads?.size === 0 ? undefined : this.#threads,
       sleepMs: this.#sleepMs,
       fnCpuMs: this.#sampled ? this.#fnCpuMs : undefined,
@@ -103,11 +110,12 @@ export function hostThreadTimes(): () => ThreadSchedstat | undefined {
 export function inlineArmDelay(host: ThreadSchedstat | undefined): ArmDelays {
   const thread = threadKey()
   return {
+    tasks: [],
+    lanes: 1,
     taskDelayMs: undefined,
     delayMs: host?.delayMs,
     pathDelayMs: host?.delayMs,
     callingDelayMs: host?.delayMs ?? 0,
-    countedDelayMs: host?.delayMs ?? 0,
     callingThreads: thread === undefined ? undefined : new Set([thread]),
     sleepMs: 0,
     fnCpuMs: host?.cpuMs,
@@ -147,29 +155,75 @@ export async function withOwnCpu<T extends ArmDelays & { wallMs: number }>(
 /** Calls whose calling thread slept this share of their time run fn's work elsewhere (see withOffThreadDelay). */
 export const OFF_THREAD_SHARE = 0.25
 
-/** Our process and every process below it now: the pools' children and the processes fn started. */
-function ourProcesses(): number[] {
+/** Our process and every process below it now (the pools' children, the processes fn started), with the tree. */
+function ourProcesses(): { pids: number[]; tree: ProcessTree | undefined } {
   const tree = processTree()
-  return tree === undefined ? [process.pid] : [process.pid, ...descendants(tree, process.pid)]
+  return { pids: tree === undefined ? [process.pid] : [process.pid, ...descendants(tree, process.pid)], tree }
 }
 
 /**
  * Where fn's work runs off the calling thread (libuv's pool, helper threads, processes fn starts),
  * the delay of those threads is on the arm's path too: read the delay of every thread of our
  * process tree around the arm (processes found as the round runs; those that start and end inside
- * one arm are missed), less what the arm already counted, and put it on the path — all of it for
- * one task at a time, a share per worker for the parallel arm. Only then: the reads cost ~1 ms.
+ * one arm are missed), but for the calling threads (counted from the replies) and the host thread
+ * (not on the path, see ArmDelays), and put it on the path. A child process's threads and
+ * descendants work for the task its worker runs: their delay is spread over that worker's tasks
+ * (by latency) and replayed on the pool's schedule, so a starved helper puts its whole delay on
+ * the path where it held up its worker. What no worker owns (libuv's pool or a helper of a worker
+ * thread: the host process's) is shared: a lane's share goes on the path. Only here: the reads
+ * cost ~1 ms.
  */
 export async function withOffThreadDelay<T extends ArmDelays & { wallMs: number }>(
   arm: () => Promise<T>,
   concurrent: number,
 ): Promise<T> {
-  const before = threadSchedstats(ourProcesses())
+  const before = threadSchedstats(ourProcesses().pids)
   const timing = await arm()
-  const after = before === undefined ? undefined : threadSchedstats(ourProcesses())
+  const { pids, tree } = ourProcesses()
+  const after = before === undefined ? undefined : threadSchedstats(pids)
   if (before === undefined || after === undefined || timing.pathDelayMs === undefined) return timing
-  const offThreadMs = Math.max(0, accruedBetween(before, after, 'delayMs') - timing.countedDelayMs)
-  return { ...timing, pathDelayMs: Math.min(timing.wallMs, timing.pathDelayMs + offThreadMs / concurrent) }
+  const { byWorker, sharedMs } = offThreadDelays(before, after, timing.tasks, tree)
+  const tasks = timing.tasks.map((task) => ({ ...task, delayMs: task.delayMs + (byWorker.get(task) ?? 0) }))
+  const pathDelayMs = scheduleDelayMs(tasks, timing.lanes) + sharedMs / concurrent
+  return { ...timing, pathDelayMs: Math.min(timing.wallMs, pathDelayMs) }
+}
+
+/**
+ * The off-thread delay accrued between two readings: per task, its worker process's share (spread
+ * over the worker's tasks by latency), and the rest, which no worker owns.
+ */
+export function offThreadDelays(
+  before: ThreadSchedstats,
+  after: ThreadSchedstats,
+  tasks: readonly ArmTask[],
+  tree: ProcessTree | undefined,
+): { byWorker: Map<ArmTask, number>; sharedMs: number } {
+  const calling = new Set(tasks.flatMap((task) => (task.thread === undefined ? [] : [task.thread])))
+  const host = `${process.pid}/${process.pid}`
+  // A worker process (a child, not this one) owns its other threads and every process below it.
+  const ownerOf = new Map<number, number>()
+  for (const thread of calling) {
+    const pid = Number(thread.split('/')[0])
+    if (pid === process.pid) continue
+    ownerOf.set(pid, pid)
+    for (const below of tree === undefined ? [] : descendants(tree, pid)) ownerOf.set(below, pid)
+  }
+  const ownedMs = new Map<number, number>()
+  let sharedMs = 0
+  for (const [thread, stat] of after) {
+    if (calling.has(thread) || thread === host) continue
+    const ms = Math.max(0, stat.delayMs - (before.get(thread)?.delayMs ?? 0))
+    const owner = ownerOf.get(Number(thread.split('/')[0]))
+    if (owner === undefined) sharedMs += ms
+    else ownedMs.set(owner, (ownedMs.get(owner) ?? 0) + ms)
+  }
+  const byWorker = new Map<ArmTask, number>()
+  for (const [owner, ms] of ownedMs) {
+    const own = tasks.filter((task) => task.thread !== undefined && Number(task.thread.split('/')[0]) === owner)
+    const latencyMs = own.reduce((sum, task) => sum + task.latencyMs, 0)
+    for (const task of own) byWorker.set(task, latencyMs > 0 ? (ms * task.latencyMs) / latencyMs : ms / own.length)
+  }
+  return { byWorker, sharedMs }
 }
 
 /** Whether an arm's calls ran fn's work off the calling thread: it slept through OFF_THREAD_SHARE of their time or more. */

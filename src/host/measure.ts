@@ -155,27 +155,24 @@ async function runBatch(
       delay.add(index, reply, latencyMs)
     }
   }
-  // The host's own thread dispatches and takes every reply: its delay is on both arms' paths.
-  const host = hostThreadTimes()
   const start = performance.now()
   await Promise.all(Array.from({ length: Math.min(concurrency, inputs.length) }, lane))
   const wallMs = performance.now() - start
-  return { wallMs, busyMs, longestMs, taskMs, cpuMs, ...delay.result(concurrency, wallMs, host()?.delayMs), overheadMs }
+  return { wallMs, busyMs, longestMs, taskMs, cpuMs, ...delay.result(concurrency, wallMs), overheadMs }
 }
 
 /**
  * An arm of the async model: the whole batch in one message, up to `concurrency` calls in flight
  * in the worker's one thread (1 for its serial arm: both arms pay one message, so a synchronous fn
  * measures 1.0x, as a hand-timed `Promise.all` against a loop of awaits would). That thread's delay
- * over the batch is all on the arm's path (ArmDelay with one lane); the host's is added as for any
- * arm. Per-task delays are not told apart: the calls overlap.
+ * over the batch is all on the arm's path (ArmDelay with one lane). Per-task delays are not told
+ * apart: the calls overlap.
  */
 async function runConcurrent(
   pool: BenchPool,
   inputs: readonly unknown[],
   concurrency: number,
 ): Promise<BatchTiming & { promises: number }> {
-  const host = hostThreadTimes()
   const start = performance.now()
   const reply = await pool.run({ op: 'concurrent', inputs: [...inputs], concurrency })
   const wallMs = performance.now() - start
@@ -192,7 +189,7 @@ async function runConcurrent(
     longestMs: Math.max(0, ...reply.taskMs),
     taskMs: reply.taskMs,
     cpuMs,
-    ...delay.result(1, wallMs, host()?.delayMs),
+    ...delay.result(1, wallMs),
     taskDelayMs: undefined,
     // One message for the batch: what the host waited beyond the worker's batch, per task.
     overheadMs: [Math.max(0, wallMs - reply.wallMs) / Math.max(1, inputs.length)],

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ArmDelay } from '../../../src/host/arm-delay.js'
+import { ArmDelay, type ArmTask, offThreadDelays } from '../../../src/host/arm-delay.js'
+import type { ProcessTree } from '../../../src/machine/process-tree.js'
+import type { ThreadSchedstats } from '../../../src/machine/schedstat.js'
 import type { OkReply } from '../../../src/pools/pool.js'
 
 /** A reply as a worker sends it, with synthetic schedstat readings. */
@@ -8,27 +10,74 @@ function reply(delayMs: number | undefined, waitMs: number, thread: string | und
 }
 
 describe('ArmDelay', () => {
-  it('puts the calling threads’ delay on the path, inside the calls and waking up; the host thread’s is counted, not taken out', () => {
+  it('puts the calling threads’ delay on the path, inside the calls and waking up, replayed on the pool’s schedule', () => {
     const arm = new ArmDelay()
     // 2 lanes: the first worker's tasks were delayed 8 ms each inside the call and 2 ms waking up.
     arm.add(0, reply(8, 2, '1/11'), 35)
     arm.add(1, reply(0, 0, '1/12'), 25)
     arm.add(2, reply(8, 2, '1/11'), 35)
     arm.add(3, reply(0, 0, '1/12'), 25)
-    const result = arm.result(2, 70, 4)
+    const result = arm.result(2, 70)
     // First free worker: the tasks run 35 | 25+35 and 35+25 → 60 ms; without the delay 50 ms.
     expect(result.pathDelayMs).toBeCloseTo(10)
     expect(result.delayMs).toBe(16)
     expect(result.callingDelayMs).toBe(20)
-    expect(result.countedDelayMs).toBe(20 + 4)
     expect([...(result.callingThreads ?? [])]).toEqual(['1/11', '1/12'])
   })
   it('knows no path delay when a task went unsampled, and no calling threads when a reply did not name its own', () => {
     const arm = new ArmDelay()
     arm.add(0, reply(undefined, 0, '1/11'), 25)
     arm.add(1, reply(0, 0, undefined), 25)
-    const result = arm.result(1, 50, undefined)
+    const result = arm.result(1, 50)
     expect(result.pathDelayMs).toBeUndefined()
     expect(result.callingThreads).toBeUndefined()
+  })
+})
+
+describe('offThreadDelays', () => {
+  const stats = (entries: [string, number][]): ThreadSchedstats =>
+    new Map(entries.map(([thread, delayMs]) => [thread, { cpuMs: 0, delayMs }]))
+  const task = (thread: string, latencyMs: number): ArmTask => ({ latencyMs, delayMs: 0, thread })
+
+  it('gives a worker process’s helpers’ delay to that worker’s tasks, by latency, and shares the rest', () => {
+    const host = process.pid
+    // Two worker processes (501, 502); 601 is a helper process that worker 502 started; 700 a helper of the host.
+    const tree: ProcessTree = new Map([
+      [host, [501, 502, 700]],
+      [502, [601]],
+    ])
+    const tasks = [task('501/501', 30), task('502/502', 30), task('502/502', 10)]
+    const before = stats([
+      ['501/501', 0],
+      ['502/502', 0],
+      [`${host}/${host}`, 0],
+    ])
+    const after = stats([
+      // The calling threads' and the host thread's delay are counted elsewhere.
+      ['501/501', 9],
+      ['502/502', 9],
+      [`${host}/${host}`, 9],
+      // A libuv thread of worker 501, worker 502's helper (started in between), a helper of the host.
+      ['501/510', 2],
+      ['601/601', 20],
+      ['700/700', 4],
+      [`${host}/720`, 1],
+    ])
+    const { byWorker, sharedMs } = offThreadDelays(before, after, tasks, tree)
+    expect(byWorker.get(tasks[0] as ArmTask)).toBe(2)
+    expect(byWorker.get(tasks[1] as ArmTask)).toBe(15)
+    expect(byWorker.get(tasks[2] as ArmTask)).toBe(5)
+    expect(sharedMs).toBe(5)
+  })
+  it('shares everything where the workers are threads of this process', () => {
+    const tasks = [task(`${process.pid}/11`, 30), task(`${process.pid}/12`, 30)]
+    const after = stats([
+      [`${process.pid}/11`, 5],
+      [`${process.pid}/20`, 6],
+      ['800/800', 3],
+    ])
+    const { byWorker, sharedMs } = offThreadDelays(new Map(), after, tasks, new Map([[process.pid, [800]]]))
+    expect(byWorker.size).toBe(0)
+    expect(sharedMs).toBe(9)
   })
 })

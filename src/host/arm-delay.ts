@@ -8,8 +8,8 @@ import { descendants, type ProcessTree, processTree } from '../machine/process-t
 import {
   accruedBetween,
   type ThreadSchedstat,
-  threadKey,
   type ThreadSchedstats,
+  threadKey,
   threadSchedstat,
   threadSchedstats,
 } from '../machine/schedstat.js'
@@ -155,36 +155,55 @@ export async function withOwnCpu<T extends ArmDelays & { wallMs: number }>(
 /** Calls whose calling thread slept this share of their time run fn's work elsewhere (see withOffThreadDelay). */
 export const OFF_THREAD_SHARE = 0.25
 
-/** Our process and every process below it now (the pools' children, the processes fn started), with the tree. */
-function ourProcesses(): { pids: number[]; tree: ProcessTree | undefined } {
+/**
+ * Our process and every process below it now (the pools' children, the processes fn started), with
+ * the tree; not `foreign` processes nor what runs below them (see withOffThreadDelay).
+ */
+function ourProcesses(foreign: ReadonlySet<number>): { pids: number[]; tree: ProcessTree | undefined } {
   const tree = processTree()
-  return { pids: tree === undefined ? [process.pid] : [process.pid, ...descendants(tree, process.pid)], tree }
+  if (tree === undefined) return { pids: [process.pid], tree }
+  const pruned: ProcessTree = new Map(
+    [...tree].map(([parent, children]) => [parent, children.filter((pid) => !foreign.has(pid))]),
+  )
+  return { pids: [process.pid, ...descendants(pruned, process.pid)], tree: pruned }
+}
+
+/** The processes below this one now: those that started before the pools' work are not fn's. */
+export function processesBelow(): Set<number> {
+  const tree = processTree()
+  return new Set(tree === undefined ? [] : descendants(tree, process.pid))
 }
 
 /**
  * Where fn's work runs off the calling thread (libuv's pool, helper threads, processes fn starts),
  * the delay of those threads is on the arm's path too: read the delay of every thread of our
  * process tree around the arm (processes found as the round runs; those that start and end inside
- * one arm are missed), but for the calling threads (counted from the replies) and the host thread
- * (not on the path, see ArmDelays), and put it on the path. A child process's threads and
- * descendants work for the task its worker runs: their delay is spread over that worker's tasks
- * (by latency) and replayed on the pool's schedule, so a starved helper puts its whole delay on
- * the path where it held up its worker. What no worker owns (libuv's pool or a helper of a worker
- * thread: the host process's) is shared: a lane's share goes on the path. Only here: the reads
+ * one arm are missed), but for the calling threads (counted from the replies), the host thread
+ * (not on the path, see ArmDelays) and `foreign` processes (below this one before the pools ran: a
+ * module server's esbuild, not fn's), and put it on the path. A child process's threads and
+ * descendants work for the task its worker runs: their delay goes to that worker's tasks (by
+ * latency), replayed on the pool's schedule, so a starved helper puts its whole delay on the path
+ * where it held up its worker. What no worker owns (libuv's pool, a helper a worker thread started:
+ * the host process's) goes, with several lanes, to the tasks that ran longer than in the serial arm
+ * (`baseline`), up to that excess, and the rest a lane's share on the path. Only here: the reads
  * cost ~1 ms.
  */
 export async function withOffThreadDelay<T extends ArmDelays & { wallMs: number }>(
   arm: () => Promise<T>,
   concurrent: number,
+  foreign: ReadonlySet<number>,
+  baseline: readonly ArmTask[] | undefined,
 ): Promise<T> {
-  const before = threadSchedstats(ourProcesses().pids)
+  const before = threadSchedstats(ourProcesses(foreign).pids)
   const timing = await arm()
-  const { pids, tree } = ourProcesses()
+  const { pids, tree } = ourProcesses(foreign)
   const after = before === undefined ? undefined : threadSchedstats(pids)
   if (before === undefined || after === undefined || timing.pathDelayMs === undefined) return timing
   const { byWorker, sharedMs } = offThreadDelays(before, after, timing.tasks, tree)
-  const tasks = timing.tasks.map((task) => ({ ...task, delayMs: task.delayMs + (byWorker.get(task) ?? 0) }))
-  const pathDelayMs = scheduleDelayMs(tasks, timing.lanes) + sharedMs / concurrent
+  const owned = timing.tasks.map((task) => ({ ...task, delayMs: task.delayMs + (byWorker.get(task) ?? 0) }))
+  const { tasks, restMs } =
+    timing.lanes > 1 ? shareByExcess(owned, sharedMs, baseline) : { tasks: owned, restMs: sharedMs }
+  const pathDelayMs = scheduleDelayMs(tasks, timing.lanes) + restMs / concurrent
   return { ...timing, pathDelayMs: Math.min(timing.wallMs, pathDelayMs) }
 }
 
@@ -224,6 +243,29 @@ export function offThreadDelays(
     for (const task of own) byWorker.set(task, latencyMs > 0 ? (ms * task.latencyMs) / latencyMs : ms / own.length)
   }
   return { byWorker, sharedMs }
+}
+
+/**
+ * Delay that no worker owns, given to the tasks that ran longer, less their own delay, than the
+ * same task in the serial arm (`baseline`, by input index), in proportion to that excess and never
+ * more than it; what is left, and all of it without a baseline, is returned as the rest.
+ */
+export function shareByExcess(
+  tasks: readonly ArmTask[],
+  sharedMs: number,
+  baseline: readonly ArmTask[] | undefined,
+): { tasks: ArmTask[]; restMs: number } {
+  const excess = tasks.map((task, i) => {
+    const base = baseline?.[i]
+    return base === undefined ? 0 : Math.max(0, task.latencyMs - task.delayMs - (base.latencyMs - base.delayMs))
+  })
+  const total = excess.reduce((sum, ms) => sum + ms, 0)
+  if (!(total > 0) || !(sharedMs > 0)) return { tasks: [...tasks], restMs: Math.max(0, sharedMs) }
+  const scale = Math.min(1, sharedMs / total)
+  return {
+    tasks: tasks.map((task, i) => ({ ...task, delayMs: task.delayMs + (excess[i] ?? 0) * scale })),
+    restMs: sharedMs - total * scale,
+  }
 }
 
 /** Whether an arm's calls ran fn's work off the calling thread: it slept through OFF_THREAD_SHARE of their time or more. */

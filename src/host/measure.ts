@@ -23,8 +23,10 @@ import type { BenchFunction } from '../worker/registry.js'
 import {
   ArmDelay,
   type ArmDelays,
+  type ArmTask,
   hostThreadTimes,
   inlineArmDelay,
+  processesBelow,
   runsOffThread,
   withOffThreadDelay,
   withOwnCpu,
@@ -180,7 +182,18 @@ async function runConcurrent(
   const { workerId, cpuMs, delayMs, sleepMs, thread } = reply
   delay.add(
     0,
-    { ok: true, op: 'run', workerId, busyMs: reply.wallMs, cpuMs, delayMs, waitMs: 0, sleepMs, thread, value: undefined },
+    {
+      ok: true,
+      op: 'run',
+      workerId,
+      busyMs: reply.wallMs,
+      cpuMs,
+      delayMs,
+      waitMs: 0,
+      sleepMs,
+      thread,
+      value: undefined,
+    },
     wallMs,
   )
   return {
@@ -241,6 +254,7 @@ async function warmedArms(
   warmupRounds: number,
   signal: AbortSignal | undefined,
   ownPids: () => number[],
+  foreign: ReadonlySet<number>,
 ): Promise<Arms> {
   const { pool, workload, inlineFn } = under
   const fixedInputs = workload.transfer ? undefined : makeInputs(workload)
@@ -254,9 +268,11 @@ async function warmedArms(
   let ownCpuRead = true
   // More calling threads than cores delay each other (the async model has one, whatever its calls in flight).
   const cores = Math.max(1, Math.floor(cpuCapacity()))
+  // The latest serial arm's tasks: where fn's work runs off the calling thread, what each task takes one at a time.
+  let serialTasks: readonly ArmTask[] | undefined
   const withLoadReads = (arm: () => Promise<BatchTiming>, concurrent: number): Promise<BatchTiming> =>
     offThread
-      ? withOffThreadDelay(arm, concurrent)
+      ? withOffThreadDelay(arm, concurrent, foreign, concurrent > 1 ? serialTasks : undefined)
       : ownCpuRead
         ? withOwnCpu(arm, () => [process.pid, ...ownPids()], pool.model !== 'async' && concurrent > cores)
         : arm()
@@ -269,7 +285,10 @@ async function warmedArms(
             ? runConcurrent(pool, inputsForBatch(), 1)
             : runBatch(pool, inputsForBatch(), 1, workload.transfer),
       1,
-    )
+    ).then((timing) => {
+      serialTasks = timing.tasks
+      return timing
+    })
   let synchronous = false
   const parallelArm = (): Promise<BatchTiming> =>
     withLoadReads(
@@ -365,10 +384,11 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
   const ownPids = (): number[] => pools.flatMap((under) => under.pool.pids())
   const startups: number[][] = []
   const arms: Arms[] = []
-  for (const under of pools) {
-    startups.push(await under.pool.ready)
-    arms.push(await warmedArms(under, options.warmupRounds, signal, ownPids))
-  }
+  for (const under of pools) startups.push(await under.pool.ready)
+  // Processes below this one before fn first ran, but for the pools' own (a module server's esbuild): not fn's.
+  const foreign = processesBelow()
+  for (const pid of ownPids()) foreign.delete(pid)
+  for (const under of pools) arms.push(await warmedArms(under, options.warmupRounds, signal, ownPids, foreign))
 
   const plan = lookPlan(options.confidence, options.minRounds, options.maxRounds)
   const rounds: RoundSample[][] = pools.map(() => [])

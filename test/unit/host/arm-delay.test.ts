@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ArmDelay, type ArmTask, offThreadDelays } from '../../../src/host/arm-delay.js'
+import { ArmDelay, type ArmTask, offThreadDelays, shareByExcess } from '../../../src/host/arm-delay.js'
 import type { ProcessTree } from '../../../src/machine/process-tree.js'
 import type { ThreadSchedstats } from '../../../src/machine/schedstat.js'
 import type { OkReply } from '../../../src/pools/pool.js'
@@ -79,5 +79,24 @@ describe('offThreadDelays', () => {
     const { byWorker, sharedMs } = offThreadDelays(new Map(), after, tasks, new Map([[process.pid, [800]]]))
     expect(byWorker.size).toBe(0)
     expect(sharedMs).toBe(9)
+  })
+})
+
+describe('shareByExcess', () => {
+  const task = (latencyMs: number, delayMs = 0): ArmTask => ({ latencyMs, delayMs, thread: undefined })
+  const serial = [task(25), task(25), task(25), task(25)]
+
+  it('gives delay no worker owns to the tasks that ran longer than one at a time, up to that excess', () => {
+    // The second lane's helper was starved: its two tasks took 40 ms where they take 25 alone.
+    const { tasks, restMs } = shareByExcess([task(25), task(40), task(25), task(40)], 36, serial)
+    expect(tasks.map((t) => t.delayMs)).toEqual([0, 15, 0, 15])
+    expect(restMs).toBe(6)
+  })
+  it('shares less delay than the excess in proportion, and all of it is the rest without a baseline', () => {
+    const { tasks, restMs } = shareByExcess([task(25), task(45, 5), task(25), task(35)], 10, serial)
+    // Excess 15 and 10 ms (its own 5 ms delay aside) share 10 ms: 6 and 4.
+    expect(tasks.map((t) => t.delayMs)).toEqual([0, 5 + 6, 0, 4])
+    expect(restMs).toBe(0)
+    expect(shareByExcess([task(40)], 10, undefined)).toEqual({ tasks: [task(40)], restMs: 10 })
   })
 })

@@ -59,19 +59,19 @@ export interface RoundSample {
   parallelDelayMs?: number | undefined
   /**
    * The serial arm's run-queue delay on its critical path, ms: its worker's, inside the calls and
-   * waking up to take each task, and the host thread's, which dispatches each task. One task at a
-   * time, so all of it.
+   * waking up to take each task (and, where fn's work runs off the calling thread, its helper
+   * threads' and processes'). One task at a time, so all of it.
    */
   serialPathDelayMs?: number | undefined
   /**
-   * The parallel arm's run-queue delay on its critical path, ms: the longest any worker was occupied
-   * minus the longest any would have been without its delay (never more than one worker's delay),
-   * plus the host thread's.
+   * The parallel arm's run-queue delay on its critical path, ms: how much sooner the pool's
+   * first-free-worker schedule would have ended had no task waited for a CPU (never more than the
+   * tasks' delay together).
    */
   parallelPathDelayMs?: number | undefined
   /**
    * Of serialPathDelayMs, the part our own threads can have caused (the host thread, messaging, V8's
-   * helpers: the CPU they spent beside fn's calls), ms; it stays in. Undefined where it was not read
+   * helpers: the CPU they spent beside the calling threads), ms; it stays in. Undefined where it was not read
    * (fn's work runs off the calling thread, or not Linux): then all of the path delay counts as load.
    */
   serialSelfDelayMs?: number | undefined

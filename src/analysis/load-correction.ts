@@ -4,13 +4,16 @@
 // Derivation. An arm's wall time is its time inside fn plus messaging; time inside fn is time on
 // a CPU plus time runnable but waiting for one (the run-queue delay, Linux schedstat field 2),
 // plus time fn blocks on its own (I/O, a lock). Other load on the machine adds only to the delay.
-//   serial arm:   one task at a time, so all the delay Dₛ of the thread calling fn (inside the
-//                 calls, and waking up to take each task) lies on the critical path, with the host
-//                 thread's Dₕ (it dispatches each task): S′ = S − Dₛ − Dₕ.
+// The delay counted is the calling threads' Dᵢ for each task i, inside the call and waking up to
+// take it (and, where fn's work runs off the calling thread, its helpers': host/arm-delay.ts).
+//   serial arm:   one task at a time, so all of it lies on the critical path: S′ = S − Σ Dᵢ.
 //   parallel arm: the batch ends with its longest-occupied worker; without delay each task i
 //                 would have taken Lᵢ − Dᵢ (host-seen latency less its delay), and the pool's
 //                 first-free-worker schedule replayed on those ends sooner by the path delay:
-//                 P′ = P − (makespan(Lᵢ) − makespan(Lᵢ − Dᵢ)) − Dₕ (scheduleDelayMs).
+//                 P′ = P − (makespan(Lᵢ) − makespan(Lᵢ − Dᵢ)) (scheduleDelayMs).
+// The host thread's delay (dispatching, taking replies) is left in: measured, it is no larger under
+// a one-core hog than on a quiet machine, where the host waits behind the workers or wakes an idle
+// CPU (an exit that no run-queue delay shows); where it grew, the arm's wall time did not.
 // Per round, log(S′ / P′); the estimate is exp(median) with the same sign-test interval and the
 // same sequential looks as the measured speedup (statistics.ts), so coverage is unchanged.
 // Not all of the delay is other load's: on a quiet machine the calling threads also wait behind our
@@ -167,11 +170,12 @@ export function judgedEstimate(
  * messaging, V8's helpers and GC), and the quiet truth (raw pools timed by hand) pays that too.
  * With no more calling threads than cores, the calling threads keep each other from no CPU, and
  * their own work between the calls cannot delay themselves; each ms our other threads ran
- * (`besideCallsMs`) kept at most about one calling thread waiting that long. So of the calling threads'
- * delay (`callingDelayMs`: inside the calls and waking up to take them) at most that much is our own: the share min(1, C / D) of the path
- * delay stays, the rest was other load's. Quiet, C ≥ D (bench/load.ts), so nothing is taken out;
- * under a one-core hog D ≫ C. More calling threads than cores (`oversubscribed`) delay each other,
- * which no reading tells apart from other load: then all of it stays.
+ * (`besideCallsMs`) kept at most about one calling thread waiting that long. So of the calling
+ * threads' delay (`callingDelayMs`: inside the calls and waking up to take them) at most that much
+ * is our own: the share min(1, C / D) of the path delay stays, the rest was other load's. Quiet,
+ * C ≥ D in most arms (bench/load.ts), so next to nothing is taken out; under a one-core hog D ≫ C.
+ * More calling threads than cores (`oversubscribed`) delay each other, which no reading tells
+ * apart from other load: then all of it stays.
  */
 export function selfPathDelayMs(arm: {
   pathDelayMs: number

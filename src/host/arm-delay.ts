@@ -1,8 +1,10 @@
 // What other load cost one arm: the run-queue delay (Linux schedstat) of the threads calling fn,
-// inside each call, tallied per task from the replies; where fn's work runs off the calling thread,
-// that of every thread of our process tree; otherwise the CPU our other threads spent meanwhile,
-// which tells how much of that delay we caused ourselves. What other load put on the arm's critical
-// path is what analysis/load-correction.ts takes out.
+// inside each call and waking up to take it, tallied per task from the replies (not the host
+// thread's: see ArmDelays.pathDelayMs); where fn's work runs off the calling thread, also that of
+// the threads doing it (a worker process's own threads and descendants go to its tasks); otherwise
+// the CPU our other threads spent meanwhile, which tells how much of that delay we caused
+// ourselves. What other load put on the arm's critical path is what analysis/load-correction.ts
+// takes out.
 import { scheduleDelayMs, selfPathDelayMs } from '../analysis/load-correction.js'
 import { descendants, type ProcessTree, processTree } from '../machine/process-tree.js'
 import {
@@ -35,11 +37,14 @@ export interface ArmDelays {
   callingThreads: ReadonlySet<string> | undefined
   /** Time inside the calls that the calling threads neither ran nor waited for a CPU: fn's work ran elsewhere, or blocked. */
   sleepMs: number
-  /** CPU the calling threads spent inside fn's calls (time inside less delay and sleep); undefined where unsampled. */
+  /**
+   * CPU the calling threads spent inside fn's calls (time inside less delay and sleep); undefined
+   * where unsampled. Stands for the calling threads' CPU where the replies did not name their thread.
+   */
   fnCpuMs: number | undefined
   /** Of pathDelayMs, the part our own threads can have caused (withOwnCpu); undefined where not read. */
   selfPathDelayMs?: number | undefined
-  /** Each task's host-seen latency, its calling thread's delay and that thread (by dispatch order): the path's replay. */
+  /** Each task's host-seen latency, its calling thread's delay and that thread, by input index: the path's replay. */
   tasks: readonly ArmTask[]
   /** The lanes the tasks were dispatched to. */
   lanes: number
@@ -53,7 +58,7 @@ export interface ArmTask {
   thread: string | undefined
 }
 
-/** The replies of one arm, by dispatch order: each task's host-seen latency and its calling thread's delay. */
+/** The replies of one arm, by input index: each task's host-seen latency and its calling thread's delay. */
 export class ArmDelay {
   readonly #tasks: ArmTask[] = []
   readonly #taskDelayMs: number[] = []
@@ -107,10 +112,11 @@ export function hostThreadTimes(): () => ThreadSchedstat | undefined {
 }
 
 /** The inline arm (fn called in the host, one task at a time): the host thread's delay is all of it, its CPU fn's. */
-export function inlineArmDelay(host: ThreadSchedstat | undefined): ArmDelays {
+export function inlineArmDelay(host: ThreadSchedstat | undefined, wallMs: number): ArmDelays {
   const thread = threadKey()
   return {
-    tasks: [],
+    // One lane, so the batch is one task on the path.
+    tasks: host === undefined ? [] : [{ latencyMs: wallMs, delayMs: host.delayMs, thread }],
     lanes: 1,
     taskDelayMs: undefined,
     delayMs: host?.delayMs,
@@ -204,7 +210,8 @@ export async function withOffThreadDelay<T extends ArmDelays & { wallMs: number 
   const { tasks, restMs } =
     timing.lanes > 1 ? shareByExcess(owned, sharedMs, baseline) : { tasks: owned, restMs: sharedMs }
   const pathDelayMs = scheduleDelayMs(tasks, timing.lanes) + restMs / concurrent
-  return { ...timing, pathDelayMs: Math.min(timing.wallMs, pathDelayMs) }
+  // The tasks with their helpers' delay: a serial arm's serve as the next parallel arm's baseline.
+  return { ...timing, tasks: owned, pathDelayMs: Math.min(timing.wallMs, pathDelayMs) }
 }
 
 /**
@@ -218,7 +225,8 @@ export function offThreadDelays(
   tree: ProcessTree | undefined,
 ): { byWorker: Map<ArmTask, number>; sharedMs: number } {
   const calling = new Set(tasks.flatMap((task) => (task.thread === undefined ? [] : [task.thread])))
-  const host = `${process.pid}/${process.pid}`
+  // The thread running the bench (the main thread of Vitest's forked worker): its delay is not on the path.
+  const host = threadKey() ?? `${process.pid}/${process.pid}`
   // A worker process (a child, not this one) owns its other threads and every process below it.
   const ownerOf = new Map<number, number>()
   for (const thread of calling) {
@@ -227,14 +235,17 @@ export function offThreadDelays(
     ownerOf.set(pid, pid)
     for (const below of tree === undefined ? [] : descendants(tree, pid)) ownerOf.set(below, pid)
   }
+  // Where every calling thread is a child process's, fn's work is below them: what no worker owns
+  // (the host's own threads, a service the host started) is not fn's.
+  const hostCalls = [...calling].some((thread) => Number(thread.split('/')[0]) === process.pid)
   const ownedMs = new Map<number, number>()
   let sharedMs = 0
   for (const [thread, stat] of after) {
     if (calling.has(thread) || thread === host) continue
     const ms = Math.max(0, stat.delayMs - (before.get(thread)?.delayMs ?? 0))
     const owner = ownerOf.get(Number(thread.split('/')[0]))
-    if (owner === undefined) sharedMs += ms
-    else ownedMs.set(owner, (ownedMs.get(owner) ?? 0) + ms)
+    if (owner !== undefined) ownedMs.set(owner, (ownedMs.get(owner) ?? 0) + ms)
+    else if (hostCalls || calling.size === 0) sharedMs += ms
   }
   const byWorker = new Map<ArmTask, number>()
   for (const [owner, ms] of ownedMs) {
@@ -247,16 +258,19 @@ export function offThreadDelays(
 
 /**
  * Delay that no worker owns, given to the tasks that ran longer, less their own delay, than the
- * same task in the serial arm (`baseline`, by input index), in proportion to that excess and never
- * more than it; what is left, and all of it without a baseline, is returned as the rest.
+ * same task in the latest serial arm (`baseline`, by input index: this round's, or the previous
+ * round's when the parallel arm goes first), in proportion to that excess and never more than it;
+ * what is left, and all of it without a comparable baseline, is returned as the rest.
  */
 export function shareByExcess(
   tasks: readonly ArmTask[],
   sharedMs: number,
   baseline: readonly ArmTask[] | undefined,
 ): { tasks: ArmTask[]; restMs: number } {
+  // The same batch task by task (not the inline arm's one batch-long task).
+  const comparable = baseline?.length === tasks.length ? baseline : undefined
   const excess = tasks.map((task, i) => {
-    const base = baseline?.[i]
+    const base = comparable?.[i]
     return base === undefined ? 0 : Math.max(0, task.latencyMs - task.delayMs - (base.latencyMs - base.delayMs))
   })
   const total = excess.reduce((sum, ms) => sum + ms, 0)

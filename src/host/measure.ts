@@ -16,7 +16,7 @@ import type { ResolvedOptions } from '../contracts/options.js'
 import { describeThrown, ParallelBenchError } from '../errors.js'
 import { cpuCapacity } from '../machine/effective-cores.js'
 import { otherCpuMs, sampleCpu, stealShare } from '../machine/other-load.js'
-import { processTree } from '../machine/process-tree.js'
+import { descendants, processTree } from '../machine/process-tree.js'
 import type { BenchPool } from '../pools/pool.js'
 import type { RoundSample, SpeedupEstimate } from '../types.js'
 import type { BenchFunction } from '../worker/registry.js'
@@ -228,7 +228,7 @@ async function runInline(fn: BenchFunction, inputs: readonly unknown[]): Promise
     longestMs: Math.max(0, ...taskMs),
     taskMs,
     cpuMs: undefined,
-    ...inlineArmDelay(host()),
+    ...inlineArmDelay(host(), wallMs),
     overheadMs: [],
   }
 }
@@ -262,7 +262,7 @@ async function warmedArms(
   // Inline, fn gets the very objects: fresh ones per batch (made before the clock starts), or an
   // in-place sort would measure sorted data from the second batch on. Workers get clones anyway.
   // Set after the warm-up: whether fn's work runs off the calling thread, whose delay must then be
-  // read too; otherwise, the CPU our own threads spent beside fn's calls (what delay they explain).
+  // read too; otherwise, the CPU our other threads spent beside the calling threads (what delay they explain).
   let offThread = false
   // Cleared after the warm-up when the calls go unsampled (under 1 ms): no delay to split, no reads.
   let ownCpuRead = true
@@ -385,9 +385,15 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
   const startups: number[][] = []
   const arms: Arms[] = []
   for (const under of pools) startups.push(await under.pool.ready)
-  // Processes below this one before fn first ran, but for the pools' own (a module server's esbuild): not fn's.
+  // Processes below this one before fn first ran, but for the pools' children and what they started
+  // while loading (a module server's esbuild): not fn's. A worker thread's helper started while
+  // loading is the host's child, and passes for one of those.
   const foreign = processesBelow()
-  for (const pid of ownPids()) foreign.delete(pid)
+  const loaded = processTree()
+  for (const pid of ownPids()) {
+    foreign.delete(pid)
+    for (const below of loaded === undefined ? [] : descendants(loaded, pid)) foreign.delete(below)
+  }
   for (const under of pools) arms.push(await warmedArms(under, options.warmupRounds, signal, ownPids, foreign))
 
   const plan = lookPlan(options.confidence, options.minRounds, options.maxRounds)

@@ -49,9 +49,9 @@ let ownKey: string | null | undefined
 export function threadKey(): string | undefined {
   if (ownKey === undefined) {
     try {
-      // `<pid>/task/<tid>`
-      const [pid, , tid] = readlinkSync('/proc/thread-self').split('/')
-      ownKey = pid !== undefined && tid !== undefined ? `${pid}/${tid}` : null
+      // `<pid>/task/<tid>`; the pid as threadSchedstats names it (process.pid), whatever /proc's namespace.
+      const tid = readlinkSync('/proc/thread-self').split('/')[2]
+      ownKey = tid !== undefined ? `${process.pid}/${tid}` : null
     } catch {
       ownKey = null
     }
@@ -78,7 +78,7 @@ export type ThreadSchedstats = Map<string, ThreadSchedstat>
 /**
  * The schedstat of every thread of `pids` now (Linux): for the threads that fn's work uses off the
  * calling thread (libuv's pool, helper threads, the processes fn starts), and for the CPU our own
- * threads spend beside fn's calls. Undefined where /proc cannot be listed.
+ * threads spend beside the calling threads. Undefined where /proc cannot be listed.
  */
 export function threadSchedstats(pids: Iterable<number>): ThreadSchedstats | undefined {
   const stats: ThreadSchedstats = new Map()

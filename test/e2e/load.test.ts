@@ -21,7 +21,7 @@ function startHog(): void {
 }
 
 describe.runIf(process.platform === 'linux')('verdicts beside a CPU hog', () => {
-  it('a met budget PASSes on the CPU the pool got; one above the batch’s bound and one a lock defeats FAIL', async () => {
+  it('a met budget PASSes on the CPU the pool got, short calls too; one above the batch’s bound and one a lock defeats FAIL', async () => {
     startHog()
     const run = await runVitest('load')
     expect(run.code, run.output).toBe(0)
@@ -40,6 +40,11 @@ describe.runIf(process.platform === 'linux')('verdicts beside a CPU hog', () => 
       expect(met?.warnings.join('\n')).toMatch(/^other load: \d\.\d\dx measured · \d\.\d\dx \[.*\] on the CPU it got/m)
       expect(met?.warnings.join('\n')).not.toMatch(/compete for something other than CPU/)
     }
+
+    const [short] = benchNamed(run, 'short calls under load [threads]').results
+    expect(short?.verdict.status, run.output).toBe('PASS')
+    // fn ran on the calling thread, and was read so: our own threads' part of the delay was read too.
+    expect(short?.rounds.every((r) => typeof r.parallelSelfDelayMs === 'number')).toBe(true)
 
     const [bound] = benchNamed(run, 'above the bound [processes]').results
     expect(bound?.verdict).toMatchObject({ status: 'FAIL', basis: 'bound' })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ArmDelay, type ArmTask, offThreadDelays, shareByExcess } from '../../../src/host/arm-delay.js'
 import type { ProcessTree } from '../../../src/machine/process-tree.js'
-import type { ThreadSchedstats } from '../../../src/machine/schedstat.js'
+import { type ThreadSchedstats, threadKey } from '../../../src/machine/schedstat.js'
 import type { OkReply } from '../../../src/pools/pool.js'
 
 /** A reply as a worker sends it, with synthetic schedstat readings. */
@@ -39,9 +39,11 @@ describe('offThreadDelays', () => {
     new Map(entries.map(([thread, delayMs]) => [thread, { cpuMs: 0, delayMs }]))
   const task = (thread: string, latencyMs: number): ArmTask => ({ latencyMs, delayMs: 0, thread })
 
-  it('gives a worker process’s helpers’ delay to that worker’s tasks, by latency, and shares the rest', () => {
+  it('gives a worker process’s helpers’ delay to that worker’s tasks, by latency; nothing of the host’s is fn’s', () => {
     const host = process.pid
-    // Two worker processes (501, 502); 601 is a helper process that worker 502 started; 700 a helper of the host.
+    // The thread running this test stands for the host thread.
+    const hostThread = threadKey() ?? `${host}/${host}`
+    // Two worker processes (501, 502); 601 is a helper process that worker 502 started; 700 a service of the host.
     const tree: ProcessTree = new Map([
       [host, [501, 502, 700]],
       [502, [601]],
@@ -50,16 +52,17 @@ describe('offThreadDelays', () => {
     const before = stats([
       ['501/501', 0],
       ['502/502', 0],
-      [`${host}/${host}`, 0],
+      [hostThread, 0],
     ])
     const after = stats([
       // The calling threads' and the host thread's delay are counted elsewhere.
       ['501/501', 9],
       ['502/502', 9],
-      [`${host}/${host}`, 9],
-      // A libuv thread of worker 501, worker 502's helper (started in between), a helper of the host.
+      [hostThread, 9],
+      // A libuv thread of worker 501, worker 502's helper (started in between).
       ['501/510', 2],
       ['601/601', 20],
+      // The host's service and another thread of the host: every call ran in a child, so not fn's.
       ['700/700', 4],
       [`${host}/720`, 1],
     ])
@@ -67,7 +70,7 @@ describe('offThreadDelays', () => {
     expect(byWorker.get(tasks[0] as ArmTask)).toBe(2)
     expect(byWorker.get(tasks[1] as ArmTask)).toBe(15)
     expect(byWorker.get(tasks[2] as ArmTask)).toBe(5)
-    expect(sharedMs).toBe(5)
+    expect(sharedMs).toBe(0)
   })
   it('shares everything where the workers are threads of this process', () => {
     const tasks = [task(`${process.pid}/11`, 30), task(`${process.pid}/12`, 30)]
@@ -98,5 +101,8 @@ describe('shareByExcess', () => {
     expect(tasks.map((t) => t.delayMs)).toEqual([0, 5 + 6, 0, 4])
     expect(restMs).toBe(0)
     expect(shareByExcess([task(40)], 10, undefined)).toEqual({ tasks: [task(40)], restMs: 10 })
+    // The inline arm's one batch-long task is no baseline for the pool's tasks; nor is a task that ran no longer.
+    expect(shareByExcess([task(40), task(40)], 10, [task(50)]).restMs).toBe(10)
+    expect(shareByExcess([task(25), task(25)], 10, serial.slice(0, 2)).restMs).toBe(10)
   })
 })

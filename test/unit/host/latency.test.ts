@@ -37,6 +37,7 @@ function fakePool(model: Model, size: number, busyMs: number): FakePool {
         delayMs: undefined,
         waitMs: undefined,
         sleepMs: undefined,
+        thread: undefined,
         value: 1,
       }
     }) as BenchPool['run'],

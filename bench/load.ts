@@ -13,10 +13,7 @@
 //   none, half (a duty-cycle hog: 5 ms on, 5 ms off), one (a spinning core), mid (one hog that
 //   starts a third of the way into the run), bursty (150 ms on, 150 ms off), two (two spinning
 //   cores: more than a 2-core machine can serve beside the pool)
-// Budgets: truth × 0.9 (should PASS), truth × 1.1 (should FAIL), the same replayed as if the batch
-// had no structural bound (for CPU-bound work the truth lies at the bound, which would otherwise
-// decide it: this asks whether the interval alone fails it), structural bound × 1.1 (must FAIL,
-// never be excused).
+// Budgets: 10% either side of the truth, and above the bound (support/verdict-replay.ts).
 // Each repetition records one measurement of up to maxRounds rounds with no early stop, then
 // replays the engine's sequential procedure on it for each budget, look by look, exactly as
 // measure.ts decides (isDecidedUnderLoad) and run-bench.ts judges (rowVerdict): when the
@@ -29,21 +26,30 @@ import { spawnSync } from 'node:child_process'
 import { appendFileSync } from 'node:fs'
 import { availableParallelism, cpus } from 'node:os'
 import { parseArgs } from 'node:util'
-import { judgedEstimate } from '../dist/analysis/load-correction.js'
-import { firstDecidingRound } from '../dist/analysis/rounds.js'
-import { isDecidedUnderLoad, rowEvidence, rowVerdict } from '../dist/analysis/row-verdict.js'
-import { estimateSpeedup, lookLevel, lookPlan, median, sequentialCoverage } from '../dist/analysis/statistics.js'
+import { median } from '../dist/analysis/statistics.js'
 import { type Measurement, measure } from '../dist/host/measure.js'
 import type { BenchPool, PoolOptions } from '../dist/pools/pool.js'
 import { createProcessPool } from '../dist/pools/process-pool.js'
 import { createThreadPool } from '../dist/pools/thread-pool.js'
-import type { Model as AnyModel, RoundSample, VerdictStatus } from '../dist/types.js'
+import type { Model as AnyModel, VerdictStatus } from '../dist/types.js'
 
 /** The pools this bench measures (async concurrency is bench/async-accuracy.ts's). */
 type Model = Exclude<AnyModel, 'async'>
 
 import { startBenchLoader } from './support/module-loader.mjs'
 import { abbaRounds, calibrateIterations, startRawPool, timeLanes, timeSerial } from './support/raw-timing.ts'
+import {
+  BUDGETS,
+  budgetsFor,
+  CONFIDENCE,
+  judgeRecorded,
+  MAX_ROUNDS,
+  MIN_ROUNDS,
+  printConfusionTable,
+  type TableRow,
+  WORKERS,
+  x,
+} from './support/verdict-replay.ts'
 import { derive } from './workloads/off-thread.mjs'
 import { spin } from './workloads/spin.ts'
 
@@ -54,21 +60,16 @@ const { values: flags, positionals } = parseArgs({
     workloads: { type: 'string', default: 'equal,unequal' },
     models: { type: 'string', default: 'threads' },
     'task-ms': { type: 'string', default: '25' },
-    // Writes every recorded measurement's rounds (JSON lines) for study offline.
+    // Writes every recorded measurement's rounds (JSON lines): bench/load-replay.ts judges them again.
     dump: { type: 'string' },
   },
 })
 const REPETITIONS = Number(positionals[0] ?? '5')
-const WORKERS = 2
 const TASK_MS = Number(flags['task-ms'])
-const CONFIDENCE = 0.95
-const MIN_ROUNDS = firstDecidingRound(CONFIDENCE)
-const MAX_ROUNDS = 40
 const RAW_ROUNDS = 30
 
 type LoadKind = 'none' | 'half' | 'one' | 'mid' | 'bursty' | 'two'
 type WorkloadKind = 'equal' | 'unequal' | 'small' | 'async' | 'helper'
-type BudgetKind = 'below' | 'above' | 'above-interval' | 'bound'
 const LOADS = flags.loads.split(',') as LoadKind[]
 const WORKLOADS = flags.workloads.split(',') as WorkloadKind[]
 const MODELS = flags.models.split(',') as Model[]
@@ -196,58 +197,6 @@ async function record(model: Model, workload: WorkloadKind, inputs: number[]): P
   }
 }
 
-interface Replay {
-  status: VerdictStatus
-  basis: string | undefined
-  rounds: number
-  measured: number
-  onCpuGot: number | undefined
-  parallelShare: number | undefined
-}
-
-/**
- * The engine's sequential procedure on the first rounds of a recorded run, for one budget;
- * `intervalOnly`: as if the batch had no structural bound, so that the interval (measured or
- * corrected) decides a budget the bound would otherwise rule out.
- */
-function replay(rounds: RoundSample[], target: number, equalTasks: boolean, intervalOnly = false): Replay {
-  const evidenceOf = (seen: RoundSample[], level: number) => {
-    const evidence = rowEvidence(seen, WORKERS, level, equalTasks)
-    return intervalOnly ? { ...evidence, bound: undefined } : evidence
-  }
-  const plan = lookPlan(CONFIDENCE, MIN_ROUNDS, MAX_ROUNDS)
-  const coverage = sequentialCoverage(plan)
-  let n = MIN_ROUNDS
-  for (; n <= rounds.length; n++) {
-    const seen = rounds.slice(0, n)
-    const level = lookLevel(plan, n)
-    const evidence = evidenceOf(seen, level)
-    if (isDecidedUnderLoad(estimateSpeedup(seen, WORKERS, level), evidence, target)) break
-  }
-  n = Math.min(n, rounds.length)
-  const seen = rounds.slice(0, n)
-  const level = lookLevel(plan, n)
-  const measured = { ...estimateSpeedup(seen, WORKERS, level) }
-  measured.confidence = Math.min(measured.confidence, coverage)
-  const evidence = evidenceOf(seen, level)
-  const verdict = rowVerdict({
-    measured,
-    evidence,
-    target,
-    option: 'minSpeedup',
-    workers: WORKERS,
-    starvedByFallback: false,
-  })
-  return {
-    status: verdict.status,
-    basis: verdict.basis,
-    rounds: n,
-    measured: measured.speedup,
-    onCpuGot: evidence.onCpuGot?.speedup,
-    parallelShare: evidence.load?.parallelShare,
-  }
-}
-
 // ── main ──────────────────────────────────────────────────────────────────
 
 console.log('vitest-parallel-bench: verdicts on a busy machine (bench/load.ts, issue 18)')
@@ -256,21 +205,7 @@ console.log(
     `procedure: minRounds ${MIN_ROUNDS}, maxRounds ${MAX_ROUNDS}, confidence ${CONFIDENCE}; ${REPETITIONS} repetitions\n`,
 )
 
-const x = (value: number | undefined): string => (value === undefined ? '—' : `${value.toFixed(2)}x`)
-const pct = (value: number | undefined): string => (value === undefined ? '—' : `${Math.round(value * 100)}%`)
-
-interface Cell {
-  budget: BudgetKind
-  statuses: VerdictStatus[]
-}
-const table: {
-  model: Model
-  workload: WorkloadKind
-  load: LoadKind
-  truth: number
-  cells: Cell[]
-  errors: number[]
-}[] = []
+const table: TableRow[] = []
 for (const model of MODELS) {
   for (const workload of WORKLOADS) {
     const inputs = inputsOf(workload)
@@ -278,19 +213,14 @@ for (const model of MODELS) {
     const bound = WORKLOADS_SPEC[workload].bound
     const equalTasks = new Set(inputs).size === 1
     console.log(`${model} ${workload}: quiet truth by raw pools timed by hand ${x(truth)} (bound ${x(bound)})`)
-    const budgets: Record<BudgetKind, number> = {
-      below: truth * 0.9,
-      above: truth * 1.1,
-      'above-interval': truth * 1.1,
-      bound: bound * 1.1,
-    }
+    const budgets = budgetsFor(truth, bound)
     for (const load of LOADS) {
       const row = {
         model,
         workload,
         load,
         truth,
-        cells: (Object.keys(budgets) as BudgetKind[]).map((budget) => ({ budget, statuses: [] as VerdictStatus[] })),
+        cells: BUDGETS.map((budget) => ({ budget, statuses: [] as VerdictStatus[] })),
         errors: [] as number[],
       }
       table.push(row)
@@ -304,39 +234,15 @@ for (const model of MODELS) {
           stop()
         }
         if (flags.dump !== undefined)
-          appendFileSync(flags.dump, `${JSON.stringify({ model, workload, load, truth, rep, rounds: m.rounds })}\n`)
-        const line: string[] = []
-        for (const cell of row.cells) {
-          const r = replay(m.rounds, budgets[cell.budget], equalTasks, cell.budget === 'above-interval')
-          cell.statuses.push(r.status)
-          line.push(`${cell.budget} ${r.status}${r.basis === 'bound' ? '(bound)' : ''}@${r.rounds}`)
-        }
-        const full = replay(m.rounds, Number.POSITIVE_INFINITY, equalTasks)
-        // The error is the judged speedup's over every recorded round, not the first decided look's.
-        const judged = judgedEstimate(m.rounds, WORKERS, CONFIDENCE).estimate.speedup
-        row.errors.push(judged / truth - 1)
-        console.log(
-          `  ${load.padEnd(6)} rep ${rep + 1}: judged over ${m.rounds.length} rounds ${x(judged)}; at the first look measured ${x(full.measured)}, on the CPU it got ${x(full.onCpuGot)} ` +
-            `(delay ${pct(full.parallelShare)} of the parallel arm) | ${line.join(' · ')}`,
-        )
+          appendFileSync(
+            flags.dump,
+            `${JSON.stringify({ model, workload, load, truth, bound, equalTasks, rep, rounds: m.rounds })}\n`,
+          )
+        console.log(`  ${load.padEnd(6)} rep ${rep + 1}: ${judgeRecorded(row, m.rounds, budgets, equalTasks)}`)
       }
     }
   }
 }
 await modules.close()
 
-console.log(
-  '\nConfusion table: verdicts per budget (PASS / FAIL / INCONCLUSIVE), and the judged speedup against the quiet truth',
-)
-console.log(
-  'model    workload  load     truth   | 10% below truth | 10% above truth | same, bound ignored | above the bound | judged − truth (median)',
-)
-for (const row of table) {
-  const counts = (cell: Cell): string => {
-    const n = (status: VerdictStatus): number => cell.statuses.filter((s) => s === status).length
-    return `${n('PASS')}/${n('FAIL')}/${n('INCONCLUSIVE')}`.padEnd(15)
-  }
-  console.log(
-    `${row.model.padEnd(8)} ${row.workload.padEnd(9)} ${row.load.padEnd(8)} ${x(row.truth).padEnd(7)} | ${row.cells.map(counts).join(' | ')} | ${(100 * median(row.errors)).toFixed(1)}%`,
-  )
-}
+printConfusionTable(table)

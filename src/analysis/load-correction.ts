@@ -101,15 +101,19 @@ export function otherCpuCap(rounds: readonly RoundSample[]): number {
   return delayMs <= otherMs ? 1 : Math.max(0, otherMs) / delayMs
 }
 
-/** Every round corrected, or undefined when any round cannot be (then the load is not measured). */
+/**
+ * Every round corrected, or undefined when a round lacks the delay (then the load is not measured).
+ * A round whose delay reads as long as an arm (threads that waited side by side, summed: a burst of
+ * V8's helper threads where fn's work runs off the calling thread) cannot be corrected: it stays as
+ * measured, one round the median passes over, rather than leave the whole run uncorrected.
+ */
 export function roundsOnCpuGot(rounds: readonly RoundSample[]): RoundSample[] | undefined {
   if (rounds.length === 0) return undefined
   const cap = otherCpuCap(rounds)
   const corrected: RoundSample[] = []
   for (const round of rounds) {
-    const on = roundOnCpuGot(round, cap)
-    if (on === undefined) return undefined
-    corrected.push(on)
+    if (round.serialPathDelayMs === undefined || round.parallelPathDelayMs === undefined) return undefined
+    corrected.push(roundOnCpuGot(round, cap) ?? round)
   }
   return corrected
 }

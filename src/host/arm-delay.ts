@@ -199,31 +199,37 @@ export async function withOffThreadDelay<T extends ArmDelays & { wallMs: number 
   concurrent: number,
   foreign: ReadonlySet<number>,
   baseline: readonly ArmTask[] | undefined,
+  oversubscribed: boolean,
 ): Promise<T> {
   const before = threadSchedstats(ourProcesses(foreign).pids)
   const timing = await arm()
   const { pids, tree } = ourProcesses(foreign)
   const after = before === undefined ? undefined : threadSchedstats(pids)
   if (before === undefined || after === undefined || timing.pathDelayMs === undefined) return timing
-  const { byWorker, sharedMs } = offThreadDelays(before, after, timing.tasks, tree)
+  const { byWorker, sharedMs, offThreadMs, besideMs } = offThreadDelays(before, after, timing.tasks, tree)
   const owned = timing.tasks.map((task) => ({ ...task, delayMs: task.delayMs + (byWorker.get(task) ?? 0) }))
   const { tasks, restMs } =
     timing.lanes > 1 ? shareByExcess(owned, sharedMs, baseline) : { tasks: owned, restMs: sharedMs }
-  const pathDelayMs = scheduleDelayMs(tasks, timing.lanes) + restMs / concurrent
+  const pathDelayMs = Math.min(timing.wallMs, scheduleDelayMs(tasks, timing.lanes) + restMs / concurrent)
+  // Our own part, as for on-thread work, from the CPU of the threads whose delay is not counted
+  // (the calling threads waking to take results, the host thread, what is not fn's).
+  const callingDelayMs = timing.callingDelayMs + offThreadMs
+  const self = selfPathDelayMs({ pathDelayMs, callingDelayMs, besideCallsMs: besideMs, oversubscribed })
   // The tasks with their helpers' delay: a serial arm's serve as the next parallel arm's baseline.
-  return { ...timing, tasks: owned, pathDelayMs: Math.min(timing.wallMs, pathDelayMs) }
+  return { ...timing, tasks: owned, pathDelayMs, selfPathDelayMs: self }
 }
 
 /**
  * The off-thread delay accrued between two readings: per task, its worker process's share (spread
- * over the worker's tasks by latency), and the rest, which no worker owns.
+ * over the worker's tasks by latency), the rest, which no worker owns, all of it, and the CPU of
+ * the threads whose delay was not counted (the calling threads, the host thread, what is not fn's).
  */
 export function offThreadDelays(
   before: ThreadSchedstats,
   after: ThreadSchedstats,
   tasks: readonly ArmTask[],
   tree: ProcessTree | undefined,
-): { byWorker: Map<ArmTask, number>; sharedMs: number } {
+): { byWorker: Map<ArmTask, number>; sharedMs: number; offThreadMs: number; besideMs: number } {
   const calling = new Set(tasks.flatMap((task) => (task.thread === undefined ? [] : [task.thread])))
   // The thread running the bench (the main thread of Vitest's forked worker): its delay is not on the path.
   const host = threadKey() ?? `${process.pid}/${process.pid}`
@@ -240,12 +246,21 @@ export function offThreadDelays(
   const hostCalls = [...calling].some((thread) => Number(thread.split('/')[0]) === process.pid)
   const ownedMs = new Map<number, number>()
   let sharedMs = 0
+  let offThreadMs = 0
+  // The CPU of the threads whose delay is not counted here: what can have delayed those that are.
+  let besideMs = 0
   for (const [thread, stat] of after) {
-    if (calling.has(thread) || thread === host) continue
-    const ms = Math.max(0, stat.delayMs - (before.get(thread)?.delayMs ?? 0))
+    const was = before.get(thread)
+    const ms = Math.max(0, stat.delayMs - (was?.delayMs ?? 0))
     const owner = ownerOf.get(Number(thread.split('/')[0]))
+    const counted = !calling.has(thread) && thread !== host && (owner !== undefined || hostCalls || calling.size === 0)
+    if (!counted) {
+      besideMs += Math.max(0, stat.cpuMs - (was?.cpuMs ?? 0))
+      continue
+    }
+    offThreadMs += ms
     if (owner !== undefined) ownedMs.set(owner, (ownedMs.get(owner) ?? 0) + ms)
-    else if (hostCalls || calling.size === 0) sharedMs += ms
+    else sharedMs += ms
   }
   const byWorker = new Map<ArmTask, number>()
   for (const [owner, ms] of ownedMs) {
@@ -253,7 +268,7 @@ export function offThreadDelays(
     const latencyMs = own.reduce((sum, task) => sum + task.latencyMs, 0)
     for (const task of own) byWorker.set(task, latencyMs > 0 ? (ms * task.latencyMs) / latencyMs : ms / own.length)
   }
-  return { byWorker, sharedMs }
+  return { byWorker, sharedMs, offThreadMs, besideMs }
 }
 
 /**

@@ -270,12 +270,12 @@ async function warmedArms(
   const cores = Math.max(1, Math.floor(cpuCapacity()))
   // The latest serial arm's tasks: where fn's work runs off the calling thread, what each task takes one at a time.
   let serialTasks: readonly ArmTask[] | undefined
-  const withLoadReads = (arm: () => Promise<BatchTiming>, concurrent: number): Promise<BatchTiming> =>
-    offThread
-      ? withOffThreadDelay(arm, concurrent, foreign, concurrent > 1 ? serialTasks : undefined)
-      : ownCpuRead
-        ? withOwnCpu(arm, () => [process.pid, ...ownPids()], pool.model !== 'async' && concurrent > cores)
-        : arm()
+  const withLoadReads = (arm: () => Promise<BatchTiming>, concurrent: number): Promise<BatchTiming> => {
+    const oversubscribed = pool.model !== 'async' && concurrent > cores
+    if (offThread)
+      return withOffThreadDelay(arm, concurrent, foreign, concurrent > 1 ? serialTasks : undefined, oversubscribed)
+    return ownCpuRead ? withOwnCpu(arm, () => [process.pid, ...ownPids()], oversubscribed) : arm()
+  }
   const serialArm = (): Promise<BatchTiming> =>
     withLoadReads(
       () =>

@@ -8,6 +8,7 @@ import {
   MATERIAL_DELAY_SHARE,
   otherCpuCap,
   roundOnCpuGot,
+  roundsOnCpuGot,
   scheduleDelayMs,
   selfPathDelayMs,
 } from '../../../src/analysis/load-correction.js'
@@ -114,6 +115,15 @@ describe('the speedup on the CPU the pool got', () => {
     const starvedSerial = rounds(9, () => loaded(1.5, 0, 60))
     expect(estimateSpeedup(starvedSerial, 2, 0.9).speedup).toBeGreaterThan(1.9)
     expect(estimateOnCpuGot(starvedSerial, 2, 0.9)?.speedup).toBeCloseTo(1.5)
+  })
+
+  it('keeps a round whose delay took its whole arm as measured, and corrects the others', () => {
+    const hog = rounds(9, () => loaded(1.9, 55, 10))
+    const round = loaded(1.9, 55, 10)
+    const whole = { ...round, parallelPathDelayMs: round.parallelMs }
+    const corrected = roundsOnCpuGot([...hog, whole])
+    expect(corrected?.at(-1)).toEqual(whole)
+    expect(estimateOnCpuGot([...hog, whole], 2, 0.5)?.speedup).toBeCloseTo(1.9)
   })
 
   it('is not measured when any round lacks the delay (not Linux, tasks under 1 ms)', () => {

@@ -35,8 +35,8 @@ describe('ArmDelay', () => {
 })
 
 describe('offThreadDelays', () => {
-  const stats = (entries: [string, number][]): ThreadSchedstats =>
-    new Map(entries.map(([thread, delayMs]) => [thread, { cpuMs: 0, delayMs }]))
+  const stats = (entries: [string, number, number?][]): ThreadSchedstats =>
+    new Map(entries.map(([thread, delayMs, cpuMs = 0]) => [thread, { cpuMs, delayMs }]))
   const task = (thread: string, latencyMs: number): ArmTask => ({ latencyMs, delayMs: 0, thread })
 
   it('gives a worker process’s helpers’ delay to that worker’s tasks, by latency; nothing of the host’s is fn’s', () => {
@@ -66,7 +66,8 @@ describe('offThreadDelays', () => {
       ['700/700', 4],
       [`${host}/720`, 1],
     ])
-    const { byWorker, sharedMs } = offThreadDelays(before, after, tasks, tree)
+    const { byWorker, sharedMs, offThreadMs } = offThreadDelays(before, after, tasks, tree)
+    expect(offThreadMs).toBe(2 + 20)
     expect(byWorker.get(tasks[0] as ArmTask)).toBe(2)
     expect(byWorker.get(tasks[1] as ArmTask)).toBe(15)
     expect(byWorker.get(tasks[2] as ArmTask)).toBe(5)
@@ -75,13 +76,15 @@ describe('offThreadDelays', () => {
   it('shares everything where the workers are threads of this process', () => {
     const tasks = [task(`${process.pid}/11`, 30), task(`${process.pid}/12`, 30)]
     const after = stats([
-      [`${process.pid}/11`, 5],
+      [`${process.pid}/11`, 5, 4],
       [`${process.pid}/20`, 6],
       ['800/800', 3],
     ])
-    const { byWorker, sharedMs } = offThreadDelays(new Map(), after, tasks, new Map([[process.pid, [800]]]))
+    const { byWorker, sharedMs, besideMs } = offThreadDelays(new Map(), after, tasks, new Map([[process.pid, [800]]]))
     expect(byWorker.size).toBe(0)
     expect(sharedMs).toBe(9)
+    // The calling thread's CPU is what can have delayed the threads doing its work.
+    expect(besideMs).toBe(4)
   })
 })
 

@@ -38,7 +38,7 @@ import { listScheduleMs } from './workload.js'
  */
 export const MATERIAL_SHIFT = 0.02
 /**
- * Where our own threads' part of the delay was not read (fn's work runs off the calling thread),
+ * Where our own threads' part of the delay was not read (the readings around an arm failed),
  * below this share of an arm lost to the delay (median over rounds) it is taken as the pool's own:
  * with as many workers as cores, the host thread and V8's helpers take turns with the workers.
  * Measured on a quiet 2-core machine (bench/load.ts, 2 workers): 5–12% of the parallel arm, which

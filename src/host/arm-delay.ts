@@ -161,6 +161,11 @@ export async function withOwnCpu<T extends ArmDelays & { wallMs: number }>(
 /** Calls whose calling thread slept this share of their time run fn's work elsewhere (see withOffThreadDelay). */
 export const OFF_THREAD_SHARE = 0.25
 
+/** `tree` without `foreign` processes and what runs below them. */
+export function withoutForeign(tree: ProcessTree, foreign: ReadonlySet<number>): ProcessTree {
+  return new Map([...tree].map(([parent, children]) => [parent, children.filter((pid) => !foreign.has(pid))]))
+}
+
 /**
  * Our process and every process below it now (the pools' children, the processes fn started), with
  * the tree; not `foreign` processes nor what runs below them (see withOffThreadDelay).
@@ -168,10 +173,13 @@ export const OFF_THREAD_SHARE = 0.25
 function ourProcesses(foreign: ReadonlySet<number>): { pids: number[]; tree: ProcessTree | undefined } {
   const tree = processTree()
   if (tree === undefined) return { pids: [process.pid], tree }
-  const pruned: ProcessTree = new Map(
-    [...tree].map(([parent, children]) => [parent, children.filter((pid) => !foreign.has(pid))]),
-  )
+  const pruned = withoutForeign(tree, foreign)
   return { pids: [process.pid, ...descendants(pruned, process.pid)], tree: pruned }
+}
+
+/** Every process below this one now but `foreign` ones: the pools' children and the processes fn started. */
+export function ourChildProcesses(foreign: ReadonlySet<number>): number[] {
+  return ourProcesses(foreign).pids.slice(1)
 }
 
 /** The processes below this one now: those that started before the pools' work are not fn's. */

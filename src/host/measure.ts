@@ -26,6 +26,7 @@ import {
   type ArmTask,
   hostThreadTimes,
   inlineArmDelay,
+  ourChildProcesses,
   processesBelow,
   runsOffThread,
   withOffThreadDelay,
@@ -301,13 +302,15 @@ async function warmedArms(
           : runBatch(pool, inputsForBatch(), pool.size, workload.transfer),
       Math.min(pool.size, workload.tasks),
     )
-  // Other processes' CPU during an arm; the samples bracket the arm, outside its timed span.
+  // Other processes' CPU during an arm; the samples bracket the arm, outside its timed span. Where
+  // fn's work runs off the calling thread, the processes fn started (a compiler's service) are ours.
+  const ours = (): number[] => (offThread ? ourChildProcesses(foreign) : ownPids())
   const withOtherCpu = async (
     arm: () => Promise<BatchTiming>,
   ): Promise<BatchTiming & { otherMs: number | undefined }> => {
-    const before = sampleCpu(ownPids())
+    const before = sampleCpu(ours())
     const timing = await arm()
-    const after = before === undefined ? undefined : sampleCpu(ownPids())
+    const after = before === undefined ? undefined : sampleCpu(ours())
     return {
       ...timing,
       otherMs: before === undefined || after === undefined ? undefined : otherCpuMs(before, after),

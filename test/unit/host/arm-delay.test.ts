@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ArmDelay, type ArmTask, offThreadDelays, shareByExcess } from '../../../src/host/arm-delay.js'
+import { ArmDelay, type ArmTask, offThreadDelays, shareByExcess, withoutForeign } from '../../../src/host/arm-delay.js'
 import type { ProcessTree } from '../../../src/machine/process-tree.js'
+import { descendants } from '../../../src/machine/process-tree.js'
 import { type ThreadSchedstats, threadKey } from '../../../src/machine/schedstat.js'
 import type { OkReply } from '../../../src/pools/pool.js'
 
@@ -107,5 +108,17 @@ describe('shareByExcess', () => {
     // The inline arm's one batch-long task is no baseline for the pool's tasks; nor is a task that ran no longer.
     expect(shareByExcess([task(40), task(40)], 10, [task(50)]).restMs).toBe(10)
     expect(shareByExcess([task(25), task(25)], 10, serial.slice(0, 2)).restMs).toBe(10)
+  })
+})
+
+describe('withoutForeign', () => {
+  it('drops the processes below us before fn ran, and what runs below them', () => {
+    // 10 is a pool's child with a helper 11; 20 a module server's esbuild, with a process of its own.
+    const tree: ProcessTree = new Map([
+      [1, [10, 20]],
+      [10, [11]],
+      [20, [21]],
+    ])
+    expect(descendants(withoutForeign(tree, new Set([20])), 1).sort()).toEqual([10, 11])
   })
 })

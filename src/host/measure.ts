@@ -405,7 +405,8 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
   const estimates: (SpeedupEstimate | undefined)[] = pools.map(() => undefined)
   const evidences: (RowEvidence | undefined)[] = pools.map(() => undefined)
   const started = performance.now()
-  const runStart = sampleCpu(ownPids())
+  // The whole run: every process below this one but foreign ones, fn's included, is ours.
+  const runStart = sampleCpu(ourChildProcesses(foreign))
   let stoppedBecause: Measurement['stoppedBecause'] = 'maxRounds'
   for (let round = 0; round < options.maxRounds; round++) {
     const order = pools.map((_, index) => index)
@@ -447,7 +448,7 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
     const final = estimates[index] ?? estimateSpeedup(own, under.pool.size, level)
     const evidence = evidences[index] ?? rowEvidence(own, under.pool.size, level, under.workload.equalTasks)
     const onCpuGot = evidence.onCpuGot
-    const runEnd = runStart === undefined ? undefined : sampleCpu(ownPids())
+    const runEnd = runStart === undefined ? undefined : sampleCpu(ourChildProcesses(foreign))
     results.push({
       rounds: own,
       startupMs: startups[index] as number[],

@@ -41,9 +41,9 @@ export const MATERIAL_SHIFT = 0.02
  * Where our own threads' part of the delay was not read (the readings around an arm failed),
  * below this share of an arm lost to the delay (median over rounds) it is taken as the pool's own:
  * with as many workers as cores, the host thread and V8's helpers take turns with the workers.
- * Measured on a quiet 2-core machine (bench/load.ts, 2 workers): 5–12% of the parallel arm, which
- * the quiet truth (raw pools timed by hand) pays too. A half-core hog costs 29–35%, a one-core hog
- * 35–50%.
+ * Measured on a quiet 2-core machine (bench/load.ts, 2 workers, when the host thread's delay was
+ * still counted): 5–12% of the parallel arm, which the quiet truth (raw pools timed by hand) pays
+ * too. A half-core hog costs 29–35%, a one-core hog 35–50%.
  */
 export const MATERIAL_DELAY_SHARE = 0.15
 /**

@@ -28,7 +28,8 @@ export interface ArmDelays {
    * each task (scheduleDelayMs). The host thread's delay (dispatching, taking replies) is not on it:
    * it waits as long on a quiet machine, behind the workers (3.2 ms a parallel arm quiet, 3.3 ms
    * under a one-core hog), and where it grew (a serial arm under a one-core hog: 3–4 ms), the arm's
-   * wall time grew under 1 ms (bench/load.ts).
+   * wall time grew under 1 ms (bench/load.ts). Where fn's work runs off the calling thread,
+   * withOffThreadDelay adds the delay of the threads doing it.
    */
   pathDelayMs: number | undefined
   /** The calling threads' delay, inside the calls and waking up to take each task, summed over the tasks. */

@@ -9,6 +9,8 @@ import { scheduleDelayMs, selfPathDelayMs } from '../analysis/load-correction.js
 import { descendants, type ProcessTree, processTree } from '../machine/process-tree.js'
 import {
   accruedBetween,
+  accruedSince,
+  pidOf,
   type ThreadSchedstat,
   type ThreadSchedstats,
   threadKey,
@@ -183,10 +185,16 @@ export function ourChildProcesses(foreign: ReadonlySet<number>): number[] {
   return ourProcesses(foreign).pids.slice(1)
 }
 
-/** The processes below this one now: those that started before the pools' work are not fn's. */
-export function processesBelow(): Set<number> {
+/**
+ * The processes below this one now that are not fn's (fn has not run yet): all but the pools'
+ * children (`poolPids`) and what they started while loading. A module server's esbuild is one.
+ */
+export function foreignProcesses(poolPids: readonly number[]): Set<number> {
   const tree = processTree()
-  return new Set(tree === undefined ? [] : descendants(tree, process.pid))
+  if (tree === undefined) return new Set()
+  const foreign = new Set(descendants(tree, process.pid))
+  for (const pid of poolPids) for (const ours of [pid, ...descendants(tree, pid)]) foreign.delete(ours)
+  return foreign
 }
 
 /**
@@ -245,35 +253,34 @@ export function offThreadDelays(
   // A worker process (a child, not this one) owns its other threads and every process below it.
   const ownerOf = new Map<number, number>()
   for (const thread of calling) {
-    const pid = Number(thread.split('/')[0])
+    const pid = pidOf(thread)
     if (pid === process.pid) continue
     ownerOf.set(pid, pid)
     for (const below of tree === undefined ? [] : descendants(tree, pid)) ownerOf.set(below, pid)
   }
   // Where every calling thread is a child process's, fn's work is below them: what no worker owns
   // (the host's own threads, a service the host started) is not fn's.
-  const hostCalls = [...calling].some((thread) => Number(thread.split('/')[0]) === process.pid)
+  const hostCalls = [...calling].some((thread) => pidOf(thread) === process.pid)
   const ownedMs = new Map<number, number>()
   let sharedMs = 0
   let offThreadMs = 0
   // The CPU of the threads whose delay is not counted here: what can have delayed those that are.
   let besideMs = 0
   for (const [thread, stat] of after) {
-    const was = before.get(thread)
-    const ms = Math.max(0, stat.delayMs - (was?.delayMs ?? 0))
-    const owner = ownerOf.get(Number(thread.split('/')[0]))
+    const owner = ownerOf.get(pidOf(thread))
     const counted = !calling.has(thread) && thread !== host && (owner !== undefined || hostCalls || calling.size === 0)
     if (!counted) {
-      besideMs += Math.max(0, stat.cpuMs - (was?.cpuMs ?? 0))
+      besideMs += accruedSince(before, thread, stat, 'cpuMs')
       continue
     }
+    const ms = accruedSince(before, thread, stat, 'delayMs')
     offThreadMs += ms
     if (owner !== undefined) ownedMs.set(owner, (ownedMs.get(owner) ?? 0) + ms)
     else sharedMs += ms
   }
   const byWorker = new Map<ArmTask, number>()
   for (const [owner, ms] of ownedMs) {
-    const own = tasks.filter((task) => task.thread !== undefined && Number(task.thread.split('/')[0]) === owner)
+    const own = tasks.filter((task) => task.thread !== undefined && pidOf(task.thread) === owner)
     const latencyMs = own.reduce((sum, task) => sum + task.latencyMs, 0)
     for (const task of own) byWorker.set(task, latencyMs > 0 ? (ms * task.latencyMs) / latencyMs : ms / own.length)
   }

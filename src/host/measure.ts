@@ -16,7 +16,7 @@ import type { ResolvedOptions } from '../contracts/options.js'
 import { describeThrown, ParallelBenchError } from '../errors.js'
 import { cpuCapacity } from '../machine/effective-cores.js'
 import { otherCpuMs, sampleCpu, stealShare } from '../machine/other-load.js'
-import { descendants, processTree } from '../machine/process-tree.js'
+import { processTree } from '../machine/process-tree.js'
 import type { BenchPool } from '../pools/pool.js'
 import type { RoundSample, SpeedupEstimate } from '../types.js'
 import type { BenchFunction } from '../worker/registry.js'
@@ -24,10 +24,10 @@ import {
   ArmDelay,
   type ArmDelays,
   type ArmTask,
+  foreignProcesses,
   hostThreadTimes,
   inlineArmDelay,
   ourChildProcesses,
-  processesBelow,
   runsOffThread,
   withOffThreadDelay,
   withOwnCpu,
@@ -388,15 +388,9 @@ export async function measure(spec: MeasureSpec): Promise<Measurement[]> {
   const startups: number[][] = []
   const arms: Arms[] = []
   for (const under of pools) startups.push(await under.pool.ready)
-  // Processes below this one before fn first ran, but for the pools' children and what they started
-  // while loading (a module server's esbuild): not fn's. A worker thread's helper started while
-  // loading is the host's child, and passes for one of those.
-  const foreign = processesBelow()
-  const loaded = processTree()
-  for (const pid of ownPids()) {
-    foreign.delete(pid)
-    for (const below of loaded === undefined ? [] : descendants(loaded, pid)) foreign.delete(below)
-  }
+  // Processes below this one before fn first ran (a module server's esbuild) are not fn's. A worker
+  // thread's helper started while loading is the host's child, and passes for one of those.
+  const foreign = foreignProcesses(ownPids())
   for (const under of pools) arms.push(await warmedArms(under, options.warmupRounds, signal, ownPids, foreign))
 
   const plan = lookPlan(options.confidence, options.minRounds, options.maxRounds)

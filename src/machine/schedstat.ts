@@ -98,6 +98,21 @@ export function threadSchedstats(pids: Iterable<number>): ThreadSchedstats | und
   return stats.size === 0 ? undefined : stats
 }
 
+/** The process of a thread key (`pid/tid`). */
+export function pidOf(thread: string): number {
+  return Number(thread.slice(0, thread.indexOf('/')))
+}
+
+/** What one thread (`thread`, read `now`) accrued since `before`: all of it if it started in between. */
+export function accruedSince(
+  before: ThreadSchedstats,
+  thread: string,
+  now: ThreadSchedstat,
+  field: keyof ThreadSchedstat,
+): number {
+  return Math.max(0, now[field] - (before.get(thread)?.[field] ?? 0))
+}
+
 /**
  * What threads accrued between two readings (`field`: CPU or delay), of those `counted` (all by
  * default): the difference for threads in both, all of it for threads that started in between.
@@ -111,8 +126,6 @@ export function accruedBetween(
   counted: (thread: string) => boolean = () => true,
 ): number {
   let sum = 0
-  for (const [thread, stat] of after) {
-    if (counted(thread)) sum += Math.max(0, stat[field] - (before.get(thread)?.[field] ?? 0))
-  }
+  for (const [thread, stat] of after) if (counted(thread)) sum += accruedSince(before, thread, stat, field)
   return sum
 }

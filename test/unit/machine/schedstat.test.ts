@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { accruedBetween, parseSchedstat, type ThreadSchedstats, threadKey } from '../../../src/machine/schedstat.js'
+import {
+  accruedBetween,
+  parseSchedstat,
+  pidOf,
+  type ThreadSchedstats,
+  threadKey,
+} from '../../../src/machine/schedstat.js'
 
 describe('schedstat', () => {
   it('reads on-CPU time and run-queue delay in ms from a schedstat line', () => {
@@ -21,5 +27,6 @@ describe('schedstat', () => {
   })
   it.runIf(process.platform === 'linux')('names the calling thread as pid/tid', () => {
     expect(threadKey()).toMatch(new RegExp(`^${process.pid}/\\d+$`))
+    expect(pidOf(threadKey() ?? '')).toBe(process.pid)
   })
 })

@@ -25,17 +25,35 @@ const buffer = Buffer.allocUnsafe(128)
 let available = true
 
 /**
- * The calling thread's schedstat, or undefined where the platform has none. Opened per read
- * (~8 µs): a kept descriptor would outlive the worker thread that opened it. Exact to ~0.02 ms,
- * where /proc/<pid>/stat counts 10 ms ticks.
+ * The calling thread's schedstat file, kept open and read from offset 0 (the kernel renders it
+ * anew). Opening it per read cost 10–30 µs just after a call, twice per task, which put 0.1–0.2 ms
+ * per task on a pool's path (bench/overhead.ts `roundtrip`); a kept descriptor reads in 1–10 µs.
+ * Each thread has its own copy of this module, so its own descriptor, and a worker thread's is
+ * closed by Node when the thread ends (Worker's `trackUnmanagedFds`, on by default).
  */
-export function threadSchedstat(): ThreadSchedstat | undefined {
+let ownFd: number | undefined
+
+function readOwnSchedstat(): string | undefined {
+  try {
+    ownFd ??= openSync('/proc/thread-self/schedstat', 'r')
+    return buffer.toString('latin1', 0, readSync(ownFd, buffer, 0, buffer.length, 0))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The calling thread's schedstat, or undefined where the platform has none. Exact to ~0.02 ms,
+ * where /proc/<pid>/stat counts 10 ms ticks. `cpuBroughtUpToDate`: the caller has just called
+ * process.cpuUsage() (or threadCpuUsage), so the thread's CPU time need not be brought up to date again.
+ */
+export function threadSchedstat(cpuBroughtUpToDate = false): ThreadSchedstat | undefined {
   if (!available) return undefined
   // The kernel brings a running thread's CPU time up to date only at a tick or a switch, so a read
   // lags up to a tick (a 1.5 ms call read 0.8–1 ms short here). getrusage, under process.cpuUsage,
   // brings the calling thread's up to date first (within 0.02 ms): ~1 µs.
-  process.cpuUsage()
-  const text = readSmall('/proc/thread-self/schedstat')
+  if (!cpuBroughtUpToDate) process.cpuUsage()
+  const text = readOwnSchedstat()
   const parsed = text === undefined ? undefined : parseSchedstat(text)
   if (parsed === undefined) available = false
   return parsed

@@ -41,11 +41,13 @@ function usageMs(usage: { user: number; system: number }): number {
  * worker thread's is its own. The delay is always the calling thread's: the one that runs fn.
  */
 export function threadTimes(): ThreadTimes {
+  if (isMainThread) {
+    // process.cpuUsage() also brings this thread's schedstat up to date: one call serves both.
+    const cpuMs = usageMs(process.cpuUsage())
+    const sched = threadSchedstat(true)
+    return { cpuMs, delayMs: sched?.delayMs, threadCpuMs: sched?.cpuMs }
+  }
   const sched = threadSchedstat()
-  const cpuMs = isMainThread
-    ? usageMs(process.cpuUsage())
-    : threadCpuUsage !== undefined
-      ? usageMs(threadCpuUsage())
-      : (sched?.cpuMs ?? statMs())
+  const cpuMs = threadCpuUsage !== undefined ? usageMs(threadCpuUsage()) : (sched?.cpuMs ?? statMs())
   return { cpuMs, delayMs: sched?.delayMs, threadCpuMs: sched?.cpuMs }
 }

@@ -58,16 +58,45 @@ function netText(result: ModelResult): string {
 const BREAK_EVEN_WIDTH = 1.15
 
 /**
- * Starved workers make every sentence about paying off premature; so does load too heavy to
- * correct (the verdict said so), and load that was corrected: the speedup was, but net vs inline
- * and the ranking are as measured under it.
+ * What other load leaves of the advice. Starved workers, or load too heavy to correct (the verdict
+ * said so), make every sentence about paying off premature: 'uncorrected'. Load that was corrected
+ * leaves the speedup standing, but net vs inline and the ranking are as measured under it: 'corrected'.
  */
-function starved(result: ModelResult): boolean {
-  return (
+function loadCaveat(result: ModelResult): 'uncorrected' | 'corrected' | undefined {
+  if (
     result.diagnostics.some((diagnostic) => diagnostic.kind === 'starved') ||
-    result.verdict.why.kind === 'too-loaded' ||
-    result.verdict.basis === 'on-cpu-got'
+    result.verdict.why.kind === 'too-loaded'
   )
+    return 'uncorrected'
+  return result.verdict.basis === 'on-cpu-got' ? 'corrected' : undefined
+}
+
+function starved(result: ModelResult): boolean {
+  return loadCaveat(result) !== undefined
+}
+
+/**
+ * The advice's last clause under other load: `before` names what the reader is about to do
+ * (`choosing`, `deciding`). Where the speedup was corrected, it says what still needs a quieter run.
+ */
+function loadAdvice(
+  results: readonly ModelResult[],
+  subject: 'worker' | 'workers',
+  notCorrected: string,
+  before: string,
+): string {
+  if (results.some((r) => loadCaveat(r) === 'uncorrected'))
+    return `the ${subject} ${subject === 'worker' ? 'was' : 'were'} starved by other load; rerun on a quieter machine before ${before}`
+  const corrected =
+    results.filter((r) => loadCaveat(r) === 'corrected').length > 1 ? 'the speedups are' : 'the speedup is'
+  return `other load took CPU from the ${subject}; ${corrected} corrected for it, ${notCorrected} not: confirm on a quieter machine before ${before}`
+}
+
+/** `1.94x on the CPU it got` where the verdict was drawn on the corrected speedup, else the measured one. */
+function speedupShort(result: ModelResult): string {
+  return result.verdict.basis === 'on-cpu-got' && result.onCpuGot !== undefined
+    ? `${formatSpeedup(result.onCpuGot.speedup)} on the CPU it got`
+    : formatSpeedup(result.estimate.speedup)
 }
 
 /** `1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load)`, or the measured speedup with its interval. */
@@ -94,9 +123,9 @@ function compareSentence(
   atWorkers: string,
   ranking: ModelRanking | undefined,
 ): string {
-  const head = `threads ${formatSpeedup(threads.estimate.speedup)} vs processes ${formatSpeedup(processes.estimate.speedup)}${atWorkers}`
+  const head = `threads ${speedupShort(threads)} vs processes ${speedupShort(processes)}${atWorkers}`
   if (starved(threads) || starved(processes)) {
-    return `${head}: the workers were starved by other load; rerun on a quieter machine before choosing`
+    return `${head}: ${loadAdvice([threads, processes], 'workers', 'net vs inline and which model is faster are', 'choosing')}`
   }
   const notPaying = doesNotPay([threads, processes])
   if (notPaying !== undefined) return `${head}: ${notPaying}`
@@ -189,8 +218,7 @@ function singleSentence(result: ModelResult): string {
   const efficiency =
     (result.verdict.basis === 'on-cpu-got' ? (result.onCpuGot?.speedup ?? 0) : estimate.speedup) / result.workers
   const head = `${result.model} ${speedupText(result)} on ${result.workers} workers (${formatPercent(efficiency)} efficiency)`
-  if (starved(result))
-    return `${head}: the workers were starved by other load; rerun on a quieter machine before deciding`
+  if (starved(result)) return `${head}: ${loadAdvice([result], 'workers', 'net vs inline is', 'deciding')}`
   const notPaying = doesNotPay([result])
   if (notPaying !== undefined) return `${head}: ${notPaying}`
   const net = `${netText(result)} vs calling fn inline`
@@ -271,8 +299,7 @@ function asyncSentence(bench: BenchResult, pools: string | undefined): string | 
   const head = synchronous
     ? `async concurrency gives ${formatSpeedupWithInterval(asyncRow.estimate.speedup, asyncRow.estimate.low, asyncRow.estimate.high)}${at} (fn returns no promise, so its calls cannot overlap)`
     : `async concurrency already gives ${formatSpeedupWithInterval(asyncRow.estimate.speedup, asyncRow.estimate.low, asyncRow.estimate.high)}${at}`
-  if (starved(asyncRow))
-    return `${head}: the worker was starved by other load; rerun on a quieter machine before choosing`
+  if (starved(asyncRow)) return `${head}: ${loadAdvice([asyncRow], 'worker', 'what a pool adds is', 'choosing')}`
   const added = gains.map((g) => `${POOL_NAME[g.model]} adds ${formatGain(g.gain, g.low, g.high)}`).join(', ')
   if (gains.some((g) => g.outcome === 'pays')) {
     return `${head}; ${added} on top: a pool pays${pools === undefined ? '' : `; ${pools}`}`

@@ -475,8 +475,32 @@ describe('recommendation', () => {
     loaded.onCpuGot = { speedup: 1.88, low: 1.33, high: 2.01, confidence: 0.95 }
     loaded.verdict = { ...loaded.verdict, basis: 'on-cpu-got' }
     expect(recommendation(benchResult('x', 'threads', [loaded]))).toBe(
-      'threads 1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load) on 2 workers (94% efficiency): the workers were starved by other load; rerun on a quieter machine before deciding',
+      'threads 1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load) on 2 workers (94% efficiency): other load took CPU from the workers; the speedup is corrected for it, net vs inline is not: confirm on a quieter machine before deciding',
     )
+  })
+
+  test('load corrected in a comparison: the speedups on the CPU they got, and no choice yet', () => {
+    const corrected = (model: 'threads' | 'processes', measured: number, got: number) => {
+      const result = modelResult({ model, workers: 2, speedup: measured, low: measured - 0.1, high: measured + 0.1 })
+      result.onCpuGot = { speedup: got, low: got - 0.05, high: got + 0.05, confidence: 0.95 }
+      result.verdict = { ...result.verdict, basis: 'on-cpu-got' }
+      return result
+    }
+    const both = benchResult('primes', 'compare', [
+      corrected('threads', 1.23, 1.94),
+      corrected('processes', 1.37, 1.96),
+    ])
+    expect(recommendation(both)).toBe(
+      'threads 1.94x on the CPU it got vs processes 1.96x on the CPU it got: other load took CPU from the workers; the speedups are corrected for it, net vs inline and which model is faster are not: confirm on a quieter machine before choosing',
+    )
+    // One model starved beyond correction: nothing is told but the rerun.
+    const starvedProcesses = corrected('processes', 1.37, 1.96)
+    starvedProcesses.diagnostics = [
+      { kind: 'starved', basis: 'rounds', rounds: 5, of: 10, otherCores: 1, needed: 2, effectiveCores: 2 },
+    ]
+    expect(
+      recommendation(benchResult('primes', 'compare', [corrected('threads', 1.23, 1.94), starvedProcesses])),
+    ).toMatch(/: the workers were starved by other load; rerun on a quieter machine before choosing$/)
   })
 
   test('predictions: one per model, none for a model whose pools never beat calling fn inline', () => {

@@ -26,8 +26,9 @@ let available = true
 
 /**
  * The calling thread's schedstat file, kept open and read from offset 0 (the kernel renders it
- * anew). Opening it per read cost 10–30 µs just after a call, twice per task, which put 0.1–0.2 ms
- * per task on a pool's path (bench/overhead.ts `roundtrip`); a kept descriptor reads in 1–10 µs.
+ * anew). Opening it per read cost 10–30 µs just after a call, twice per task: 0.1–0.2 ms per task
+ * on a process pool's path, 6% of the speedup of 1.6 ms tasks (bench/load.ts `small`). A kept
+ * descriptor reads in 1–10 µs.
  * Each thread has its own copy of this module, so its own descriptor, and a worker thread's is
  * closed by Node when the thread ends (Worker's `trackUnmanagedFds`, on by default).
  */

@@ -40,6 +40,11 @@ describe.runIf(process.platform === 'linux')('verdicts beside a CPU hog', () => 
       expect(met?.warnings.join('\n')).toMatch(/^other load: \d\.\d\dx measured · \d\.\d\dx \[.*\] on the CPU it got/m)
       expect(met?.warnings.join('\n')).not.toMatch(/compete for something other than CPU/)
     }
+    // The advice keeps the corrected speedup and says what it could not correct (the report wraps lines).
+    const advice = run.stdout.replace(/\s+/g, ' ')
+    expect(advice).toMatch(
+      /on the CPU it got \(\d\.\d\dx measured beside other load\) on 2 workers \(\d+% efficiency\): other load took CPU from the workers; the speedup is corrected for it, net vs inline is not/,
+    )
 
     const [short] = benchNamed(run, 'short calls under load [threads]').results
     expect(short?.verdict.status, run.output).toBe('PASS')

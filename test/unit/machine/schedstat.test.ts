@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   accruedBetween,
@@ -5,6 +6,7 @@ import {
   pidOf,
   type ThreadSchedstats,
   threadKey,
+  threadSchedstat,
 } from '../../../src/machine/schedstat.js'
 
 describe('schedstat', () => {
@@ -28,5 +30,19 @@ describe('schedstat', () => {
   it.runIf(process.platform === 'linux')('names the calling thread as pid/tid', () => {
     expect(threadKey()).toMatch(new RegExp(`^${process.pid}/\\d+$`))
     expect(pidOf(threadKey() ?? '')).toBe(process.pid)
+  })
+  it.runIf(process.platform === 'linux')('reads its own thread through one kept descriptor, anew on every read', () => {
+    const first = threadSchedstat()
+    const descriptors = readdirSync('/proc/self/fd').length
+    let spent = 0
+    const until = performance.now() + 20
+    while (performance.now() < until) spent++
+    let last = threadSchedstat()
+    for (let i = 0; i < 200; i++) last = threadSchedstat()
+    expect(readdirSync('/proc/self/fd').length).toBe(descriptors)
+    // The kernel renders the file again at each read from offset 0: the CPU just spent shows (20 ms
+    // of spinning gets well over 1 ms of CPU, however busy the machine).
+    expect(spent).toBeGreaterThan(0)
+    expect((last?.cpuMs ?? 0) - (first?.cpuMs ?? 0)).toBeGreaterThan(1)
   })
 })

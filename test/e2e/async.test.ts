@@ -20,8 +20,10 @@ describe('async concurrency as a third model', () => {
     const [asyncRow] = compare.results
     expect(asyncRow?.diagnostics.some((d) => d.kind === 'synchronous-fn')).toBe(false)
     expect(run.stdout).toMatch(/→ async concurrency (already )?gives \d+\.\d+x/)
-    // What a pool adds on top, unless other load starved the run (then it says so instead).
-    expect(run.stdout).toMatch(/a thread pool adds [+-]\d+\.\d\dx \[|starved by other load; rerun/)
+    // What a pool adds on top, unless other load took CPU from the run (then it says so instead).
+    expect(run.stdout.replace(/\s+/g, ' ')).toMatch(
+      /a thread pool adds [+-]\d+\.\d\dx \[|starved by other load; rerun|other load took CPU from the worker; what a pool adds is as measured beside it/,
+    )
 
     const alone = benchNamed(run, 'libuv pbkdf2 alone [async]')
     expect(alone.results.map((r) => `${r.model} ×${r.workers}`)).toEqual(['async ×2'])

@@ -43,7 +43,7 @@ describe.runIf(process.platform === 'linux')('verdicts beside a CPU hog', () => 
     // The advice keeps the corrected speedup and says what it could not correct (the report wraps lines).
     const advice = run.stdout.replace(/\s+/g, ' ')
     expect(advice).toMatch(
-      /on the CPU it got \(\d\.\d\dx measured beside other load\) on 2 workers \(\d+% efficiency\): other load took CPU from the workers; the speedup is corrected for it, net vs inline is not/,
+      /on the CPU it got \(\d\.\d\dx measured beside other load\) on 2 workers \(\d+% efficiency\): other load took CPU from the workers; net vs inline is as measured beside it/,
     )
 
     const [short] = benchNamed(run, 'short calls under load [threads]').results

@@ -77,26 +77,32 @@ function starved(result: ModelResult): boolean {
 
 /**
  * The advice's last clause under other load: `before` names what the reader is about to do
- * (`choosing`, `deciding`). Where the speedup was corrected, it says what still needs a quieter run.
+ * (`choosing`, `deciding`), `asMeasured` what no correction reaches (`net vs inline is`). Of a
+ * comparison it names the speedups that are on the CPU they got.
  */
 function loadAdvice(
   results: readonly ModelResult[],
   subject: 'worker' | 'workers',
-  notCorrected: string,
+  asMeasured: string,
   before: string,
 ): string {
   if (results.some((r) => loadCaveat(r) === 'uncorrected'))
     return `the ${subject} ${subject === 'worker' ? 'was' : 'were'} starved by other load; rerun on a quieter machine before ${before}`
-  const corrected =
-    results.filter((r) => loadCaveat(r) === 'corrected').length > 1 ? 'the speedups are' : 'the speedup is'
-  return `other load took CPU from the ${subject}; ${corrected} corrected for it, ${notCorrected} not: confirm on a quieter machine before ${before}`
+  const corrected = results.filter((r) => loadCaveat(r) === 'corrected')
+  const which =
+    results.length === 1
+      ? ''
+      : corrected.length === results.length
+        ? 'both speedups are on the CPU they got, but '
+        : `${corrected.map((r) => `${r.model}' speedup`).join(', ')} is on the CPU it got, but `
+  return `other load took CPU from the ${subject}; ${which}${asMeasured} as measured beside it: confirm on a quieter machine before ${before}`
 }
 
-/** `1.94x on the CPU it got` where the verdict was drawn on the corrected speedup, else the measured one. */
-function speedupShort(result: ModelResult): string {
+/** The speedup the verdict was drawn on: on the CPU the pool got where the load was corrected, else as measured. */
+function verdictSpeedup(result: ModelResult): number {
   return result.verdict.basis === 'on-cpu-got' && result.onCpuGot !== undefined
-    ? `${formatSpeedup(result.onCpuGot.speedup)} on the CPU it got`
-    : formatSpeedup(result.estimate.speedup)
+    ? result.onCpuGot.speedup
+    : result.estimate.speedup
 }
 
 /** `1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load)`, or the measured speedup with its interval. */
@@ -123,7 +129,7 @@ function compareSentence(
   atWorkers: string,
   ranking: ModelRanking | undefined,
 ): string {
-  const head = `threads ${speedupShort(threads)} vs processes ${speedupShort(processes)}${atWorkers}`
+  const head = `threads ${formatSpeedup(verdictSpeedup(threads))} vs processes ${formatSpeedup(verdictSpeedup(processes))}${atWorkers}`
   if (starved(threads) || starved(processes)) {
     return `${head}: ${loadAdvice([threads, processes], 'workers', 'net vs inline and which model is faster are', 'choosing')}`
   }
@@ -215,8 +221,7 @@ export function predictionSentences(bench: BenchResult): string[] {
 
 function singleSentence(result: ModelResult): string {
   const { estimate } = result
-  const efficiency =
-    (result.verdict.basis === 'on-cpu-got' ? (result.onCpuGot?.speedup ?? 0) : estimate.speedup) / result.workers
+  const efficiency = verdictSpeedup(result) / result.workers
   const head = `${result.model} ${speedupText(result)} on ${result.workers} workers (${formatPercent(efficiency)} efficiency)`
   if (starved(result)) return `${head}: ${loadAdvice([result], 'workers', 'net vs inline is', 'deciding')}`
   const notPaying = doesNotPay([result])

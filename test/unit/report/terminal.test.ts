@@ -475,7 +475,7 @@ describe('recommendation', () => {
     loaded.onCpuGot = { speedup: 1.88, low: 1.33, high: 2.01, confidence: 0.95 }
     loaded.verdict = { ...loaded.verdict, basis: 'on-cpu-got' }
     expect(recommendation(benchResult('x', 'threads', [loaded]))).toBe(
-      'threads 1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load) on 2 workers (94% efficiency): other load took CPU from the workers; the speedup is corrected for it, net vs inline is not: confirm on a quieter machine before deciding',
+      'threads 1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load) on 2 workers (94% efficiency): other load took CPU from the workers; net vs inline is as measured beside it: confirm on a quieter machine before deciding',
     )
   })
 
@@ -491,7 +491,14 @@ describe('recommendation', () => {
       corrected('processes', 1.37, 1.96),
     ])
     expect(recommendation(both)).toBe(
-      'threads 1.94x on the CPU it got vs processes 1.96x on the CPU it got: other load took CPU from the workers; the speedups are corrected for it, net vs inline and which model is faster are not: confirm on a quieter machine before choosing',
+      'threads 1.94x vs processes 1.96x: other load took CPU from the workers; both speedups are on the CPU they got, but net vs inline and which model is faster are as measured beside it: confirm on a quieter machine before choosing',
+    )
+    // Only one corrected: the advice names it.
+    const measuredProcesses = modelResult({ model: 'processes', workers: 2, speedup: 1.9, low: 1.8, high: 2 })
+    expect(
+      recommendation(benchResult('primes', 'compare', [corrected('threads', 1.23, 1.94), measuredProcesses])),
+    ).toMatch(
+      /^threads 1\.94x vs processes 1\.90x: other load took CPU from the workers; threads' speedup is on the CPU it got, but net vs inline/,
     )
     // One model starved beyond correction: nothing is told but the rerun.
     const starvedProcesses = corrected('processes', 1.37, 1.96)

@@ -5,7 +5,7 @@
 // Pure: rounds in, a verdict (facts, no words) and the estimates it rests on out.
 
 import type { BudgetOption } from '../contracts/facts.js'
-import type { RoundSample, SpeedupEstimate, Verdict } from '../types.js'
+import type { ModelResult, RoundSample, SpeedupEstimate, Verdict } from '../types.js'
 import { estimateOnCpuGot, type LoadEffect, loadEffect, MAX_CORRECTABLE_DELAY_SHARE } from './load-correction.js'
 import { median } from './statistics.js'
 import { decideVerdict, isDecided } from './verdict.js'
@@ -138,4 +138,21 @@ export function rowVerdict(input: RowVerdictInput): Verdict {
   }
   const starved = load === undefined && input.starvedByFallback
   return { ...decideVerdict({ estimate: measured, target, starved, option }), basis: 'measured' }
+}
+
+/**
+ * The estimate a row's verdict rests on: on the CPU the pool got when the verdict says so, else as
+ * measured. Every view that judges or extrapolates a row (its reason, the advice, the Amdahl fit)
+ * uses this one, so none contradicts the verdict.
+ */
+export function verdictEstimate(result: {
+  verdict?: Pick<Verdict, 'basis'> | undefined
+  estimate: SpeedupEstimate
+  workers: number
+  onCpuGot?: ModelResult['onCpuGot']
+}): SpeedupEstimate {
+  const { onCpuGot, verdict, workers } = result
+  return verdict?.basis === 'on-cpu-got' && onCpuGot !== undefined
+    ? { ...onCpuGot, efficiency: onCpuGot.speedup / workers }
+    : result.estimate
 }

@@ -2,6 +2,7 @@
 // the Karp–Flatt experimentally determined serial fraction, pool-size advice and
 // the speedup Amdahl's law predicts on larger machines. Pure functions.
 import type { ModelResult, PredictedSpeedup, ScalingSummary } from '../types.js'
+import { verdictEstimate } from './row-verdict.js'
 
 export interface ScalingPoint {
   workers: number
@@ -103,7 +104,11 @@ export function batchCap(tasks: number, workers: number): number {
  * ignores memory bandwidth and overhead that grow with the pool).
  */
 export function scalingSummary(rows: readonly ModelResult[]): ScalingSummary | undefined {
-  const sorted = [...rows].sort((a, b) => a.workers - b.workers)
+  // Each row's estimate as its verdict has it: under corrected load, on the CPU the pool got (a fit
+  // to the measured speedups would put the other load's share into the serial fraction).
+  const sorted = [...rows]
+    .sort((a, b) => a.workers - b.workers)
+    .map((row) => ({ ...row, estimate: verdictEstimate(row) }))
   const first = sorted[0]
   if (first === undefined) return undefined
   const fitted = (pick: (row: ModelResult) => number): number | undefined =>

@@ -1,6 +1,7 @@
 // Advice in words: which model to prefer and why, how many workers are worth it, whether
 // parallelism pays at all, and what Amdahl's law predicts on larger machines. Every view prints
 // these sentences as they are.
+import { verdictEstimate } from '../../analysis/row-verdict.js'
 import { batchCap, ENOUGH_SHARE, scalingSummary } from '../../analysis/scaling.js'
 import { granularity, MAX_OVERHEAD_SHARE } from '../../analysis/workload.js'
 import {
@@ -58,6 +59,13 @@ function netText(result: ModelResult): string {
 const BREAK_EVEN_WIDTH = 1.15
 
 /**
+ * Below this share of an arm spent waiting behind other load (median over rounds), a corrected
+ * speedup needs no caveat: a quiet Vitest run waits ~1% behind Vitest's own other processes, which
+ * can still move a median of 8 rounds by 2%.
+ */
+const LOAD_CAVEAT_SHARE = 0.05
+
+/**
  * What other load leaves of the advice. Starved workers, or load too heavy to correct (the verdict
  * said so), make every sentence about paying off premature: 'uncorrected'. Load that was corrected
  * leaves the speedup standing, but net vs inline and the ranking are as measured under it: 'corrected'.
@@ -68,7 +76,9 @@ function loadCaveat(result: ModelResult): 'uncorrected' | 'corrected' | undefine
     result.verdict.why.kind === 'too-loaded'
   )
     return 'uncorrected'
-  return result.verdict.basis === 'on-cpu-got' ? 'corrected' : undefined
+  if (result.verdict.basis !== 'on-cpu-got') return undefined
+  const { serialShare, parallelShare } = result.runQueueDelay ?? { serialShare: 1, parallelShare: 1 }
+  return Math.max(serialShare, parallelShare) >= LOAD_CAVEAT_SHARE ? 'corrected' : undefined
 }
 
 function starved(result: ModelResult): boolean {
@@ -98,13 +108,6 @@ function loadAdvice(
   return `other load took CPU from the ${subject}; ${which}${asMeasured} as measured beside it: confirm on a quieter machine before ${before}`
 }
 
-/** The speedup the verdict was drawn on: on the CPU the pool got where the load was corrected, else as measured. */
-function verdictSpeedup(result: ModelResult): number {
-  return result.verdict.basis === 'on-cpu-got' && result.onCpuGot !== undefined
-    ? result.onCpuGot.speedup
-    : result.estimate.speedup
-}
-
 /** `1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load)`, or the measured speedup with its interval. */
 function speedupText(result: ModelResult): string {
   const { estimate, onCpuGot } = result
@@ -129,7 +132,7 @@ function compareSentence(
   atWorkers: string,
   ranking: ModelRanking | undefined,
 ): string {
-  const head = `threads ${formatSpeedup(verdictSpeedup(threads))} vs processes ${formatSpeedup(verdictSpeedup(processes))}${atWorkers}`
+  const head = `threads ${formatSpeedup(verdictEstimate(threads).speedup)} vs processes ${formatSpeedup(verdictEstimate(processes).speedup)}${atWorkers}`
   if (starved(threads) || starved(processes)) {
     return `${head}: ${loadAdvice([threads, processes], 'workers', 'net vs inline and which model is faster are', 'choosing')}`
   }
@@ -221,7 +224,7 @@ export function predictionSentences(bench: BenchResult): string[] {
 
 function singleSentence(result: ModelResult): string {
   const { estimate } = result
-  const efficiency = verdictSpeedup(result) / result.workers
+  const efficiency = verdictEstimate(result).speedup / result.workers
   const head = `${result.model} ${speedupText(result)} on ${result.workers} workers (${formatPercent(efficiency)} efficiency)`
   if (starved(result)) return `${head}: ${loadAdvice([result], 'workers', 'net vs inline is', 'deciding')}`
   const notPaying = doesNotPay([result])

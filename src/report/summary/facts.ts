@@ -3,6 +3,7 @@
 // test's annotations and failure messages) prints these sentences. Reword a warning here and
 // every view follows.
 
+import { verdictEstimate } from '../../analysis/row-verdict.js'
 import type {
   BudgetOption,
   ContentionFinding,
@@ -165,23 +166,10 @@ export function reasonOf(result: {
   workers: number
   onCpuGot?: OnCpuGotEstimate | undefined
 }): string {
-  return verdictReasonText(result.verdict.why, judgedOn(result))
+  return verdictReasonText(result.verdict.why, verdictEstimate(result))
 }
 
 type OnCpuGotEstimate = { speedup: number; low: number; high: number; confidence: number }
-
-/** The estimate a row's verdict rests on: on the CPU the pool got, when the verdict says so. */
-function judgedOn(result: {
-  verdict?: Pick<Verdict, 'basis'> | undefined
-  estimate: SpeedupEstimate
-  workers: number
-  onCpuGot?: OnCpuGotEstimate | undefined
-}): SpeedupEstimate {
-  const { onCpuGot, verdict, workers } = result
-  return verdict?.basis === 'on-cpu-got' && onCpuGot !== undefined
-    ? { ...onCpuGot, efficiency: onCpuGot.speedup / workers }
-    : result.estimate
-}
 
 /**
  * The message of a failed test, DESIGN §2:
@@ -202,7 +190,7 @@ export function failureMessage(
 ): string {
   const { workers, verdict } = result
   // The estimate the verdict rests on: on the CPU the pool got, when other load made that material.
-  const estimate = judgedOn(result)
+  const estimate = verdictEstimate(result)
   const where = estimate === result.estimate ? '' : ' on the CPU it got'
   const missed =
     option === 'minEfficiency'

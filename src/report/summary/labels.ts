@@ -201,11 +201,13 @@ export const LEGEND: readonly (readonly [string, string])[] = [
   ['vs ideal', 'speedup against the ideal (speedup = workers) as a bar: full at the ideal'],
   ['efficiency', 'speedup / workers'],
   ['startup', 'spawn → ready per worker (median), never part of the speedup'],
-  ['round-trip', 'dispatch + messaging + result return per task (median)'],
+  ['round trip', 'dispatch + messaging + result return per task (median)'],
   [
     'memory',
     "added per worker: a child process's private memory (USS), the host's RSS growth per thread; both with the processes fn started",
   ],
+  ['verdict', 'against the budget; beside other load, on the speedup on the CPU the pool got (the ! line shows both)'],
+  ['~', "a prediction from Amdahl's law, not a measurement"],
   ['!', 'a warning about the measurement; → the recommendation'],
 ]
 

@@ -113,6 +113,21 @@ describe('scalingSummary', () => {
     expect(batchCap(8, 3)).toBeCloseTo(8 / 3, 12)
   })
 
+  it('fits what the verdict rests on: under corrected load, the speedup on the CPU the pool got', () => {
+    // A one-core hog: 1.28x measured, 1.92x on the CPU it got. The measured one would read as a
+    // serial fraction of 0.56 (code that barely scales); the verdict's says 0.04.
+    const loaded = row(2, 1.28, 1.06, 1.47)
+    loaded.onCpuGot = { speedup: 1.92, low: 1.59, high: 2, confidence: 0.95 }
+    loaded.verdict = { ...loaded.verdict, basis: 'on-cpu-got' }
+    const summary = scalingSummary([loaded])
+    expect(summary?.serialFraction.value).toBeCloseTo(2 / 1.92 - 1, 6)
+    expect(summary?.advice.speedup).toBe(1.92)
+    // A correction the verdict did not use (not material) leaves the fit on the measured speedup.
+    const quiet = row(2, 1.9, 1.85, 1.95)
+    quiet.onCpuGot = { speedup: 1.95, low: 1.9, high: 2, confidence: 0.95 }
+    expect(scalingSummary([quiet])?.serialFraction.value).toBeCloseTo(2 / 1.9 - 1, 6)
+  })
+
   it('reads an unbounded interval as allowing anything', () => {
     const summary = scalingSummary([row(2, 1.6, 0, Number.POSITIVE_INFINITY)])
     expect(summary?.serialFraction).toMatchObject({ low: 0, high: 1 })

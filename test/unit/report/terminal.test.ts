@@ -118,6 +118,18 @@ describe('fitting the terminal', () => {
     for (const line of report.split('\n')) expect([...line].length).toBeLessThanOrEqual(80)
   })
 
+  test('beside other load, the speedup the verdict rests on is folded right under its row', () => {
+    const bench = threadsWinCompare()
+    const [threads] = bench.results
+    if (threads === undefined) throw new Error('fixture without a threads row')
+    threads.onCpuGot = { speedup: 1.93, low: 1.59, high: 2.12, confidence: 0.95 }
+    threads.verdict = { ...threads.verdict, basis: 'on-cpu-got' }
+    const report = renderReport([bench], environment, plain, { width: 100 })
+    expect(report).toMatch(/^ {6}verdict on the CPU it got: 1\.93x \[1\.59–2\.12\] · serial 804 ms/m)
+    // The processes row was judged as measured: nothing added under it.
+    expect(report.match(/verdict on the CPU it got/g)).toHaveLength(1)
+  })
+
   test('a wide terminal still gets no line over 100 columns; verbose gets every column in one row', () => {
     const longError = {
       code: 'TASK_FAILED' as const,

@@ -46,7 +46,7 @@ function readOwnSchedstat(): string | undefined {
 /**
  * The calling thread's schedstat, or undefined where the platform has none. Exact to ~0.02 ms,
  * where /proc/<pid>/stat counts 10 ms ticks. `cpuBroughtUpToDate`: the caller has just called
- * process.cpuUsage() (or threadCpuUsage), so the thread's CPU time need not be brought up to date again.
+ * process.cpuUsage(), so the thread's CPU time need not be brought up to date again.
  */
 export function threadSchedstat(cpuBroughtUpToDate = false): ThreadSchedstat | undefined {
   if (!available) return undefined

@@ -20,9 +20,9 @@ export interface Runtime {
 const workerId = isMainThread ? `pid ${process.pid}` : `thread ${threadId}`
 
 /**
- * Tasks shorter than this skip the CPU-time and run-queue-delay reads: just after a call a read
- * costs 15–40 µs (caches cold), twice per task, which would distort them; at 1 ms the reads add
- * under 3% to the arm's wall time, outside the time inside fn.
+ * Tasks shorter than this skip the CPU-time and run-queue-delay reads: just after a call one
+ * reading costs 20–40 µs here, and a task takes two, which would distort short ones; at 1 ms they
+ * add a few percent to the arm's wall time, outside the time inside fn.
  */
 const SAMPLE_MIN_MS = 1
 

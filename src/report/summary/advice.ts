@@ -81,7 +81,8 @@ function loadCaveat(result: ModelResult): 'uncorrected' | 'corrected' | undefine
   return Math.max(serialShare, parallelShare) >= LOAD_CAVEAT_SHARE ? 'corrected' : undefined
 }
 
-function starved(result: ModelResult): boolean {
+/** Whether other load qualifies what the advice can say about this row. */
+function underLoad(result: ModelResult): boolean {
   return loadCaveat(result) !== undefined
 }
 
@@ -119,7 +120,7 @@ function speedupText(result: ModelResult): string {
 
 function doesNotPay(results: readonly ModelResult[]): string | undefined {
   const known = results.filter((r) => pays(r) !== 'unknown')
-  if (known.length === 0 || known.some((r) => pays(r) === 'yes') || results.some(starved)) return undefined
+  if (known.length === 0 || known.some((r) => pays(r) === 'yes') || results.some(underLoad)) return undefined
   const detail = known.map((r) => `${r.model} ${netText(r)}`).join(', ')
   const grain = results.some((r) => (granularity(r.callMs, r.roundTripMs).overheadShare ?? 0) > MAX_OVERHEAD_SHARE)
   const advice = grain ? 'give each task more work, or call fn inline' : 'call fn inline'
@@ -133,7 +134,7 @@ function compareSentence(
   ranking: ModelRanking | undefined,
 ): string {
   const head = `threads ${formatSpeedup(verdictEstimate(threads).speedup)} vs processes ${formatSpeedup(verdictEstimate(processes).speedup)}${atWorkers}`
-  if (starved(threads) || starved(processes)) {
+  if (underLoad(threads) || underLoad(processes)) {
     return `${head}: ${loadAdvice([threads, processes], 'workers', 'net vs inline and which model is faster are', 'choosing')}`
   }
   const notPaying = doesNotPay([threads, processes])
@@ -226,7 +227,7 @@ function singleSentence(result: ModelResult): string {
   const { estimate } = result
   const efficiency = verdictEstimate(result).speedup / result.workers
   const head = `${result.model} ${speedupText(result)} on ${result.workers} workers (${formatPercent(efficiency)} efficiency)`
-  if (starved(result)) return `${head}: ${loadAdvice([result], 'workers', 'net vs inline is', 'deciding')}`
+  if (underLoad(result)) return `${head}: ${loadAdvice([result], 'workers', 'net vs inline is', 'deciding')}`
   const notPaying = doesNotPay([result])
   if (notPaying !== undefined) return `${head}: ${notPaying}`
   const net = `${netText(result)} vs calling fn inline`
@@ -307,7 +308,7 @@ function asyncSentence(bench: BenchResult, pools: string | undefined): string | 
   const head = synchronous
     ? `async concurrency gives ${formatSpeedupWithInterval(asyncRow.estimate.speedup, asyncRow.estimate.low, asyncRow.estimate.high)}${at} (fn returns no promise, so its calls cannot overlap)`
     : `async concurrency already gives ${formatSpeedupWithInterval(asyncRow.estimate.speedup, asyncRow.estimate.low, asyncRow.estimate.high)}${at}`
-  if (starved(asyncRow)) return `${head}: ${loadAdvice([asyncRow], 'worker', 'what a pool adds is', 'choosing')}`
+  if (underLoad(asyncRow)) return `${head}: ${loadAdvice([asyncRow], 'worker', 'what a pool adds is', 'choosing')}`
   const added = gains.map((g) => `${POOL_NAME[g.model]} adds ${formatGain(g.gain, g.low, g.high)}`).join(', ')
   if (gains.some((g) => g.outcome === 'pays')) {
     return `${head}; ${added} on top: a pool pays${pools === undefined ? '' : `; ${pools}`}`

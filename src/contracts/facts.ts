@@ -62,6 +62,8 @@ export type Diagnostic =
       payload: boolean
       /** The model can move ArrayBuffers instead of copying them (`transfer`: threads only); absent in older results. */
       canTransfer?: boolean | undefined
+      /** Measured beside other load that made the run-queue delay material: the round trip waited for CPUs too. */
+      besideLoad?: boolean | undefined
     }
   /** The longest task caps the speedup well below the pool size. */
   | { kind: 'task-balance'; longestShare: number; cap: number }

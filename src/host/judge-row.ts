@@ -51,7 +51,9 @@ export function judgeRow(row: RowToJudge): ModelResult {
         })
       : { status: 'SKIPPED', why: skip, target: budget }
   const own: Diagnostic[] = [...warnings]
-  if (grain.warning !== undefined) own.push(grain.warning)
+  // Beside material other load the round trip also waited for CPUs: the warning says so.
+  if (grain.warning !== undefined)
+    own.push(load?.material === true ? { ...grain.warning, besideLoad: true } : grain.warning)
   const balance = taskBalance(measurement.rounds, workers)
   if (balance !== undefined) own.push(balance)
   const order = dispatchOrder(measurement.rounds, workers)

@@ -245,7 +245,9 @@ function foldedDetails(result: ModelResult): string {
   return [
     ...(judged === result.estimate
       ? []
-      : [`verdict on the CPU it got: ${formatSpeedupWithInterval(judged.speedup, judged.low, judged.high)}`]),
+      : [
+          `verdict on the CPU it got: ${formatSpeedupWithInterval(judged.speedup, judged.low, judged.high)}, efficiency ${formatPercent(judged.efficiency)}`,
+        ]),
     `serial ${formatDuration(serialMs)}`,
     `parallel ${formatDuration(parallelMs)}`,
     `efficiency ${formatPercent(result.estimate.efficiency)}`,

@@ -197,7 +197,7 @@ function scalingSentence(points: readonly ModelResult[]): string {
  * What Amdahl's law, fitted to the measured pool sizes, predicts on larger machines: clearly a
  * prediction, with the range the measured intervals allow. `undefined` when nothing is predicted.
  */
-function predictionSentence(summary: ScalingSummary, tasks: number): string | undefined {
+function predictionSentence(summary: ScalingSummary, tasks: number, onCpuGot: boolean): string | undefined {
   if (summary.predictions.length === 0) return undefined
   const { value, low, high } = summary.serialFraction
   const at = summary.predictions
@@ -206,7 +206,9 @@ function predictionSentence(summary: ScalingSummary, tasks: number): string | un
   const capped = summary.predictions.some((p) => p.high >= batchCap(tasks, p.workers))
     ? `; capped by this batch of ${tasks} tasks`
     : ''
-  return `${summary.model} on more cores, predicted by Amdahl's law (serial fraction ${value.toFixed(3)} [${low.toFixed(3)}–${high.toFixed(3)}]), a model, not a measurement: ${at}${capped}`
+  // Fitted to what the verdicts rest on (analysis/scaling.ts): beside other load, the speedups on the CPU the pool got.
+  const fitted = onCpuGot ? ' fitted to the speedups on the CPU the pools got' : ''
+  return `${summary.model} on more cores, predicted by Amdahl's law${fitted} (serial fraction ${value.toFixed(3)} [${low.toFixed(3)}–${high.toFixed(3)}]), a model, not a measurement: ${at}${capped}`
 }
 
 /**
@@ -219,7 +221,13 @@ export function predictionSentences(bench: BenchResult): string[] {
   return (bench.scaling ?? []).flatMap((summary) => {
     const rows = bench.results.filter((r) => r.model === summary.model)
     if (rows.length > 0 && rows.every((r) => pays(r) === 'no')) return []
-    return predictionSentence(summary, tasks) ?? []
+    return (
+      predictionSentence(
+        summary,
+        tasks,
+        rows.some((r) => verdictEstimate(r) !== r.estimate),
+      ) ?? []
+    )
   })
 }
 

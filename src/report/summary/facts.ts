@@ -263,7 +263,8 @@ export function diagnosticText(diagnostic: Diagnostic): string {
         : diagnostic.batch === undefined
           ? 'batch more work into each task'
           : `batch about ${diagnostic.batch.toLocaleString('en-US')} calls into each task to bring it under ${share(diagnostic.maxShare)}`
-      return `tasks are too small for their overhead: messaging is ${share(diagnostic.overheadShare)} of each task (round trip ${formatDuration(diagnostic.roundTripMs)} vs ${formatDuration(diagnostic.callMs)} inside fn); ${advice}`
+      const beside = diagnostic.besideLoad === true ? ', measured beside other load, which lengthens round trips' : ''
+      return `tasks are too small for their overhead: messaging is ${share(diagnostic.overheadShare)} of each task (round trip ${formatDuration(diagnostic.roundTripMs)} vs ${formatDuration(diagnostic.callMs)} inside fn${beside}); ${advice}`
     }
     case 'task-balance':
       return `one task dominates the batch: the longest is ${share(diagnostic.longestShare)} of the time inside fn, so no pool can run this batch more than ${formatNumber(diagnostic.cap)}x faster than inline; split the long tasks or even out their work, and dispatch the longest first`

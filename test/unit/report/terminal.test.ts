@@ -12,7 +12,7 @@ import {
 } from '../../../src/format.js'
 import { curveSerialFraction } from '../../../src/report/curves.js'
 import { predictionSentences, recommendation } from '../../../src/report/summary/advice.js'
-import { reasonOf } from '../../../src/report/summary/facts.js'
+import { diagnosticText, reasonOf } from '../../../src/report/summary/facts.js'
 import { levelOverrideSentence } from '../../../src/report/summary/labels.js'
 import { idealBar, renderReport } from '../../../src/report/terminal.js'
 import type { BenchResult, ModelResult } from '../../../src/types.js'
@@ -125,7 +125,7 @@ describe('fitting the terminal', () => {
     threads.onCpuGot = { speedup: 1.93, low: 1.59, high: 2.12, confidence: 0.95 }
     threads.verdict = { ...threads.verdict, basis: 'on-cpu-got' }
     const report = renderReport([bench], environment, plain, { width: 100 })
-    expect(report).toMatch(/^ {6}verdict on the CPU it got: 1\.93x \[1\.59–2\.12\] · serial 804 ms/m)
+    expect(report).toMatch(/^ {6}verdict on the CPU it got: 1\.93x \[1\.59–2\.12\], efficiency 97% · serial 804 ms/m)
     // The processes row was judged as measured: nothing added under it.
     expect(report.match(/verdict on the CPU it got/g)).toHaveLength(1)
   })
@@ -552,6 +552,29 @@ describe('recommendation', () => {
     expect(sentences).toHaveLength(1)
     expect(sentences[0]).toMatch(/^threads on more cores, predicted by Amdahl's law .*: 4 workers 2\.\d\dx/)
     expect(predictionSentences(notPayingBench())).toEqual([])
+  })
+
+  test('beside other load: predictions say what they are fitted to, and a granularity warning what lengthened the round trip', () => {
+    const loaded = modelResult({ model: 'threads', workers: 2, speedup: 1.28, low: 1.06, high: 1.47, netSpeedup: 1.2 })
+    loaded.onCpuGot = { speedup: 1.93, low: 1.7, high: 2, confidence: 0.95 }
+    loaded.verdict = { ...loaded.verdict, basis: 'on-cpu-got' }
+    const [sentence] = predictionSentences(benchResult('hash', 'threads', [loaded]))
+    expect(sentence).toMatch(
+      /^threads on more cores, predicted by Amdahl's law fitted to the speedups on the CPU the pools got \(serial fraction 0\.036/,
+    )
+    const grain = {
+      kind: 'granularity',
+      overheadShare: 0.174,
+      roundTripMs: 0.423,
+      callMs: 2,
+      batch: 2,
+      maxShare: 0.1,
+      payload: false,
+    } as const
+    expect(diagnosticText({ ...grain, besideLoad: true })).toMatch(
+      /\(round trip 423 µs vs 2\.00 ms inside fn, measured beside other load, which lengthens round trips\); batch about 2 calls/,
+    )
+    expect(diagnosticText(grain)).not.toMatch(/other load/)
   })
 
   test('net speedup vs inline below 1: parallelism does not pay here', () => {

@@ -245,9 +245,7 @@ function foldedDetails(result: ModelResult): string {
   return [
     ...(judged === result.estimate
       ? []
-      : [
-          `verdict on the CPU it got: ${formatSpeedupWithInterval(judged.speedup, judged.low, judged.high)}, efficiency ${formatPercent(judged.efficiency)}`,
-        ]),
+      : [`verdict on the CPU it got: ${formatSpeedupWithInterval(judged.speedup, judged.low, judged.high)}`]),
     `serial ${formatDuration(serialMs)}`,
     `parallel ${formatDuration(parallelMs)}`,
     `efficiency ${formatPercent(result.estimate.efficiency)}`,

@@ -60,8 +60,8 @@ const BREAK_EVEN_WIDTH = 1.15
 
 /**
  * Below this share of an arm spent waiting behind other load (median over rounds), a corrected
- * speedup needs no caveat: a quiet Vitest run waits ~1% behind Vitest's own other processes, which
- * can still move a median of 8 rounds by 2%.
+ * speedup needs no caveat: on a quiet machine the median round waits ~1%, yet two disturbed rounds
+ * in 8 (7% and 13% here) can move the median by 2–3% and put the verdict on the corrected speedup.
  */
 const LOAD_CAVEAT_SHARE = 0.05
 
@@ -133,8 +133,12 @@ function compareSentence(
   atWorkers: string,
   ranking: ModelRanking | undefined,
 ): string {
-  const head = `threads ${formatSpeedup(verdictEstimate(threads).speedup)} vs processes ${formatSpeedup(verdictEstimate(processes).speedup)}${atWorkers}`
-  if (underLoad(threads) || underLoad(processes)) {
+  // Under load, the speedups the verdicts rest on (the clause says so); else as the table shows them.
+  const loaded = underLoad(threads) || underLoad(processes)
+  const speedupOf = (result: ModelResult): string =>
+    formatSpeedup(loaded ? verdictEstimate(result).speedup : result.estimate.speedup)
+  const head = `threads ${speedupOf(threads)} vs processes ${speedupOf(processes)}${atWorkers}`
+  if (loaded) {
     return `${head}: ${loadAdvice([threads, processes], 'workers', 'net vs inline and which model is faster are', 'choosing')}`
   }
   const notPaying = doesNotPay([threads, processes])
@@ -157,15 +161,20 @@ function compareSentence(
     if (startupGap !== undefined) {
       reasons.push(`they start ${formatDuration(Math.abs(startupGap))} faster per worker`)
     }
+    // Memory is a reason only where it favours the preferred model; otherwise a fact beside the advice.
+    let memoryAside = ''
     if (threads.memoryBytes !== undefined && processes.memoryBytes !== undefined) {
-      reasons.push(`memory per worker: threads ${formatMemory(threads)}, processes ${formatMemory(processes)}`)
+      const memory = `memory per worker: threads ${formatMemory(threads)}, processes ${formatMemory(processes)}`
+      const lighter = threads.memoryBytes <= processes.memoryBytes ? 'threads' : 'processes'
+      if (lighter === preferred) reasons.push(memory)
+      else memoryAside = `; ${memory}`
     }
     const why = reasons.length === 0 ? '' : ` (${reasons.join('; ')})`
     const isolation =
       preferred === 'threads'
         ? '; use processes when fn needs isolation (process.exit, native crashes, global state)'
         : '; they also isolate fn (process.exit, native crashes, global state)'
-    return `${head}: indistinguishable${batch}; prefer ${preferred}${why}${isolation}`
+    return `${head}: indistinguishable${batch}; prefer ${preferred}${why}${isolation}${memoryAside}`
   }
   const winner = ranking.faster
   const loser = winner === 'threads' ? 'processes' : 'threads'

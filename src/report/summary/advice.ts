@@ -189,17 +189,19 @@ function compareSentence(
 function scalingSentence(points: readonly ModelResult[]): string {
   const model = points[0]?.model ?? 'threads'
   const summary = scalingSummary(points)
-  const best = points.reduce((a, b) => (b.estimate.speedup > a.estimate.speedup ? b : a))
+  // The speedups the verdicts rest on, as the fit uses them (beside other load, on the CPU the pool got).
+  const speedup = (p: ModelResult) => verdictEstimate(p)
+  const best = points.reduce((a, b) => (speedup(b).speedup > speedup(a).speedup ? b : a))
   const enough = points.find((p) => p.workers === summary?.advice.workers) ?? best
   const notPaying = doesNotPay([enough])
   if (notPaying !== undefined) return `${model}: ${notPaying}`
-  if (best.estimate.low <= 1) {
-    return `${model}: no pool size is measurably faster than one worker (best ${formatSpeedup(best.estimate.speedup)} at ${best.workers}): parallelism does not pay here`
+  if (speedup(best).low <= 1) {
+    return `${model}: no pool size is measurably faster than one worker (best ${formatSpeedup(speedup(best).speedup)} at ${best.workers}): parallelism does not pay here`
   }
   const memory = summary?.advice.memoryBytes === undefined ? '' : `, adding ${formatBytes(summary.advice.memoryBytes)}`
   return enough.workers < best.workers
-    ? `${model}: use ${enough.workers} workers (${formatSpeedup(enough.estimate.speedup)}${memory}), the smallest pool within ${formatPercent(1 - ENOUGH_SHARE)} of the best measured, ${formatSpeedup(best.estimate.speedup)} at ${best.workers}`
-    : `${model}: use ${best.workers} workers (${formatSpeedup(best.estimate.speedup)}${memory}); smaller pools measured more than ${formatPercent(1 - ENOUGH_SHARE)} below it`
+    ? `${model}: use ${enough.workers} workers (${formatSpeedup(speedup(enough).speedup)}${memory}), the smallest pool within ${formatPercent(1 - ENOUGH_SHARE)} of the best measured, ${formatSpeedup(speedup(best).speedup)} at ${best.workers}`
+    : `${model}: use ${best.workers} workers (${formatSpeedup(speedup(best).speedup)}${memory}); smaller pools measured more than ${formatPercent(1 - ENOUGH_SHARE)} below it`
 }
 
 /**

@@ -405,6 +405,29 @@ describe('recommendation', () => {
     )
   })
 
+  test('pool-size advice beside other load: sizes and speedups as the verdicts have them', () => {
+    const sizes: [workers: number, measured: number, got: number][] = [
+      [2, 1.2, 1.9],
+      [4, 1.5, 3.5],
+    ]
+    const rows = sizes.map(([workers, measured, got]) => {
+      const row = modelResult({
+        model: 'threads',
+        workers,
+        speedup: measured,
+        low: measured - 0.1,
+        high: measured + 0.1,
+        tasks: 8,
+      })
+      row.onCpuGot = { speedup: got, low: got - 0.1, high: got + 0.1, confidence: 0.95 }
+      row.verdict = { ...row.verdict, basis: 'on-cpu-got' }
+      return row
+    })
+    expect(recommendation(benchResult('x', 'threads', rows))).toBe(
+      'threads: use 4 workers (3.50x); smaller pools measured more than 10% below it',
+    )
+  })
+
   test('indistinguishable, processes lighter: memory is told beside the advice, not as its reason', () => {
     const bench = overlappingCompare()
     for (const result of bench.results) {

@@ -72,7 +72,7 @@ export interface RoundSample {
   /**
    * Of serialPathDelayMs, the part our own threads can have caused (the host thread, messaging, V8's
    * helpers: the CPU they spent beside the calling threads), ms; it stays in. Undefined where it was not read
-   * (fn's work runs off the calling thread, or not Linux): then all of the path delay counts as load.
+   * (the readings around the arm failed, or not Linux): then all of the path delay counts as load.
    */
   serialSelfDelayMs?: number | undefined
   /** The same for parallelPathDelayMs. */

@@ -140,19 +140,28 @@ export function rowVerdict(input: RowVerdictInput): Verdict {
   return { ...decideVerdict({ estimate: measured, target, starved, option }), basis: 'measured' }
 }
 
+/** A row whose verdict rests on the speedup on the CPU the pool got (other load was corrected). */
+interface JudgedRow {
+  verdict?: Pick<Verdict, 'basis'> | undefined
+  estimate: SpeedupEstimate
+  workers: number
+  onCpuGot?: ModelResult['onCpuGot']
+}
+
+/** Whether the row's verdict rests on the speedup on the CPU the pool got rather than the measured one. */
+export function restsOnCpuGot(
+  result: JudgedRow,
+): result is JudgedRow & { onCpuGot: NonNullable<ModelResult['onCpuGot']> } {
+  return result.verdict?.basis === 'on-cpu-got' && result.onCpuGot !== undefined
+}
+
 /**
  * The estimate a row's verdict rests on: on the CPU the pool got when the verdict says so, else as
  * measured. Every view that judges or extrapolates a row (its reason, the advice, the Amdahl fit)
  * uses this one, so none contradicts the verdict.
  */
-export function verdictEstimate(result: {
-  verdict?: Pick<Verdict, 'basis'> | undefined
-  estimate: SpeedupEstimate
-  workers: number
-  onCpuGot?: ModelResult['onCpuGot']
-}): SpeedupEstimate {
-  const { onCpuGot, verdict, workers } = result
-  return verdict?.basis === 'on-cpu-got' && onCpuGot !== undefined
-    ? { ...onCpuGot, efficiency: onCpuGot.speedup / workers }
+export function verdictEstimate(result: JudgedRow): SpeedupEstimate {
+  return restsOnCpuGot(result)
+    ? { ...result.onCpuGot, efficiency: result.onCpuGot.speedup / result.workers }
     : result.estimate
 }

@@ -24,6 +24,11 @@ const buffer = Buffer.allocUnsafe(128)
 /** False once a read failed: not Linux, or a kernel without schedstat; never tried again. */
 let available = true
 
+/** An open /proc file's text, read from offset 0 into the reused buffer (the kernel renders it anew). */
+function readFromStart(fd: number): string {
+  return buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0))
+}
+
 /**
  * The calling thread's schedstat file, kept open and read from offset 0 (the kernel renders it
  * anew). Opening it per read cost 10–30 µs just after a call, twice per task: 0.1–0.2 ms per task
@@ -37,7 +42,7 @@ let ownFd: number | undefined
 function readOwnSchedstat(): string | undefined {
   try {
     ownFd ??= openSync('/proc/thread-self/schedstat', 'r')
-    return buffer.toString('latin1', 0, readSync(ownFd, buffer, 0, buffer.length, 0))
+    return readFromStart(ownFd)
   } catch {
     return undefined
   }
@@ -83,7 +88,7 @@ function readSmall(path: string): string | undefined {
   let fd: number | undefined
   try {
     fd = openSync(path, 'r')
-    return buffer.toString('latin1', 0, readSync(fd, buffer, 0, buffer.length, 0))
+    return readFromStart(fd)
   } catch {
     return undefined
   } finally {

@@ -2,7 +2,7 @@
 // curves and a plain recommendation. Pure: results in, string out; colours injected.
 import type { Colors } from 'picocolors/types.js'
 import { machineCurves, serialFractionVerdict } from '../analysis/machines.js'
-import { verdictEstimate } from '../analysis/row-verdict.js'
+import { restsOnCpuGot } from '../analysis/row-verdict.js'
 import { karpFlatt } from '../analysis/scaling.js'
 import {
   formatDuration,
@@ -241,11 +241,11 @@ function messageLines(message: string): string[] {
 function foldedDetails(result: ModelResult): string {
   const { serialMs, parallelMs } = batchTimes(result)
   // Beside other load the verdict rests on another speedup than the row's: say which, under it.
-  const judged = verdictEstimate(result)
+  const judged = restsOnCpuGot(result) ? [result.onCpuGot] : []
   return [
-    ...(judged === result.estimate
-      ? []
-      : [`verdict on the CPU it got: ${formatSpeedupWithInterval(judged.speedup, judged.low, judged.high)}`]),
+    ...judged.map(
+      ({ speedup, low, high }) => `verdict on the CPU it got: ${formatSpeedupWithInterval(speedup, low, high)}`,
+    ),
     `serial ${formatDuration(serialMs)}`,
     `parallel ${formatDuration(parallelMs)}`,
     `efficiency ${formatPercent(result.estimate.efficiency)}`,

@@ -1,7 +1,7 @@
 // Advice in words: which model to prefer and why, how many workers are worth it, whether
 // parallelism pays at all, and what Amdahl's law predicts on larger machines. Every view prints
 // these sentences as they are.
-import { verdictEstimate } from '../../analysis/row-verdict.js'
+import { restsOnCpuGot, verdictEstimate } from '../../analysis/row-verdict.js'
 import { batchCap, ENOUGH_SHARE, scalingSummary } from '../../analysis/scaling.js'
 import { granularity, MAX_OVERHEAD_SHARE } from '../../analysis/workload.js'
 import {
@@ -76,7 +76,7 @@ function loadCaveat(result: ModelResult): 'uncorrected' | 'corrected' | undefine
     result.verdict.why.kind === 'too-loaded'
   )
     return 'uncorrected'
-  if (result.verdict.basis !== 'on-cpu-got') return undefined
+  if (!restsOnCpuGot(result)) return undefined
   const { serialShare, parallelShare } = result.runQueueDelay ?? { serialShare: 1, parallelShare: 1 }
   return Math.max(serialShare, parallelShare) >= LOAD_CAVEAT_SHARE ? 'corrected' : undefined
 }
@@ -111,10 +111,9 @@ function loadAdvice(
 
 /** `1.88x [1.33–2.01] on the CPU it got (1.26x measured beside other load)`, or the measured speedup with its interval. */
 function speedupText(result: ModelResult): string {
-  const { estimate, onCpuGot } = result
-  if (result.verdict.basis !== 'on-cpu-got' || onCpuGot === undefined) {
-    return formatSpeedupWithInterval(estimate.speedup, estimate.low, estimate.high)
-  }
+  const { estimate } = result
+  if (!restsOnCpuGot(result)) return formatSpeedupWithInterval(estimate.speedup, estimate.low, estimate.high)
+  const { onCpuGot } = result
   return `${formatSpeedupWithInterval(onCpuGot.speedup, onCpuGot.low, onCpuGot.high)} on the CPU it got (${formatSpeedup(estimate.speedup)} measured beside other load)`
 }
 
@@ -232,13 +231,7 @@ export function predictionSentences(bench: BenchResult): string[] {
   return (bench.scaling ?? []).flatMap((summary) => {
     const rows = bench.results.filter((r) => r.model === summary.model)
     if (rows.length > 0 && rows.every((r) => pays(r) === 'no')) return []
-    return (
-      predictionSentence(
-        summary,
-        tasks,
-        rows.some((r) => verdictEstimate(r) !== r.estimate),
-      ) ?? []
-    )
+    return predictionSentence(summary, tasks, rows.some(restsOnCpuGot)) ?? []
   })
 }
 

@@ -3,7 +3,7 @@
 // test's annotations and failure messages) prints these sentences. Reword a warning here and
 // every view follows.
 
-import { verdictEstimate } from '../../analysis/row-verdict.js'
+import { restsOnCpuGot, verdictEstimate } from '../../analysis/row-verdict.js'
 import type {
   BudgetOption,
   ContentionFinding,
@@ -191,7 +191,7 @@ export function failureMessage(
   const { workers, verdict } = result
   // The estimate the verdict rests on: on the CPU the pool got, when other load made that material.
   const estimate = verdictEstimate(result)
-  const where = estimate === result.estimate ? '' : ' on the CPU it got'
+  const where = restsOnCpuGot(result) ? ' on the CPU it got' : ''
   const missed =
     option === 'minEfficiency'
       ? `efficiency ${describeEfficiency(estimate, workers)}${where} is below minEfficiency ${formatNumber(target / workers)}`

@@ -2,7 +2,6 @@
 // curves and a plain recommendation. Pure: results in, string out; colours injected.
 import type { Colors } from 'picocolors/types.js'
 import { machineCurves, serialFractionVerdict } from '../analysis/machines.js'
-import { restsOnCpuGot } from '../analysis/row-verdict.js'
 import { karpFlatt } from '../analysis/scaling.js'
 import {
   formatDuration,
@@ -32,6 +31,7 @@ import {
   regressionLine,
   rowLabel,
   TABLE_COLUMNS,
+  verdictBasisLabel,
   verdictLabel,
 } from './summary/labels.js'
 import { LATENCY_COLUMNS, latencyCells, latencySentences, latencyTitle } from './summary/latency.js'
@@ -241,11 +241,9 @@ function messageLines(message: string): string[] {
 function foldedDetails(result: ModelResult): string {
   const { serialMs, parallelMs } = batchTimes(result)
   // Beside other load the verdict rests on another speedup than the row's: say which, under it.
-  const judged = restsOnCpuGot(result) ? [result.onCpuGot] : []
+  const basis = verdictBasisLabel(result)
   return [
-    ...judged.map(
-      ({ speedup, low, high }) => `verdict on the CPU it got: ${formatSpeedupWithInterval(speedup, low, high)}`,
-    ),
+    ...(basis === undefined ? [] : [basis]),
     `serial ${formatDuration(serialMs)}`,
     `parallel ${formatDuration(parallelMs)}`,
     `efficiency ${formatPercent(result.estimate.efficiency)}`,

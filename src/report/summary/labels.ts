@@ -2,7 +2,15 @@
 // verdict label, the environment header, the table's column titles, the legend, the notices at
 // the top of a report. Views lay these out; they never write their own.
 
-import { formatBytes, formatConfidence, formatSpeedup, MISSING, stripControl } from '../../format.js'
+import { restsOnCpuGot } from '../../analysis/row-verdict.js'
+import {
+  formatBytes,
+  formatConfidence,
+  formatSpeedup,
+  formatSpeedupWithInterval,
+  MISSING,
+  stripControl,
+} from '../../format.js'
 import type { BenchResult, ComparedWith, EnvironmentInfo, Level, ModelResult } from '../../types.js'
 import { diagnosticText, regressionText } from './facts.js'
 
@@ -51,6 +59,13 @@ export function verdictLabel(result: ModelResult, level: Level): string {
   const budget = target === undefined ? '' : ` ≥${formatSpeedup(target)}`
   const softened = status === 'FAIL' && level !== 'error' ? ` (${level})` : ''
   return `${status}${budget}${softened}`
+}
+
+/** `verdict on the CPU it got: 1.93x [1.59–2.12]` where other load was corrected (the row shows the measured speedup); else undefined. */
+export function verdictBasisLabel(result: ModelResult): string | undefined {
+  if (!restsOnCpuGot(result)) return undefined
+  const { speedup, low, high } = result.onCpuGot
+  return `verdict on the CPU it got: ${formatSpeedupWithInterval(speedup, low, high)}`
 }
 
 /** `threads ×2: baseline 1.92x → now 1.21x, change −37% [−45%, −28%] FAIL (maxRegression 10%, 95% CI)`; undefined without a comparison. */
